@@ -1,0 +1,103 @@
+import { parseArgs } from 'node:util';
+import { ClpError } from '../shared/errors.ts';
+
+export interface CommandSpec {
+  name: string;
+  usage: string;
+  summary: string;
+  /** Boolean flags this command accepts (besides --help). */
+  flags: readonly string[];
+  /** Exact number of positionals, as [min, max]. */
+  positionals: readonly [number, number];
+  details?: string;
+}
+
+export const COMMANDS: readonly CommandSpec[] = [
+  {
+    name: 'start',
+    usage: 'clp start [--foreground]',
+    summary: 'start CLP in the background (or in this terminal with --foreground)',
+    flags: ['foreground'],
+    positionals: [0, 0],
+    details: 'Returns once the three ports answer. Exits non-zero, saying why, when a port is taken or a config file is broken.',
+  },
+  { name: 'stop', usage: 'clp stop', summary: 'stop the background CLP', flags: [], positionals: [0, 0] },
+  { name: 'restart', usage: 'clp restart', summary: 'stop, then start the background CLP', flags: [], positionals: [0, 0] },
+  {
+    name: 'status',
+    usage: 'clp status [--json]',
+    summary: 'who owns the ports, and each service\'s active config',
+    flags: ['json'],
+    positionals: [0, 0],
+    details: 'Exit code 0 when CLP is running, 3 when it is not.',
+  },
+  { name: 'list', usage: 'clp list <claude|codex> [--json]', summary: 'list a service\'s configs (keys are never shown)', flags: ['json'], positionals: [1, 1] },
+  {
+    name: 'active',
+    usage: 'clp active <claude|codex> <name>',
+    summary: 'switch a service to another config; applies to the next request',
+    flags: [],
+    positionals: [2, 2],
+  },
+  {
+    name: 'ui',
+    usage: 'clp ui [--no-open]',
+    summary: 'make sure the dashboard is served, print its URL and open it',
+    flags: ['no-open'],
+    positionals: [0, 0],
+  },
+];
+
+export interface ParsedArgs {
+  command: CommandSpec | null;
+  positionals: string[];
+  flags: Set<string>;
+  help: boolean;
+}
+
+const ALL_FLAGS = ['foreground', 'json', 'no-open', 'help'] as const;
+
+export function parseCli(argv: readonly string[]): ParsedArgs {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      options: Object.fromEntries(ALL_FLAGS.map((f) => [f, { type: 'boolean' as const, ...(f === 'help' ? { short: 'h' } : {}) }])),
+      allowPositionals: true,
+      strict: true,
+    });
+  } catch (err) {
+    throw new ClpError('bad_request', (err as Error).message.split('\n')[0]!.replace(/^Unknown option/, 'unknown option'));
+  }
+  const [name, ...positionals] = parsed.positionals;
+  const flags = new Set(Object.entries(parsed.values).filter(([, v]) => v === true).map(([k]) => k));
+  const help = flags.delete('help');
+  if (!name) return { command: null, positionals: [], flags, help: true };
+  const command = COMMANDS.find((c) => c.name === name);
+  if (!command) throw new ClpError('bad_request', `unknown command "${name}"`);
+  if (help) return { command, positionals, flags, help };
+  for (const flag of flags) {
+    if (!command.flags.includes(flag)) throw new ClpError('bad_request', `${command.name}: unknown option --${flag}`);
+  }
+  const [min, max] = command.positionals;
+  if (positionals.length < min || positionals.length > max) {
+    throw new ClpError('bad_request', `${command.name}: expected ${min === max ? min : `${min}-${max}`} argument(s); usage: ${command.usage}`);
+  }
+  return { command, positionals, flags, help };
+}
+
+export function helpText(command: CommandSpec | null): string {
+  if (command) {
+    return [`usage: ${command.usage}`, '', `  ${command.summary}.`, ...(command.details ? ['', `  ${command.details}`] : [])].join('\n');
+  }
+  const width = Math.max(...COMMANDS.map((c) => c.usage.length));
+  return [
+    'clp: a local proxy for Claude Code (port 3210) and Codex (port 3211), switchable live',
+    '',
+    'usage:',
+    ...COMMANDS.map((c) => `  ${c.usage.padEnd(width)}  ${c.summary}`),
+    '',
+    'Files live in $CLP_HOME (default ~/.clp). Ports: CLP_CLAUDE_PORT, CLP_CODEX_PORT, CLP_UI_PORT; bind address: CLP_HOST.',
+    'Run `clp <command> --help` for more.',
+  ].join('\n');
+}

@@ -1,0 +1,58 @@
+import { activateConfig } from '../../core/config/activate.ts';
+import { ConfigStore } from '../../core/config/store.ts';
+import { ClpError } from '../../shared/errors.ts';
+import { isServiceName, type ServiceName } from '../../shared/services.ts';
+import { EXIT, type CliContext } from '../context.ts';
+import { probeOwner } from '../owner-client.ts';
+
+function serviceArg(value: string): ServiceName {
+  if (!isServiceName(value)) throw new ClpError('bad_request', `unknown service "${value}" (expected claude or codex)`);
+  return value;
+}
+
+async function loadStore(ctx: CliContext, service: ServiceName): Promise<ConfigStore> {
+  const store = new ConfigStore(ctx.paths.config(service));
+  await store.reload();
+  const state = store.state();
+  if (state.error) throw new ClpError('config_invalid', state.error);
+  return store;
+}
+
+/** The base URL as shown to people: scheme, host and path, never a query (some relays put keys there). */
+function displayUrl(url: string): string {
+  const u = new URL(url);
+  return `${u.origin}${u.pathname === '/' ? '' : u.pathname}`;
+}
+
+export async function listCommand(ctx: CliContext, serviceName: string, json: boolean): Promise<number> {
+  const service = serviceArg(serviceName);
+  const store = await loadStore(ctx, service);
+  const snapshot = store.snapshot();
+  const configs = snapshot.entries.map((e) => ({
+    name: e.name,
+    active: e.name === snapshot.active?.name,
+    base_url: displayUrl(e.baseUrl),
+    weight: e.weight,
+    auth: e.authToken && e.apiKey ? 'bearer+x-api-key' : e.authToken ? 'bearer' : e.apiKey ? 'x-api-key' : 'none',
+  }));
+  if (json) {
+    ctx.out(JSON.stringify({ service, file: store.file, active: snapshot.active?.name ?? null, configs }, null, 2));
+    return EXIT.ok;
+  }
+  if (!configs.length) {
+    ctx.out(`${service}: no configs yet; add one to ${store.file}`);
+    return EXIT.ok;
+  }
+  const width = Math.max(...configs.map((c) => c.name.length));
+  for (const c of configs) ctx.out(`${c.active ? '*' : ' '} ${c.name.padEnd(width)}  ${c.base_url}  weight ${c.weight}  ${c.auth}`);
+  return EXIT.ok;
+}
+
+export async function activeCommand(ctx: CliContext, serviceName: string, name: string): Promise<number> {
+  const service = serviceArg(serviceName);
+  const store = new ConfigStore(ctx.paths.config(service));
+  await activateConfig(store, name);
+  const owner = await probeOwner(ctx.settings);
+  ctx.out(`${service}: active config is now "${name}"${owner ? '; it applies to the next request' : ' (CLP is not running: `clp start`)'}`);
+  return EXIT.ok;
+}

@@ -1,0 +1,49 @@
+import { ConfigStore } from '../../core/config/store.ts';
+import { SERVICES } from '../../shared/services.ts';
+import { ClpError } from '../../shared/errors.ts';
+import { EXIT, type CliContext } from '../context.ts';
+import { runOwner, spawnDaemon } from '../daemon.ts';
+import { formatStatus } from '../format.ts';
+import { probeOwner } from '../owner-client.ts';
+
+/** Refuses early, with `file: path: message`, when a config file is broken: there is no good version to serve. */
+async function checkConfigs(ctx: CliContext): Promise<void> {
+  for (const service of SERVICES) {
+    const store = new ConfigStore(ctx.paths.config(service));
+    await store.reload();
+    const state = store.state();
+    if (state.error) throw new ClpError('config_invalid', state.error);
+  }
+}
+
+function placeholderHints(ctx: CliContext, report: Awaited<ReturnType<typeof probeOwner>>): string[] {
+  if (!report) return [];
+  return SERVICES.filter((s) => report.services[s].placeholder).map(
+    (s) => `${s}: placeholder mode: requests get an error until you add a config to ${ctx.paths.config(s)}`,
+  );
+}
+
+export async function startCommand(ctx: CliContext, foreground: boolean): Promise<number> {
+  const running = await probeOwner(ctx.settings);
+  if (running?.owner) {
+    ctx.out(`CLP is already running (${running.owner.kind}, pid ${running.owner.pid})`);
+    ctx.out(formatStatus(running));
+    return EXIT.ok;
+  }
+  await checkConfigs(ctx);
+  if (foreground) {
+    const core = await runOwner(ctx.paths, 'foreground', (line) => process.stdout.write(line));
+    const report = core.status();
+    ctx.out(formatStatus(report));
+    for (const hint of placeholderHints(ctx, report)) ctx.out(hint);
+    ctx.out('Press Ctrl+C to stop.');
+    return new Promise<number>(() => undefined); // runs until a signal stops the process
+  }
+  const { pid } = await spawnDaemon(ctx.paths, ctx.env);
+  const report = await probeOwner(ctx.settings, 5000);
+  if (!report) throw new ClpError('internal', `CLP (pid ${pid}) reported ready but does not answer on port ${ctx.settings.ports.ui}`);
+  ctx.out(`CLP started (pid ${pid}); log: ${ctx.paths.log}`);
+  ctx.out(formatStatus(report));
+  for (const hint of placeholderHints(ctx, report)) ctx.out(hint);
+  return EXIT.ok;
+}

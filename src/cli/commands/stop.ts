@@ -1,0 +1,33 @@
+import { isProcessAlive } from '../../core/fs/atomic.ts';
+import { ClpError } from '../../shared/errors.ts';
+import { EXIT, type CliContext } from '../context.ts';
+import { probeOwner } from '../owner-client.ts';
+
+/**
+ * Stops the owner the dashboard port names (its pid comes from the live process, never from a file).
+ * A VS Code window is not stopped from here: that would kill the user's editor host.
+ */
+export async function stopCommand(ctx: CliContext): Promise<number> {
+  const report = await probeOwner(ctx.settings);
+  if (!report?.owner) {
+    ctx.out('CLP is not running');
+    return EXIT.ok;
+  }
+  const { pid, kind } = report.owner;
+  if (kind === 'vscode') {
+    throw new ClpError('bad_request', `the ports are owned by a VS Code window (pid ${pid}); stop CLP from VS Code ("CLP: Stop Proxy")`);
+  }
+  process.kill(pid, 'SIGTERM');
+  const deadline = Date.now() + 10_000;
+  while (Date.now() < deadline) {
+    if (!isProcessAlive(pid)) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  if (isProcessAlive(pid)) {
+    process.kill(pid, 'SIGKILL');
+    ctx.out(`CLP (pid ${pid}) did not stop within 10 s and was killed`);
+  } else {
+    ctx.out(`CLP stopped (pid ${pid})`);
+  }
+  return EXIT.ok;
+}

@@ -1,0 +1,14 @@
+import type { ClpPaths } from '../core/paths.ts';
+import type { Settings } from '../core/settings.ts';
+
+/** What every command gets: where files are, the settings in force, and where to print. */
+export interface CliContext {
+  env: NodeJS.ProcessEnv;
+  paths: ClpPaths;
+  settings: Settings;
+  out(text: string): void;
+  err(text: string): void;
+}
+
+/** Exit codes: 0 done, 1 failed, 2 bad usage, 3 `status` found CLP not running. */
+export const EXIT = { ok: 0, failed: 1, usage: 2, notRunning: 3 } as const;

@@ -1,0 +1,59 @@
+import { clpPaths, resolveHome } from '../core/paths.ts';
+import { loadSettings } from '../core/settings.ts';
+import { ClpError } from '../shared/errors.ts';
+import { helpText, parseCli } from './args.ts';
+import { activeCommand, listCommand } from './commands/configs.ts';
+import { startCommand } from './commands/start.ts';
+import { statusCommand } from './commands/status.ts';
+import { stopCommand } from './commands/stop.ts';
+import { uiCommand } from './commands/ui.ts';
+import { EXIT, type CliContext } from './context.ts';
+import { DAEMON_ARG, daemonMain } from './daemon.ts';
+
+/** Runs one `clp` invocation and returns its exit code. Errors print as one line: `clp: message`. */
+export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
+  const paths = clpPaths(resolveHome(env));
+  if (argv[0] === DAEMON_ARG) {
+    await daemonMain(paths);
+    return EXIT.ok;
+  }
+  const out = (text: string) => void process.stdout.write(`${text}\n`);
+  const err = (text: string) => void process.stderr.write(`${text}\n`);
+  try {
+    const args = parseCli(argv);
+    if (args.help || !args.command) {
+      out(helpText(args.command));
+      return EXIT.ok;
+    }
+    const settings = await loadSettings(paths.settings, env);
+    const ctx: CliContext = { env, paths, settings, out, err };
+    const [a = '', b = ''] = args.positionals;
+    switch (args.command.name) {
+      case 'start':
+        return await startCommand(ctx, args.flags.has('foreground'));
+      case 'stop':
+        return await stopCommand(ctx);
+      case 'restart':
+        await stopCommand(ctx);
+        return await startCommand(ctx, false);
+      case 'status':
+        return await statusCommand(ctx, args.flags.has('json'));
+      case 'list':
+        return await listCommand(ctx, a, args.flags.has('json'));
+      case 'active':
+        return await activeCommand(ctx, a, b);
+      case 'ui':
+        return await uiCommand(ctx, !args.flags.has('no-open'));
+      default:
+        throw new ClpError('bad_request', `unknown command "${args.command.name}"`);
+    }
+  } catch (e) {
+    const error = e instanceof ClpError ? e : new ClpError('internal', (e as Error)?.stack ?? String(e));
+    err(`clp: ${error.message}`);
+    if (error.code === 'bad_request') {
+      err('Run `clp --help` for usage.');
+      return EXIT.usage;
+    }
+    return EXIT.failed;
+  }
+}

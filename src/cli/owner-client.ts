@@ -1,0 +1,33 @@
+import { request } from 'node:http';
+import type { Settings } from '../core/settings.ts';
+import { hostForUrl } from '../core/net.ts';
+import type { StatusReport } from '../shared/status.ts';
+
+/**
+ * Asks whoever holds the dashboard port for its status. Only a well-formed CLP answer counts: a pid
+ * file alone is never trusted, and another program on the port is not mistaken for CLP.
+ */
+export function probeOwner(settings: Settings, timeoutMs = 1500): Promise<StatusReport | null> {
+  const host = hostForUrl(settings.host);
+  return new Promise((resolve) => {
+    const req = request(
+      { host: host.replace(/^\[|\]$/g, ''), port: settings.ports.ui, path: '/api/status', method: 'GET', timeout: timeoutMs, headers: { host: `${host}:${settings.ports.ui}` } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          try {
+            const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as StatusReport;
+            resolve(res.statusCode === 200 && body?.owner && typeof body.owner.pid === 'number' && body.services ? body : null);
+          } catch {
+            resolve(null);
+          }
+        });
+        res.on('error', () => resolve(null));
+      },
+    );
+    req.on('timeout', () => req.destroy());
+    req.on('error', () => resolve(null));
+    req.end();
+  });
+}

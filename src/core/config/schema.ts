@@ -1,0 +1,77 @@
+import { z } from 'zod';
+import { formatIssue, parseJsonText } from './issues.ts';
+
+function isHttpUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return url.protocol === 'http:' || url.protocol === 'https:';
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The original tool wrote `weight` as a float (`10.0`) and read anything non-numeric as 0. Numbers and
+ * numeric strings are accepted; garbage is reported instead of silently becoming 0.
+ */
+const weightSchema = z.union([
+  z.number(),
+  z
+    .string()
+    .regex(/^\s*-?\d+(\.\d+)?\s*$/, 'expected a number')
+    .transform(Number),
+  z.null().transform(() => 0),
+]);
+
+/**
+ * One upstream entry of `claude.json` / `codex.json`, in the original tool's format. Unknown fields are
+ * allowed (`looseObject`) and are kept on every write, because the raw JSON is what gets rewritten.
+ * Unlike the original, an entry with only `api_key` (no `auth_token` key) is accepted.
+ */
+export const configEntrySchema = z.looseObject({
+  base_url: z.string().refine(isHttpUrl, 'must be an http:// or https:// URL'),
+  auth_token: z.string().optional(),
+  api_key: z.string().optional(),
+  weight: weightSchema.optional(),
+  active: z.boolean().optional(),
+});
+
+export const configFileSchema = z.record(z.string().min(1, 'config names must not be empty'), configEntrySchema);
+
+export type RawConfigFile = Record<string, Record<string, unknown>>;
+
+/** The typed view of one entry that the proxy uses. Never logged or sent to a UI whole: it holds keys. */
+export interface UpstreamConfig {
+  name: string;
+  baseUrl: string;
+  authToken: string;
+  apiKey: string;
+  weight: number;
+  active: boolean;
+}
+
+export type ParsedConfigFile =
+  | { ok: true; entries: UpstreamConfig[]; raw: RawConfigFile }
+  | { ok: false; error: string };
+
+/** Parses a config file's text; `label` (the file name) prefixes any error as `label: path: message`. */
+export function parseConfigText(label: string, text: string): ParsedConfigFile {
+  if (text.trim() === '') return { ok: true, entries: [], raw: {} };
+  const json = parseJsonText(label, text);
+  if (!json.ok) return json;
+  return parseConfigValue(label, json.value);
+}
+
+export function parseConfigValue(label: string, value: unknown): ParsedConfigFile {
+  const result = configFileSchema.safeParse(value);
+  if (!result.success) return { ok: false, error: formatIssue(label, result.error) };
+  const entries = Object.entries(result.data).map(([name, e]) => ({
+    name,
+    baseUrl: e.base_url,
+    authToken: e.auth_token ?? '',
+    apiKey: e.api_key ?? '',
+    weight: Number.isFinite(e.weight) ? (e.weight as number) : 0,
+    active: e.active === true,
+  }));
+  return { ok: true, entries, raw: value as RawConfigFile };
+}

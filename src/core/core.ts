@@ -1,0 +1,158 @@
+import type { Server } from 'node:http';
+import { ClpError } from '../shared/errors.ts';
+import { SERVICES, type ServiceName } from '../shared/services.ts';
+import type { HealthReport, OwnerInfo, OwnerKind, ServiceStatus, StatusReport } from '../shared/status.ts';
+import { VERSION } from '../shared/version.ts';
+import { activateConfig } from './config/activate.ts';
+import { ConfigStore } from './config/store.ts';
+import { EventBus } from './events.ts';
+import { ensurePrivateDir } from './fs/atomic.ts';
+import { createMemoryLogger, type Logger } from './log.ts';
+import { closeServer, hostForUrl, listen } from './net.ts';
+import { clpPaths, resolveHome, type ClpPaths } from './paths.ts';
+import { createProxyServer } from './proxy/proxy-server.ts';
+import { UpstreamClient } from './proxy/upstream-client.ts';
+import { loadSettings, type Settings, type SettingsInput } from './settings.ts';
+import { createUiServer } from './ui/ui-server.ts';
+
+export interface CoreOptions {
+  /** Defaults to `CLP_HOME`, then `~/.clp`. */
+  home?: string;
+  env?: NodeJS.ProcessEnv;
+  /** Settings that win over the file and the environment (tests bind port 0 this way). */
+  settings?: SettingsInput;
+  ownerKind: OwnerKind;
+  log?: Logger;
+  now?: () => number;
+}
+
+export interface Core {
+  readonly paths: ClpPaths;
+  readonly settings: Settings;
+  readonly events: EventBus;
+  readonly stores: Readonly<Record<ServiceName, ConfigStore>>;
+  readonly log: Logger;
+  /** Binds the UI port first (it is the owner's address), then the two proxy ports. */
+  start(): Promise<void>;
+  stop(graceMs?: number): Promise<void>;
+  status(): StatusReport;
+  /** The ports actually bound (differs from settings when a setting is 0). */
+  ports(): { claude: number; codex: number; ui: number };
+  /** Makes `name` the active config of `service`, written to its file; applies to the next request. */
+  activate(service: ServiceName, name: string): Promise<void>;
+}
+
+/**
+ * The composition root: builds the whole proxy engine from settings. The `clp` daemon, `clp start
+ * --foreground` and the VS Code extension all run exactly this.
+ */
+export async function createCore(options: CoreOptions): Promise<Core> {
+  const env = options.env ?? process.env;
+  const paths = clpPaths(options.home ?? resolveHome(env));
+  const settings = await loadSettings(paths.settings, env, options.settings);
+  const now = options.now ?? Date.now;
+  const log = options.log ?? createMemoryLogger();
+  const events = new EventBus();
+  const client = new UpstreamClient(settings.timeouts);
+  const owner: OwnerInfo = { pid: process.pid, kind: options.ownerKind, startedAt: new Date(now()).toISOString(), version: VERSION };
+
+  const stores = {} as Record<ServiceName, ConfigStore>;
+  for (const service of SERVICES) {
+    stores[service] = new ConfigStore(paths.config(service), {
+      onChange: ({ state, snapshot }) => {
+        if (state.error) log.warn(`${state.error} (still serving the last good version)`);
+        else log.info(`${service}: loaded ${state.configs} config(s), active: ${snapshot.active?.name ?? 'none'}`);
+        events.emit('config:change', { service, state, active: snapshot.active?.name ?? null });
+      },
+    });
+  }
+
+  const bound = { claude: 0, codex: 0, ui: 0 };
+  let running = false;
+
+  const health = (service: ServiceName): HealthReport => {
+    const snapshot = stores[service].snapshot();
+    return {
+      clp: true,
+      service,
+      port: bound[service],
+      pid: process.pid,
+      owner: options.ownerKind,
+      active: snapshot.active?.name ?? null,
+      placeholder: snapshot.active === null,
+    };
+  };
+
+  const maxBodyBytes = Math.round(settings.maxBodyMb * 1024 * 1024);
+  const proxies: Record<ServiceName, Server> = {
+    claude: createProxyServer({ service: 'claude', store: stores.claude, client, events, log, maxBodyBytes, now, health: () => health('claude') }),
+    codex: createProxyServer({ service: 'codex', store: stores.codex, client, events, log, maxBodyBytes, now, health: () => health('codex') }),
+  };
+
+  const status = (): StatusReport => {
+    const urlHost = hostForUrl(settings.host);
+    const services = {} as Record<ServiceName, ServiceStatus>;
+    for (const service of SERVICES) {
+      const snapshot = stores[service].snapshot();
+      const port = bound[service] || settings.ports[service];
+      services[service] = {
+        running,
+        port,
+        url: `http://${urlHost}:${port}${service === 'codex' ? '/v1' : ''}`,
+        active: snapshot.active?.name ?? null,
+        placeholder: snapshot.active === null,
+        config: stores[service].state(),
+      };
+    }
+    const uiPort = bound.ui || settings.ports.ui;
+    return { owner: running ? owner : null, services, ui: { running, port: uiPort, url: `http://${urlHost}:${uiPort}/` }, home: paths.home };
+  };
+
+  const ui = createUiServer({ host: settings.host, status, port: () => bound.ui });
+  const servers: Array<[Server, number]> = [];
+
+  const stop = async (graceMs = 5_000) => {
+    running = false;
+    for (const store of Object.values(stores)) store.close();
+    await Promise.all(servers.map(([server]) => closeServer(server, graceMs)));
+    servers.length = 0;
+    await client.destroy().catch(() => undefined);
+  };
+
+  return {
+    paths,
+    settings,
+    events,
+    stores,
+    log,
+    async start() {
+      await ensurePrivateDir(paths.home);
+      await ensurePrivateDir(paths.runDir);
+      for (const service of SERVICES) {
+        const store = stores[service];
+        await store.ensureExists();
+        await store.reload();
+        const state = store.state();
+        if (state.error) throw new ClpError('config_invalid', state.error);
+      }
+      try {
+        bound.ui = await listen(ui, settings.host, settings.ports.ui, 'dashboard');
+        servers.push([ui, bound.ui]);
+        for (const service of SERVICES) {
+          bound[service] = await listen(proxies[service], settings.host, settings.ports[service], `${service} proxy`);
+          servers.push([proxies[service], bound[service]]);
+        }
+      } catch (err) {
+        await stop(0);
+        throw err;
+      }
+      for (const store of Object.values(stores)) store.watch();
+      running = true;
+      log.info(`CLP ${VERSION} started (${options.ownerKind}, pid ${process.pid}): claude :${bound.claude}, codex :${bound.codex}, ui :${bound.ui}`);
+    },
+    stop,
+    status,
+    ports: () => ({ ...bound }),
+    activate: (service, name) => activateConfig(stores[service], name),
+  };
+}

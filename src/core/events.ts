@@ -1,0 +1,66 @@
+import type { ErrorCode } from '../shared/errors.ts';
+import type { ServiceName } from '../shared/services.ts';
+import type { ConfigFileState } from '../shared/status.ts';
+
+export interface RequestStarted {
+  id: string;
+  service: ServiceName;
+  config: string | null;
+  method: string;
+  path: string;
+  model: string | null;
+  stream: boolean;
+  /** Epoch milliseconds. */
+  startedAt: number;
+  bytesIn: number;
+}
+
+export interface RequestFirstByte {
+  id: string;
+  service: ServiceName;
+  ttfbMs: number;
+}
+
+export interface RequestFinished extends RequestStarted {
+  status: number | null;
+  errorCode: ErrorCode | null;
+  durationMs: number;
+  ttfbMs: number | null;
+  bytesOut: number;
+}
+
+export interface CoreEvents {
+  'request:start': RequestStarted;
+  'request:first-byte': RequestFirstByte;
+  'request:end': RequestFinished;
+  'config:change': { service: ServiceName; state: ConfigFileState; active: string | null };
+}
+
+type Listener<T> = (payload: T) => void;
+
+/**
+ * The in-process feed later layers (usage store, dashboard, status bar) subscribe to. Listeners run
+ * synchronously on the request path, so they must only queue work; one that throws is isolated.
+ */
+export class EventBus {
+  private readonly listeners = new Map<keyof CoreEvents, Set<Listener<never>>>();
+
+  on<K extends keyof CoreEvents>(event: K, listener: Listener<CoreEvents[K]>): () => void {
+    let set = this.listeners.get(event);
+    if (!set) this.listeners.set(event, (set = new Set()));
+    set.add(listener as Listener<never>);
+    return () => set.delete(listener as Listener<never>);
+  }
+
+  emit<K extends keyof CoreEvents>(event: K, payload: CoreEvents[K]): void {
+    const set = this.listeners.get(event);
+    if (!set) return;
+    for (const listener of set) {
+      try {
+        (listener as Listener<CoreEvents[K]>)(payload);
+      } catch {
+        // A broken subscriber must never break a user's stream.
+      }
+    }
+  }
+}

@@ -1,0 +1,29 @@
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { ServiceName } from '../shared/services.ts';
+
+/** Where every CLP file lives. `CLP_HOME` moves all of it (tests never touch the real `~/.clp`). */
+export interface ClpPaths {
+  home: string;
+  runDir: string;
+  dataDir: string;
+  settings: string;
+  log: string;
+  config(service: ServiceName): string;
+}
+
+export function resolveHome(env: NodeJS.ProcessEnv): string {
+  const fromEnv = env.CLP_HOME?.trim();
+  return fromEnv ? resolve(fromEnv) : join(homedir(), '.clp');
+}
+
+export function clpPaths(home: string): ClpPaths {
+  return {
+    home,
+    runDir: join(home, 'run'),
+    dataDir: join(home, 'data'),
+    settings: join(home, 'settings.json'),
+    log: join(home, 'run', 'clp.log'),
+    config: (service) => join(home, `${service}.json`),
+  };
+}

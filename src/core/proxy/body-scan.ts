@@ -1,0 +1,104 @@
+/** What the proxy needs to know about a request body without building its object graph. */
+export interface BodyFacts {
+  /** The body is a JSON object (what both APIs send). */
+  json: boolean;
+  model: string | null;
+  stream: boolean | null;
+}
+
+const NOT_JSON: BodyFacts = { json: false, model: null, stream: null };
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+
+function isSpace(c: number): boolean {
+  return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
+}
+
+/** Index just past the closing quote of the string whose opening quote is at `i`, or -1. */
+function skipString(buf: Uint8Array, i: number): number {
+  let j = i + 1;
+  for (;;) {
+    const q = buf.indexOf(QUOTE, j);
+    if (q < 0) return -1;
+    let slashes = 0;
+    for (let k = q - 1; k > i && buf[k] === BACKSLASH; k--) slashes++;
+    if (slashes % 2 === 0) return q + 1;
+    j = q + 1;
+  }
+}
+
+/** Index just past the value starting at `i` (object, array, string or literal), or -1. */
+function skipValue(buf: Uint8Array, i: number): number {
+  const c = buf[i];
+  if (c === QUOTE) return skipString(buf, i);
+  if (c === 0x7b || c === 0x5b) {
+    let depth = 0;
+    for (let j = i; j < buf.length; j++) {
+      const d = buf[j]!;
+      if (d === QUOTE) {
+        j = skipString(buf, j);
+        if (j < 0) return -1;
+        j--;
+      } else if (d === 0x7b || d === 0x5b) depth++;
+      else if (d === 0x7d || d === 0x5d) {
+        depth--;
+        if (depth === 0) return j + 1;
+      }
+    }
+    return -1;
+  }
+  let j = i;
+  while (j < buf.length && buf[j] !== 0x2c && buf[j] !== 0x7d && buf[j] !== 0x5d && !isSpace(buf[j]!)) j++;
+  return j > i ? j : -1;
+}
+
+function skipSpace(buf: Uint8Array, i: number): number {
+  while (i < buf.length && isSpace(buf[i]!)) i++;
+  return i;
+}
+
+const decoder = new TextDecoder();
+
+/**
+ * Reads the top-level `model` and `stream` fields of a JSON request body. Claude Code sends bodies of
+ * hundreds of kilobytes on every turn; this walks them once, jumping over strings with the native
+ * `indexOf`, and never builds the conversation's object graph (JSON.parse would, on the event loop).
+ * A body that is not a JSON object gives `json: false` and is forwarded untouched all the same.
+ */
+export function scanBody(buf: Uint8Array): BodyFacts {
+  let i = skipSpace(buf, 0);
+  if (buf[i] !== 0x7b) return NOT_JSON;
+  i = skipSpace(buf, i + 1);
+  let model: string | null = null;
+  let stream: boolean | null = null;
+  if (buf[i] === 0x7d) return { json: true, model, stream };
+  for (;;) {
+    if (buf[i] !== QUOTE) return NOT_JSON;
+    const keyEnd = skipString(buf, i);
+    if (keyEnd < 0) return NOT_JSON;
+    const key = decoder.decode(buf.subarray(i + 1, keyEnd - 1));
+    i = skipSpace(buf, keyEnd);
+    if (buf[i] !== 0x3a) return NOT_JSON;
+    i = skipSpace(buf, i + 1);
+    const valueEnd = skipValue(buf, i);
+    if (valueEnd < 0) return NOT_JSON;
+    if (key === 'model' && buf[i] === QUOTE) {
+      try {
+        model = JSON.parse(decoder.decode(buf.subarray(i, valueEnd))) as string;
+      } catch {
+        return NOT_JSON;
+      }
+    } else if (key === 'stream') {
+      const literal = decoder.decode(buf.subarray(i, valueEnd));
+      stream = literal === 'true' ? true : literal === 'false' ? false : null;
+    }
+    i = skipSpace(buf, valueEnd);
+    if (buf[i] === 0x2c) {
+      i = skipSpace(buf, i + 1);
+      continue;
+    }
+    if (buf[i] === 0x7d) return skipSpace(buf, i + 1) === buf.length ? { json: true, model, stream } : NOT_JSON;
+    return NOT_JSON;
+  }
+}

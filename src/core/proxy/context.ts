@@ -1,0 +1,47 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ErrorCode } from '../../shared/errors.ts';
+import type { ServiceName } from '../../shared/services.ts';
+import type { UpstreamConfig } from '../config/schema.ts';
+import type { DialectWriter } from '../providers/dialect.ts';
+import type { BodyFacts } from './body-scan.ts';
+
+/** Everything one request carries through the pipeline's stages. */
+export interface RequestContext {
+  readonly id: string;
+  readonly service: ServiceName;
+  readonly dialect: DialectWriter;
+  readonly req: IncomingMessage;
+  readonly res: ServerResponse;
+  /** Epoch milliseconds, for records. */
+  readonly startedAt: number;
+  /** Monotonic start (performance.now), for durations. */
+  readonly t0: number;
+  /** Aborted when the client goes away: cancels the upstream call at once. */
+  readonly abort: AbortController;
+  /** The path without its query string. */
+  readonly path: string;
+  body: Buffer | null;
+  facts: BodyFacts | null;
+  stream: boolean;
+  config: UpstreamConfig | null;
+  /** True when CLP answered itself (health, telemetry): not a proxied request, no record. */
+  local: boolean;
+  status: number | null;
+  errorCode: ErrorCode | null;
+  ttfbMs: number | null;
+  bytesIn: number;
+  bytesOut: number;
+}
+
+/** A pipeline stage in the `(ctx, next)` style: do work, call `next()` to go on, or answer and stop. */
+export type Stage = (ctx: RequestContext, next: () => Promise<void>) => Promise<void>;
+
+export function compose(stages: readonly Stage[]): (ctx: RequestContext) => Promise<void> {
+  return (ctx) => {
+    const run = (i: number): Promise<void> => {
+      const stage = stages[i];
+      return stage ? stage(ctx, () => run(i + 1)) : Promise.resolve();
+    };
+    return run(0);
+  };
+}

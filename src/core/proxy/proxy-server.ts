@@ -1,0 +1,130 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { performance } from 'node:perf_hooks';
+import type { Duplex } from 'node:stream';
+import { SERVICE_DIALECT, type ServiceName } from '../../shared/services.ts';
+import type { HealthReport } from '../../shared/status.ts';
+import type { ConfigStore } from '../config/store.ts';
+import type { EventBus } from '../events.ts';
+import type { Logger } from '../log.ts';
+import { dialectWriter } from '../providers/dialect.ts';
+import { compose, type RequestContext, type Stage } from './context.ts';
+import { sendError } from './respond.ts';
+import { browserGuard } from './stages/browser-guard.ts';
+import { forward } from './stages/forward.ts';
+import { localRoutes } from './stages/local-routes.ts';
+import { readBody } from './stages/read-body.ts';
+import { selectUpstream } from './stages/select-upstream.ts';
+import type { UpstreamClient } from './upstream-client.ts';
+
+export interface ProxyServerDeps {
+  service: ServiceName;
+  store: ConfigStore;
+  client: UpstreamClient;
+  events: EventBus;
+  log: Logger;
+  maxBodyBytes: number;
+  health: () => HealthReport;
+  now: () => number;
+  /** Extra stages that later layers (filters, routing, pool) put between body and upstream choice. */
+  stages?: readonly Stage[];
+}
+
+/**
+ * One proxy listener (Claude on 3210, Codex on 3211). Each request runs the stage pipeline:
+ * local answers, browser guard, body, [later stages], upstream choice, forward.
+ */
+export function createProxyServer(deps: ProxyServerDeps): Server {
+  const dialect = dialectWriter(SERVICE_DIALECT[deps.service]);
+  const pipeline = compose([
+    localRoutes(deps.health),
+    browserGuard,
+    readBody(deps.maxBodyBytes),
+    ...(deps.stages ?? []),
+    selectUpstream(deps.store),
+    forward(deps.client, deps.events),
+  ]);
+
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    const url = req.url ?? '/';
+    const q = url.indexOf('?');
+    const ctx: RequestContext = {
+      id: randomUUID(),
+      service: deps.service,
+      dialect,
+      req,
+      res,
+      startedAt: deps.now(),
+      t0: performance.now(),
+      abort: new AbortController(),
+      path: q < 0 ? url : url.slice(0, q),
+      body: null,
+      facts: null,
+      stream: false,
+      config: null,
+      local: false,
+      status: null,
+      errorCode: null,
+      ttfbMs: null,
+      bytesIn: 0,
+      bytesOut: 0,
+    };
+    // A client that goes away cancels its upstream call at once (stopping generation and billing).
+    // `res` close, not `req` close: the latter fires as soon as the body has been read.
+    res.once('close', () => {
+      if (!res.writableEnded) ctx.abort.abort();
+    });
+    try {
+      await pipeline(ctx);
+    } catch (err) {
+      deps.log.error(`${deps.service}: request ${ctx.id} failed inside CLP: ${(err as Error).stack ?? err}`);
+      sendError(ctx, 500, 'internal', 'internal proxy error (see the CLP log)');
+    }
+    if (!ctx.local) {
+      deps.events.emit('request:end', {
+        id: ctx.id,
+        service: ctx.service,
+        config: ctx.config?.name ?? null,
+        method: req.method ?? 'GET',
+        path: ctx.path,
+        model: ctx.facts?.model ?? null,
+        stream: ctx.stream,
+        startedAt: ctx.startedAt,
+        bytesIn: ctx.bytesIn,
+        status: ctx.status,
+        errorCode: ctx.errorCode,
+        durationMs: performance.now() - ctx.t0,
+        ttfbMs: ctx.ttfbMs,
+        bytesOut: ctx.bytesOut,
+      });
+    }
+  };
+
+  const server = createServer(
+    {
+      // Above the idle time of the clients' connection pools, so a reused socket is never closed
+      // under a request that is just being sent.
+      keepAliveTimeout: 120_000,
+      headersTimeout: 60_000,
+      requestTimeout: 300_000,
+    },
+    (req, res) => void handle(req, res),
+  );
+  server.on('upgrade', refuseUpgrade);
+  server.on('clientError', (_err, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');
+    else socket.destroy();
+  });
+  return server;
+}
+
+/**
+ * Codex tries Responses over WebSocket first when its provider allows it; a 426 makes it fall back
+ * to HTTP at once (any other answer costs it a round of retries). CLP relays HTTP only.
+ */
+function refuseUpgrade(_req: IncomingMessage, socket: Duplex): void {
+  const body = JSON.stringify({ error: { message: 'CLP: WebSocket is not supported here; use HTTP', type: 'invalid_request_error', param: null, code: 'websocket_unsupported' } });
+  socket.end(
+    `HTTP/1.1 426 Upgrade Required\r\nconnection: close\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+  );
+}

@@ -1,0 +1,51 @@
+import { scanBody } from '../body-scan.ts';
+import type { Stage } from '../context.ts';
+import { isStreamRequest } from '../headers.ts';
+import { sendError } from '../respond.ts';
+
+/**
+ * Reads the whole request body (needed to choose, rewrite and retry it), refusing one over the limit
+ * as soon as it crosses it, then reads its top-level `model` and `stream` without parsing the rest.
+ */
+export function readBody(maxBytes: number): Stage {
+  return async (ctx, next) => {
+    const method = ctx.req.method ?? 'GET';
+    const declared = Number(ctx.req.headers['content-length'] ?? '0');
+    const hasBody = method !== 'GET' && method !== 'HEAD' && (declared > 0 || ctx.req.headers['transfer-encoding'] !== undefined);
+    if (declared > maxBytes) return tooLarge(ctx, maxBytes);
+    if (hasBody) {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      const ok = await new Promise<boolean>((resolve, reject) => {
+        ctx.req.on('data', (chunk: Buffer) => {
+          size += chunk.length;
+          if (size > maxBytes) {
+            ctx.req.removeAllListeners('data');
+            ctx.req.pause();
+            resolve(false);
+            return;
+          }
+          chunks.push(chunk);
+        });
+        ctx.req.once('end', () => resolve(true));
+        ctx.req.once('error', reject);
+        ctx.abort.signal.addEventListener('abort', () => resolve(false), { once: true });
+      });
+      if (ctx.abort.signal.aborted) {
+        ctx.errorCode = 'client_aborted';
+        return;
+      }
+      if (!ok) return tooLarge(ctx, maxBytes);
+      ctx.body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
+      ctx.bytesIn = size;
+      ctx.facts = scanBody(ctx.body);
+    }
+    ctx.stream = isStreamRequest(ctx.req.headers, ctx.facts?.stream ?? null);
+    await next();
+  };
+}
+
+function tooLarge(ctx: Parameters<Stage>[0], maxBytes: number): void {
+  ctx.res.setHeader('connection', 'close');
+  sendError(ctx, 413, 'body_too_large', `request body is over the ${Math.round(maxBytes / 1048576)} MB limit (setting maxBodyMb)`);
+}

@@ -1,0 +1,83 @@
+import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { z } from 'zod';
+import { ClpError } from '../shared/errors.ts';
+import { formatIssue, parseJsonText } from './config/issues.ts';
+
+const port = z.number().int().min(0).max(65_535);
+const millis = z.number().int().min(1);
+
+/**
+ * CLP's own settings (`$CLP_HOME/settings.json`, all optional), also the schema the VS Code layer
+ * checks its `clp.*` settings against. Timeouts are chosen so that no legitimate request is cut: the
+ * header timeout matches Claude Code's own 10-minute request timeout (a non-streaming fallback can
+ * think that long before its headers), and the stream idle timeout matches Codex's 300 s idle limit;
+ * Anthropic streams send `ping` events every few seconds, so only a truly stalled upstream hits it.
+ */
+export const settingsSchema = z.object({
+  host: z.string().min(1).prefault('127.0.0.1'),
+  ports: z
+    .object({
+      claude: port.prefault(3210),
+      codex: port.prefault(3211),
+      ui: port.prefault(3300),
+    })
+    .prefault({}),
+  timeouts: z
+    .object({
+      connectMs: millis.prefault(10_000),
+      headersMs: millis.prefault(600_000),
+      streamIdleMs: millis.prefault(300_000),
+    })
+    .prefault({}),
+  /** The largest request body accepted. Claude Code sends whole conversations; the API allows 32 MB. */
+  maxBodyMb: z.number().positive().max(1024).prefault(64),
+});
+
+export type Settings = z.infer<typeof settingsSchema>;
+export type SettingsInput = z.input<typeof settingsSchema>;
+
+const ENV_PORTS = { CLP_CLAUDE_PORT: 'claude', CLP_CODEX_PORT: 'codex', CLP_UI_PORT: 'ui' } as const;
+
+/** Applies `CLP_CLAUDE_PORT`, `CLP_CODEX_PORT`, `CLP_UI_PORT` and `CLP_HOST` over the file's values. */
+export function applyEnvOverrides(input: SettingsInput, env: NodeJS.ProcessEnv): SettingsInput {
+  const out: SettingsInput = { ...input, ports: { ...(input.ports ?? {}) } };
+  for (const [name, key] of Object.entries(ENV_PORTS)) {
+    const raw = env[name]?.trim();
+    if (!raw) continue;
+    const value = Number(raw);
+    if (!/^\d+$/.test(raw) || value > 65_535) {
+      throw new ClpError('config_invalid', `${name}: expected a port number (0-65535), got "${raw}"`);
+    }
+    out.ports![key] = value;
+  }
+  const host = env.CLP_HOST?.trim();
+  if (host) out.host = host;
+  return out;
+}
+
+export function parseSettings(label: string, input: unknown): Settings {
+  const result = settingsSchema.safeParse(input);
+  if (!result.success) throw new ClpError('config_invalid', formatIssue(label, result.error));
+  return result.data;
+}
+
+/** Reads `settings.json` (missing is fine: all defaults), then the environment's overrides. */
+export async function loadSettings(file: string, env: NodeJS.ProcessEnv, overrides: SettingsInput = {}): Promise<Settings> {
+  const label = basename(file);
+  let fromFile: SettingsInput = {};
+  try {
+    const parsed = parseJsonText(label, await readFile(file, 'utf8'));
+    if (!parsed.ok) throw new ClpError('config_invalid', parsed.error);
+    fromFile = parseSettings(label, parsed.value) as SettingsInput;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  }
+  const merged: SettingsInput = {
+    ...fromFile,
+    ...overrides,
+    ports: { ...fromFile.ports, ...overrides.ports },
+    timeouts: { ...fromFile.timeouts, ...overrides.timeouts },
+  };
+  return parseSettings(label, applyEnvOverrides(merged, env));
+}

@@ -1,0 +1,64 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { ErrorShape } from '../../shared/errors.ts';
+import type { StatusReport } from '../../shared/status.ts';
+
+export interface UiServerDeps {
+  host: string;
+  status: () => StatusReport;
+  /** The port actually bound, once known (the Host check needs it). */
+  port: () => number;
+}
+
+/**
+ * Port 3300: the dashboard's page and API, and how the CLI and other VS Code windows talk to the
+ * owner. Only loopback names are accepted as `Host`, which defeats DNS rebinding (a foreign page
+ * whose name now resolves to 127.0.0.1 still sends its own name).
+ */
+export function createUiServer(deps: UiServerDeps): Server {
+  const server = createServer({ keepAliveTimeout: 10_000 }, (req, res) => {
+    if (!hostAllowed(req.headers.host, deps.host, deps.port())) {
+      return sendJson(res, 403, { code: 'origin_refused', message: 'unexpected Host header' } satisfies ErrorShape);
+    }
+    route(req, res, deps);
+  });
+  return server;
+}
+
+export function hostAllowed(hostHeader: string | undefined, bindHost: string, port: number): boolean {
+  if (!hostHeader) return false;
+  const names = new Set(['127.0.0.1', 'localhost', '[::1]', bindHost.includes(':') ? `[${bindHost}]` : bindHost]);
+  for (const name of names) if (hostHeader.toLowerCase() === `${name}:${port}`) return true;
+  return false;
+}
+
+function route(req: IncomingMessage, res: ServerResponse, deps: UiServerDeps): void {
+  const path = (req.url ?? '/').split('?')[0];
+  if (req.method === 'GET' && path === '/api/status') return sendJson(res, 200, deps.status());
+  if ((req.method === 'GET' || req.method === 'HEAD') && path === '/') return sendPage(res, deps.status());
+  sendJson(res, 404, { code: 'not_found', message: `no route ${req.method} ${path}` } satisfies ErrorShape);
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+/** A plain status page until the dashboard lands; no script at all, so the CSP can forbid it. */
+function sendPage(res: ServerResponse, status: StatusReport): void {
+  const rows = Object.entries(status.services)
+    .map(([name, s]) => `<li>${name}: ${s.url} (active: ${escapeHtml(s.active ?? 'none')})</li>`)
+    .join('');
+  const html = `<!doctype html><html><head><meta charset="utf-8"><title>CLP</title></head><body><h1>CLP is running</h1><ul>${rows}</ul><p>Status as JSON: <a href="/api/status">/api/status</a></p></body></html>`;
+  res.writeHead(200, {
+    'content-type': 'text/html; charset=utf-8',
+    'content-security-policy': "default-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+    'x-content-type-options': 'nosniff',
+    'cache-control': 'no-store',
+  });
+  res.end(html);
+}
+
+function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}

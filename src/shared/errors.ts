@@ -1,0 +1,44 @@
+/**
+ * Stable error codes. Every error CLP makes carries one, is matched by it, and crosses each boundary
+ * (HTTP, webview, CLI) as `{ code, message }`. Toward Claude Code and Codex the same code travels inside
+ * the client's own API dialect.
+ */
+export type ErrorCode =
+  | 'no_config' // placeholder mode: the service has no usable config yet
+  | 'config_not_found' // a named config does not exist
+  | 'config_invalid' // a config or settings file failed to parse or validate
+  | 'upstream_unreachable' // connect refused, DNS failure, TLS failure, reset before the response
+  | 'upstream_timeout' // connect or response-header timeout
+  | 'upstream_stalled' // the upstream went silent inside a response body
+  | 'upstream_failed' // the upstream broke the response body mid-way
+  | 'client_aborted' // the client went away before the response was complete
+  | 'body_too_large' // the client's request body is over the limit
+  | 'origin_refused' // a browser from another origin, or a foreign Host
+  | 'port_in_use' // a listener could not bind
+  | 'already_running' // a second owner was asked to start
+  | 'not_running' // the owner the command needs is not there
+  | 'bad_request' // malformed input at an edge (CLI args, API parameters)
+  | 'not_found' // no such route or item
+  | 'internal'; // a bug: never expected
+
+export interface ErrorShape {
+  code: ErrorCode;
+  message: string;
+}
+
+export class ClpError extends Error {
+  readonly code: ErrorCode;
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'ClpError';
+    this.code = code;
+  }
+
+  toJSON(): ErrorShape {
+    return { code: this.code, message: this.message };
+  }
+}
+
+export function isClpError(value: unknown): value is ClpError {
+  return value instanceof ClpError;
+}

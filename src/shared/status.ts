@@ -1,0 +1,47 @@
+import type { ServiceName } from './services.ts';
+
+/** Who owns the ports: a `clp` daemon (or foreground run) or a VS Code window. */
+export type OwnerKind = 'daemon' | 'foreground' | 'vscode';
+
+export interface OwnerInfo {
+  pid: number;
+  kind: OwnerKind;
+  startedAt: string;
+  version: string;
+}
+
+/** A config file's load state: `error` is `file: path: message` while the file is broken. */
+export interface ConfigFileState {
+  file: string;
+  ok: boolean;
+  error: string | null;
+  configs: number;
+}
+
+export interface ServiceStatus {
+  running: boolean;
+  port: number;
+  url: string;
+  active: string | null;
+  placeholder: boolean;
+  config: ConfigFileState;
+}
+
+/** The shape of `clp status --json` and of the owner's `GET /api/status`. */
+export interface StatusReport {
+  owner: OwnerInfo | null;
+  services: Record<ServiceName, ServiceStatus>;
+  ui: { running: boolean; port: number; url: string };
+  home: string;
+}
+
+/** What `GET /health` on a proxy port answers. `clp` is the marker that tells CLP from other programs. */
+export interface HealthReport {
+  clp: true;
+  service: ServiceName;
+  port: number;
+  pid: number;
+  owner: OwnerKind;
+  active: string | null;
+  placeholder: boolean;
+}
