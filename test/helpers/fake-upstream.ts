@@ -1,0 +1,146 @@
+import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { gzipSync } from 'node:zlib';
+import { anthropicError, anthropicMessage, anthropicStreamFrames } from '../fixtures/anthropic.ts';
+import { responsesObject, responsesStreamFrames } from '../fixtures/responses.ts';
+
+export type Api = 'anthropic' | 'responses';
+
+/** How the fake upstream answers the next requests. */
+export type Behaviour =
+  | { kind: 'ok'; gzip?: boolean; frameDelayMs?: number }
+  | { kind: 'hang' } // accepts the request and never answers
+  | { kind: 'stall'; afterFrames: number } // streams some frames, then goes silent forever
+  | { kind: 'drop'; afterFrames: number } // streams some frames, then cuts the connection
+  | { kind: 'status'; status: number; body: unknown; headers?: Record<string, string> };
+
+export interface RecordedRequest {
+  method: string;
+  url: string;
+  headers: IncomingHttpHeaders;
+  body: string;
+}
+
+/**
+ * A real HTTP server on loopback that speaks one API the way the real one does, answering
+ * `Hello from <name>` so a test can tell which upstream served a request. It records every request
+ * and counts those whose client went away before the answer ended.
+ */
+export class FakeUpstream {
+  readonly requests: RecordedRequest[] = [];
+  behaviour: Behaviour = { kind: 'ok' };
+  abortedRequests = 0;
+  private readonly open = new Set<ServerResponse>();
+  private readonly waiters: Array<() => void> = [];
+
+  private constructor(
+    readonly api: Api,
+    readonly name: string,
+    private readonly server: Server,
+    readonly port: number,
+  ) {}
+
+  static async start(api: Api, name: string): Promise<FakeUpstream> {
+    let self: FakeUpstream | undefined;
+    const server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => self!.handle({ method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') }, res));
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    self = new FakeUpstream(api, name, server, (server.address() as AddressInfo).port);
+    return self;
+  }
+
+  /** What goes into a config's `base_url`: Claude configs carry no `/v1`, Codex configs do. */
+  get baseUrl(): string {
+    return `http://127.0.0.1:${this.port}${this.api === 'responses' ? '/v1' : ''}`;
+  }
+
+  get text(): string {
+    return `Hello from ${this.name}`;
+  }
+
+  /** Resolves once the upstream has seen a client go away mid-answer. */
+  waitForAbort(): Promise<void> {
+    if (this.abortedRequests > 0) return Promise.resolve();
+    return new Promise((r) => this.waiters.push(r));
+  }
+
+  private handle(rec: RecordedRequest, res: ServerResponse): void {
+    this.requests.push(rec);
+    this.open.add(res);
+    res.on('close', () => {
+      this.open.delete(res);
+      if (!res.writableEnded) {
+        this.abortedRequests++;
+        this.waiters.splice(0).forEach((w) => w());
+      }
+    });
+    const b = this.behaviour;
+    if (b.kind === 'hang') return;
+    if (b.kind === 'status') {
+      res.writeHead(b.status, { 'content-type': 'application/json', ...b.headers });
+      res.end(JSON.stringify(b.body));
+      return;
+    }
+    const path = rec.url.split('?')[0];
+    let body: { model?: string; stream?: boolean } = {};
+    try {
+      body = JSON.parse(rec.body || '{}');
+    } catch {
+      // an unparsable body is answered like the real API: a 400
+    }
+    const model = body.model ?? 'unknown-model';
+    if (this.api === 'anthropic') {
+      if (path === '/v1/messages/count_tokens') return this.json(res, 200, { input_tokens: 42 }, rec);
+      if (path === '/v1/models') return this.json(res, 200, { data: [{ id: 'claude-fake-1', type: 'model', display_name: 'Fake' }], has_more: false }, rec);
+      if (path !== '/v1/messages') return this.json(res, 404, anthropicError('not_found_error', `Not found: ${path}`), rec);
+      if (!rec.body) return this.json(res, 400, anthropicError('invalid_request_error', 'body required'), rec);
+      if (body.stream) return this.stream(res, anthropicStreamFrames(model, this.text));
+      return this.json(res, 200, anthropicMessage(model, this.text), rec);
+    }
+    if (path !== '/v1/responses') return this.json(res, 404, { error: { message: `Not found: ${path}`, type: 'invalid_request_error', param: null, code: null } }, rec);
+    if (body.stream) return this.stream(res, responsesStreamFrames(model, this.text));
+    return this.json(res, 200, responsesObject(model, this.text), rec);
+  }
+
+  private json(res: ServerResponse, status: number, value: unknown, rec: RecordedRequest): void {
+    const b = this.behaviour;
+    const text = JSON.stringify(value);
+    if (b.kind === 'ok' && b.gzip && String(rec.headers['accept-encoding'] ?? '').includes('gzip')) {
+      const zipped = gzipSync(text);
+      res.writeHead(status, { 'content-type': 'application/json', 'content-encoding': 'gzip', 'content-length': zipped.length, 'request-id': 'req_fake' });
+      res.end(zipped);
+      return;
+    }
+    res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), 'request-id': 'req_fake' });
+    res.end(text);
+  }
+
+  private stream(res: ServerResponse, frames: string[]): void {
+    const b = this.behaviour;
+    res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', 'request-id': 'req_fake' });
+    const limit = b.kind === 'stall' || b.kind === 'drop' ? b.afterFrames : frames.length;
+    const delay = b.kind === 'ok' ? (b.frameDelayMs ?? 0) : 0;
+    let i = 0;
+    const next = () => {
+      if (res.destroyed) return;
+      if (i >= limit) {
+        if (b.kind === 'drop') res.destroy();
+        else if (b.kind !== 'stall') res.end();
+        return;
+      }
+      res.write(frames[i++]);
+      if (delay) setTimeout(next, delay);
+      else setImmediate(next);
+    };
+    next();
+  }
+
+  async close(): Promise<void> {
+    for (const res of this.open) res.destroy();
+    this.server.closeAllConnections();
+    await new Promise<void>((r) => this.server.close(() => r()));
+  }
+}

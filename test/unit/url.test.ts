@@ -1,0 +1,30 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { joinUpstreamUrl, originOf } from '../../src/core/proxy/url.ts';
+
+const cases: Array<[string, string, string]> = [
+  // Claude: base without /v1, client sends /v1/messages
+  ['https://relay.example.com', '/v1/messages?beta=true', 'https://relay.example.com/v1/messages?beta=true'],
+  ['https://relay.example.com/api/', '/v1/messages', 'https://relay.example.com/api/v1/messages'],
+  // Codex: base with /v1, client sends /responses or /v1/responses
+  ['https://relay.example.com/openai/v1', '/responses', 'https://relay.example.com/openai/v1/responses'],
+  ['https://relay.example.com/openai/v1', '/v1/responses', 'https://relay.example.com/openai/v1/responses'],
+  ['https://relay.example.com/openai/v1/', '/v1/responses/compact', 'https://relay.example.com/openai/v1/responses/compact'],
+  // A Claude base given /v1 by mistake does not become /v1/v1
+  ['https://api.anthropic.com/v1', '/v1/messages', 'https://api.anthropic.com/v1/messages'],
+  // Base query params (Azure api-version) are kept and merged with the client's
+  ['https://x.example.com/v1?api-version=1', '/responses?foo=bar', 'https://x.example.com/v1/responses?api-version=1&foo=bar'],
+  ['http://127.0.0.1:9000', '/', 'http://127.0.0.1:9000/'],
+  ['http://127.0.0.1:9000/base', '/', 'http://127.0.0.1:9000/base'],
+  // Not a /v1 prefix: /v10 stays
+  ['https://x.example.com/v1', '/v10/thing', 'https://x.example.com/v1/v10/thing'],
+];
+
+for (const [base, path, want] of cases) {
+  test(`${base} + ${path}`, () => assert.equal(joinUpstreamUrl(base, path), want));
+}
+
+test('originOf shows only scheme, host and port', () => {
+  assert.equal(originOf('https://relay.example.com:8443/secret/path?key=sk-123'), 'https://relay.example.com:8443');
+  assert.equal(originOf('not a url'), '(invalid url)');
+});
