@@ -1,4 +1,4 @@
-import { createWriteStream, existsSync, renameSync, rmSync, statSync, type WriteStream } from 'node:fs';
+import { closeSync, existsSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 
 export interface Logger {
   info(message: string): void;
@@ -20,39 +20,44 @@ export interface FileLoggerOptions {
 /**
  * The owner's own log (`$CLP_HOME/run/clp.log`): lifecycle, config errors and CLP-side failures, never
  * request contents or credentials (those go to the request store, redacted). Rotated by size so it
- * can never fill a disk.
+ * can never fill a disk. Lines are few (nothing is logged per successful request), so they are written
+ * synchronously: a line is on disk before a crash can lose it, and rotation never races a pending open.
  */
 export function createFileLogger(path: string, options: FileLoggerOptions = {}): Logger {
   const maxBytes = options.maxBytes ?? 5 * 1024 * 1024;
   const keep = options.keep ?? 3;
   const now = options.now ?? (() => new Date());
   let size = existsSync(path) ? statSync(path).size : 0;
-  let stream: WriteStream = createWriteStream(path, { flags: 'a', mode: 0o600 });
+  let fd = openSync(path, 'a', 0o600);
 
   const rotate = () => {
-    stream.end();
+    closeSync(fd);
     for (let i = keep - 1; i >= 1; i--) {
       if (existsSync(`${path}.${i}`)) renameSync(`${path}.${i}`, `${path}.${i + 1}`);
     }
     if (keep >= 1) renameSync(path, `${path}.1`);
     else rmSync(path, { force: true });
-    stream = createWriteStream(path, { flags: 'a', mode: 0o600 });
+    fd = openSync(path, 'a', 0o600);
     size = 0;
   };
 
   const write = (level: string, message: string) => {
     const line = `${now().toISOString()} ${level} ${message}\n`;
     options.echo?.(line);
-    if (size + line.length > maxBytes && size > 0) rotate();
-    stream.write(line);
-    size += Buffer.byteLength(line);
+    const bytes = Buffer.from(line);
+    if (size + bytes.length > maxBytes && size > 0) rotate();
+    writeSync(fd, bytes);
+    size += bytes.length;
   };
 
   return {
     info: (m) => write('info', m),
     warn: (m) => write('warn', m),
     error: (m) => write('error', m),
-    close: () => new Promise((resolve) => stream.end(resolve)),
+    close: async () => {
+      if (fd >= 0) closeSync(fd);
+      fd = -1;
+    },
   };
 }
 

@@ -1,0 +1,187 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { isProcessAlive } from '../../src/core/fs/atomic.ts';
+import type { StatusReport } from '../../src/shared/status.ts';
+import { CLI, clp, isolatedEnv } from '../helpers/cli.ts';
+import { FakeUpstream } from '../helpers/fake-upstream.ts';
+import { eventually, tempHome, writeConfig } from '../helpers/home.ts';
+
+test('clp start / status / list / active / second start / stop, as separate processes', async () => {
+  const { home, cleanup } = await tempHome();
+  const up = await FakeUpstream.start('anthropic', 'up');
+  await writeConfig(home, 'claude', {
+    prod: { base_url: up.baseUrl, auth_token: 'sk-prod-secret', weight: 10, active: true, mine: 'kept' },
+    dev: { base_url: `${up.baseUrl}/dev?key=sk-in-query`, api_key: 'sk-dev-secret' },
+  });
+  const env = await isolatedEnv(home);
+  let pid = 0;
+  try {
+    const start = await clp(['start'], env);
+    assert.equal(start.code, 0, start.stderr);
+    assert.match(start.stdout, /CLP started \(pid \d+\)/);
+    assert.match(start.stdout, /codex: placeholder mode: .*codex\.json/);
+
+    const status = await clp(['status', '--json'], env);
+    assert.equal(status.code, 0);
+    const report = JSON.parse(status.stdout) as StatusReport;
+    pid = report.owner!.pid;
+    assert.equal(report.owner!.kind, 'daemon');
+    assert.ok(isProcessAlive(pid));
+    assert.deepEqual(
+      { running: report.services.claude.running, port: report.services.claude.port, active: report.services.claude.active },
+      { running: true, port: Number(env.CLP_CLAUDE_PORT), active: 'prod' },
+    );
+    assert.equal(report.services.codex.port, Number(env.CLP_CODEX_PORT));
+    assert.equal(report.ui.running, true);
+    assert.equal(report.ui.url, `http://127.0.0.1:${env.CLP_UI_PORT}/`);
+
+    const health = (await fetch(`http://127.0.0.1:${env.CLP_CLAUDE_PORT}/health`).then((r) => r.json())) as { pid: number };
+    assert.equal(health.pid, pid);
+
+    const list = await clp(['list', 'claude', '--json'], env);
+    assert.equal(list.code, 0);
+    const listed = JSON.parse(list.stdout);
+    assert.deepEqual(listed.configs.map((c: { name: string; active: boolean }) => [c.name, c.active]), [['prod', true], ['dev', false]]);
+    assert.ok(!list.stdout.includes('sk-'), 'no key, not even one put in a URL query, is listed');
+    const human = await clp(['list', 'claude'], env);
+    assert.match(human.stdout, /^\* prod/m);
+    assert.ok(!human.stdout.includes('sk-'));
+
+    // Switch through the CLI: the running daemon serves the next request from the new config.
+    const msg = () => fetch(`http://127.0.0.1:${env.CLP_CLAUDE_PORT}/v1/messages`, { method: 'POST', body: '{"model":"m","max_tokens":1,"messages":[]}', headers: { 'content-type': 'application/json' } });
+    await msg();
+    assert.equal(up.requests.at(-1)!.url, '/v1/messages');
+    const active = await clp(['active', 'claude', 'dev'], env);
+    assert.equal(active.code, 0, active.stderr);
+    assert.match(active.stdout, /active config is now "dev"; it applies to the next request/);
+    assert.ok(await eventually(async () => ((await fetch(`http://127.0.0.1:${env.CLP_CLAUDE_PORT}/health`).then((r) => r.json())) as { active: string }).active === "dev", 1500));
+    await msg();
+    assert.equal(up.requests.at(-1)!.url, '/dev/v1/messages?key=sk-in-query');
+    assert.equal(up.requests.at(-1)!.headers['x-api-key'], 'sk-dev-secret');
+    const file = JSON.parse(await readFile(join(home, 'claude.json'), 'utf8'));
+    assert.equal(file.prod.mine, 'kept');
+    assert.equal(file.prod.active, false);
+    assert.equal(file.dev.active, true);
+
+    const missing = await clp(['active', 'claude', 'nope'], env);
+    assert.equal(missing.code, 1);
+    assert.equal(missing.stderr.trim(), 'clp: claude.json: no config named "nope" (have: prod, dev)');
+
+    const again = await clp(['start'], env);
+    assert.equal(again.code, 0);
+    assert.match(again.stdout, new RegExp(`already running \\(daemon, pid ${pid}\\)`));
+
+    const stop = await clp(['stop'], env);
+    assert.equal(stop.code, 0);
+    assert.match(stop.stdout, new RegExp(`CLP stopped \\(pid ${pid}\\)`));
+    assert.equal(isProcessAlive(pid), false);
+    const after = await clp(['status'], env);
+    assert.equal(after.code, 3);
+    assert.match(after.stdout, /CLP is not running/);
+    assert.match(after.stdout, /active: dev/);
+    const log = await readFile(join(home, 'run', 'clp.log'), 'utf8');
+    assert.match(log, /started \(daemon/);
+    assert.ok(!log.includes('sk-'), 'the daemon log holds no key');
+  } finally {
+    if (pid && isProcessAlive(pid)) process.kill(pid, 'SIGKILL');
+    await up.close();
+    await cleanup();
+  }
+});
+
+test('clp start explains a port held by another program, exits non-zero and leaves nothing running', async () => {
+  const { home, cleanup } = await tempHome();
+  const env = await isolatedEnv(home);
+  const squatter = createServer();
+  await new Promise<void>((r) => squatter.listen(Number(env.CLP_CODEX_PORT), '127.0.0.1', r));
+  try {
+    const start = await clp(['start'], env);
+    assert.equal(start.code, 1);
+    assert.equal(start.stderr.trim(), `clp: port ${env.CLP_CODEX_PORT} (codex proxy) on 127.0.0.1 is already in use by another program`);
+    const status = await clp(['status'], env);
+    assert.equal(status.code, 3, 'the half-started daemon released the ports and exited');
+  } finally {
+    squatter.close();
+    await cleanup();
+  }
+});
+
+test('clp start refuses a broken config with `file: path: message` and leaves the file alone', async () => {
+  const { home, cleanup } = await tempHome();
+  const text = '{"prod": {"base_url": "https://relay.example.com", "weight": "heavy"}}';
+  await writeConfig(home, 'codex', text);
+  const env = await isolatedEnv(home);
+  try {
+    const start = await clp(['start'], env);
+    assert.equal(start.code, 1);
+    assert.match(start.stderr.trim(), /^clp: codex\.json: prod\.weight: /);
+    assert.equal(await readFile(join(home, 'codex.json'), 'utf8'), text);
+    const list = await clp(['list', 'codex'], env);
+    assert.equal(list.code, 1);
+    assert.match(list.stderr, /^clp: codex\.json: prod\.weight: /);
+  } finally {
+    await cleanup();
+  }
+});
+
+test('clp ui makes sure the dashboard is served and prints its URL', async () => {
+  const { home, cleanup } = await tempHome();
+  const env = await isolatedEnv(home);
+  try {
+    const ui = await clp(['ui', '--no-open'], env);
+    assert.equal(ui.code, 0, ui.stderr);
+    assert.equal(ui.stdout.trim(), `http://127.0.0.1:${env.CLP_UI_PORT}/`);
+    const page = await fetch(ui.stdout.trim());
+    assert.equal(page.status, 200);
+    assert.equal((await clp(['stop'], env)).code, 0);
+  } finally {
+    await clp(['stop'], env);
+    await cleanup();
+  }
+});
+
+test('clp start --foreground runs in the terminal until Ctrl+C', async () => {
+  const { home, cleanup } = await tempHome();
+  const env = await isolatedEnv(home);
+  const child = spawn(process.execPath, [CLI, 'start', '--foreground'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout.on('data', (c: Buffer) => (out += c));
+  const exited = new Promise<number | null>((r) => child.once('exit', (c) => r(c)));
+  try {
+    assert.ok(await eventually(() => out.includes('Press Ctrl+C'), 10_000), out);
+    assert.match(out, /CLP is running \(foreground/);
+    const status = JSON.parse((await clp(['status', '--json'], env)).stdout) as StatusReport;
+    assert.equal(status.owner!.kind, 'foreground');
+    assert.equal(status.owner!.pid, child.pid);
+    const stop = await clp(['stop'], env);
+    assert.equal(stop.code, 0);
+    assert.equal(await exited, 0);
+  } finally {
+    child.kill('SIGKILL');
+    await cleanup();
+  }
+});
+
+test('bad usage prints one line and exits 2; --help prints usage and exits 0', async () => {
+  const { home, cleanup } = await tempHome();
+  const env = await isolatedEnv(home);
+  const bad = await clp(['frobnicate'], env);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /^clp: unknown command "frobnicate"\nRun `clp --help` for usage\.\n$/);
+  const svc = await clp(['list', 'gemini'], env);
+  assert.equal(svc.code, 2);
+  assert.match(svc.stderr, /^clp: unknown service "gemini"/);
+  const help = await clp(['--help'], env);
+  assert.equal(help.code, 0);
+  assert.match(help.stdout, /clp active <claude\|codex> <name>/);
+  const sub = await clp(['stop', '--help'], env);
+  assert.match(sub.stdout, /^usage: clp stop/);
+  const badEnv = await clp(['status'], { ...env, CLP_UI_PORT: 'x' });
+  assert.equal(badEnv.code, 1);
+  assert.equal(badEnv.stderr.trim(), 'clp: CLP_UI_PORT: expected a port number (0-65535), got "x"');
+  await cleanup();
+});
