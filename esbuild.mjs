@@ -16,6 +16,8 @@ const common = {
 const result = await Promise.all([
   build({ ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'], metafile: true }),
   build({ ...common, entryPoints: ['src/cli/bin.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' }, metafile: true }),
+  // The request store's thread: sql.js with its wasm inlined, so the bundle needs no file beside it.
+  build({ ...common, entryPoints: ['src/core/store/worker.ts'], outfile: 'dist/store-worker.js', metafile: true }),
 ]);
 
 if (watch) console.log('esbuild: watch mode is not supported; run `npm run build` again');

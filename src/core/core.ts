@@ -14,6 +14,10 @@ import { createProxyServer } from './proxy/proxy-server.ts';
 import { UpstreamClient } from './proxy/upstream-client.ts';
 import { loadSettings, type Settings, type SettingsInput } from './settings.ts';
 import { createUiServer } from './ui/ui-server.ts';
+import { importOriginalOnce } from './store/import-original.ts';
+import { RequestStore } from './store/request-store.ts';
+import { Pricing } from './usage/pricing.ts';
+import type { RequestRecord } from '../shared/records.ts';
 
 export interface CoreOptions {
   /** Defaults to `CLP_HOME`, then `~/.clp`. */
@@ -32,6 +36,8 @@ export interface Core {
   readonly events: EventBus;
   readonly stores: Readonly<Record<ServiceName, ConfigStore>>;
   readonly log: Logger;
+  /** The request log; null before start, or when the log is switched off in settings. */
+  requests(): RequestStore | null;
   /** Binds the UI port first (it is the owner's address), then the two proxy ports. */
   start(): Promise<void>;
   stop(graceMs?: number): Promise<void>;
@@ -84,9 +90,13 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   };
 
   const maxBodyBytes = Math.round(settings.maxBodyMb * 1024 * 1024);
+  const captureBytes = settings.log.bodyKb * 1024;
+  const pricing = new Pricing(paths.prices, log, now);
+  const price = (record: RequestRecord) => pricing.price(record);
+  let requestStore: RequestStore | null = null;
   const proxies: Record<ServiceName, Server> = {
-    claude: createProxyServer({ service: 'claude', store: stores.claude, client, events, log, maxBodyBytes, now, health: () => health('claude') }),
-    codex: createProxyServer({ service: 'codex', store: stores.codex, client, events, log, maxBodyBytes, now, health: () => health('codex') }),
+    claude: createProxyServer({ service: 'claude', store: stores.claude, client, events, log, maxBodyBytes, captureBytes, now, price, health: () => health('claude') }),
+    codex: createProxyServer({ service: 'codex', store: stores.codex, client, events, log, maxBodyBytes, captureBytes, now, price, health: () => health('codex') }),
   };
 
   const status = (): StatusReport => {
@@ -108,7 +118,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     return { owner: running ? owner : null, services, ui: { running, port: uiPort, url: `http://${urlHost}:${uiPort}/` }, home: paths.home };
   };
 
-  const ui = createUiServer({ host: settings.host, status, port: () => bound.ui });
+  events.on('request:end', (finished) => requestStore?.add(finished));
+  const ui = createUiServer({ host: settings.host, status, port: () => bound.ui, requests: () => requestStore });
   const servers: Array<[Server, number]> = [];
 
   const stop = async (graceMs = 5_000) => {
@@ -116,6 +127,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     for (const store of Object.values(stores)) store.close();
     await Promise.all(servers.map(([server]) => closeServer(server, graceMs)));
     servers.length = 0;
+    await requestStore?.close().catch((err: Error) => log.error(`request store did not close cleanly: ${err.message}`));
+    requestStore = null;
     await client.destroy().catch(() => undefined);
   };
 
@@ -125,6 +138,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     events,
     stores,
     log,
+    requests: () => requestStore,
     async start() {
       await ensurePrivateDir(paths.home);
       await ensurePrivateDir(paths.runDir);
@@ -138,6 +152,20 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       try {
         bound.ui = await listen(ui, settings.host, settings.ports.ui, 'dashboard');
         servers.push([ui, bound.ui]);
+        // Holding the dashboard port makes this process the owner: only now may it open the database.
+        await pricing.refresh();
+        if (settings.log.enabled) {
+          await ensurePrivateDir(paths.dataDir);
+          requestStore = await RequestStore.open({
+            dataDir: paths.dataDir,
+            retentionDays: settings.log.retentionDays,
+            maxBytes: settings.log.maxMb * 1024 * 1024,
+            bodyBytes: captureBytes,
+            log,
+            now,
+          });
+          await importOriginalOnce(requestStore, paths.dataDir, log, pricing);
+        }
         for (const service of SERVICES) {
           bound[service] = await listen(proxies[service], settings.host, settings.ports[service], `${service} proxy`);
           servers.push([proxies[service], bound[service]]);

@@ -1,4 +1,4 @@
-import type { ErrorCode } from '../shared/errors.ts';
+import type { RequestRecord } from '../shared/records.ts';
 import type { ServiceName } from '../shared/services.ts';
 import type { ConfigFileState } from '../shared/status.ts';
 
@@ -21,12 +21,19 @@ export interface RequestFirstByte {
   ttfbMs: number;
 }
 
-export interface RequestFinished extends RequestStarted {
-  status: number | null;
-  errorCode: ErrorCode | null;
-  durationMs: number;
-  ttfbMs: number | null;
-  bytesOut: number;
+/** What the request log keeps besides the record; bodies are raw here and capped by the recorder. */
+export interface RequestDetailParts {
+  requestHeaders: Record<string, string>;
+  responseHeaders: Record<string, string>;
+  requestBody: Buffer | null;
+  upstreamBody: Buffer | null;
+  responseBody: Buffer;
+  responseTruncated: boolean;
+}
+
+export interface RequestFinished {
+  record: RequestRecord;
+  detail: RequestDetailParts;
 }
 
 export interface CoreEvents {

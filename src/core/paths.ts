@@ -8,6 +8,7 @@ export interface ClpPaths {
   runDir: string;
   dataDir: string;
   settings: string;
+  prices: string;
   log: string;
   config(service: ServiceName): string;
 }
@@ -23,6 +24,7 @@ export function clpPaths(home: string): ClpPaths {
     runDir: join(home, 'run'),
     dataDir: join(home, 'data'),
     settings: join(home, 'settings.json'),
+    prices: join(home, 'prices.json'),
     log: join(home, 'run', 'clp.log'),
     config: (service) => join(home, `${service}.json`),
   };

@@ -32,6 +32,20 @@ export const settingsSchema = z.object({
     .prefault({}),
   /** The largest request body accepted. Claude Code sends whole conversations; the API allows 32 MB. */
   maxBodyMb: z.number().positive().max(1024).prefault(64),
+  /**
+   * The request log. The sql.js database lives in memory while CLP runs, so its budget is also a
+   * memory budget: bodies (compressed) are dropped first when it is reached, then the oldest rows.
+   * Daily totals are kept forever.
+   */
+  log: z
+    .object({
+      enabled: z.boolean().prefault(true),
+      retentionDays: z.number().positive().prefault(30),
+      maxMb: z.number().min(1).prefault(64),
+      /** How much of each request and response body is kept for the detail view (marked truncated past it). */
+      bodyKb: z.number().int().min(0).prefault(512),
+    })
+    .prefault({}),
 });
 
 export type Settings = z.infer<typeof settingsSchema>;
@@ -78,6 +92,7 @@ export async function loadSettings(file: string, env: NodeJS.ProcessEnv, overrid
     ...overrides,
     ports: { ...fromFile.ports, ...overrides.ports },
     timeouts: { ...fromFile.timeouts, ...overrides.timeouts },
+    log: { ...fromFile.log, ...overrides.log },
   };
   return parseSettings(label, applyEnvOverrides(merged, env));
 }

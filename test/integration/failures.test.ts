@@ -2,7 +2,7 @@ import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import type { RequestFinished } from '../../src/core/events.ts';
+import type { RequestRecord } from '../../src/shared/records.ts';
 import { FakeUpstream } from '../helpers/fake-upstream.ts';
 import { startCore } from '../helpers/core.ts';
 import { freePort, tempHome, writeConfig } from '../helpers/home.ts';
@@ -13,7 +13,7 @@ let claudeUp: FakeUpstream;
 let codexUp: FakeUpstream;
 let anthropic: Anthropic;
 let openai: OpenAI;
-const finished: RequestFinished[] = [];
+const finished: RequestRecord[] = [];
 
 // Short timeouts so hangs and stalls end within a test's patience; the defaults are minutes.
 const TIMEOUTS = { connectMs: 2000, headersMs: 600, streamIdleMs: 600 };
@@ -28,7 +28,7 @@ before(async () => {
   });
   await writeConfig(home.home, 'codex', { up: { base_url: codexUp.baseUrl, auth_token: 't' } });
   core = await startCore(home.home, { timeouts: TIMEOUTS });
-  core.events.on('request:end', (r) => finished.push(r));
+  core.events.on('request:end', (r) => finished.push(r.record));
   anthropic = new Anthropic({ baseURL: core.urls.claude, authToken: 'x', apiKey: null, maxRetries: 0 });
   openai = new OpenAI({ baseURL: core.urls.codex, apiKey: 'x', maxRetries: 0 });
 });
@@ -59,7 +59,7 @@ test('a client that goes away aborts its upstream request at once', async () => 
   } finally {
     claudeUp.behaviour = { kind: 'ok' };
   }
-  const rec = await waitRecord((r) => r.errorCode === 'client_aborted');
+  const rec = await waitRecord((r) => r.error === 'client_aborted');
   assert.equal(rec.status, 200);
 });
 
@@ -89,9 +89,9 @@ test('a stream that stalls after its first events ends with an in-stream `event:
   } finally {
     claudeUp.behaviour = { kind: 'ok' };
   }
-  const rec = await waitRecord((r) => r.errorCode === 'upstream_stalled');
+  const rec = await waitRecord((r) => r.error === 'upstream_stalled');
   assert.equal(rec.status, 200);
-  assert.ok(rec.ttfbMs !== null);
+  assert.ok(rec.ttfb_ms !== null);
 });
 
 test('a Codex stream that stalls ends with response.failed, which Codex retries', async () => {
@@ -160,7 +160,7 @@ test('an upstream that never answers a Codex call ends in a 504 in OpenAI\'s dia
   }
 });
 
-async function waitRecord(match: (r: RequestFinished) => boolean): Promise<RequestFinished> {
+async function waitRecord(match: (r: RequestRecord) => boolean): Promise<RequestRecord> {
   for (let i = 0; i < 100; i++) {
     const hit = finished.find(match);
     if (hit) return hit;

@@ -2,7 +2,10 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { scanBody } from '../../src/core/proxy/body-scan.ts';
 
-const scan = (s: string) => scanBody(Buffer.from(s));
+const scan = (s: string) => {
+  const { json, model, stream } = scanBody(Buffer.from(s));
+  return { json, model, stream };
+};
 
 test('reads top-level model and stream', () => {
   assert.deepEqual(scan('{"model":"claude-x","stream":true}'), { json: true, model: 'claude-x', stream: true });
@@ -40,4 +43,12 @@ test('agrees with JSON.parse on a large generated conversation', () => {
   const text = JSON.stringify(body);
   assert.ok(text.length > 100_000);
   assert.deepEqual(scan(text), { json: true, model: 'claude-opus', stream: true });
+});
+
+test('reads metadata.user_id and prompt_cache_key for the session id', () => {
+  const claude = scanBody(Buffer.from(JSON.stringify({ model: 'm', metadata: { user_id: '{"device_id":"d","session_id":"s-1"}' }, messages: [] })));
+  assert.equal(claude.userId, '{"device_id":"d","session_id":"s-1"}');
+  const codex = scanBody(Buffer.from(JSON.stringify({ model: 'gpt-5-codex', input: [], prompt_cache_key: 'conv-9' })));
+  assert.equal(codex.promptCacheKey, 'conv-9');
+  assert.equal(codex.userId, null);
 });

@@ -4,9 +4,13 @@ export interface BodyFacts {
   json: boolean;
   model: string | null;
   stream: boolean | null;
+  /** `metadata.user_id` (Claude Code's session carrier). */
+  userId: string | null;
+  /** `prompt_cache_key` (Codex's conversation id). */
+  promptCacheKey: string | null;
 }
 
-const NOT_JSON: BodyFacts = { json: false, model: null, stream: null };
+const NOT_JSON: BodyFacts = { json: false, model: null, stream: null, userId: null, promptCacheKey: null };
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
@@ -61,7 +65,7 @@ function skipSpace(buf: Uint8Array, i: number): number {
 const decoder = new TextDecoder();
 
 /**
- * Reads the top-level `model` and `stream` fields of a JSON request body. Claude Code sends bodies of
+ * Reads the top-level `model`, `stream`, `metadata.user_id` and `prompt_cache_key` of a JSON request body. Claude Code sends bodies of
  * hundreds of kilobytes on every turn; this walks them once, jumping over strings with the native
  * `indexOf`, and never builds the conversation's object graph (JSON.parse would, on the event loop).
  * A body that is not a JSON object gives `json: false` and is forwarded untouched all the same.
@@ -72,7 +76,9 @@ export function scanBody(buf: Uint8Array): BodyFacts {
   i = skipSpace(buf, i + 1);
   let model: string | null = null;
   let stream: boolean | null = null;
-  if (buf[i] === 0x7d) return { json: true, model, stream };
+  let userId: string | null = null;
+  let promptCacheKey: string | null = null;
+  if (buf[i] === 0x7d) return { json: true, model, stream, userId, promptCacheKey };
   for (;;) {
     if (buf[i] !== QUOTE) return NOT_JSON;
     const keyEnd = skipString(buf, i);
@@ -83,9 +89,19 @@ export function scanBody(buf: Uint8Array): BodyFacts {
     i = skipSpace(buf, i + 1);
     const valueEnd = skipValue(buf, i);
     if (valueEnd < 0) return NOT_JSON;
-    if (key === 'model' && buf[i] === QUOTE) {
+    if ((key === 'model' || key === 'prompt_cache_key') && buf[i] === QUOTE) {
+      let value: string;
       try {
-        model = JSON.parse(decoder.decode(buf.subarray(i, valueEnd))) as string;
+        value = JSON.parse(decoder.decode(buf.subarray(i, valueEnd))) as string;
+      } catch {
+        return NOT_JSON;
+      }
+      if (key === 'model') model = value;
+      else promptCacheKey = value;
+    } else if (key === 'metadata' && buf[i] === 0x7b && valueEnd - i < 4096) {
+      try {
+        const id = (JSON.parse(decoder.decode(buf.subarray(i, valueEnd))) as { user_id?: unknown }).user_id;
+        userId = typeof id === 'string' ? id : null;
       } catch {
         return NOT_JSON;
       }
@@ -98,7 +114,7 @@ export function scanBody(buf: Uint8Array): BodyFacts {
       i = skipSpace(buf, i + 1);
       continue;
     }
-    if (buf[i] === 0x7d) return skipSpace(buf, i + 1) === buf.length ? { json: true, model, stream } : NOT_JSON;
+    if (buf[i] === 0x7d) return skipSpace(buf, i + 1) === buf.length ? { json: true, model, stream, userId, promptCacheKey } : NOT_JSON;
     return NOT_JSON;
   }
 }

@@ -3,6 +3,7 @@ import type { ErrorCode } from '../../shared/errors.ts';
 import type { ServiceName } from '../../shared/services.ts';
 import type { UpstreamConfig } from '../config/schema.ts';
 import type { DialectWriter } from '../providers/dialect.ts';
+import type { ResponseTap } from '../usage/response-tap.ts';
 import type { BodyFacts } from './body-scan.ts';
 
 /** Everything one request carries through the pipeline's stages. */
@@ -24,6 +25,16 @@ export interface RequestContext {
   facts: BodyFacts | null;
   stream: boolean;
   config: UpstreamConfig | null;
+  /** The model sent upstream; routing may change it from the one the client asked for. */
+  modelSent: string | null;
+  /** The body sent upstream when a stage changed it; null means the client's body went as it was. */
+  upstreamBody: Buffer | null;
+  sessionId: string | null;
+  /** Decisions taken for this request (routing, failover), kept in its record. */
+  trace: unknown[];
+  /** Watches the response body for usage and keeps its first bytes for the log. */
+  tap: ResponseTap | null;
+  responseHeaders: Record<string, string | string[] | undefined> | null;
   /** True when CLP answered itself (health, telemetry): not a proxied request, no record. */
   local: boolean;
   status: number | null;

@@ -3,12 +3,14 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { performance } from 'node:perf_hooks';
 import type { Duplex } from 'node:stream';
 import { SERVICE_DIALECT, type ServiceName } from '../../shared/services.ts';
+import type { RequestRecord } from '../../shared/records.ts';
 import type { HealthReport } from '../../shared/status.ts';
 import type { ConfigStore } from '../config/store.ts';
 import type { EventBus } from '../events.ts';
 import type { Logger } from '../log.ts';
 import { dialectWriter } from '../providers/dialect.ts';
 import { compose, type RequestContext, type Stage } from './context.ts';
+import { finishedRecord } from './record.ts';
 import { sendError } from './respond.ts';
 import { browserGuard } from './stages/browser-guard.ts';
 import { forward } from './stages/forward.ts';
@@ -24,7 +26,11 @@ export interface ProxyServerDeps {
   events: EventBus;
   log: Logger;
   maxBodyBytes: number;
+  /** How much of each response body the tap keeps for the request log. */
+  captureBytes: number;
   health: () => HealthReport;
+  /** Adds the cost to a finished request's record. */
+  price: (record: RequestRecord) => RequestRecord;
   now: () => number;
   /** Extra stages that later layers (filters, routing, pool) put between body and upstream choice. */
   stages?: readonly Stage[];
@@ -42,7 +48,7 @@ export function createProxyServer(deps: ProxyServerDeps): Server {
     readBody(deps.maxBodyBytes),
     ...(deps.stages ?? []),
     selectUpstream(deps.store),
-    forward(deps.client, deps.events),
+    forward(deps.client, deps.events, deps.captureBytes),
   ]);
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
@@ -62,6 +68,12 @@ export function createProxyServer(deps: ProxyServerDeps): Server {
       facts: null,
       stream: false,
       config: null,
+      modelSent: null,
+      upstreamBody: null,
+      sessionId: null,
+      trace: [],
+      tap: null,
+      responseHeaders: null,
       local: false,
       status: null,
       errorCode: null,
@@ -81,22 +93,11 @@ export function createProxyServer(deps: ProxyServerDeps): Server {
       sendError(ctx, 500, 'internal', 'internal proxy error (see the CLP log)');
     }
     if (!ctx.local) {
-      deps.events.emit('request:end', {
-        id: ctx.id,
-        service: ctx.service,
-        config: ctx.config?.name ?? null,
-        method: req.method ?? 'GET',
-        path: ctx.path,
-        model: ctx.facts?.model ?? null,
-        stream: ctx.stream,
-        startedAt: ctx.startedAt,
-        bytesIn: ctx.bytesIn,
-        status: ctx.status,
-        errorCode: ctx.errorCode,
-        durationMs: performance.now() - ctx.t0,
-        ttfbMs: ctx.ttfbMs,
-        bytesOut: ctx.bytesOut,
-      });
+      // The response has ended: finishing the tap (and any decompression) costs the client nothing.
+      const tap = ctx.tap ? await ctx.tap.finish().catch(() => null) : null;
+      const finished = finishedRecord(ctx, tap);
+      finished.record = deps.price(finished.record);
+      deps.events.emit('request:end', finished);
     }
   };
 

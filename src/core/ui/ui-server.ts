@@ -1,12 +1,16 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { ErrorShape } from '../../shared/errors.ts';
+import { ClpError, type ErrorCode, type ErrorShape } from '../../shared/errors.ts';
 import type { StatusReport } from '../../shared/status.ts';
+import type { RequestStore } from '../store/request-store.ts';
+import { requestsApi } from './api.ts';
 
 export interface UiServerDeps {
   host: string;
   status: () => StatusReport;
   /** The port actually bound, once known (the Host check needs it). */
   port: () => number;
+  requests: () => RequestStore | null;
+  now?: () => number;
 }
 
 /**
@@ -31,10 +35,23 @@ export function hostAllowed(hostHeader: string | undefined, bindHost: string, po
   return false;
 }
 
+const STATUS_OF: Partial<Record<ErrorCode, number>> = { bad_request: 400, not_found: 404, not_running: 503 };
+
 function route(req: IncomingMessage, res: ServerResponse, deps: UiServerDeps): void {
-  const path = (req.url ?? '/').split('?')[0];
+  const url = new URL(req.url ?? '/', 'http://local');
+  const path = url.pathname;
   if (req.method === 'GET' && path === '/api/status') return sendJson(res, 200, deps.status());
   if ((req.method === 'GET' || req.method === 'HEAD') && path === '/') return sendPage(res, deps.status());
+  if (req.method === 'GET' && (path === '/api/usage' || path.startsWith('/api/logs'))) {
+    requestsApi(path, url.searchParams, deps.requests(), (deps.now ?? Date.now)()).then(
+      (value) => sendJson(res, 200, value),
+      (err: unknown) => {
+        const e = err instanceof ClpError ? err : new ClpError('internal', (err as Error).message);
+        sendJson(res, STATUS_OF[e.code] ?? 500, e.toJSON());
+      },
+    );
+    return;
+  }
   sendJson(res, 404, { code: 'not_found', message: `no route ${req.method} ${path}` } satisfies ErrorShape);
 }
 

@@ -6,6 +6,7 @@ import { sendError } from '../respond.ts';
 import { classifyUpstreamError } from '../upstream-errors.ts';
 import type { UpstreamClient } from '../upstream-client.ts';
 import { joinUpstreamUrl, originOf } from '../url.ts';
+import { ResponseTap } from '../../usage/response-tap.ts';
 
 /**
  * Sends the request to the chosen upstream and relays the answer: status and headers at once
@@ -13,7 +14,7 @@ import { joinUpstreamUrl, originOf } from '../url.ts';
  * back-pressure (a slow client pauses the upstream read instead of growing memory). Upstream error
  * bodies pass through unchanged: Claude Code matches their wording to recover.
  */
-export function forward(client: UpstreamClient, events: EventBus): Stage {
+export function forward(client: UpstreamClient, events: EventBus, captureBytes: number): Stage {
   return async (ctx) => {
     const config = ctx.config!;
     const url = joinUpstreamUrl(config.baseUrl, ctx.req.url ?? '/');
@@ -23,7 +24,7 @@ export function forward(client: UpstreamClient, events: EventBus): Stage {
       config: config.name,
       method: ctx.req.method ?? 'GET',
       path: ctx.path,
-      model: ctx.facts?.model ?? null,
+      model: ctx.modelSent ?? ctx.facts?.model ?? null,
       stream: ctx.stream,
       startedAt: ctx.startedAt,
       bytesIn: ctx.bytesIn,
@@ -34,7 +35,7 @@ export function forward(client: UpstreamClient, events: EventBus): Stage {
       upstream = await client.send(url, {
         method: ctx.req.method ?? 'GET',
         headers: buildUpstreamHeaders(ctx.req.headers, config),
-        body: ctx.body,
+        body: ctx.upstreamBody ?? ctx.body,
         signal: ctx.abort.signal,
       });
     } catch (err) {
@@ -48,6 +49,8 @@ export function forward(client: UpstreamClient, events: EventBus): Stage {
     }
 
     ctx.status = upstream.statusCode;
+    ctx.responseHeaders = upstream.headers;
+    ctx.tap = new ResponseTap(upstream.headers, { captureBytes });
     const headers = buildClientHeaders(upstream.headers);
     headers['x-clp-request-id'] = ctx.id;
     const sse = isPlainEventStream(upstream.headers);
@@ -83,7 +86,9 @@ function relayBody(
         events.emit('request:first-byte', { id: ctx.id, service: ctx.service, ttfbMs: ctx.ttfbMs });
       }
       ctx.bytesOut += chunk.length;
-      if (!res.write(chunk)) body.pause();
+      const more = res.write(chunk);
+      ctx.tap!.write(chunk);
+      if (!more) body.pause();
     });
     body.on('end', () => {
       res.end();

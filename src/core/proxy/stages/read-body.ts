@@ -2,6 +2,7 @@ import { scanBody } from '../body-scan.ts';
 import type { Stage } from '../context.ts';
 import { isStreamRequest } from '../headers.ts';
 import { sendError } from '../respond.ts';
+import { sessionIdOf } from '../session.ts';
 
 /**
  * Reads the whole request body (needed to choose, rewrite and retry it), refusing one over the limit
@@ -41,6 +42,8 @@ export function readBody(maxBytes: number): Stage {
       ctx.facts = scanBody(ctx.body);
     }
     ctx.stream = isStreamRequest(ctx.req.headers, ctx.facts?.stream ?? null);
+    ctx.modelSent = ctx.facts?.model ?? null;
+    ctx.sessionId = sessionIdOf(ctx.req.headers, ctx.facts);
     await next();
   };
 }

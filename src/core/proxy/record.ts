@@ -1,0 +1,66 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import { performance } from 'node:perf_hooks';
+import type { RequestDetailParts, RequestFinished } from '../events.ts';
+import type { TapResult } from '../usage/response-tap.ts';
+import type { RequestContext } from './context.ts';
+
+/** Request headers that hold the client's credentials or cookies: never stored, never shown. */
+const SECRET_REQUEST_HEADERS = new Set(['authorization', 'x-api-key', 'cookie', 'chatgpt-account-id', 'proxy-authorization']);
+const SECRET_RESPONSE_HEADERS = new Set(['set-cookie']);
+
+export function cleanHeaders(headers: IncomingHttpHeaders | Record<string, string | string[] | undefined>, secret: Set<string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined) continue;
+    out[name] = secret.has(name) ? '[removed]' : Array.isArray(value) ? value.join(', ') : value;
+  }
+  return out;
+}
+
+/**
+ * The error class of a finished request: CLP's own error code first, then an upstream error status,
+ * then an error the upstream put inside a 200 stream.
+ */
+export function errorClass(ctx: RequestContext, tap: TapResult | null): string | null {
+  if (ctx.errorCode) return ctx.errorCode;
+  if (ctx.status !== null && ctx.status >= 400) return `http_${ctx.status}`;
+  if (tap?.streamError) return `stream_${tap.streamError}`;
+  return null;
+}
+
+/** Builds the finished request's record (without cost: the recorder prices it) and its detail parts. */
+export function finishedRecord(ctx: RequestContext, tap: TapResult | null): RequestFinished {
+  const detail: RequestDetailParts = {
+    requestHeaders: cleanHeaders(ctx.req.headers, SECRET_REQUEST_HEADERS),
+    responseHeaders: ctx.responseHeaders ? cleanHeaders(ctx.responseHeaders, SECRET_RESPONSE_HEADERS) : {},
+    requestBody: ctx.body,
+    upstreamBody: ctx.upstreamBody,
+    responseBody: tap?.body ?? Buffer.alloc(0),
+    responseTruncated: tap?.truncated ?? false,
+  };
+  return {
+    record: {
+      id: ctx.id,
+      started_at: ctx.startedAt,
+      service: ctx.service,
+      config: ctx.config?.name ?? null,
+      model_requested: ctx.facts?.model ?? null,
+      model_sent: ctx.modelSent ?? ctx.facts?.model ?? null,
+      model_answered: tap?.model ?? null,
+      method: ctx.req.method ?? 'GET',
+      path: ctx.path,
+      status: ctx.status,
+      error: errorClass(ctx, tap),
+      duration_ms: performance.now() - ctx.t0,
+      ttfb_ms: ctx.ttfbMs,
+      bytes_in: ctx.bytesIn,
+      bytes_out: ctx.bytesOut,
+      stream: ctx.stream,
+      session_id: ctx.sessionId,
+      usage: tap?.usage ?? null,
+      cost_usd: null,
+      trace: ctx.trace.length ? ctx.trace : null,
+    },
+    detail,
+  };
+}

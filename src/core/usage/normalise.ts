@@ -1,0 +1,98 @@
+import type { Usage } from '../../shared/usage.ts';
+
+type Obj = Record<string, unknown>;
+
+function num(v: unknown): number | null {
+  return typeof v === 'number' && Number.isFinite(v) ? v : null;
+}
+
+function obj(v: unknown): Obj {
+  return v && typeof v === 'object' ? (v as Obj) : {};
+}
+
+/**
+ * Anthropic Messages `usage` (message, message_start or merged message_delta). `input_tokens`
+ * excludes cache tokens; `output_tokens` includes thinking.
+ */
+export function fromAnthropic(raw: Obj): Usage {
+  const input = num(raw.input_tokens) ?? 0;
+  const create = num(raw.cache_creation_input_tokens) ?? 0;
+  const read = num(raw.cache_read_input_tokens) ?? 0;
+  const output = num(raw.output_tokens) ?? 0;
+  const split = obj(raw.cache_creation);
+  const m5 = num(split.ephemeral_5m_input_tokens);
+  const h1 = num(split.ephemeral_1h_input_tokens);
+  return {
+    input,
+    cached_create: create,
+    cached_read: read,
+    output,
+    reasoning: num(obj(raw.output_tokens_details).thinking_tokens) ?? 0,
+    total: input + create + read + output,
+    cache_5m: m5 === null && h1 === null ? null : (m5 ?? 0),
+    cache_1h: m5 === null && h1 === null ? null : (h1 ?? 0),
+  };
+}
+
+/** OpenAI Responses `usage`: `input_tokens` includes `cached_tokens`, `output_tokens` includes reasoning. */
+export function fromResponses(raw: Obj): Usage {
+  const inputAll = num(raw.input_tokens) ?? 0;
+  const details = obj(raw.input_tokens_details);
+  const cached = num(details.cached_tokens) ?? 0;
+  const create = num(details.cache_write_tokens) ?? 0;
+  const output = num(raw.output_tokens) ?? 0;
+  const input = Math.max(0, inputAll - cached - create);
+  return {
+    input,
+    cached_create: create,
+    cached_read: cached,
+    output,
+    reasoning: num(obj(raw.output_tokens_details).reasoning_tokens) ?? 0,
+    total: input + create + cached + output,
+    cache_5m: null,
+    cache_1h: null,
+  };
+}
+
+/**
+ * Chat Completions `usage` (chat-only relays): `prompt_tokens` includes cached tokens. Some relays add
+ * Anthropic-style cache fields; they are honoured when present.
+ */
+export function fromChat(raw: Obj): Usage {
+  const promptAll = num(raw.prompt_tokens) ?? 0;
+  const cached = num(obj(raw.prompt_tokens_details).cached_tokens) ?? num(raw.cache_read_input_tokens) ?? 0;
+  const create = num(raw.cache_creation_input_tokens) ?? num(obj(raw.prompt_tokens_details).cache_write_tokens) ?? 0;
+  const output = num(raw.completion_tokens) ?? 0;
+  const input = Math.max(0, promptAll - cached - create);
+  return {
+    input,
+    cached_create: create,
+    cached_read: cached,
+    output,
+    reasoning: num(obj(raw.completion_tokens_details).reasoning_tokens) ?? 0,
+    total: input + create + cached + output,
+    cache_5m: null,
+    cache_1h: null,
+  };
+}
+
+/** Picks the normaliser by the usage object's own field names (relays mix dialects). */
+export function normaliseUsage(raw: Obj): Usage | null {
+  if ('prompt_tokens' in raw || 'completion_tokens' in raw) return fromChat(raw);
+  if ('input_tokens_details' in raw || 'output_tokens_details' in raw || 'total_tokens' in raw) {
+    if (!('cache_read_input_tokens' in raw) && !('cache_creation_input_tokens' in raw)) return fromResponses(raw);
+  }
+  if ('input_tokens' in raw || 'output_tokens' in raw) return fromAnthropic(raw);
+  return null;
+}
+
+/**
+ * Anthropic streaming rule (the SDK's MessageStream): start from `message_start.message.usage`; for
+ * each `message_delta`, overwrite each field that is present and non-null, never add. The delta's
+ * `output_tokens` is the whole message's total, not an increment.
+ */
+export function mergeAnthropicDelta(base: Obj, delta: Obj): Obj {
+  const out: Obj = { ...base };
+  for (const [k, v] of Object.entries(delta)) if (v !== null && v !== undefined) out[k] = v;
+  return out;
+}

@@ -1,0 +1,53 @@
+import type { ServiceName } from './services.ts';
+import type { Usage, UsageTotals } from './usage.ts';
+
+/** One proxied request, as stored and as the dashboard and `clp logs` show it. Never holds a key. */
+export interface RequestRecord {
+  id: string;
+  /** Epoch milliseconds. */
+  started_at: number;
+  service: ServiceName;
+  config: string | null;
+  /** The model the client asked for, and the one sent upstream (they differ when routing rewrote it). */
+  model_requested: string | null;
+  model_sent: string | null;
+  /** The model the upstream says answered. */
+  model_answered: string | null;
+  method: string;
+  path: string;
+  status: number | null;
+  /** Error class: a CLP error code, `http_<status>` for an upstream error status, `stream_<type>` for an error inside a 200 stream. */
+  error: string | null;
+  duration_ms: number;
+  ttfb_ms: number | null;
+  bytes_in: number;
+  bytes_out: number;
+  stream: boolean;
+  session_id: string | null;
+  usage: Usage | null;
+  /** Dollars; null when the model has no price (shown as "unknown", never as zero). */
+  cost_usd: number | null;
+  /** The routing and failover decisions taken for this request, when any. */
+  trace: unknown;
+}
+
+export interface RequestDetail extends RequestRecord {
+  /** Headers as the client sent them, credentials and cookies removed. */
+  request_headers: Record<string, string>;
+  response_headers: Record<string, string>;
+  request_body: string | null;
+  request_body_truncated: boolean;
+  /** The body as sent upstream, when CLP changed it (filters, model rewrite). */
+  upstream_body: string | null;
+  response_body: string | null;
+  response_body_truncated: boolean;
+}
+
+export type UsageGroupBy = 'config' | 'model' | 'day';
+
+/** `clp usage --json` and `GET /api/usage`. */
+export interface UsageReport {
+  since: string | null;
+  by: UsageGroupBy;
+  services: Record<ServiceName, { total: UsageTotals } & Partial<Record<'configs' | 'models' | 'days', Record<string, UsageTotals>>>>;
+}
