@@ -7,6 +7,8 @@ export interface CommandSpec {
   summary: string;
   /** Boolean flags this command accepts (besides --help). */
   flags: readonly string[];
+  /** Options that take a value (`--since 7d`). */
+  values?: readonly string[];
   /** Exact number of positionals, as [min, max]. */
   positionals: readonly [number, number];
   details?: string;
@@ -40,6 +42,23 @@ export const COMMANDS: readonly CommandSpec[] = [
     positionals: [2, 2],
   },
   {
+    name: 'usage',
+    usage: 'clp usage [--service claude|codex] [--since 7d] [--by config|model|day] [--json]',
+    summary: 'tokens and cost, per service and per config, model or day',
+    flags: ['json'],
+    values: ['service', 'since', 'by'],
+    positionals: [0, 0],
+    details: '--since takes 12h, 7d (today and the six days before), a date like 2026-11-01, or all (the default). Totals outlive the request log\'s retention.',
+  },
+  {
+    name: 'logs',
+    usage: 'clp logs [--limit N] [--service claude|codex] [--json] | clp logs show <id>',
+    summary: 'the latest requests, or one request in detail (credentials never shown)',
+    flags: ['json'],
+    values: ['limit', 'service'],
+    positionals: [0, 2],
+  },
+  {
     name: 'ui',
     usage: 'clp ui [--no-open]',
     summary: 'make sure the dashboard is served, print its URL and open it',
@@ -52,17 +71,22 @@ export interface ParsedArgs {
   command: CommandSpec | null;
   positionals: string[];
   flags: Set<string>;
+  values: Map<string, string>;
   help: boolean;
 }
 
 const ALL_FLAGS = ['foreground', 'json', 'no-open', 'help'] as const;
+const ALL_VALUES = ['service', 'since', 'by', 'limit'] as const;
 
 export function parseCli(argv: readonly string[]): ParsedArgs {
   let parsed;
   try {
     parsed = parseArgs({
       args: [...argv],
-      options: Object.fromEntries(ALL_FLAGS.map((f) => [f, { type: 'boolean' as const, ...(f === 'help' ? { short: 'h' } : {}) }])),
+      options: {
+        ...Object.fromEntries(ALL_FLAGS.map((f) => [f, { type: 'boolean' as const, ...(f === 'help' ? { short: 'h' } : {}) }])),
+        ...Object.fromEntries(ALL_VALUES.map((v) => [v, { type: 'string' as const }])),
+      },
       allowPositionals: true,
       strict: true,
     });
@@ -71,19 +95,23 @@ export function parseCli(argv: readonly string[]): ParsedArgs {
   }
   const [name, ...positionals] = parsed.positionals;
   const flags = new Set(Object.entries(parsed.values).filter(([, v]) => v === true).map(([k]) => k));
+  const values = new Map(Object.entries(parsed.values).filter((e): e is [string, string] => typeof e[1] === 'string'));
   const help = flags.delete('help');
-  if (!name) return { command: null, positionals: [], flags, help: true };
+  if (!name) return { command: null, positionals: [], flags, values, help: true };
   const command = COMMANDS.find((c) => c.name === name);
   if (!command) throw new ClpError('bad_request', `unknown command "${name}"`);
-  if (help) return { command, positionals, flags, help };
+  if (help) return { command, positionals, flags, values, help };
   for (const flag of flags) {
     if (!command.flags.includes(flag)) throw new ClpError('bad_request', `${command.name}: unknown option --${flag}`);
+  }
+  for (const key of values.keys()) {
+    if (!command.values?.includes(key)) throw new ClpError('bad_request', `${command.name}: unknown option --${key}`);
   }
   const [min, max] = command.positionals;
   if (positionals.length < min || positionals.length > max) {
     throw new ClpError('bad_request', `${command.name}: expected ${min === max ? min : `${min}-${max}`} argument(s); usage: ${command.usage}`);
   }
-  return { command, positionals, flags, help };
+  return { command, positionals, flags, values, help };
 }
 
 export function helpText(command: CommandSpec | null): string {

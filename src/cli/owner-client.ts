@@ -1,6 +1,7 @@
 import { request } from 'node:http';
 import type { Settings } from '../core/settings.ts';
 import { hostForUrl } from '../core/net.ts';
+import { ClpError, type ErrorShape } from '../shared/errors.ts';
 import type { StatusReport } from '../shared/status.ts';
 
 /**
@@ -28,6 +29,37 @@ export function probeOwner(settings: Settings, timeoutMs = 1500): Promise<Status
     );
     req.on('timeout', () => req.destroy());
     req.on('error', () => resolve(null));
+    req.end();
+  });
+}
+
+/**
+ * GETs a path of the owner's API and returns its JSON. Usage and logs are read through the owner
+ * only: the CLI never opens the database beside it (it would see a stale copy, or corrupt it).
+ */
+export function ownerGet<T>(settings: Settings, path: string, timeoutMs = 15_000): Promise<T> {
+  const host = hostForUrl(settings.host);
+  return new Promise((resolve, reject) => {
+    const req = request(
+      { host: host.replace(/^\[|\]$/g, ''), port: settings.ports.ui, path, method: 'GET', timeout: timeoutMs, headers: { host: `${host}:${settings.ports.ui}` } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          let body: unknown;
+          try {
+            body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+          } catch {
+            return reject(new ClpError('not_running', `port ${settings.ports.ui} did not answer like CLP`));
+          }
+          if (res.statusCode === 200) return resolve(body as T);
+          const e = body as Partial<ErrorShape>;
+          reject(new ClpError(e.code ?? 'internal', e.message ?? `HTTP ${res.statusCode}`));
+        });
+      },
+    );
+    req.on('timeout', () => req.destroy(new Error('timed out')));
+    req.on('error', () => reject(new ClpError('not_running', 'CLP is not running: start it with `clp start` (usage and logs are read through it)')));
     req.end();
   });
 }

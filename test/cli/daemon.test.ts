@@ -67,6 +67,39 @@ test('clp start / status / list / active / second start / stop, as separate proc
     assert.equal(file.prod.active, false);
     assert.equal(file.dev.active, true);
 
+    // Usage and logs, read through the daemon (which owns the database).
+    const usage = await clp(['usage', '--json'], env);
+    assert.equal(usage.code, 0, usage.stderr);
+    const usageReport = JSON.parse(usage.stdout);
+    for (const key of ['requests', 'input', 'cached_create', 'cached_read', 'output', 'reasoning', 'total', 'cost_usd']) {
+      assert.equal(typeof usageReport.services.claude.total[key], 'number', key);
+      assert.equal(typeof usageReport.services.codex.total[key], 'number', key);
+    }
+    assert.equal(usageReport.services.claude.total.requests, 2);
+    assert.equal(usageReport.services.claude.configs.prod.requests, 1);
+    assert.equal(usageReport.services.claude.configs.dev.requests, 1);
+    assert.equal(usageReport.services.claude.total.output, 527, 'the dev request got a 404 (its base path is unknown to the fake upstream)');
+    assert.equal(usageReport.services.claude.total.errors, 1);
+    const table = await clp(['usage', '--service', 'claude', '--by', 'model', '--since', '7d'], env);
+    assert.equal(table.code, 0, table.stderr);
+    assert.match(table.stdout, /^claude \(since 7d\), by model/);
+    assert.match(table.stdout, /total +2 /);
+    const badSince = await clp(['usage', '--since', 'yesterday'], env);
+    assert.equal(badSince.code, 2);
+    assert.match(badSince.stderr, /^clp: since: expected e\.g\. 12h, 7d/);
+    const logs = await clp(['logs', '--limit', '5', '--json'], env);
+    const rows = JSON.parse(logs.stdout) as Array<{ id: string; config: string }>;
+    assert.deepEqual(rows.map((r) => r.config), ['dev', 'prod']);
+    const logLines = await clp(['logs'], env);
+    assert.match(logLines.stdout, new RegExp(`^${rows[0]!.id.slice(0, 8)} `));
+    const show = await clp(['logs', 'show', rows[0]!.id.slice(0, 8)], env);
+    assert.equal(show.code, 0, show.stderr);
+    assert.match(show.stdout, /config: dev/);
+    assert.match(show.stdout, /status: 404 \(http_404\)/);
+    const showProd = await clp(['logs', 'show', rows[1]!.id], env);
+    assert.match(showProd.stdout, /usage: input 3, cache write 2849 \(5m 0, 1h 2849\), cache read 9493, output 527/);
+    assert.ok(!show.stdout.includes('sk-dev-secret') && !show.stdout.includes('sk-prod-secret'));
+
     const missing = await clp(['active', 'claude', 'nope'], env);
     assert.equal(missing.code, 1);
     assert.equal(missing.stderr.trim(), 'clp: claude.json: no config named "nope" (have: prod, dev)');
@@ -81,6 +114,9 @@ test('clp start / status / list / active / second start / stop, as separate proc
     assert.equal(isProcessAlive(pid), false);
     const after = await clp(['status'], env);
     assert.equal(after.code, 3);
+    const offline = await clp(['usage'], env);
+    assert.equal(offline.code, 1);
+    assert.match(offline.stderr, /^clp: CLP is not running: start it with `clp start`/);
     assert.match(after.stdout, /CLP is not running/);
     assert.match(after.stdout, /active: dev/);
     const log = await readFile(join(home, 'run', 'clp.log'), 'utf8');

@@ -27,6 +27,8 @@ function params<T>(schema: z.ZodType<T>, search: URLSearchParams): T {
 /** The owner's read API for usage and the request log (`clp usage`, `clp logs`, the dashboard). */
 export async function requestsApi(path: string, search: URLSearchParams, store: RequestStore | null, now: number): Promise<unknown> {
   if (!store) throw new ClpError('not_running', 'the request log is switched off (settings: log.enabled)');
+  // Reads see every request that has finished: what is still batched goes to the store first.
+  await store.flush();
   if (path === '/api/usage') {
     const p = params(usageParams, search);
     const since = parseSince(p.since, now);
@@ -39,7 +41,6 @@ export async function requestsApi(path: string, search: URLSearchParams, store: 
   }
   const id = /^\/api\/logs\/([A-Za-z0-9-]{6,64})$/.exec(path)?.[1];
   if (id) {
-    await store.flush();
     const detail = await store.log(id);
     if (!detail) throw new ClpError('not_found', `no request with id ${id}`);
     return detail;

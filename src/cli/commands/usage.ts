@@ -1,0 +1,101 @@
+import type { RequestDetail, RequestRecord, UsageReport } from '../../shared/records.ts';
+import { ClpError } from '../../shared/errors.ts';
+import { SERVICES } from '../../shared/services.ts';
+import type { UsageTotals } from '../../shared/usage.ts';
+import { EXIT, type CliContext } from '../context.ts';
+import { ownerGet } from '../owner-client.ts';
+
+/** `12345` as `12.3k`, `1234567` as `1.23M`: readable at a glance, exact in --json. */
+export function shortNumber(n: number): string {
+  if (n < 1000) return String(n);
+  if (n < 1_000_000) return `${(n / 1000).toFixed(n < 10_000 ? 2 : 1)}k`;
+  return `${(n / 1_000_000).toFixed(2)}M`;
+}
+
+/** Dollars, or `unknown` for requests whose model has no price (never shown as $0). */
+export function costText(t: Pick<UsageTotals, 'cost_usd' | 'unpriced'>): string {
+  const dollars = `$${t.cost_usd < 10 ? t.cost_usd.toFixed(4) : t.cost_usd.toFixed(2)}`;
+  if (!t.unpriced) return dollars;
+  return t.cost_usd > 0 ? `${dollars} + unknown (${t.unpriced} unpriced)` : `unknown (${t.unpriced} unpriced)`;
+}
+
+function query(params: Record<string, string | undefined>): string {
+  const q = new URLSearchParams(Object.entries(params).filter((e): e is [string, string] => e[1] !== undefined));
+  const s = q.toString();
+  return s ? `?${s}` : '';
+}
+
+export function formatUsage(report: UsageReport): string {
+  const groupKey = report.by === 'day' ? 'days' : report.by === 'model' ? 'models' : 'configs';
+  const head = ['', 'requests', 'input', 'cache write', 'cache read', 'output', 'reasoning', 'total', 'cost'];
+  const lines: string[] = [];
+  for (const service of SERVICES) {
+    const s = report.services[service];
+    if (!s) continue;
+    const rows: string[][] = [head];
+    const row = (name: string, t: UsageTotals) => [name, String(t.requests), ...(['input', 'cached_create', 'cached_read', 'output', 'reasoning', 'total'] as const).map((k) => shortNumber(t[k])), costText(t)];
+    for (const [name, t] of Object.entries(s[groupKey] ?? {})) rows.push(row(name, t));
+    rows.push(row('total', s.total));
+    const widths = head.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+    lines.push(`${service}${report.since ? ` (since ${report.since})` : ''}, by ${report.by}`);
+    for (const r of rows) lines.push(`  ${r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ')}`);
+  }
+  return lines.join('\n');
+}
+
+export async function usageCommand(ctx: CliContext, values: Map<string, string>, json: boolean): Promise<number> {
+  const path = `/api/usage${query({ service: values.get('service'), since: values.get('since'), by: values.get('by') })}`;
+  const report = await ownerGet<UsageReport>(ctx.settings, path);
+  ctx.out(json ? JSON.stringify(report, null, 2) : formatUsage(report));
+  return EXIT.ok;
+}
+
+function time(ms: number): string {
+  const d = new Date(ms);
+  return `${d.toLocaleDateString('sv')} ${d.toLocaleTimeString('sv')}`;
+}
+
+export function formatLogs(rows: RequestRecord[]): string {
+  if (!rows.length) return 'no requests yet';
+  return rows
+    .map((r) => {
+      const tokens = r.usage ? `${shortNumber(r.usage.total)} tok` : '-';
+      const cost = r.cost_usd === null ? (r.usage ? 'unknown' : '-') : `$${r.cost_usd.toFixed(4)}`;
+      const ttfb = r.ttfb_ms === null ? '-' : `${Math.round(r.ttfb_ms)}ms`;
+      return [r.id.slice(0, 8), time(r.started_at), r.service.padEnd(6), (r.config ?? '-').padEnd(12), (r.model_sent ?? '-').padEnd(24), String(r.status ?? '-').padStart(3), r.error ?? '', `ttfb ${ttfb}`, `${(r.duration_ms / 1000).toFixed(1)}s`, tokens, cost].join('  ');
+    })
+    .join('\n');
+}
+
+export function formatDetail(d: RequestDetail): string {
+  const u = d.usage;
+  const lines = [
+    `${d.id}  ${time(d.started_at)}  ${d.service}  ${d.method} ${d.path}`,
+    `config: ${d.config ?? '-'}   model: ${d.model_requested ?? '-'}${d.model_sent !== d.model_requested ? ` -> ${d.model_sent}` : ''}   answered by: ${d.model_answered ?? '-'}`,
+    `status: ${d.status ?? '-'}${d.error ? ` (${d.error})` : ''}   ttfb: ${d.ttfb_ms === null ? '-' : `${Math.round(d.ttfb_ms)} ms`}   duration: ${Math.round(d.duration_ms)} ms   stream: ${d.stream}   session: ${d.session_id ?? '-'}`,
+    u
+      ? `usage: input ${u.input}, cache write ${u.cached_create}${u.cache_1h !== null ? ` (5m ${u.cache_5m}, 1h ${u.cache_1h})` : ''}, cache read ${u.cached_read}, output ${u.output}, reasoning ${u.reasoning}, total ${u.total}   cost: ${d.cost_usd === null ? 'unknown' : `$${d.cost_usd.toFixed(6)}`}`
+      : 'usage: none reported',
+    '',
+    'request headers:',
+    ...Object.entries(d.request_headers).map(([k, v]) => `  ${k}: ${v}`),
+    '',
+    `request body${d.request_body_truncated ? ' (truncated)' : ''}:`,
+    d.request_body ?? '(not kept)',
+  ];
+  if (d.upstream_body) lines.push('', 'body sent upstream:', d.upstream_body);
+  lines.push('', `response body${d.response_body_truncated ? ' (truncated)' : ''}:`, d.response_body ?? '(not kept)');
+  return lines.join('\n');
+}
+
+export async function logsCommand(ctx: CliContext, positionals: string[], values: Map<string, string>, json: boolean): Promise<number> {
+  if (positionals.length) {
+    if (positionals[0] !== 'show' || positionals.length !== 2) throw new ClpError('bad_request', 'logs: usage: clp logs [--limit N] | clp logs show <id>');
+    const detail = await ownerGet<RequestDetail>(ctx.settings, `/api/logs/${encodeURIComponent(positionals[1]!)}`);
+    ctx.out(json ? JSON.stringify(detail, null, 2) : formatDetail(detail));
+    return EXIT.ok;
+  }
+  const rows = await ownerGet<RequestRecord[]>(ctx.settings, `/api/logs${query({ limit: values.get('limit'), service: values.get('service') })}`);
+  ctx.out(json ? JSON.stringify(rows, null, 2) : formatLogs(rows));
+  return EXIT.ok;
+}

@@ -1,0 +1,160 @@
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { createMemoryLogger } from '../../src/core/log.ts';
+import { importOriginalOnce } from '../../src/core/store/import-original.ts';
+import { localDay, RequestStore } from '../../src/core/store/request-store.ts';
+import { Pricing } from '../../src/core/usage/pricing.ts';
+import { finished } from '../helpers/records.ts';
+import { tempHome } from '../helpers/home.ts';
+
+const DAY = 86_400_000;
+
+async function open(dataDir: string, over: Partial<Parameters<typeof RequestStore.open>[0]> = {}) {
+  return RequestStore.open({ dataDir, retentionDays: 30, maxBytes: 64 * 1024 * 1024, bodyBytes: 512 * 1024, log: createMemoryLogger(), flushMs: 10, ...over });
+}
+
+test('records are stored, summed by config, model and day, listed newest first, and shown in detail', async () => {
+  const { home, cleanup } = await tempHome();
+  const store = await open(home);
+  const now = Date.now();
+  const a = finished({ started_at: now - 3000, config: 'prod', model_sent: 'm1', cost_usd: 0.5 });
+  const b = finished({ started_at: now - 2000, config: 'prod', model_sent: 'm2', cost_usd: null, error: 'http_529' });
+  const c = finished({ started_at: now - 1000, service: 'codex', config: 'dev', model_sent: 'gpt-5', cost_usd: 0.25, usage: null });
+  for (const f of [a, b, c]) store.add(f);
+  await store.flush();
+
+  const byConfig = await store.usage({ by: 'config' });
+  assert.deepEqual(byConfig.services.claude.total, { requests: 2, input: 20, cached_create: 40, cached_read: 60, output: 80, reasoning: 0, total: 200, cost_usd: 0.5, unpriced: 1, errors: 1 });
+  assert.deepEqual(Object.keys(byConfig.services.claude.configs!), ['prod']);
+  assert.equal(byConfig.services.codex.total.requests, 1);
+  assert.equal(byConfig.services.codex.total.cost_usd, 0.25);
+  const byModel = await store.usage({ by: 'model', service: 'claude' });
+  assert.deepEqual(Object.keys(byModel.services.claude.models!).sort(), ['m1', 'm2']);
+  assert.equal(byModel.services.codex, undefined);
+  const byDay = await store.usage({ by: 'day' });
+  assert.deepEqual(Object.keys(byDay.services.claude.days!), [localDay(now - 3000)]);
+  const lastHour = await store.usage({ by: 'config', sinceMs: now - 2500 });
+  assert.equal(lastHour.services.claude.total.requests, 1);
+
+  const logs = await store.logs({ limit: 10 });
+  assert.deepEqual(logs.map((r) => r.id), [c.record.id, b.record.id, a.record.id]);
+  assert.deepEqual(logs[2], a.record);
+  const detail = await store.log(a.record.id.slice(0, 8));
+  assert.equal(detail?.request_body, '{"model":"claude-sonnet-4-5","messages":[]}');
+  assert.equal(detail?.request_headers.authorization, '[removed]');
+  assert.match(detail!.response_body!, /message_stop/);
+  assert.equal(await store.log('nope-not-there'), null);
+  await store.close();
+  await cleanup();
+});
+
+test('bodies over the cap are cut and marked truncated', async () => {
+  const { home, cleanup } = await tempHome();
+  const store = await open(home, { bodyBytes: 100 });
+  const f = finished({}, { request: Buffer.from('x'.repeat(1000)), response: Buffer.from('y'.repeat(50)) });
+  store.add(f);
+  await store.flush();
+  const d = await store.log(f.record.id);
+  assert.equal(d?.request_body, 'x'.repeat(100));
+  assert.equal(d?.request_body_truncated, true);
+  assert.equal(d?.response_body, 'y'.repeat(50));
+  assert.equal(d?.response_body_truncated, false);
+  await store.close();
+  await cleanup();
+});
+
+test('everything survives a close and reopen', async () => {
+  const { home, cleanup } = await tempHome();
+  let store = await open(home);
+  const f = finished();
+  store.add(f);
+  await store.close();
+  assert.ok((await stat(join(home, 'clp.sqlite'))).size > 0);
+  store = await open(home);
+  assert.deepEqual((await store.logs({ limit: 5 }))[0], f.record);
+  await store.close();
+  await cleanup();
+});
+
+test('retention by age removes old rows but daily totals outlive it', async () => {
+  const { home, cleanup } = await tempHome();
+  const now = Date.now();
+  const store = await open(home, { retentionDays: 7, now: () => now });
+  store.add(finished({ started_at: now - 10 * DAY }));
+  store.add(finished({ started_at: now - 1 * DAY }));
+  await store.flush();
+  await store.maintain(now);
+  assert.equal((await store.logs({ limit: 10 })).length, 1);
+  const all = await store.usage({ by: 'day' });
+  assert.equal(all.services.claude.total.requests, 2, 'the daily totals still count the removed request');
+  assert.equal(Object.keys(all.services.claude.days!).length, 2);
+  await store.close();
+  await cleanup();
+});
+
+test('the byte budget drops the oldest bodies first, then rows, and the file shrinks', async () => {
+  const { home, cleanup } = await tempHome();
+  const now = Date.now();
+  const budget = 2 * 1024 * 1024;
+  const store = await open(home, { maxBytes: budget, now: () => now });
+  const ids: string[] = [];
+  for (let i = 0; i < 120; i++) {
+    const f = finished({ started_at: now - (120 - i) * 1000 }, { request: randomBytes(60 * 1024) }); // incompressible
+    ids.push(f.record.id);
+    store.add(f);
+  }
+  await store.flush();
+  await store.snapshot();
+  const before = (await stat(join(home, 'clp.sqlite'))).size;
+  assert.ok(before > budget * 2, `the test wrote ${before} bytes`);
+  await store.maintain(now);
+  const after = (await stat(join(home, 'clp.sqlite'))).size;
+  assert.ok(after <= budget * 1.1, `file is ${after} bytes after compaction, budget ${budget}`);
+  assert.ok(after < before / 2);
+  assert.equal((await store.logs({ limit: 1000 })).length, 120, 'rows stay while there are bodies to drop');
+  assert.equal((await store.log(ids[0]!))?.request_body, null, 'the oldest body went');
+  assert.notEqual((await store.log(ids.at(-1)!))?.request_body, null, 'the newest body stayed');
+  assert.equal((await store.usage({ by: 'config' })).services.claude.total.requests, 120);
+  await store.close();
+  await cleanup();
+});
+
+test('the original tool\'s request log and usage history are imported once', async () => {
+  const { home, cleanup } = await tempHome();
+  await mkdir(home, { recursive: true });
+  const body = Buffer.from(JSON.stringify({ model: 'claude-sonnet-4-5-20250929', messages: [] })).toString('base64');
+  const lines = [
+    { timestamp: '2025-10-01T10:00:00', service: 'claude', method: 'POST', path: 'https://relay.example.com/v1/messages?key=sk-x', status_code: 200, duration_ms: 900, channel: 'relay-a', target_headers: { authorization: 'Bearer sk-leak' }, filtered_body: body, usage: { service: 'claude', metrics: { input: 5, cached_create: 100, cached_read: 1000, output: 50, reasoning: 0, total: 55 } } },
+    { timestamp: '2025-10-02T11:00:00', service: 'codex', method: 'POST', path: 'https://relay.example.com/v1/responses', status_code: 500, duration_ms: 10, channel: 'c', usage: { service: 'codex', metrics: { input: 1000, cached_create: 0, cached_read: 800, output: 20, reasoning: 5, total: 1020 } } },
+    'not json',
+  ];
+  await writeFile(join(home, 'proxy_requests.jsonl'), lines.map((l) => (typeof l === 'string' ? l : JSON.stringify(l))).join('\n'));
+  await writeFile(join(home, 'history_usage.json'), JSON.stringify({ claude: { 'relay-a': { input: 7, cached_create: 0, cached_read: 0, output: 3, reasoning: 0, total: 10 } }, codex: {} }));
+  const log = createMemoryLogger();
+  const pricing = new Pricing(join(home, 'prices.json'), log);
+  let store = await open(home, { retentionDays: 3650 }); // the imported rows are from 2025
+  await importOriginalOnce(store, home, log, pricing);
+  await importOriginalOnce(store, home, log, pricing);
+  const rows = await store.logs({ limit: 10 });
+  assert.equal(rows.length, 2);
+  const claude = rows.find((r) => r.service === 'claude')!;
+  assert.equal(claude.model_sent, 'claude-sonnet-4-5-20250929');
+  assert.equal(claude.path, '/v1/messages');
+  assert.equal(claude.usage?.total, 1155);
+  assert.ok(claude.cost_usd! > 0);
+  const codex = rows.find((r) => r.service === 'codex')!;
+  assert.deepEqual([codex.usage?.input, codex.usage?.cached_read, codex.error], [200, 800, 'http_500']);
+  const usage = await store.usage({ by: 'config' });
+  assert.equal(usage.services.claude.configs!['relay-a']!.output, 53, 'log row plus history total');
+  await store.close();
+  store = await open(home, { retentionDays: 3650 });
+  await importOriginalOnce(store, home, log, pricing);
+  assert.equal((await store.logs({ limit: 10 })).length, 2, 'not imported twice after a restart');
+  const raw = await readFile(join(home, 'clp.sqlite'));
+  assert.ok(!raw.includes('sk-leak'), 'the original\'s plaintext keys are not imported');
+  await store.close();
+  await cleanup();
+});
