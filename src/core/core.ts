@@ -17,6 +17,9 @@ import { createUiServer } from './ui/ui-server.ts';
 import { importOriginalOnce } from './store/import-original.ts';
 import { RequestStore } from './store/request-store.ts';
 import { Pricing } from './usage/pricing.ts';
+import { FilterSet } from './filters/filter-set.ts';
+import { redactResponse } from './filters/redact-log.ts';
+import { filterStage } from './proxy/stages/filter.ts';
 import type { RequestRecord } from '../shared/records.ts';
 
 export interface CoreOptions {
@@ -92,11 +95,13 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const maxBodyBytes = Math.round(settings.maxBodyMb * 1024 * 1024);
   const captureBytes = settings.log.bodyKb * 1024;
   const pricing = new Pricing(paths.prices, log, now);
+  const filters = new FilterSet(paths.filters, settings.filters.detectors, log);
+  const stages = [filterStage(() => filters.rules())];
   const price = (record: RequestRecord) => pricing.price(record);
   let requestStore: RequestStore | null = null;
   const proxies: Record<ServiceName, Server> = {
-    claude: createProxyServer({ service: 'claude', store: stores.claude, client, events, log, maxBodyBytes, captureBytes, now, price, health: () => health('claude') }),
-    codex: createProxyServer({ service: 'codex', store: stores.codex, client, events, log, maxBodyBytes, captureBytes, now, price, health: () => health('codex') }),
+    claude: createProxyServer({ service: 'claude', store: stores.claude, client, events, log, maxBodyBytes, captureBytes, now, price, stages, health: () => health('claude') }),
+    codex: createProxyServer({ service: 'codex', store: stores.codex, client, events, log, maxBodyBytes, captureBytes, now, price, stages, health: () => health('codex') }),
   };
 
   const status = (): StatusReport => {
@@ -118,13 +123,15 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     return { owner: running ? owner : null, services, ui: { running, port: uiPort, url: `http://${urlHost}:${uiPort}/` }, home: paths.home };
   };
 
-  events.on('request:end', (finished) => requestStore?.add(finished));
+  // The log keeps only what the filters let through, responses included.
+  events.on('request:end', (finished) => requestStore?.add(redactResponse(finished, filters.rules())));
   const ui = createUiServer({ host: settings.host, status, port: () => bound.ui, requests: () => requestStore });
   const servers: Array<[Server, number]> = [];
 
   const stop = async (graceMs = 5_000) => {
     running = false;
     for (const store of Object.values(stores)) store.close();
+    filters.close();
     await Promise.all(servers.map(([server]) => closeServer(server, graceMs)));
     servers.length = 0;
     await requestStore?.close().catch((err: Error) => log.error(`request store did not close cleanly: ${err.message}`));
@@ -149,6 +156,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
         const state = store.state();
         if (state.error) throw new ClpError('config_invalid', state.error);
       }
+      await filters.start();
       try {
         bound.ui = await listen(ui, settings.host, settings.ports.ui, 'dashboard');
         servers.push([ui, bound.ui]);

@@ -9,6 +9,8 @@ export interface ClpPaths {
   dataDir: string;
   settings: string;
   prices: string;
+  filters: string;
+  routes: string;
   log: string;
   config(service: ServiceName): string;
 }
@@ -25,6 +27,8 @@ export function clpPaths(home: string): ClpPaths {
     dataDir: join(home, 'data'),
     settings: join(home, 'settings.json'),
     prices: join(home, 'prices.json'),
+    filters: join(home, 'filter.json'),
+    routes: join(home, 'routes.json'),
     log: join(home, 'run', 'clp.log'),
     config: (service) => join(home, `${service}.json`),
   };

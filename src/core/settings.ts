@@ -32,6 +32,12 @@ export const settingsSchema = z.object({
     .prefault({}),
   /** The largest request body accepted. Claude Code sends whole conversations; the API allows 32 MB. */
   maxBodyMb: z.number().positive().max(1024).prefault(64),
+  /** Built-in secret detectors to run on every request body, on top of `filter.json`. */
+  filters: z
+    .object({
+      detectors: z.array(z.enum(['anthropic', 'openai', 'aws', 'github', 'private_key', 'jwt'])).prefault([]),
+    })
+    .prefault({}),
   /**
    * The request log. The sql.js database lives in memory while CLP runs, so its budget is also a
    * memory budget: bodies (compressed) are dropped first when it is reached, then the oldest rows.
@@ -93,6 +99,7 @@ export async function loadSettings(file: string, env: NodeJS.ProcessEnv, overrid
     ports: { ...fromFile.ports, ...overrides.ports },
     timeouts: { ...fromFile.timeouts, ...overrides.timeouts },
     log: { ...fromFile.log, ...overrides.log },
+    filters: { ...fromFile.filters, ...overrides.filters },
   };
   return parseSettings(label, applyEnvOverrides(merged, env));
 }

@@ -1,10 +1,9 @@
-import { watch, type FSWatcher } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
-import { basename, dirname } from 'node:path';
 import { ClpError } from '../../shared/errors.ts';
 import type { ConfigFileState } from '../../shared/status.ts';
 import { withFileLock, writeFileAtomic } from '../fs/atomic.ts';
 import { pickActive } from './active.ts';
+import { WatchedFile } from './watched-file.ts';
 import { parseConfigText, parseConfigValue, type RawConfigFile, type UpstreamConfig } from './schema.ts';
 
 /** An immutable view of one service's configs. A request keeps the one it started with. */
@@ -39,25 +38,30 @@ const EMPTY = snapshotOf([]);
 export class ConfigStore {
   readonly file: string;
   readonly label: string;
-  private snapshotValue: ConfigSnapshot = EMPTY;
-  private error: string | null = null;
-  private lastSignature = '';
-  private watcher: FSWatcher | null = null;
-  private poller: NodeJS.Timeout | null = null;
-  private reloading: Promise<void> | null = null;
-  private reloadAgain = false;
+  private readonly watched: WatchedFile<ConfigSnapshot>;
 
-  constructor(file: string, private readonly options: ConfigStoreOptions = {}) {
+  constructor(file: string, options: ConfigStoreOptions = {}) {
     this.file = file;
-    this.label = basename(file);
+    this.watched = new WatchedFile<ConfigSnapshot>(
+      file,
+      (label, text) => {
+        const parsed = parseConfigText(label, text);
+        return parsed.ok ? { ok: true, value: snapshotOf(parsed.entries) } : parsed;
+      },
+      EMPTY,
+      () => options.onChange?.({ snapshot: this.snapshot(), state: this.state() }),
+      options.pollMs,
+    );
+    this.label = this.watched.label;
   }
 
   snapshot(): ConfigSnapshot {
-    return this.snapshotValue;
+    return this.watched.value();
   }
 
   state(): ConfigFileState {
-    return { file: this.file, ok: this.error === null, error: this.error, configs: this.snapshotValue.entries.length };
+    const s = this.watched.state();
+    return { file: this.file, ok: s.ok, error: s.error, configs: this.snapshot().entries.length };
   }
 
   /** Creates the file as `{}` when it does not exist (first run), never touching an existing one. */
@@ -76,95 +80,17 @@ export class ConfigStore {
     }
   }
 
-  /** Reads the file now. Concurrent calls coalesce; a change seen during a read triggers one more. */
   reload(): Promise<void> {
-    if (this.reloading) {
-      this.reloadAgain = true;
-      return this.reloading;
-    }
-    this.reloading = (async () => {
-      try {
-        do {
-          this.reloadAgain = false;
-          await this.readOnce();
-        } while (this.reloadAgain);
-      } finally {
-        this.reloading = null;
-      }
-    })();
-    return this.reloading;
+    return this.watched.reload();
   }
 
-  private async readOnce(): Promise<void> {
-    let text: string;
-    try {
-      text = await readFile(this.file, 'utf8');
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') {
-        this.setError(`${this.label}: ${(err as Error).message}`);
-        return;
-      }
-      text = ''; // a missing file means "no configs yet": placeholder mode
-    }
-    if (text === this.lastSignature && this.error === null && this.snapshotValue !== EMPTY) return;
-    const parsed = parseConfigText(this.label, text);
-    if (!parsed.ok) {
-      this.setError(parsed.error);
-      return;
-    }
-    const changed = text !== this.lastSignature || this.error !== null;
-    this.lastSignature = text;
-    this.error = null;
-    this.snapshotValue = snapshotOf(parsed.entries);
-    if (changed) this.emit();
-  }
-
-  private setError(error: string): void {
-    if (error === this.error) return;
-    this.error = error;
-    this.emit();
-  }
-
-  private emit(): void {
-    this.options.onChange?.({ snapshot: this.snapshotValue, state: this.state() });
-  }
-
-  /**
-   * Starts following the file. fs.watch on the folder sees atomic renames (a watch on the file itself
-   * loses track after the first rename); a stat poll backs it up, so any edit applies within a second.
-   */
+  /** Starts following the file: any edit applies within a second. */
   watch(): void {
-    if (this.watcher || this.poller) return;
-    const name = basename(this.file);
-    try {
-      this.watcher = watch(dirname(this.file), (_event, filename) => {
-        if (!filename || filename.toString() === name) void this.reload();
-      });
-      this.watcher.on('error', () => undefined);
-      this.watcher.unref();
-    } catch {
-      this.watcher = null; // the poll below still works
-    }
-    let lastStat = '';
-    this.poller = setInterval(() => {
-      stat(this.file).then(
-        (s) => `${s.mtimeMs}:${s.size}:${s.ino}`,
-        () => 'missing',
-      ).then((sig) => {
-        if (sig !== lastStat) {
-          lastStat = sig;
-          void this.reload();
-        }
-      });
-    }, this.options.pollMs ?? 500);
-    this.poller.unref();
+    this.watched.watch();
   }
 
   close(): void {
-    this.watcher?.close();
-    this.watcher = null;
-    if (this.poller) clearInterval(this.poller);
-    this.poller = null;
+    this.watched.close();
   }
 
   /**
@@ -190,6 +116,6 @@ export class ConfigStore {
       await writeFileAtomic(this.file, `${JSON.stringify(next, null, 2)}\n`);
     });
     await this.reload();
-    return this.snapshotValue;
+    return this.snapshot();
   }
 }

@@ -29,6 +29,8 @@ export interface RequestContext {
   modelSent: string | null;
   /** The body sent upstream when a stage changed it; null means the client's body went as it was. */
   upstreamBody: Buffer | null;
+  /** The client's body as the request log may keep it (filters applied); null means the body as received. */
+  loggedBody: Buffer | null;
   sessionId: string | null;
   /** Decisions taken for this request (routing, failover), kept in its record. */
   trace: unknown[];

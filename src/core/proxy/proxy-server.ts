@@ -70,6 +70,7 @@ export function createProxyServer(deps: ProxyServerDeps): Server {
       config: null,
       modelSent: null,
       upstreamBody: null,
+      loggedBody: null,
       sessionId: null,
       trace: [],
       tap: null,

@@ -33,8 +33,9 @@ export function finishedRecord(ctx: RequestContext, tap: TapResult | null): Requ
   const detail: RequestDetailParts = {
     requestHeaders: cleanHeaders(ctx.req.headers, SECRET_REQUEST_HEADERS),
     responseHeaders: ctx.responseHeaders ? cleanHeaders(ctx.responseHeaders, SECRET_RESPONSE_HEADERS) : {},
-    requestBody: ctx.body,
-    upstreamBody: ctx.upstreamBody,
+    requestBody: ctx.loggedBody ?? ctx.body,
+    // Kept only when it differs from the logged body (a model rewrite, stripped thinking blocks).
+    upstreamBody: ctx.upstreamBody && ctx.upstreamBody !== ctx.loggedBody ? ctx.upstreamBody : null,
     responseBody: tap?.body ?? Buffer.alloc(0),
     responseTruncated: tap?.truncated ?? false,
   };

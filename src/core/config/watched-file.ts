@@ -1,0 +1,127 @@
+import { watch, type FSWatcher } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
+import { basename, dirname } from 'node:path';
+
+export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string };
+
+export interface WatchedState {
+  ok: boolean;
+  /** `file: path: message` while the file is broken; the last good value keeps serving meanwhile. */
+  error: string | null;
+}
+
+/**
+ * A JSON file CLP follows while running (configs, filters, routes). A broken version never replaces
+ * the last good one, is reported as `file: path: message`, and is never written over; a fix is picked
+ * up at once. fs.watch on the folder sees atomic renames (a watch on the file itself loses track after
+ * the first one); a stat poll backs it up, so any edit applies within a second.
+ */
+export class WatchedFile<T> {
+  readonly label: string;
+  private current: T;
+  private error: string | null = null;
+  private lastText: string | null = null;
+  private watcher: FSWatcher | null = null;
+  private poller: NodeJS.Timeout | null = null;
+  private reloading: Promise<void> | null = null;
+  private reloadAgain = false;
+
+  constructor(
+    readonly file: string,
+    private readonly parse: (label: string, text: string) => Parsed<T>,
+    empty: T,
+    private readonly onChange?: (value: T, state: WatchedState) => void,
+    private readonly pollMs = 500,
+  ) {
+    this.label = basename(file);
+    this.current = empty;
+  }
+
+  value(): T {
+    return this.current;
+  }
+
+  state(): WatchedState {
+    return { ok: this.error === null, error: this.error };
+  }
+
+  /** Reads the file now. Concurrent calls coalesce; a change seen during a read triggers one more. */
+  reload(): Promise<void> {
+    if (this.reloading) {
+      this.reloadAgain = true;
+      return this.reloading;
+    }
+    this.reloading = (async () => {
+      try {
+        do {
+          this.reloadAgain = false;
+          await this.readOnce();
+        } while (this.reloadAgain);
+      } finally {
+        this.reloading = null;
+      }
+    })();
+    return this.reloading;
+  }
+
+  private async readOnce(): Promise<void> {
+    let text = '';
+    try {
+      text = await readFile(this.file, 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') return this.setError(`${this.label}: ${(err as Error).message}`);
+      // a missing file reads as empty
+    }
+    if (text === this.lastText && this.error === null) return;
+    const parsed = this.parse(this.label, text);
+    if (!parsed.ok) return this.setError(parsed.error);
+    const first = this.lastText === null;
+    const changed = text !== this.lastText || this.error !== null;
+    this.lastText = text;
+    this.error = null;
+    this.current = parsed.value;
+    if (changed && !(first && text === '')) this.onChange?.(this.current, this.state());
+  }
+
+  private setError(error: string): void {
+    if (error === this.error) return;
+    this.error = error;
+    this.onChange?.(this.current, this.state());
+  }
+
+  watch(): void {
+    if (this.watcher || this.poller) return;
+    const name = basename(this.file);
+    try {
+      this.watcher = watch(dirname(this.file), (_event, filename) => {
+        if (!filename || filename.toString() === name) void this.reload();
+      });
+      this.watcher.on('error', () => undefined);
+      this.watcher.unref();
+    } catch {
+      this.watcher = null; // the poll still works
+    }
+    let last = '';
+    this.poller = setInterval(() => {
+      stat(this.file)
+        .then(
+          (s) => `${s.mtimeMs}:${s.size}:${s.ino}`,
+          () => 'missing',
+        )
+        .then((sig) => {
+          if (sig !== last) {
+            last = sig;
+            void this.reload();
+          }
+        });
+    }, this.pollMs);
+    this.poller.unref();
+  }
+
+  close(): void {
+    this.watcher?.close();
+    this.watcher = null;
+    if (this.poller) clearInterval(this.poller);
+    this.poller = null;
+  }
+}

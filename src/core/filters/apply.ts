@@ -1,0 +1,99 @@
+import type { ServiceName } from '../../shared/services.ts';
+import type { CompiledRule } from './rules.ts';
+
+export type FilterRule = CompiledRule & { anchors?: readonly string[] };
+
+/** How often each rule fired, by label: what a record keeps (never the matched text). */
+export type FilterHits = Record<string, number>;
+
+/** Runs the rules in order over one string, each on the previous one's output. */
+export function applyToText(text: string, rules: readonly FilterRule[], hits: FilterHits): string {
+  let out = text;
+  for (const rule of rules) {
+    rule.pattern.lastIndex = 0;
+    if (!rule.pattern.test(out)) continue;
+    rule.pattern.lastIndex = 0;
+    let count = 0;
+    out = out.replace(rule.pattern, (...args: unknown[]) => {
+      count++;
+      const last = args.at(-1);
+      const named = last && typeof last === 'object' ? (last as Record<string, string>) : undefined;
+      const groupEnd = named ? args.length - 3 : args.length - 2;
+      return rule.replace(args[0] as string, args.slice(1, groupEnd) as string[], named);
+    });
+    hits[rule.label] = (hits[rule.label] ?? 0) + count;
+  }
+  return out;
+}
+
+/** A literal whose JSON-escaped form is itself, so finding it in the raw body is exact. */
+function rawSafe(literal: string): boolean {
+  return /^[\x20-\x7e]*$/.test(literal) && !/["\\/]/.test(literal);
+}
+
+/**
+ * Whether the raw body could hold a match at all. Literal rules and detectors are checked as plain
+ * bytes; a regex rule could match anything, so it always needs the full pass.
+ */
+function mightMatch(raw: Buffer, rules: readonly FilterRule[]): boolean {
+  for (const rule of rules) {
+    if (rule.anchors) {
+      if (rule.anchors.some((a) => raw.includes(a))) return true;
+    } else if (rule.literal !== null && rawSafe(rule.literal)) {
+      if (raw.includes(rule.literal)) return true;
+    } else {
+      return true;
+    }
+  }
+  return false;
+}
+
+/**
+ * Blocks signed by the model (thinking, redacted thinking) and Codex's encrypted reasoning must reach
+ * the upstream byte for byte, or the API rejects the whole conversation; they are model output, not the
+ * user's text, so filters leave them alone.
+ */
+const SIGNED_TYPES = new Set(['thinking', 'redacted_thinking']);
+const OPAQUE_KEYS = new Set(['signature', 'encrypted_content']);
+
+function walk(value: unknown, rules: readonly FilterRule[], hits: FilterHits): unknown {
+  if (typeof value === 'string') return applyToText(value, rules, hits);
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) value[i] = walk(value[i], rules, hits);
+    return value;
+  }
+  if (value && typeof value === 'object') {
+    const obj = value as Record<string, unknown>;
+    if (typeof obj.type === 'string' && SIGNED_TYPES.has(obj.type)) return obj;
+    for (const key of Object.keys(obj)) if (!OPAQUE_KEYS.has(key)) obj[key] = walk(obj[key], rules, hits);
+    return obj;
+  }
+  return value;
+}
+
+export interface FilterResult {
+  /** The new body, or null when nothing matched (the original bytes go upstream untouched). */
+  body: Buffer | null;
+  hits: FilterHits;
+}
+
+/**
+ * Applies the rules to a request body the way the model will read it: on the decoded text of every
+ * JSON string, not on escaped JSON, so a secret matches however it was escaped and the result is
+ * always valid JSON. A body that is not JSON is filtered as plain text.
+ */
+export function filterBody(raw: Buffer, service: ServiceName, allRules: readonly FilterRule[]): FilterResult {
+  const rules = allRules.filter((r) => r.services.has(service));
+  const hits: FilterHits = {};
+  if (!rules.length || !mightMatch(raw, rules)) return { body: null, hits };
+  const text = raw.toString('utf8');
+  let root: unknown;
+  try {
+    root = JSON.parse(text);
+  } catch {
+    const out = applyToText(text, rules, hits);
+    return { body: Object.keys(hits).length ? Buffer.from(out) : null, hits };
+  }
+  root = walk(root, rules, hits);
+  return { body: Object.keys(hits).length ? Buffer.from(JSON.stringify(root)) : null, hits };
+}

@@ -1,0 +1,17 @@
+import type { RequestFinished } from '../events.ts';
+import { applyToText, type FilterRule } from './apply.ts';
+
+/**
+ * Applies the filter rules to the response body the log keeps (the request body was filtered on its
+ * way upstream). It runs after the response ended, on at most the captured bytes.
+ */
+export function redactResponse(finished: RequestFinished, rules: readonly FilterRule[]): RequestFinished {
+  const service = finished.record.service;
+  const applicable = rules.filter((r) => r.services.has(service));
+  const body = finished.detail.responseBody;
+  if (!applicable.length || body.length === 0) return finished;
+  const hits = {};
+  const text = applyToText(body.toString('utf8'), applicable, hits);
+  if (!Object.keys(hits).length) return finished;
+  return { ...finished, detail: { ...finished.detail, responseBody: Buffer.from(text) } };
+}

@@ -1,0 +1,86 @@
+import { z } from 'zod';
+import { SERVICES, type ServiceName } from '../../shared/services.ts';
+import { formatIssue, parseJsonText } from '../config/issues.ts';
+
+/**
+ * One rule of `filter.json`, in the original tool's format (`source`, `target`, `op`) plus:
+ * - `match`: `literal` or `regex`. A rule without it is a regex, as the original read every rule, so
+ *   its files keep their meaning; rules CLP writes say `literal` unless asked otherwise.
+ * - `enabled`, `services` (both when absent) and an optional `name` for the record.
+ */
+export const filterRuleSchema = z.looseObject({
+  source: z.string().min(1, 'must not be empty'),
+  target: z.string().optional(),
+  op: z.enum(['replace', 'remove']),
+  match: z.enum(['literal', 'regex']).optional(),
+  enabled: z.boolean().optional(),
+  services: z.array(z.enum(SERVICES)).optional(),
+  name: z.string().optional(),
+});
+
+/** The file holds one rule or a list, as the original accepted. */
+export const filterFileSchema = z.union([z.array(filterRuleSchema), filterRuleSchema]);
+export type FilterRuleInput = z.infer<typeof filterRuleSchema>;
+
+export interface CompiledRule {
+  /** Shown in records and traces: the rule's name, or `#<index>` (never its source: it may be a secret). */
+  label: string;
+  services: ReadonlySet<ServiceName>;
+  /** Global (and, for regexes, dot-all) pattern. */
+  pattern: RegExp;
+  /** A literal source, for the raw-bytes pre-check; null for regexes. */
+  literal: string | null;
+  replace: (match: string, groups: string[], named: Record<string, string> | undefined) => string;
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/**
+ * A replacement text. For regex rules `\1`…`\9` and `\g<name>` refer to groups (the original's Python
+ * template syntax); anything else, including a stray backslash, is literal text, so a target can never
+ * make a request fail (the original's bug B13).
+ */
+function replacer(target: string, regex: boolean): CompiledRule['replace'] {
+  if (!regex || !/\\(\d|g<)/.test(target)) return () => target;
+  return (_m, groups, named) =>
+    target.replace(/\\(?:(\d)|g<([A-Za-z_][A-Za-z0-9_]*)>)/g, (whole, n: string | undefined, name: string | undefined) =>
+      n !== undefined ? (groups[Number(n) - 1] ?? '') : (named?.[name!] ?? whole),
+    );
+}
+
+export type CompiledRules = { ok: true; rules: CompiledRule[] } | { ok: false; error: string };
+
+export function compileRules(label: string, value: unknown): CompiledRules {
+  // A list and a single rule are checked apart, so an error points into the rule, not at the union.
+  const parsed = Array.isArray(value) ? z.array(filterRuleSchema).safeParse(value) : filterRuleSchema.safeParse(value);
+  if (!parsed.success) return { ok: false, error: formatIssue(label, parsed.error) };
+  const list = Array.isArray(parsed.data) ? parsed.data : [parsed.data];
+  const rules: CompiledRule[] = [];
+  for (const [i, r] of list.entries()) {
+    if (r.enabled === false) continue;
+    const regex = (r.match ?? 'regex') === 'regex';
+    let pattern: RegExp;
+    try {
+      pattern = new RegExp(regex ? r.source : escapeRegExp(r.source), regex ? 'gs' : 'g');
+    } catch (err) {
+      const where = Array.isArray(parsed.data) ? `${i}.source` : 'source';
+      return { ok: false, error: `${label}: ${where}: ${(err as Error).message}` };
+    }
+    rules.push({
+      label: r.name ?? `#${i}`,
+      services: new Set(r.services ?? SERVICES),
+      pattern,
+      literal: regex ? null : r.source,
+      replace: replacer(r.op === 'remove' ? '' : (r.target ?? ''), regex),
+    });
+  }
+  return { ok: true, rules };
+}
+
+export function compileRulesText(label: string, text: string): CompiledRules {
+  if (!text.trim()) return { ok: true, rules: [] };
+  const json = parseJsonText(label, text);
+  return json.ok ? compileRules(label, json.value) : json;
+}
