@@ -17,6 +17,8 @@ import { createUiServer } from './ui/ui-server.ts';
 import { importOriginalOnce } from './store/import-original.ts';
 import { RequestStore } from './store/request-store.ts';
 import { Pricing } from './usage/pricing.ts';
+import { Pool } from './pool/pool.ts';
+import { join } from 'node:path';
 import { FilterSet } from './filters/filter-set.ts';
 import { redactResponse } from './filters/redact-log.ts';
 import { filterStage } from './proxy/stages/filter.ts';
@@ -39,6 +41,7 @@ export interface Core {
   readonly events: EventBus;
   readonly stores: Readonly<Record<ServiceName, ConfigStore>>;
   readonly log: Logger;
+  readonly pool: Pool;
   /** The request log; null before start, or when the log is switched off in settings. */
   requests(): RequestStore | null;
   /** Binds the UI port first (it is the owner's address), then the two proxy ports. */
@@ -96,12 +99,13 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const captureBytes = settings.log.bodyKb * 1024;
   const pricing = new Pricing(paths.prices, log, now);
   const filters = new FilterSet(paths.filters, settings.filters.detectors, log);
+  const pool = new Pool(join(paths.dataDir, 'lb_config.json'), log, now);
   const stages = [filterStage(() => filters.rules())];
   const price = (record: RequestRecord) => pricing.price(record);
   let requestStore: RequestStore | null = null;
   const proxies: Record<ServiceName, Server> = {
-    claude: createProxyServer({ service: 'claude', store: stores.claude, client, events, log, maxBodyBytes, captureBytes, now, price, stages, health: () => health('claude') }),
-    codex: createProxyServer({ service: 'codex', store: stores.codex, client, events, log, maxBodyBytes, captureBytes, now, price, stages, health: () => health('codex') }),
+    claude: createProxyServer({ service: 'claude', store: stores.claude, client, pool, events, log, maxBodyBytes, captureBytes, now, price, stages, health: () => health('claude') }),
+    codex: createProxyServer({ service: 'codex', store: stores.codex, client, pool, events, log, maxBodyBytes, captureBytes, now, price, stages, health: () => health('codex') }),
   };
 
   const status = (): StatusReport => {
@@ -132,6 +136,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     running = false;
     for (const store of Object.values(stores)) store.close();
     filters.close();
+    await pool.close();
     await Promise.all(servers.map(([server]) => closeServer(server, graceMs)));
     servers.length = 0;
     await requestStore?.close().catch((err: Error) => log.error(`request store did not close cleanly: ${err.message}`));
@@ -145,6 +150,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     events,
     stores,
     log,
+    pool,
     requests: () => requestStore,
     async start() {
       await ensurePrivateDir(paths.home);
@@ -157,6 +163,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
         if (state.error) throw new ClpError('config_invalid', state.error);
       }
       await filters.start();
+      await ensurePrivateDir(paths.dataDir);
+      await pool.start();
       try {
         bound.ui = await listen(ui, settings.host, settings.ports.ui, 'dashboard');
         servers.push([ui, bound.ui]);

@@ -7,6 +7,7 @@ export type ErrorCode =
   | 'no_config' // placeholder mode: the service has no usable config yet
   | 'config_not_found' // a named config does not exist
   | 'config_invalid' // a config or settings file failed to parse or validate
+  | 'no_upstream' // every config of the pool is unavailable (each one says why)
   | 'upstream_unreachable' // connect refused, DNS failure, TLS failure, reset before the response
   | 'upstream_timeout' // connect or response-header timeout
   | 'upstream_stalled' // the upstream went silent inside a response body

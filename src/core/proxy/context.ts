@@ -24,7 +24,14 @@ export interface RequestContext {
   body: Buffer | null;
   facts: BodyFacts | null;
   stream: boolean;
+  /** The upstream that answered (or the one being tried). */
   config: UpstreamConfig | null;
+  /** The upstreams to try, in order (the pool's plan). */
+  candidates: UpstreamConfig[];
+  /** A config a routing rule pinned this request to. */
+  pinned: string | null;
+  /** The model the client asked for, when routing rewrote it (its name goes back in `openai-model`). */
+  modelRewrittenFrom: string | null;
   /** The model sent upstream; routing may change it from the one the client asked for. */
   modelSent: string | null;
   /** The body sent upstream when a stage changed it; null means the client's body went as it was. */

@@ -18,11 +18,13 @@ import { localRoutes } from './stages/local-routes.ts';
 import { readBody } from './stages/read-body.ts';
 import { selectUpstream } from './stages/select-upstream.ts';
 import type { UpstreamClient } from './upstream-client.ts';
+import type { Pool } from '../pool/pool.ts';
 
 export interface ProxyServerDeps {
   service: ServiceName;
   store: ConfigStore;
   client: UpstreamClient;
+  pool: Pool;
   events: EventBus;
   log: Logger;
   maxBodyBytes: number;
@@ -47,8 +49,8 @@ export function createProxyServer(deps: ProxyServerDeps): Server {
     browserGuard,
     readBody(deps.maxBodyBytes),
     ...(deps.stages ?? []),
-    selectUpstream(deps.store),
-    forward(deps.client, deps.events, deps.captureBytes),
+    selectUpstream(deps.store, deps.pool),
+    forward({ client: deps.client, events: deps.events, pool: deps.pool, captureBytes: deps.captureBytes, now: deps.now }),
   ]);
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
@@ -68,6 +70,9 @@ export function createProxyServer(deps: ProxyServerDeps): Server {
       facts: null,
       stream: false,
       config: null,
+      candidates: [],
+      pinned: null,
+      modelRewrittenFrom: null,
       modelSent: null,
       upstreamBody: null,
       loggedBody: null,

@@ -1,90 +1,192 @@
 import { performance } from 'node:perf_hooks';
+import type { Dispatcher } from 'undici';
+import type { UpstreamConfig } from '../../config/schema.ts';
+import { isSignedHistoryError, mayCarrySignedHistory, stripSignedHistory } from '../../conversation/strip.ts';
 import type { EventBus } from '../../events.ts';
+import { classifyStatus, classifyTransport, midStreamFailure, type Outcome } from '../../pool/classify.ts';
+import type { Pool } from '../../pool/pool.ts';
+import { ResponseTap } from '../../usage/response-tap.ts';
 import type { RequestContext, Stage } from '../context.ts';
 import { buildClientHeaders, buildUpstreamHeaders, isPlainEventStream } from '../headers.ts';
 import { sendError } from '../respond.ts';
-import { classifyUpstreamError } from '../upstream-errors.ts';
 import type { UpstreamClient } from '../upstream-client.ts';
+import { classifyUpstreamError } from '../upstream-errors.ts';
 import { joinUpstreamUrl, originOf } from '../url.ts';
-import { ResponseTap } from '../../usage/response-tap.ts';
+
+export interface ForwardDeps {
+  client: UpstreamClient;
+  events: EventBus;
+  pool: Pool;
+  captureBytes: number;
+  now: () => number;
+}
+
+/** Reads a (small) response body whole: an error the proxy must look at before deciding. */
+async function readCapped(body: Dispatcher.ResponseData['body'], cap = 256 * 1024): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    if (size < cap) chunks.push(chunk as Buffer);
+    size += (chunk as Buffer).length;
+  }
+  return Buffer.concat(chunks);
+}
 
 /**
- * Sends the request to the chosen upstream and relays the answer: status and headers at once
- * (flushed, so the client's header timer starts), then every body chunk the moment it arrives, with
- * back-pressure (a slow client pauses the upstream read instead of growing memory). Upstream error
- * bodies pass through unchanged: Claude Code matches their wording to recover.
+ * Sends the request to its candidates in turn and relays the first answer that should reach the
+ * client. Before any byte has gone to the client, a connect error, a header timeout, a 5xx, 429 or 529
+ * sends the same request to the next candidate; 400/404/413 and the like pass straight through. After
+ * the first byte, the stream is the client's: a failure becomes an in-stream error. Upstream error
+ * bodies are relayed unchanged (Claude Code matches their wording to recover).
  */
-export function forward(client: UpstreamClient, events: EventBus, captureBytes: number): Stage {
+export function forward(deps: ForwardDeps): Stage {
   return async (ctx) => {
-    const config = ctx.config!;
-    const url = joinUpstreamUrl(config.baseUrl, ctx.req.url ?? '/');
-    events.emit('request:start', {
-      id: ctx.id,
-      service: ctx.service,
-      config: config.name,
-      method: ctx.req.method ?? 'GET',
-      path: ctx.path,
-      model: ctx.modelSent ?? ctx.facts?.model ?? null,
-      stream: ctx.stream,
-      startedAt: ctx.startedAt,
-      bytesIn: ctx.bytesIn,
-    });
+    const candidates = ctx.candidates;
+    const previous = deps.pool.lastUpstream(ctx.service, ctx.sessionId);
+    let started = false;
+    let signatureRetried = false;
+    const failures: string[] = [];
 
-    let upstream;
-    try {
-      upstream = await client.send(url, {
-        method: ctx.req.method ?? 'GET',
-        headers: buildUpstreamHeaders(ctx.req.headers, config),
-        body: ctx.upstreamBody ?? ctx.body,
-        signal: ctx.abort.signal,
-      });
-    } catch (err) {
-      if (ctx.abort.signal.aborted) {
-        ctx.errorCode = 'client_aborted';
+    for (let i = 0; i < candidates.length; i++) {
+      const config = candidates[i]!;
+      const last = i === candidates.length - 1;
+      ctx.config = config;
+      let body = ctx.upstreamBody ?? ctx.body;
+      // Thinking signatures and encrypted reasoning only verify at the upstream that made them: when a
+      // conversation moves (a switch, a failover), its earlier turns go without them.
+      if (body && previous && previous !== config.name) {
+        const stripped = stripSignedHistory(body, ctx.service);
+        if (stripped) {
+          body = stripped.body;
+          ctx.trace.push({ strip: { removed: stripped.removed, reason: `session moved from "${previous}" to "${config.name}"` } });
+        }
+      }
+      if (!started) {
+        started = true;
+        deps.events.emit('request:start', {
+          id: ctx.id,
+          service: ctx.service,
+          config: config.name,
+          method: ctx.req.method ?? 'GET',
+          path: ctx.path,
+          model: ctx.modelSent ?? ctx.facts?.model ?? null,
+          stream: ctx.stream,
+          startedAt: ctx.startedAt,
+          bytesIn: ctx.bytesIn,
+        });
+      }
+      const t = performance.now();
+      let upstream: Dispatcher.ResponseData;
+      try {
+        upstream = await deps.client.send(joinUpstreamUrl(config.baseUrl, ctx.req.url ?? '/'), {
+          method: ctx.req.method ?? 'GET',
+          headers: buildUpstreamHeaders(ctx.req.headers, config),
+          body,
+          signal: ctx.abort.signal,
+        });
+      } catch (err) {
+        if (ctx.abort.signal.aborted) {
+          ctx.errorCode = 'client_aborted';
+          return;
+        }
+        const failure = classifyUpstreamError(err, deps.client.timeouts);
+        const outcome = classifyTransport(failure.code === 'upstream_timeout' ? 'timeout' : 'network', failure.reason);
+        record(ctx, deps, config, outcome, t);
+        failures.push(`"${config.name}": ${failure.reason}`);
+        if (!last) continue;
+        const tried = failures.length > 1 ? ` (tried ${failures.join('; ')})` : '';
+        sendError(ctx, failure.status, failure.code, `upstream "${config.name}" (${originOf(config.baseUrl)}): ${failure.reason}${tried}`);
         return;
       }
-      const failure = classifyUpstreamError(err, client.timeouts);
-      sendError(ctx, failure.status, failure.code, `upstream "${config.name}" (${originOf(config.baseUrl)}): ${failure.reason}`);
+
+      const status = upstream.statusCode;
+      let buffered: Buffer | null = null;
+      if (status === 400 && body && !signatureRetried && mayCarrySignedHistory(body, ctx.service)) {
+        buffered = await readCapped(upstream.body);
+        if (isSignedHistoryError(ctx.service, status, buffered.toString('utf8'))) {
+          const stripped = stripSignedHistory(body, ctx.service);
+          if (stripped) {
+            signatureRetried = true;
+            ctx.upstreamBody = stripped.body;
+            ctx.trace.push({ strip: { removed: stripped.removed, reason: `"${config.name}" rejected the signed history; retried once without it` } });
+            i--;
+            continue;
+          }
+        }
+      }
+      const outcome = classifyStatus(status, upstream.headers, deps.now());
+      if (outcome.failover && !last) {
+        buffered ??= await readCapped(upstream.body).catch(() => Buffer.alloc(0));
+        record(ctx, deps, config, outcome, t);
+        failures.push(`"${config.name}": ${outcome.reason}`);
+        continue;
+      }
+      if (body !== (ctx.upstreamBody ?? ctx.body)) ctx.upstreamBody = body;
+      if (outcome.class !== 'ok') record(ctx, deps, config, outcome, t);
+      else if (failures.length) ctx.trace.push({ attempt: config.name, outcome: outcome.reason, ms: Math.round(performance.now() - t) });
+      const ok = await relay(ctx, deps, config, upstream, buffered);
+      if (outcome.class === 'ok') {
+        if (ok) {
+          deps.pool.report(ctx.service, config.name, outcome);
+          deps.pool.served(ctx.service, ctx.sessionId, config.name);
+        } else if (ctx.errorCode && ctx.errorCode !== 'client_aborted') {
+          deps.pool.report(ctx.service, config.name, midStreamFailure(ctx.errorCode));
+        }
+      }
       return;
     }
-
-    ctx.status = upstream.statusCode;
-    ctx.responseHeaders = upstream.headers;
-    ctx.tap = new ResponseTap(upstream.headers, { captureBytes });
-    const headers = buildClientHeaders(upstream.headers);
-    headers['x-clp-request-id'] = ctx.id;
-    const sse = isPlainEventStream(upstream.headers);
-    ctx.res.writeHead(upstream.statusCode, headers);
-    ctx.res.flushHeaders();
-    await relayBody(ctx, upstream.body, sse, events, client, config.name, config.baseUrl);
   };
 }
 
-function relayBody(
-  ctx: RequestContext,
-  body: NodeJS.ReadableStream & { destroy(err?: Error): void },
-  sse: boolean,
-  events: EventBus,
-  client: UpstreamClient,
-  configName: string,
-  baseUrl: string,
-): Promise<void> {
+function record(ctx: RequestContext, deps: ForwardDeps, config: UpstreamConfig, outcome: Outcome, t: number): void {
+  deps.pool.report(ctx.service, config.name, outcome);
+  ctx.trace.push({ attempt: config.name, outcome: outcome.reason, ms: Math.round(performance.now() - t) });
+}
+
+/** Relays status, headers and body to the client; resolves true when the body ended cleanly. */
+function relay(ctx: RequestContext, deps: ForwardDeps, config: UpstreamConfig, upstream: Dispatcher.ResponseData, buffered: Buffer | null): Promise<boolean> {
+  ctx.status = upstream.statusCode;
+  ctx.responseHeaders = upstream.headers;
+  ctx.tap = new ResponseTap(upstream.headers, { captureBytes: deps.captureBytes });
+  const headers = buildClientHeaders(upstream.headers);
+  headers['x-clp-request-id'] = ctx.id;
+  headers['x-clp-upstream'] = config.name;
+  if (ctx.modelRewrittenFrom && ctx.service === 'codex') {
+    // Codex warns about a reroute when `openai-model` differs from the model it asked for.
+    for (const name of ['openai-model', 'x-openai-model']) if (headers[name] !== undefined) headers[name] = ctx.modelRewrittenFrom;
+  }
+  const sse = isPlainEventStream(upstream.headers);
   const res = ctx.res;
-  return new Promise<void>((resolve) => {
+  const firstByte = () => {
+    if (ctx.ttfbMs !== null) return;
+    ctx.ttfbMs = performance.now() - ctx.t0;
+    deps.events.emit('request:first-byte', { id: ctx.id, service: ctx.service, ttfbMs: ctx.ttfbMs });
+  };
+  if (buffered) {
+    headers['content-length'] = String(buffered.length);
+    delete headers['transfer-encoding'];
+    res.writeHead(upstream.statusCode, headers);
+    firstByte();
+    ctx.bytesOut += buffered.length;
+    ctx.tap.write(buffered);
+    res.end(buffered);
+    return Promise.resolve(true);
+  }
+  res.writeHead(upstream.statusCode, headers);
+  res.flushHeaders();
+  const body = upstream.body;
+  return new Promise<boolean>((resolve) => {
     let settled = false;
-    const done = () => {
+    const done = (ok: boolean) => {
       if (settled) return;
       settled = true;
       res.off('drain', onDrain);
-      resolve();
+      resolve(ok);
     };
     const onDrain = () => body.resume();
     res.on('drain', onDrain);
     body.on('data', (chunk: Buffer) => {
-      if (ctx.ttfbMs === null) {
-        ctx.ttfbMs = performance.now() - ctx.t0;
-        events.emit('request:first-byte', { id: ctx.id, service: ctx.service, ttfbMs: ctx.ttfbMs });
-      }
+      firstByte();
       ctx.bytesOut += chunk.length;
       const more = res.write(chunk);
       ctx.tap!.write(chunk);
@@ -92,23 +194,23 @@ function relayBody(
     });
     body.on('end', () => {
       res.end();
-      done();
+      done(true);
     });
     body.on('error', (err) => {
       if (ctx.abort.signal.aborted || res.destroyed) {
         ctx.errorCode ??= 'client_aborted';
-        return done();
+        return done(false);
       }
-      const failure = classifyUpstreamError(err, client.timeouts);
-      sendError(ctx, failure.status, failure.code, `upstream "${configName}" (${originOf(baseUrl)}): ${failure.reason}`, sse);
-      done();
+      const failure = classifyUpstreamError(err, deps.client.timeouts);
+      sendError(ctx, failure.status, failure.code, `upstream "${config.name}" (${originOf(config.baseUrl)}): ${failure.reason}`, sse);
+      done(false);
     });
     res.on('close', () => {
       if (!res.writableEnded) {
         ctx.errorCode ??= 'client_aborted';
         body.destroy();
       }
-      done();
+      done(res.writableEnded);
     });
   });
 }

@@ -1,23 +1,35 @@
 import type { ConfigStore } from '../../config/store.ts';
+import type { Pool } from '../../pool/pool.ts';
 import type { Stage } from '../context.ts';
 import { sendError } from '../respond.ts';
 
 /**
- * Picks the upstream for this request from the config snapshot current at this moment. The request
- * keeps that config to its end, so a switch applies to the next request and never to one in flight.
- * With no usable config (placeholder mode) the client gets a 400, which neither Claude Code nor Codex
- * retries, naming the file to edit; a retry loop would only delay the message.
+ * Plans the upstreams for this request from the config snapshot current at this moment; the request
+ * keeps them to its end, so a switch applies to the next request and never to one in flight.
+ * - No usable config (placeholder mode): a 400, which neither Claude Code nor Codex retries, naming
+ *   the file to edit; a retry loop would only delay the message.
+ * - Configs, but none available: a 503 saying why each one was skipped (the clients retry 5xx, and a
+ *   cooling config comes back), never a silent route to a dead upstream.
  */
-export function selectUpstream(store: ConfigStore): Stage {
+export function selectUpstream(store: ConfigStore, pool: Pool): Stage {
   return async (ctx, next) => {
-    const active = store.snapshot().active;
-    if (!active) {
+    const snapshot = store.snapshot();
+    if (!snapshot.active) {
       const state = store.state();
       const why = state.error ? `its last change is broken (${state.error}) and no earlier version was good` : 'it has no configs yet';
       sendError(ctx, 400, 'no_config', `no upstream is configured for ${ctx.service}: ${why}. Add one to ${store.file}`);
       return;
     }
-    ctx.config = active;
+    const plan = pool.plan(ctx.service, snapshot, ctx.sessionId, ctx.pinned);
+    if (pool.mode(ctx.service) === 'pool' || plan.skipped.length || ctx.pinned) {
+      ctx.trace.push({ plan: { mode: pool.mode(ctx.service), candidates: plan.candidates.map((c) => c.name), skipped: plan.skipped } });
+    }
+    if (!plan.candidates.length) {
+      const reasons = plan.skipped.map((s) => `"${s.name}": ${s.why}`).join('; ');
+      sendError(ctx, 503, 'no_upstream', `no ${ctx.service} upstream is available: ${reasons || 'none configured'}`);
+      return;
+    }
+    ctx.candidates = plan.candidates;
     await next();
   };
 }

@@ -1,0 +1,209 @@
+import { SERVICES, type ServiceName } from '../../shared/services.ts';
+import type { ConfigSnapshot } from '../config/store.ts';
+import { WatchedFile } from '../config/watched-file.ts';
+import { withFileLock, writeFileAtomic } from '../fs/atomic.ts';
+import type { Logger } from '../log.ts';
+import { localDay } from '../store/request-store.ts';
+import type { Outcome } from './classify.ts';
+import { availability, disableToday, emptyHealth, purgeOldDisables, recordOutcome, resetHealth, type ServiceHealth } from './health.ts';
+import { parseLbFile, serializeLbFile, type LbFile } from './lb-file.ts';
+import { selectCandidates, type Plan, type PoolMode, type PoolOrder } from './select.ts';
+
+/** One config's line in `clp pool` and the dashboard: order, weight and health, never a key. */
+export interface PoolMember {
+  name: string;
+  weight: number;
+  active: boolean;
+  available: boolean;
+  why: string | null;
+  failures: number;
+  disabledToday: boolean;
+  lastError: string | null;
+}
+
+export interface PoolStatus {
+  service: ServiceName;
+  mode: PoolMode;
+  order: PoolOrder;
+  failureThreshold: number;
+  autoResetMinutes: number;
+  members: PoolMember[];
+}
+
+const SESSION_TTL_MS = 2 * 60 * 60_000;
+const MAX_SESSIONS = 10_000;
+
+function defaults(): LbFile {
+  const services = {} as LbFile['services'];
+  for (const s of SERVICES) services[s] = { mode: 'active', order: 'priority', health: emptyHealth() };
+  return { raw: {}, services };
+}
+
+/**
+ * The account pool of both services: which configs may take a request, in what order, and what each
+ * attempt did to their health. The owner is the only writer of `data/lb_config.json` while it runs
+ * (the CLI and the dashboard ask it), so counters are never clobbered; a hand edit is picked up.
+ * State survives restarts through that file.
+ */
+export class Pool {
+  private state: LbFile = defaults();
+  private readonly file: WatchedFile<LbFile>;
+  private persistTimer: NodeJS.Timeout | null = null;
+  private writing: Promise<void> = Promise.resolve();
+  private lastWritten = '';
+  /** service + session id -> the config that last served it. */
+  private readonly sessions = new Map<string, { name: string; at: number }>();
+
+  constructor(
+    private readonly path: string,
+    private readonly log: Logger,
+    private readonly now: () => number = Date.now,
+    private readonly random: () => number = Math.random,
+  ) {
+    this.file = new WatchedFile<LbFile>(path, parseLbFile, defaults(), (value, s) => {
+      if (s.error) log.warn(`${s.error} (pool state kept in memory; the file is not written over)`);
+      else if (serializeLbFile(value) !== this.lastWritten) this.state = value;
+    });
+  }
+
+  async start(): Promise<void> {
+    await this.file.reload();
+    this.state = this.file.value();
+    this.lastWritten = serializeLbFile(this.state);
+    this.file.watch();
+  }
+
+  mode(service: ServiceName): PoolMode {
+    return this.state.services[service].mode;
+  }
+
+  private health(service: ServiceName): ServiceHealth {
+    const p = this.state.services[service];
+    const purged = purgeOldDisables(p.health, localDay(this.now()));
+    if (purged !== p.health) p.health = purged;
+    return p.health;
+  }
+
+  private sessionKey(service: ServiceName, session: string): string {
+    return `${service}\u0000${session}`;
+  }
+
+  /** The config that last served this session, while the affinity is fresh. */
+  lastUpstream(service: ServiceName, session: string | null): string | null {
+    if (!session) return null;
+    const hit = this.sessions.get(this.sessionKey(service, session));
+    if (!hit || this.now() - hit.at > SESSION_TTL_MS) return null;
+    return hit.name;
+  }
+
+  /** Remembers which config served a session: its next requests go there first while it is healthy. */
+  served(service: ServiceName, session: string | null, name: string): void {
+    if (!session) return;
+    const key = this.sessionKey(service, session);
+    this.sessions.delete(key);
+    this.sessions.set(key, { name, at: this.now() });
+    if (this.sessions.size > MAX_SESSIONS) this.sessions.delete(this.sessions.keys().next().value!);
+  }
+
+  plan(service: ServiceName, snapshot: ConfigSnapshot, session: string | null, pinned: string | null): Plan {
+    const p = this.state.services[service];
+    return selectCandidates({
+      entries: snapshot.entries,
+      active: snapshot.active,
+      mode: p.mode,
+      order: p.order,
+      health: this.health(service),
+      now: this.now(),
+      today: localDay(this.now()),
+      random: this.random,
+      sticky: this.lastUpstream(service, session),
+      pinned,
+    });
+  }
+
+  /** Records an attempt's outcome. In `active` mode nothing is counted, as in the original. */
+  report(service: ServiceName, name: string, outcome: Outcome): void {
+    const p = this.state.services[service];
+    if (p.mode === 'active') return;
+    const next = recordOutcome(p.health, name, outcome, this.now());
+    if (next === p.health) return;
+    p.health = next;
+    this.schedulePersist();
+  }
+
+  status(service: ServiceName, snapshot: ConfigSnapshot): PoolStatus {
+    const p = this.state.services[service];
+    const h = this.health(service);
+    const now = this.now();
+    const today = localDay(now);
+    const members = [...snapshot.entries]
+      .sort((a, b) => b.weight - a.weight || a.name.localeCompare(b.name))
+      .map((e) => {
+        const a = availability(h, e.name, now, today);
+        return {
+          name: e.name,
+          weight: e.weight,
+          active: e.name === snapshot.active?.name,
+          available: a.ok,
+          why: a.ok ? (a.probe ? 'half-open: the next request is the probe' : null) : a.why,
+          failures: h.currentFailures[e.name] ?? 0,
+          disabledToday: h.manualDisabledUntil[e.name] === today,
+          lastError: h.lastError[e.name] ?? null,
+        };
+      });
+    return { service, mode: p.mode, order: p.order, failureThreshold: h.failureThreshold, autoResetMinutes: h.autoResetMinutes, members };
+  }
+
+  disableToday(service: ServiceName, name: string): void {
+    const p = this.state.services[service];
+    p.health = disableToday(p.health, name, localDay(this.now()));
+    this.schedulePersist(0);
+  }
+
+  /** Clears failures and cool-downs (and, for one config, its daily disable too). */
+  reset(service: ServiceName, name?: string): void {
+    const p = this.state.services[service];
+    let h = resetHealth(p.health, name);
+    if (name) {
+      const { [name]: _dropped, ...rest } = h.manualDisabledUntil;
+      h = { ...h, manualDisabledUntil: rest };
+    }
+    p.health = h;
+    this.schedulePersist(0);
+  }
+
+  setMode(service: ServiceName, mode: PoolMode, order?: PoolOrder): void {
+    const p = this.state.services[service];
+    p.mode = mode;
+    if (order) p.order = order;
+    this.schedulePersist(0);
+  }
+
+  private schedulePersist(delayMs = 500): void {
+    if (this.persistTimer) {
+      if (delayMs > 0) return;
+      clearTimeout(this.persistTimer);
+    }
+    this.persistTimer = setTimeout(() => void this.persist(), delayMs);
+    this.persistTimer.unref();
+  }
+
+  /** Writes the state (atomically, under the file lock), unless the file on disk is broken. */
+  persist(): Promise<void> {
+    if (this.persistTimer) clearTimeout(this.persistTimer);
+    this.persistTimer = null;
+    this.writing = this.writing.then(async () => {
+      if (!this.file.state().ok) return;
+      const text = serializeLbFile(this.state);
+      if (text === this.lastWritten) return;
+      this.lastWritten = text;
+      await withFileLock(this.path, () => writeFileAtomic(this.path, text)).catch((err: Error) => this.log.error(`cannot save ${this.path}: ${err.message}`));
+    });
+    return this.writing;
+  }
+
+  async close(): Promise<void> {
+    this.file.close();
+    await this.persist();
+  }
+}
