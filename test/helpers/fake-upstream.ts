@@ -29,6 +29,12 @@ export interface RecordedRequest {
 export class FakeUpstream {
   readonly requests: RecordedRequest[] = [];
   behaviour: Behaviour = { kind: 'ok' };
+  /**
+   * Act like the real API about history it signed: answer with a thinking block signed `sig-<name>`
+   * (Codex: a reasoning item with `enc-<name>`), and reject a request whose history carries another
+   * upstream's signature, with the API's own 400 wording.
+   */
+  signs = false;
   abortedRequests = 0;
   private readonly open = new Set<ServerResponse>();
   private readonly waiters: Array<() => void> = [];
@@ -92,6 +98,20 @@ export class FakeUpstream {
       // an unparsable body is answered like the real API: a 400
     }
     const model = body.model ?? 'unknown-model';
+    if (this.signs) {
+      const rejection = this.checkSignatures(body as Record<string, unknown>);
+      if (rejection) return this.json(res, 400, rejection, rec);
+      if (this.api === 'anthropic' && path === '/v1/messages' && !body.stream) {
+        const message = anthropicMessage(model, this.text) as { content: unknown[] };
+        message.content.unshift({ type: 'thinking', thinking: `thoughts of ${this.name}`, signature: `sig-${this.name}` });
+        return this.json(res, 200, message, rec);
+      }
+      if (this.api === 'responses' && !body.stream) {
+        const response = responsesObject(model, this.text) as { output: unknown[] };
+        response.output.unshift({ type: 'reasoning', id: 'rs_1', summary: [], encrypted_content: `enc-${this.name}` });
+        return this.json(res, 200, response, rec);
+      }
+    }
     if (this.api === 'anthropic') {
       if (path === '/v1/messages/count_tokens') return this.json(res, 200, { input_tokens: 42 }, rec);
       if (path === '/v1/models') return this.json(res, 200, { data: [{ id: 'claude-fake-1', type: 'model', display_name: 'Fake' }], has_more: false }, rec);
@@ -103,6 +123,29 @@ export class FakeUpstream {
     if (path !== '/v1/responses') return this.json(res, 404, { error: { message: `Not found: ${path}`, type: 'invalid_request_error', param: null, code: null } }, rec);
     if (body.stream) return this.stream(res, responsesStreamFrames(model, this.text));
     return this.json(res, 200, responsesObject(model, this.text), rec);
+  }
+
+  private checkSignatures(body: Record<string, unknown>): unknown {
+    if (this.api === 'anthropic') {
+      const messages = (body.messages as Array<{ role: string; content: unknown }> | undefined) ?? [];
+      for (const [i, m] of messages.entries()) {
+        if (m.role !== 'assistant' || !Array.isArray(m.content)) continue;
+        for (const [j, block] of (m.content as Array<{ type: string; signature?: string }>).entries()) {
+          if (block.type === 'thinking' && block.signature !== `sig-${this.name}`) {
+            return anthropicError('invalid_request_error', `messages.${i}.content.${j}: Invalid \`signature\` in \`thinking\` block`);
+          }
+        }
+      }
+      return null;
+    }
+    const input = (body.input as Array<{ type: string; encrypted_content?: string }> | undefined) ?? [];
+    if (!Array.isArray(input)) return null;
+    for (const item of input) {
+      if (item.type === 'reasoning' && item.encrypted_content !== `enc-${this.name}`) {
+        return { error: { message: 'The encrypted content gAAA... could not be verified.', type: 'invalid_request_error', param: null, code: 'invalid_encrypted_content' } };
+      }
+    }
+    return null;
   }
 
   private json(res: ServerResponse, status: number, value: unknown, rec: RecordedRequest): void {
