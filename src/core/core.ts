@@ -18,6 +18,7 @@ import { importOriginalOnce } from './store/import-original.ts';
 import { RequestStore } from './store/request-store.ts';
 import { Pricing } from './usage/pricing.ts';
 import { Pool } from './pool/pool.ts';
+import { RouteSet } from './routing/route-set.ts';
 import { join } from 'node:path';
 import { FilterSet } from './filters/filter-set.ts';
 import { redactResponse } from './filters/redact-log.ts';
@@ -100,12 +101,14 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const pricing = new Pricing(paths.prices, log, now);
   const filters = new FilterSet(paths.filters, settings.filters.detectors, log);
   const pool = new Pool(join(paths.dataDir, 'lb_config.json'), log, now);
+  const routeSet = new RouteSet(paths.routes, join(paths.dataDir, 'model_router_config.json'), log);
+  const routes = () => routeSet.routes();
   const stages = [filterStage(() => filters.rules())];
   const price = (record: RequestRecord) => pricing.price(record);
   let requestStore: RequestStore | null = null;
   const proxies: Record<ServiceName, Server> = {
-    claude: createProxyServer({ service: 'claude', store: stores.claude, client, pool, events, log, maxBodyBytes, captureBytes, now, price, stages, health: () => health('claude') }),
-    codex: createProxyServer({ service: 'codex', store: stores.codex, client, pool, events, log, maxBodyBytes, captureBytes, now, price, stages, health: () => health('codex') }),
+    claude: createProxyServer({ service: 'claude', store: stores.claude, client, pool, routes, events, log, maxBodyBytes, captureBytes, now, price, stages, health: () => health('claude') }),
+    codex: createProxyServer({ service: 'codex', store: stores.codex, client, pool, routes, events, log, maxBodyBytes, captureBytes, now, price, stages, health: () => health('codex') }),
   };
 
   const status = (): StatusReport => {
@@ -137,6 +140,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     for (const store of Object.values(stores)) store.close();
     filters.close();
     await pool.close();
+    routeSet.close();
     await Promise.all(servers.map(([server]) => closeServer(server, graceMs)));
     servers.length = 0;
     await requestStore?.close().catch((err: Error) => log.error(`request store did not close cleanly: ${err.message}`));
@@ -165,6 +169,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       await filters.start();
       await ensurePrivateDir(paths.dataDir);
       await pool.start();
+      await routeSet.start();
       try {
         bound.ui = await listen(ui, settings.host, settings.ports.ui, 'dashboard');
         servers.push([ui, bound.ui]);

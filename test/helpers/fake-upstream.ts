@@ -120,6 +120,7 @@ export class FakeUpstream {
       if (body.stream) return this.stream(res, anthropicStreamFrames(model, this.text));
       return this.json(res, 200, anthropicMessage(model, this.text), rec);
     }
+    res.setHeader('openai-model', model); // as OpenAI does: the model that actually answered
     if (path !== '/v1/responses') return this.json(res, 404, { error: { message: `Not found: ${path}`, type: 'invalid_request_error', param: null, code: null } }, rec);
     if (body.stream) return this.stream(res, responsesStreamFrames(model, this.text));
     return this.json(res, 200, responsesObject(model, this.text), rec);

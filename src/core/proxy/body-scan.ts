@@ -8,9 +8,11 @@ export interface BodyFacts {
   userId: string | null;
   /** `prompt_cache_key` (Codex's conversation id). */
   promptCacheKey: string | null;
+  /** Byte offsets of the top-level `model` string value (quotes included), for an in-place rewrite. */
+  modelSpan: [number, number] | null;
 }
 
-const NOT_JSON: BodyFacts = { json: false, model: null, stream: null, userId: null, promptCacheKey: null };
+const NOT_JSON: BodyFacts = { json: false, model: null, stream: null, userId: null, promptCacheKey: null, modelSpan: null };
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
@@ -78,7 +80,8 @@ export function scanBody(buf: Uint8Array): BodyFacts {
   let stream: boolean | null = null;
   let userId: string | null = null;
   let promptCacheKey: string | null = null;
-  if (buf[i] === 0x7d) return { json: true, model, stream, userId, promptCacheKey };
+  let modelSpan: [number, number] | null = null;
+  if (buf[i] === 0x7d) return { json: true, model, stream, userId, promptCacheKey, modelSpan };
   for (;;) {
     if (buf[i] !== QUOTE) return NOT_JSON;
     const keyEnd = skipString(buf, i);
@@ -96,8 +99,10 @@ export function scanBody(buf: Uint8Array): BodyFacts {
       } catch {
         return NOT_JSON;
       }
-      if (key === 'model') model = value;
-      else promptCacheKey = value;
+      if (key === 'model') {
+        model = value;
+        modelSpan = [i, valueEnd];
+      } else promptCacheKey = value;
     } else if (key === 'metadata' && buf[i] === 0x7b && valueEnd - i < 4096) {
       try {
         const id = (JSON.parse(decoder.decode(buf.subarray(i, valueEnd))) as { user_id?: unknown }).user_id;
@@ -114,7 +119,18 @@ export function scanBody(buf: Uint8Array): BodyFacts {
       i = skipSpace(buf, i + 1);
       continue;
     }
-    if (buf[i] === 0x7d) return skipSpace(buf, i + 1) === buf.length ? { json: true, model, stream, userId, promptCacheKey } : NOT_JSON;
+    if (buf[i] === 0x7d) return skipSpace(buf, i + 1) === buf.length ? { json: true, model, stream, userId, promptCacheKey, modelSpan } : NOT_JSON;
     return NOT_JSON;
   }
+}
+
+/**
+ * The body with its top-level `model` replaced in place: every other byte is kept as it was (no
+ * re-serialising, so signed blocks and prompt-cache prefixes stay identical). Null when the body has
+ * no top-level string `model`.
+ */
+export function replaceModel(buf: Buffer, model: string): Buffer | null {
+  const span = scanBody(buf).modelSpan;
+  if (!span) return null;
+  return Buffer.concat([buf.subarray(0, span[0]), Buffer.from(JSON.stringify(model)), buf.subarray(span[1])]);
 }

@@ -19,12 +19,15 @@ import { readBody } from './stages/read-body.ts';
 import { selectUpstream } from './stages/select-upstream.ts';
 import type { UpstreamClient } from './upstream-client.ts';
 import type { Pool } from '../pool/pool.ts';
+import type { Routes } from '../routing/routes.ts';
+import { routeStage } from './stages/route.ts';
 
 export interface ProxyServerDeps {
   service: ServiceName;
   store: ConfigStore;
   client: UpstreamClient;
   pool: Pool;
+  routes: () => Routes;
   events: EventBus;
   log: Logger;
   maxBodyBytes: number;
@@ -50,6 +53,7 @@ export function createProxyServer(deps: ProxyServerDeps): Server {
     readBody(deps.maxBodyBytes),
     ...(deps.stages ?? []),
     selectUpstream(deps.store, deps.pool),
+    routeStage(deps.routes, deps.pool, deps.store),
     forward({ client: deps.client, events: deps.events, pool: deps.pool, captureBytes: deps.captureBytes, now: deps.now }),
   ]);
 

@@ -1,0 +1,55 @@
+import { readFile, stat } from 'node:fs/promises';
+import { WatchedFile } from '../config/watched-file.ts';
+import { withFileLock, writeFileAtomic } from '../fs/atomic.ts';
+import type { Logger } from '../log.ts';
+import { emptyRoutes, importOriginalRouter, parseRoutes, type Routes } from './routes.ts';
+
+/** `routes.json`, hot-reloaded; created once from the original tool's router file when that exists. */
+export class RouteSet {
+  private readonly file: WatchedFile<Routes>;
+
+  constructor(
+    private readonly path: string,
+    private readonly originalPath: string,
+    private readonly log: Logger,
+  ) {
+    this.file = new WatchedFile<Routes>(path, parseRoutes, emptyRoutes(), (routes, state) => {
+      if (state.error) log.warn(`${state.error} (the previous routes stay in force)`);
+      else log.info(`routes: ${routes.claude.length} claude and ${routes.codex.length} codex rule(s)`);
+    });
+  }
+
+  routes(): Routes {
+    return this.file.value();
+  }
+
+  async start(): Promise<void> {
+    await this.importOriginalOnce();
+    await this.file.reload();
+    this.file.watch();
+  }
+
+  private async importOriginalOnce(): Promise<void> {
+    const exists = await stat(this.path).then(() => true, () => false);
+    if (exists) return;
+    const text = await readFile(this.originalPath, 'utf8').catch(() => null);
+    if (text === null) return;
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch {
+      this.log.warn(`${this.originalPath}: not JSON; the original tool's routes were not imported`);
+      return;
+    }
+    const routes = importOriginalRouter(value);
+    await withFileLock(this.path, async () => {
+      if (await stat(this.path).then(() => true, () => false)) return;
+      await writeFileAtomic(this.path, `${JSON.stringify(routes, null, 2)}\n`);
+    });
+    this.log.info(`imported the original CLP's model routing into ${this.path}`);
+  }
+
+  close(): void {
+    this.file.close();
+  }
+}

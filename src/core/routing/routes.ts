@@ -1,0 +1,96 @@
+import { z } from 'zod';
+import { SERVICES, type ServiceName } from '../../shared/services.ts';
+import { formatIssue, parseJsonText } from '../config/issues.ts';
+import type { Parsed } from '../config/watched-file.ts';
+
+/**
+ * `$CLP_HOME/routes.json`: per service, rules in order. A rule matches on the requested model (exact,
+ * or a glob with `*`) and/or the config that would be chosen; its actions rewrite the model and/or pin
+ * a config. Rewrites and pins combine: the first matching rule that rewrites sets the model, the first
+ * that pins sets the config.
+ */
+export const routeRuleSchema = z
+  .looseObject({
+    name: z.string().optional(),
+    enabled: z.boolean().optional(),
+    match: z.object({ model: z.string().min(1).optional(), config: z.string().min(1).optional() }).prefault({}),
+    model: z.string().min(1).optional(),
+    config: z.string().min(1).optional(),
+  })
+  .refine((r) => r.model !== undefined || r.config !== undefined, 'a rule needs `model` (rewrite) or `config` (pin)');
+
+export const routesFileSchema = z.looseObject(Object.fromEntries(SERVICES.map((s) => [s, z.array(routeRuleSchema).optional()])) as Record<ServiceName, z.ZodOptional<z.ZodArray<typeof routeRuleSchema>>>);
+export type RouteRule = z.infer<typeof routeRuleSchema>;
+export type Routes = Record<ServiceName, RouteRule[]>;
+
+export function emptyRoutes(): Routes {
+  return { claude: [], codex: [] };
+}
+
+export function parseRoutes(label: string, text: string): Parsed<Routes> {
+  if (!text.trim()) return { ok: true, value: emptyRoutes() };
+  const json = parseJsonText(label, text);
+  if (!json.ok) return json;
+  const parsed = routesFileSchema.safeParse(json.value);
+  if (!parsed.success) return { ok: false, error: formatIssue(label, parsed.error) };
+  return { ok: true, value: { claude: parsed.data.claude ?? [], codex: parsed.data.codex ?? [] } };
+}
+
+function glob(pattern: string, value: string): boolean {
+  if (!pattern.includes('*')) return pattern === value;
+  return new RegExp(`^${pattern.split('*').map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`).test(value);
+}
+
+export interface RouteDecision {
+  /** The model to send, when a rule rewrote it. */
+  model: string | null;
+  /** The config a rule pinned. */
+  config: string | null;
+  /** Labels of the rules that matched (`name` or `#index`). */
+  matched: string[];
+}
+
+/** Pure: which rules match this request, and what they decide. */
+export function decideRoute(rules: readonly RouteRule[], model: string | null, chosenConfig: string | null): RouteDecision {
+  const decision: RouteDecision = { model: null, config: null, matched: [] };
+  rules.forEach((rule, i) => {
+    if (rule.enabled === false) return;
+    if (rule.match.model !== undefined && (model === null || !glob(rule.match.model, model))) return;
+    if (rule.match.config !== undefined && rule.match.config !== chosenConfig) return;
+    decision.matched.push(rule.name ?? `#${i}`);
+    if (rule.model !== undefined && decision.model === null) decision.model = rule.model;
+    if (rule.config !== undefined && decision.config === null) decision.config = rule.config;
+  });
+  return decision;
+}
+
+type Obj = Record<string, unknown>;
+
+/**
+ * The original tool's `data/model_router_config.json` as CLP rules. Its single global `mode` made
+ * only one kind of mapping effective; the others are imported disabled, so nothing changes meaning.
+ */
+export function importOriginalRouter(value: unknown): Routes {
+  const raw = (value && typeof value === 'object' ? value : {}) as Obj;
+  const mode = raw.mode;
+  const routes = emptyRoutes();
+  for (const service of SERVICES) {
+    const modelMappings = ((raw.modelMappings as Obj | undefined)?.[service] as Obj[] | undefined) ?? [];
+    for (const m of modelMappings) {
+      if (!m.source || !m.target) continue;
+      const byConfig = m.source_type === 'config';
+      routes[service].push({
+        name: `imported: ${byConfig ? 'config' : 'model'} ${String(m.source)} -> model ${String(m.target)}`,
+        enabled: mode === 'model-mapping',
+        match: byConfig ? { config: String(m.source) } : { model: String(m.source) },
+        model: String(m.target),
+      });
+    }
+    const configMappings = ((raw.configMappings as Obj | undefined)?.[service] as Obj[] | undefined) ?? [];
+    for (const m of configMappings) {
+      if (!m.model || !m.config) continue;
+      routes[service].push({ name: `imported: model ${String(m.model)} -> config ${String(m.config)}`, enabled: mode === 'config-mapping', match: { model: String(m.model) }, config: String(m.config) });
+    }
+  }
+  return routes;
+}
