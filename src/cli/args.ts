@@ -42,6 +42,14 @@ export const COMMANDS: readonly CommandSpec[] = [
     positionals: [2, 2],
   },
   {
+    name: 'pool',
+    usage: 'clp pool <claude|codex> [disable-today <name> | reset [<name>] | pin <name> | mode active|pool | order priority|weighted] [--json]',
+    summary: 'the account pool: order, weights and health; disable a config for today, reset, pin to top, switch mode',
+    flags: ['json'],
+    positionals: [1, 3],
+    details: 'In `active` mode only the active config serves; in `pool` mode the healthy configs serve in priority (highest weight first) or weighted order, failing over within a request.',
+  },
+  {
     name: 'usage',
     usage: 'clp usage [--service claude|codex] [--since 7d] [--by config|model|day] [--json]',
     summary: 'tokens and cost, per service and per config, model or day',

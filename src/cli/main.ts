@@ -7,6 +7,7 @@ import { startCommand } from './commands/start.ts';
 import { statusCommand } from './commands/status.ts';
 import { stopCommand } from './commands/stop.ts';
 import { uiCommand } from './commands/ui.ts';
+import { poolCommand } from './commands/pool.ts';
 import { logsCommand, usageCommand } from './commands/usage.ts';
 import { EXIT, type CliContext } from './context.ts';
 import { DAEMON_ARG, daemonMain } from './daemon.ts';
@@ -43,6 +44,8 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
         return await listCommand(ctx, a, args.flags.has('json'));
       case 'active':
         return await activeCommand(ctx, a, b);
+      case 'pool':
+        return await poolCommand(ctx, args.positionals, args.flags.has('json'));
       case 'usage':
         return await usageCommand(ctx, args.values, args.flags.has('json'));
       case 'logs':

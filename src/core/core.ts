@@ -19,6 +19,8 @@ import { RequestStore } from './store/request-store.ts';
 import { Pricing } from './usage/pricing.ts';
 import { Pool } from './pool/pool.ts';
 import { RouteSet } from './routing/route-set.ts';
+import { applyPoolAction } from './pool/actions.ts';
+import { ensureToken } from './ui/token.ts';
 import { join } from 'node:path';
 import { FilterSet } from './filters/filter-set.ts';
 import { redactResponse } from './filters/redact-log.ts';
@@ -132,7 +134,16 @@ export async function createCore(options: CoreOptions): Promise<Core> {
 
   // The log keeps only what the filters let through, responses included.
   events.on('request:end', (finished) => requestStore?.add(redactResponse(finished, filters.rules())));
-  const ui = createUiServer({ host: settings.host, status, port: () => bound.ui, requests: () => requestStore });
+  let token = '';
+  const ui = createUiServer({
+    host: settings.host,
+    status,
+    port: () => bound.ui,
+    requests: () => requestStore,
+    token: () => token,
+    poolStatus: (service) => pool.status(service, stores[service].snapshot()),
+    poolAction: (service, action) => applyPoolAction(pool, stores[service], service, action),
+  });
   const servers: Array<[Server, number]> = [];
 
   const stop = async (graceMs = 5_000) => {
@@ -174,6 +185,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
         bound.ui = await listen(ui, settings.host, settings.ports.ui, 'dashboard');
         servers.push([ui, bound.ui]);
         // Holding the dashboard port makes this process the owner: only now may it open the database.
+        token = await ensureToken(paths.runDir);
         await pricing.refresh();
         if (settings.log.enabled) {
           await ensurePrivateDir(paths.dataDir);

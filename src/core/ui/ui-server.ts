@@ -3,6 +3,9 @@ import { ClpError, type ErrorCode, type ErrorShape } from '../../shared/errors.t
 import type { StatusReport } from '../../shared/status.ts';
 import type { RequestStore } from '../store/request-store.ts';
 import { requestsApi } from './api.ts';
+import { poolActionSchema, type PoolAction } from '../pool/actions.ts';
+import type { ServiceName } from '../../shared/services.ts';
+import { tokenMatches } from './token.ts';
 
 export interface UiServerDeps {
   host: string;
@@ -11,6 +14,12 @@ export interface UiServerDeps {
   port: () => number;
   requests: () => RequestStore | null;
   now?: () => number;
+  /** The per-install secret that changing calls must carry. */
+  token: () => string;
+  /** GET /api/pool/<service> */
+  poolStatus: (service: ServiceName) => unknown;
+  /** POST /api/pool/<service> with a pool action. */
+  poolAction: (service: ServiceName, action: PoolAction) => Promise<void>;
 }
 
 /**
@@ -35,24 +44,61 @@ export function hostAllowed(hostHeader: string | undefined, bindHost: string, po
   return false;
 }
 
-const STATUS_OF: Partial<Record<ErrorCode, number>> = { bad_request: 400, not_found: 404, not_running: 503 };
+const STATUS_OF: Partial<Record<ErrorCode, number>> = { bad_request: 400, not_found: 404, config_not_found: 404, not_running: 503, origin_refused: 403, config_invalid: 409 };
 
 function route(req: IncomingMessage, res: ServerResponse, deps: UiServerDeps): void {
   const url = new URL(req.url ?? '/', 'http://local');
   const path = url.pathname;
   if (req.method === 'GET' && path === '/api/status') return sendJson(res, 200, deps.status());
   if ((req.method === 'GET' || req.method === 'HEAD') && path === '/') return sendPage(res, deps.status());
+  const pool = /^\/api\/pool\/(claude|codex)$/.exec(path);
+  if (pool && req.method === 'GET') return sendJson(res, 200, deps.poolStatus(pool[1] as ServiceName));
+  if (pool && req.method === 'POST') return void changePool(req, res, deps, pool[1] as ServiceName);
   if (req.method === 'GET' && (path === '/api/usage' || path.startsWith('/api/logs'))) {
     requestsApi(path, url.searchParams, deps.requests(), (deps.now ?? Date.now)()).then(
       (value) => sendJson(res, 200, value),
-      (err: unknown) => {
-        const e = err instanceof ClpError ? err : new ClpError('internal', (err as Error).message);
-        sendJson(res, STATUS_OF[e.code] ?? 500, e.toJSON());
-      },
+      (err: unknown) => sendError(res, err),
     );
     return;
   }
   sendJson(res, 404, { code: 'not_found', message: `no route ${req.method} ${path}` } satisfies ErrorShape);
+}
+
+function sendError(res: ServerResponse, err: unknown): void {
+  const e = err instanceof ClpError ? err : new ClpError('internal', (err as Error).message);
+  sendJson(res, STATUS_OF[e.code] ?? 500, e.toJSON());
+}
+
+/**
+ * A change: only with the per-install token, and never from a browser page of another origin (a
+ * page can send a request, but cannot read the token file).
+ */
+async function changePool(req: IncomingMessage, res: ServerResponse, deps: UiServerDeps, service: ServiceName): Promise<void> {
+  try {
+    if (!tokenMatches(deps.token(), req.headers['x-clp-token'])) throw new ClpError('origin_refused', 'a change needs the x-clp-token header (see $CLP_HOME/run/token)');
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const c of req) {
+      size += (c as Buffer).length;
+      if (size > 64 * 1024) throw new ClpError('bad_request', 'body too large');
+      chunks.push(c as Buffer);
+    }
+    let body: unknown;
+    try {
+      body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}');
+    } catch {
+      throw new ClpError('bad_request', 'body: not JSON');
+    }
+    const action = poolActionSchema.safeParse(body);
+    if (!action.success) {
+      const issue = action.error.issues[0]!;
+      throw new ClpError('bad_request', `${issue.path.join('.') || 'body'}: ${issue.message}`);
+    }
+    await deps.poolAction(service, action.data);
+    sendJson(res, 200, deps.poolStatus(service));
+  } catch (err) {
+    sendError(res, err);
+  }
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {

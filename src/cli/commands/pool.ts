@@ -1,0 +1,67 @@
+import { join } from 'node:path';
+import { ConfigStore } from '../../core/config/store.ts';
+import { createMemoryLogger } from '../../core/log.ts';
+import { applyPoolAction, poolActionSchema, type PoolAction } from '../../core/pool/actions.ts';
+import { Pool, type PoolStatus } from '../../core/pool/pool.ts';
+import { readToken } from '../../core/ui/token.ts';
+import { ClpError } from '../../shared/errors.ts';
+import { isServiceName, type ServiceName } from '../../shared/services.ts';
+import { EXIT, type CliContext } from '../context.ts';
+import { ownerGet, ownerPost, probeOwner } from '../owner-client.ts';
+
+const USAGE = 'usage: clp pool <claude|codex> [disable-today <name> | reset [<name>] | pin <name> | mode active|pool | order priority|weighted]';
+
+export function parsePoolAction(words: string[]): PoolAction | null {
+  const [verb, arg] = words;
+  if (!verb) return null;
+  const raw = verb === 'mode' ? { action: verb, mode: arg } : verb === 'order' ? { action: verb, order: arg } : { action: verb, ...(arg ? { name: arg } : {}) };
+  const parsed = poolActionSchema.safeParse(raw);
+  if (!parsed.success || words.length > 2) throw new ClpError('bad_request', `pool: ${USAGE.slice(7)}`);
+  return parsed.data;
+}
+
+export function formatPool(s: PoolStatus): string {
+  const lines = [`${s.service}: mode ${s.mode}${s.mode === 'pool' ? `, order ${s.order}` : ''}; ${s.failureThreshold} failures exclude for ${s.autoResetMinutes} min`];
+  const width = Math.max(4, ...s.members.map((m) => m.name.length));
+  for (const m of s.members) {
+    const state = m.available ? (m.why ?? 'ok') : m.why;
+    lines.push(`  ${m.active ? '*' : ' '} ${m.name.padEnd(width)}  weight ${String(m.weight).padStart(4)}  failures ${m.failures}  ${state}`);
+  }
+  if (!s.members.length) lines.push('  (no configs)');
+  return lines.join('\n');
+}
+
+/**
+ * `clp pool`: while CLP runs, it is asked (it is the only writer of the pool's state); otherwise the
+ * same action is applied to the files directly.
+ */
+export async function poolCommand(ctx: CliContext, words: string[], json: boolean): Promise<number> {
+  const [serviceName = '', ...rest] = words;
+  if (!isServiceName(serviceName)) throw new ClpError('bad_request', `pool: ${USAGE.slice(7)}`);
+  const service: ServiceName = serviceName;
+  const action = parsePoolAction(rest);
+  let status: PoolStatus;
+  if (await probeOwner(ctx.settings)) {
+    if (action) {
+      const token = await readToken(ctx.paths.runDir);
+      if (!token) throw new ClpError('not_running', `no token in ${ctx.paths.runDir}: is CLP running as this user?`);
+      status = await ownerPost<PoolStatus>(ctx.settings, `/api/pool/${service}`, action, token);
+    } else {
+      status = await ownerGet<PoolStatus>(ctx.settings, `/api/pool/${service}`);
+    }
+  } else {
+    const store = new ConfigStore(ctx.paths.config(service));
+    await store.reload();
+    if (store.state().error) throw new ClpError('config_invalid', store.state().error!);
+    const pool = new Pool(join(ctx.paths.dataDir, 'lb_config.json'), createMemoryLogger());
+    await pool.start();
+    try {
+      if (action) await applyPoolAction(pool, store, service, action);
+      status = pool.status(service, store.snapshot());
+    } finally {
+      await pool.close();
+    }
+  }
+  ctx.out(json ? JSON.stringify(status, null, 2) : formatPool(status));
+  return EXIT.ok;
+}

@@ -1,0 +1,59 @@
+import { z } from 'zod';
+import { ClpError } from '../../shared/errors.ts';
+import type { ServiceName } from '../../shared/services.ts';
+import type { ConfigStore } from '../config/store.ts';
+import type { Pool } from './pool.ts';
+
+/** The pool changes a user can ask for, from `clp pool` or the dashboard; validated at the edge. */
+export const poolActionSchema = z.discriminatedUnion('action', [
+  z.object({ action: z.literal('disable-today'), name: z.string().min(1) }),
+  z.object({ action: z.literal('reset'), name: z.string().min(1).optional() }),
+  z.object({ action: z.literal('pin'), name: z.string().min(1) }),
+  z.object({ action: z.literal('mode'), mode: z.enum(['active', 'pool']) }),
+  z.object({ action: z.literal('order'), order: z.enum(['priority', 'weighted']) }),
+]);
+export type PoolAction = z.infer<typeof poolActionSchema>;
+
+/**
+ * "Pin to top" as the original did it: the pinned config gets weight 1000 and the others 999, 998, ...
+ * in their current order, written to the config file (so it is the user's data, visible and editable).
+ */
+export async function pinToTop(store: ConfigStore, name: string): Promise<void> {
+  await store.update((raw) => {
+    if (!Object.hasOwn(raw, name)) throw new ClpError('config_not_found', `${store.label}: no config named "${name}"`);
+    const others = store
+      .snapshot()
+      .entries.filter((e) => e.name !== name && Object.hasOwn(raw, e.name))
+      .sort((a, b) => b.weight - a.weight || a.name.localeCompare(b.name));
+    const out = { ...raw };
+    out[name] = { ...raw[name], weight: 1000 };
+    others.forEach((e, i) => (out[e.name] = { ...raw[e.name], weight: Math.max(1, 999 - i) }));
+    return out;
+  });
+}
+
+export async function applyPoolAction(pool: Pool, store: ConfigStore, service: ServiceName, a: PoolAction): Promise<void> {
+  const known = (name: string) => {
+    if (!store.snapshot().get(name)) throw new ClpError('config_not_found', `${store.label}: no config named "${name}"`);
+  };
+  switch (a.action) {
+    case 'disable-today':
+      known(a.name);
+      pool.disableToday(service, a.name);
+      break;
+    case 'reset':
+      if (a.name) known(a.name);
+      pool.reset(service, a.name);
+      break;
+    case 'pin':
+      await pinToTop(store, a.name);
+      break;
+    case 'mode':
+      pool.setMode(service, a.mode);
+      break;
+    case 'order':
+      pool.setMode(service, pool.mode(service), a.order);
+      break;
+  }
+  await pool.persist();
+}

@@ -1,0 +1,55 @@
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { clp, isolatedEnv } from '../helpers/cli.ts';
+import { tempHome, writeConfig } from '../helpers/home.ts';
+
+type Status = { mode: string; order: string; members: Array<{ name: string; weight: number; available: boolean; disabledToday: boolean; why: string | null }> };
+
+test('clp pool through the running owner, then on the files when none runs', async () => {
+  const { home, cleanup } = await tempHome();
+  await writeConfig(home, 'claude', { a: { base_url: 'http://127.0.0.1:9/a', weight: 10, mine: 1 }, b: { base_url: 'http://127.0.0.1:9/b', weight: 5 }, c: { base_url: 'http://127.0.0.1:9/c', weight: 1, active: true } });
+  const env = await isolatedEnv(home);
+  try {
+    assert.equal((await clp(['start'], env)).code, 0);
+    const show = async () => JSON.parse((await clp(['pool', 'claude', '--json'], env)).stdout) as Status;
+    assert.deepEqual((await show()).members.map((m) => m.name), ['a', 'b', 'c']);
+    assert.equal((await show()).mode, 'active');
+    assert.equal((await clp(['pool', 'claude', 'mode', 'pool'], env)).code, 0);
+    assert.equal((await show()).mode, 'pool');
+    const disabled = await clp(['pool', 'claude', 'disable-today', 'a'], env);
+    assert.equal(disabled.code, 0, disabled.stderr);
+    assert.match(disabled.stdout, /a +weight +10 +failures 0 +disabled for today/);
+    assert.equal((await clp(['pool', 'claude', 'pin', 'c'], env)).code, 0);
+    const file = JSON.parse(await readFile(join(home, 'claude.json'), 'utf8'));
+    assert.deepEqual([file.c.weight, file.a.weight, file.b.weight, file.a.mine], [1000, 999, 998, 1]);
+    assert.equal((await clp(['pool', 'claude', 'disable-today', 'nope'], env)).code, 1);
+    const bad = await clp(['pool', 'claude', 'explode'], env);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /^clp: pool: clp pool <claude\|codex>/);
+
+    // The dashboard port refuses changes without the per-install token.
+    const url = `http://127.0.0.1:${env.CLP_UI_PORT}/api/pool/claude`;
+    const noToken = await fetch(url, { method: 'POST', body: JSON.stringify({ action: 'reset' }) });
+    assert.equal(noToken.status, 403);
+    const wrong = await fetch(url, { method: 'POST', body: JSON.stringify({ action: 'reset' }), headers: { 'x-clp-token': '0'.repeat(64) } });
+    assert.equal(wrong.status, 403);
+    const token = (await readFile(join(home, 'run', 'token'), 'utf8')).trim();
+    const badBody = await fetch(url, { method: 'POST', body: '{"action":"mode","mode":"chaos"}', headers: { 'x-clp-token': token } });
+    assert.equal(badBody.status, 400);
+
+    assert.equal((await clp(['stop'], env)).code, 0);
+    const offline = await show();
+    assert.equal(offline.mode, 'pool', 'the mode was saved');
+    assert.equal(offline.members.find((m) => m.name === 'a')!.disabledToday, true, 'the daily disable was saved');
+    const reset = await clp(['pool', 'claude', 'reset', 'a'], env);
+    assert.equal(reset.code, 0);
+    assert.equal((await show()).members.find((m) => m.name === 'a')!.disabledToday, false);
+    const lb = JSON.parse(await readFile(join(home, 'data', 'lb_config.json'), 'utf8'));
+    assert.equal(lb.services.claude.mode, 'pool');
+  } finally {
+    await clp(['stop'], env);
+    await cleanup();
+  }
+});
