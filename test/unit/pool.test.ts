@@ -44,7 +44,10 @@ const table: Array<[string, Partial<SelectInput>, string[]]> = [
   ['400 costs nothing', { health: after(['a', classifyStatus(400, {}, T0), T0], ['a', classifyStatus(400, {}, T0), T0], ['a', classifyStatus(400, {}, T0), T0]) }, ['a', 'b', 'c']],
   ['disabled today is skipped today', { health: disableToday(emptyHealth(), 'a', TODAY) }, ['b', 'c']],
   ['…and not tomorrow', { today: '2027-01-16', health: disableToday(emptyHealth(), 'a', TODAY) }, ['a', 'b', 'c']],
-  ['a pinned config is the only candidate', { pinned: 'c' }, ['c']],
+  ['a pinned config is the only candidate', { pinned: ['c'] }, ['c']],
+  ['a pinned sub-pool is tried in pool order', { pinned: ['c', 'b'] }, ['b', 'c']],
+  ['a pinned sub-pool skips its unavailable members', { pinned: ['c', 'b'], health: disableToday(emptyHealth(), 'b', TODAY) }, ['c']],
+  ['a pin holds in active mode too', { mode: 'active', pinned: ['a'] }, ['a']],
   ['all down: nothing, never a silent fallback', { health: after(...['a', 'b', 'c'].flatMap((n) => [[n, fail(), T0], [n, fail(), T0], [n, fail(), T0]] as Array<[string, Outcome, number]>)) }, []],
 ];
 
@@ -55,7 +58,7 @@ for (const [name, input, picks] of table) {
 test('every skipped config says why', () => {
   const p = plan({ now: T0 + 1000, health: after(['a', classifyStatus(429, { 'retry-after': '20' }, T0), T0], ['b', fail(), T0], ['b', fail(), T0], ['b', fail(), T0]) });
   assert.deepEqual(p.skipped, ['a: cooling down 19 s (HTTP 429, cooling down 20 s)', 'b: 3 consecutive failures (HTTP 500), back in 599 s']);
-  assert.deepEqual(plan({ pinned: 'zz' }).skipped, ['zz: pinned by a routing rule but no config has that name']);
+  assert.deepEqual(plan({ pinned: ['zz'] }).skipped, ['zz: pinned by a routing rule but no config has that name']);
 });
 
 const classes: Array<[number, Record<string, string>, string, boolean, boolean]> = [

@@ -8,14 +8,14 @@ const rules: RouteRule[] = [
   { name: 'opus-pin', match: { model: 'claude-opus-*' }, config: 'official' },
   { name: 'relay-a-model', match: { config: 'relay-a' }, model: 'kimi-k2' },
   { name: 'off', enabled: false, match: {}, config: 'never' },
-  { name: 'both', match: { model: 'claude-sonnet-4-5', config: 'relay-b' }, model: 'sonnet-x', config: 'relay-c' },
+  { name: 'both', match: { model: 'claude-sonnet-4-5', config: 'relay-b' }, model: 'sonnet-x', config: ['relay-c', 'relay-d'] },
 ];
 
-const table: Array<[string | null, string | null, { model: string | null; config: string | null; matched: string[] }]> = [
+const table: Array<[string | null, string | null, { model: string | null; config: string[] | null; matched: string[] }]> = [
   ['claude-3-5-haiku-20241022', 'relay-z', { model: 'glm-4.6', config: null, matched: ['haiku-cheap'] }],
-  ['claude-opus-4-5', 'relay-z', { model: null, config: 'official', matched: ['opus-pin'] }],
-  ['claude-opus-4-5', 'relay-a', { model: 'kimi-k2', config: 'official', matched: ['opus-pin', 'relay-a-model'] }],
-  ['claude-sonnet-4-5', 'relay-b', { model: 'sonnet-x', config: 'relay-c', matched: ['both'] }],
+  ['claude-opus-4-5', 'relay-z', { model: null, config: ['official'], matched: ['opus-pin'] }],
+  ['claude-opus-4-5', 'relay-a', { model: 'kimi-k2', config: ['official'], matched: ['opus-pin', 'relay-a-model'] }],
+  ['claude-sonnet-4-5', 'relay-b', { model: 'sonnet-x', config: ['relay-c', 'relay-d'], matched: ['both'] }],
   ['claude-sonnet-4-5', 'relay-z', { model: null, config: null, matched: [] }],
   [null, 'relay-a', { model: 'kimi-k2', config: null, matched: ['relay-a-model'] }],
 ];

@@ -105,7 +105,7 @@ export class Pool {
     if (this.sessions.size > MAX_SESSIONS) this.sessions.delete(this.sessions.keys().next().value!);
   }
 
-  plan(service: ServiceName, snapshot: ConfigSnapshot, session: string | null, pinned: string | null): Plan {
+  plan(service: ServiceName, snapshot: ConfigSnapshot, session: string | null, pinned: readonly string[] | null): Plan {
     const p = this.state.services[service];
     return selectCandidates({
       entries: snapshot.entries,

@@ -16,8 +16,8 @@ export interface SelectInput {
   random: () => number;
   /** The config this client session used last, kept first while it is available. */
   sticky: string | null;
-  /** A config a routing rule pinned: the only candidate. */
-  pinned: string | null;
+  /** Configs a routing rule pinned: the only candidates (one config, or a sub-pool in pool order). */
+  pinned: readonly string[] | null;
 }
 
 export interface Plan {
@@ -56,10 +56,17 @@ function byWeight(entries: readonly UpstreamConfig[], random: () => number): Ups
 export function selectCandidates(input: SelectInput): Plan {
   const skipped: Plan['skipped'] = [];
   if (input.pinned) {
-    const pinned = input.entries.find((e) => e.name === input.pinned);
-    if (!pinned) return { candidates: [], skipped: [{ name: input.pinned, why: 'pinned by a routing rule but no config has that name' }] };
-    const a = availability(input.health, pinned.name, input.now, input.today);
-    return a.ok ? { candidates: [pinned], skipped } : { candidates: [], skipped: [{ name: pinned.name, why: `pinned by a routing rule, but ${a.why}` }] };
+    const known = input.pinned.filter((name) => input.entries.some((e) => e.name === name));
+    for (const name of input.pinned) if (!known.includes(name)) skipped.push({ name, why: 'pinned by a routing rule but no config has that name' });
+    const entries = input.entries.filter((e) => known.includes(e.name));
+    const ordered = input.pinned.length === 1 ? entries : input.order === 'weighted' ? byWeight(entries, input.random) : byPriority(entries);
+    const candidates: UpstreamConfig[] = [];
+    for (const entry of ordered) {
+      const a = availability(input.health, entry.name, input.now, input.today);
+      if (a.ok) candidates.push(entry);
+      else skipped.push({ name: entry.name, why: `pinned by a routing rule, but ${a.why}` });
+    }
+    return { candidates, skipped };
   }
   if (input.mode === 'active') return { candidates: input.active ? [input.active] : [], skipped };
   const ordered = input.order === 'weighted' ? byWeight(input.entries, input.random) : byPriority(input.entries);

@@ -15,7 +15,8 @@ export const routeRuleSchema = z
     enabled: z.boolean().optional(),
     match: z.object({ model: z.string().min(1).optional(), config: z.string().min(1).optional() }).prefault({}),
     model: z.string().min(1).optional(),
-    config: z.string().min(1).optional(),
+    /** One config, or several: a sub-pool, ordered and failed over like the pool. */
+    config: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional(),
   })
   .refine((r) => r.model !== undefined || r.config !== undefined, 'a rule needs `model` (rewrite) or `config` (pin)');
 
@@ -44,8 +45,8 @@ function glob(pattern: string, value: string): boolean {
 export interface RouteDecision {
   /** The model to send, when a rule rewrote it. */
   model: string | null;
-  /** The config a rule pinned. */
-  config: string | null;
+  /** The config (or sub-pool of configs) a rule pinned. */
+  config: string[] | null;
   /** Labels of the rules that matched (`name` or `#index`). */
   matched: string[];
 }
@@ -59,7 +60,7 @@ export function decideRoute(rules: readonly RouteRule[], model: string | null, c
     if (rule.match.config !== undefined && rule.match.config !== chosenConfig) return;
     decision.matched.push(rule.name ?? `#${i}`);
     if (rule.model !== undefined && decision.model === null) decision.model = rule.model;
-    if (rule.config !== undefined && decision.config === null) decision.config = rule.config;
+    if (rule.config !== undefined && decision.config === null) decision.config = Array.isArray(rule.config) ? rule.config : [rule.config];
   });
   return decision;
 }
