@@ -108,3 +108,11 @@ test('health: reset clears failures and cool-downs but not daily disables; old d
   const reExcluded = recordOutcome(after(['a', fail(), T0], ['a', fail(), T0], ['a', fail(), T0]), 'a', fail(), T0 + 600_000);
   assert.equal(availability(reExcluded, 'a', T0 + 600_001, TODAY).ok, false, 'a failed probe excludes again at once');
 });
+
+test('a success on a clean config changes nothing (no copy, nothing to save)', () => {
+  const h = emptyHealth();
+  assert.equal(recordOutcome(h, 'a', ok, T0), h);
+  const dirty = after(['a', fail(), T0]);
+  assert.notEqual(recordOutcome(dirty, 'a', ok, T0), dirty);
+  assert.deepEqual(recordOutcome(dirty, 'a', ok, T0).currentFailures, {});
+});

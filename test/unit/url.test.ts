@@ -28,3 +28,7 @@ test('originOf shows only scheme, host and port', () => {
   assert.equal(originOf('https://relay.example.com:8443/secret/path?key=sk-123'), 'https://relay.example.com:8443');
   assert.equal(originOf('not a url'), '(invalid url)');
 });
+
+test('a cached base URL gives the same answers as a fresh parse', () => {
+  for (let i = 0; i < 3; i++) assert.equal(joinUpstreamUrl('https://x.example.com/v1?k=1', '/v1/responses'), 'https://x.example.com/v1/responses?k=1');
+});

@@ -48,6 +48,9 @@ export function availability(h: ServiceHealth, name: string, now: number, today:
 
 /** The state after an attempt. Pure: returns a new object, with time passed in. */
 export function recordOutcome(h: ServiceHealth, name: string, outcome: Outcome, now: number): ServiceHealth {
+  if (outcome.class === 'client') return h;
+  // The common case, a success for a config with a clean record, changes nothing: no copy, no write.
+  if (outcome.class === 'ok' && !(name in h.currentFailures) && !(name in h.cooldownUntil) && !(name in h.lastError) && !h.excludedConfigs.includes(name)) return h;
   const next: ServiceHealth = {
     ...h,
     currentFailures: { ...h.currentFailures },
@@ -64,7 +67,6 @@ export function recordOutcome(h: ServiceHealth, name: string, outcome: Outcome, 
     delete next.lastError[name];
     return next;
   }
-  if (outcome.class === 'client') return h;
   next.lastError[name] = outcome.reason;
   if (outcome.cooldownMs !== null) next.cooldownUntil[name] = now + outcome.cooldownMs;
   if (outcome.countsAsFailure) {

@@ -7,17 +7,30 @@
  * `/v1/`, one `/v1` is dropped: both client forms reach `<base>/responses`, and a Claude base that
  * was given a `/v1` by mistake still works instead of calling `/v1/v1/messages`.
  */
+const parsedBases = new Map<string, { origin: string; path: string; query: string }>();
+
+/** A config's base URL, parsed once (the same few bases serve every request). */
+function parseBase(baseUrl: string): { origin: string; path: string; query: string } {
+  let hit = parsedBases.get(baseUrl);
+  if (!hit) {
+    const u = new URL(baseUrl);
+    hit = { origin: u.origin, path: u.pathname.replace(/\/+$/, ''), query: u.search.replace(/^\?/, '') };
+    if (parsedBases.size > 256) parsedBases.clear();
+    parsedBases.set(baseUrl, hit);
+  }
+  return hit;
+}
+
 export function joinUpstreamUrl(baseUrl: string, clientPathAndQuery: string): string {
-  const base = new URL(baseUrl);
-  const basePath = base.pathname.replace(/\/+$/, '');
+  const base = parseBase(baseUrl);
+  const basePath = base.path;
   const q = clientPathAndQuery.indexOf('?');
   let path = q < 0 ? clientPathAndQuery : clientPathAndQuery.slice(0, q);
   const query = q < 0 ? '' : clientPathAndQuery.slice(q + 1);
   if (!path.startsWith('/')) path = `/${path}`;
   if (/\/v1$/i.test(basePath) && (path === '/v1' || path.startsWith('/v1/'))) path = path.slice(3) || '/';
   const joinedPath = path === '/' && basePath ? basePath : `${basePath}${path}`;
-  const baseQuery = base.search.replace(/^\?/, '');
-  const allQuery = [baseQuery, query].filter(Boolean).join('&');
+  const allQuery = base.query && query ? `${base.query}&${query}` : base.query || query;
   return `${base.origin}${joinedPath}${allQuery ? `?${allQuery}` : ''}`;
 }
 

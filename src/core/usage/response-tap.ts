@@ -109,8 +109,9 @@ export class ResponseTap {
       this.truncated = true;
       return;
     }
+    // undici hands over a fresh buffer per chunk, so keeping a view of it is safe.
     const part = chunk.length > room ? chunk.subarray(0, room) : chunk;
-    this.captured.push(Buffer.from(part));
+    this.captured.push(part);
     this.capturedBytes += part.length;
     if (part.length < chunk.length) this.truncated = true;
   }

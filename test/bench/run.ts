@@ -1,0 +1,218 @@
+// `npm run bench`: CLP's overhead measured side by side with going direct and with a minimal Node
+// proxy (the floor), in interleaved rounds of one run, on this machine. Prints a table of absolute
+// numbers and ratios and saves it under test/bench/results/. Not part of `npm test`.
+import autocannon from 'autocannon';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { Agent, request } from 'undici';
+import { freePort } from '../helpers/home.ts';
+
+const ROOT = join(__dirname, '..', '..');
+const QUICK = process.argv.includes('--quick');
+const SECONDS = QUICK ? 2 : 5;
+const ROUNDS = QUICK ? 1 : 3;
+const canPin = existsSync('/usr/bin/taskset') && cpus().length >= 2;
+
+type Target = 'direct' | 'floor' | 'clp';
+const procs: ChildProcess[] = [];
+
+/** Starts a process (pinned to a core where possible) and waits for a line matching `ready`. */
+function launch(cmd: string[], env: NodeJS.ProcessEnv, cpu: number, ready: RegExp): Promise<{ proc: ChildProcess; line: string }> {
+  const [bin, ...args] = canPin ? ['taskset', '-c', String(cpu), ...cmd] : cmd;
+  const proc = spawn(bin!, args, { env, stdio: ['ignore', 'pipe', 'inherit'] });
+  procs.push(proc);
+  return new Promise((resolve, reject) => {
+    let out = '';
+    proc.stdout!.on('data', (c: Buffer) => {
+      out += c;
+      const m = out.split('\n').find((l) => ready.test(l));
+      if (m) resolve({ proc, line: m });
+    });
+    proc.on('exit', (code) => reject(new Error(`${cmd.join(' ')} exited (${code}) before it was ready`)));
+  });
+}
+
+function rssMb(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+)/.exec(status)![1]) / 1024;
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))]!;
+
+function body(bytes: number, stream = false): string {
+  const head = `{"stream":${stream},"model":"claude-sonnet-4-5","max_tokens":1024,"messages":[{"role":"user","content":"`;
+  const tail = '"}]}';
+  return head + 'x'.repeat(Math.max(0, bytes - head.length - tail.length)) + tail;
+}
+
+const agent = new Agent({ keepAliveTimeout: 30_000, connections: 64 });
+
+/** Open-loop load at a fixed rate: latency of each request (to the end of its body), in ms. */
+async function fixedRate(url: string, rate: number, seconds: number, payload: string): Promise<number[]> {
+  const latencies: number[] = [];
+  const pending: Promise<void>[] = [];
+  const total = rate * seconds;
+  const t0 = performance.now();
+  for (let i = 0; i < total; i++) {
+    const due = t0 + (i * 1000) / rate;
+    const wait = due - performance.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    pending.push(
+      (async () => {
+        const t = performance.now();
+        const res = await request(`${url}/v1/messages`, { method: 'POST', body: payload, headers: { 'content-type': 'application/json' }, dispatcher: agent });
+        await res.body.arrayBuffer();
+        latencies.push(performance.now() - t);
+      })(),
+    );
+  }
+  await Promise.all(pending);
+  return latencies.slice(Math.floor(latencies.length * 0.1)); // drop the warm-up tenth
+}
+
+/** Time to first body byte of a stream of spaced events, and how many reads it arrived in. */
+async function ttfb(url: string, gapMs: number): Promise<{ ttfb: number; reads: number }> {
+  const t = performance.now();
+  const res = await request(`${url}/v1/messages`, { method: 'POST', body: body(200, true), headers: { 'content-type': 'application/json', 'x-bench-gap-ms': String(gapMs) }, dispatcher: agent });
+  let first = 0;
+  let reads = 0;
+  for await (const _chunk of res.body) {
+    if (!reads) first = performance.now() - t;
+    reads++;
+  }
+  return { ttfb: first, reads };
+}
+
+async function throughput(url: string, connections: number, payload: string): Promise<number> {
+  const result = await autocannon({ url: `${url}/v1/messages`, method: 'POST', body: payload, headers: { 'content-type': 'application/json' }, connections, duration: SECONDS });
+  return result.requests.average;
+}
+
+async function main(): Promise<void> {
+  if (!existsSync(join(ROOT, 'dist', 'cli.js'))) throw new Error('dist/cli.js is missing: `npm run bench` builds it first');
+  const home = await mkdtemp(join(tmpdir(), 'clp-bench-'));
+  const env = { ...process.env, CLP_HOME: home };
+  const node = [process.execPath, '--import', 'tsx'];
+
+  const up = await launch([...node, join(__dirname, 'upstream.ts'), '0'], env, 1, /^\d+$/);
+  const upstream = `http://127.0.0.1:${up.line.trim()}`;
+  const floor = await launch([...node, join(__dirname, 'floor.ts'), '0', upstream], env, 0, /^\d+$/);
+
+  // CLP as users run it: a pool of three configs, filter rules and every detector, the request log on.
+  await writeFile(join(home, 'claude.json'), JSON.stringify({ a: { base_url: upstream, auth_token: 'sk-bench-a', weight: 10 }, b: { base_url: upstream, auth_token: 'sk-bench-b', weight: 5 }, c: { base_url: upstream, auth_token: 'sk-bench-c', weight: 1, active: true } }));
+  await writeFile(join(home, 'filter.json'), JSON.stringify([{ source: 'hunter2', op: 'remove', match: 'literal' }, { source: 'ACME-[0-9]{6}', op: 'remove' }, { source: 'internal.example.com', target: 'host', op: 'replace', match: 'literal' }]));
+  await writeFile(join(home, 'settings.json'), JSON.stringify({ filters: { detectors: ['anthropic', 'openai', 'aws', 'github', 'private_key', 'jwt'] } }));
+  await mkdir(join(home, 'data'), { recursive: true });
+  await writeFile(join(home, 'data', 'lb_config.json'), JSON.stringify({ mode: 'weight-based' }));
+  const ports = { CLP_CLAUDE_PORT: String(await freePort()), CLP_CODEX_PORT: String(await freePort()), CLP_UI_PORT: String(await freePort()) };
+  const clp = await launch([process.execPath, join(ROOT, 'dist', 'cli.js'), 'start', '--foreground'], { ...env, ...ports }, 0, /Press Ctrl\+C/);
+
+  const urls: Record<Target, string> = { direct: upstream, floor: `http://127.0.0.1:${floor.line.trim()}`, clp: `http://127.0.0.1:${ports.CLP_CLAUDE_PORT}` };
+  const pids = { floor: floor.proc.pid!, clp: clp.proc.pid! };
+  const targets: Target[] = ['direct', 'floor', 'clp'];
+  const small = body(300);
+  const rows: Array<[string, string, string, string, string, string]> = [];
+  const log = (s: string) => process.stderr.write(`${s}\n`);
+
+  // Warm-up: JIT, keep-alive pools, the store thread.
+  for (const t of targets) await fixedRate(urls[t], 200, 1, small);
+
+  log('throughput at 50 connections');
+  const tput: Record<Target, number[]> = { direct: [], floor: [], clp: [] };
+  for (let r = 0; r < ROUNDS; r++) for (const t of targets) tput[t].push(await throughput(urls[t], 50, small));
+  const tp = Object.fromEntries(targets.map((t) => [t, median(tput[t])])) as Record<Target, number>;
+  rows.push(['small requests: throughput at 50 connections (req/s)', tp.direct.toFixed(0), tp.floor.toFixed(0), tp.clp.toFixed(0), (tp.clp / tp.floor).toFixed(2), '>= 0.80']);
+
+  const added = async (label: string, payload: string, rate: number, percentiles: Array<[string, number]>) => {
+    log(label);
+    const lat: Record<Target, number[]> = { direct: [], floor: [], clp: [] };
+    for (let r = 0; r < ROUNDS; r++) for (const t of targets) lat[t].push(...(await fixedRate(urls[t], rate, SECONDS, payload)));
+    for (const [name, p] of percentiles) {
+      const d = pct(lat.direct, p);
+      const f = pct(lat.floor, p) - d;
+      const c = pct(lat.clp, p) - d;
+      rows.push([`${label}: added ${name} latency (ms)`, d.toFixed(3), f.toFixed(3), c.toFixed(3), (c / Math.max(f, 0.001)).toFixed(2), '<= 1.50']);
+    }
+  };
+  await added('small requests at 200/s', small, 200, [['p50', 0.5], ['p99', 0.99]]);
+  await added('64 KB bodies at 50/s', body(64 * 1024), 50, [['p50', 0.5]]);
+  await added('256 KB bodies at 50/s', body(256 * 1024), 50, [['p50', 0.5]]);
+
+  log('streaming time to first byte');
+  const first: Record<Target, number[]> = { direct: [], floor: [], clp: [] };
+  const reads: Record<Target, number[]> = { direct: [], floor: [], clp: [] };
+  for (let r = 0; r < (QUICK ? 20 : 60); r++) {
+    for (const t of targets) {
+      const x = await ttfb(urls[t], 10);
+      first[t].push(x.ttfb);
+      reads[t].push(x.reads);
+    }
+  }
+  const fd = median(first.direct);
+  rows.push(['stream: added time to first byte, p50 (ms)', fd.toFixed(3), (median(first.floor) - fd).toFixed(3), (median(first.clp) - fd).toFixed(3), '-', 'clp <= 1 ms']);
+  rows.push(['stream of 14 events 10 ms apart: reads at the client (p50)', String(median(reads.direct)), String(median(reads.floor)), String(median(reads.clp)), '-', 'as many as events (no buffering)']);
+
+  log('streams per second at 20 connections');
+  const sps: Record<Target, number[]> = { direct: [], floor: [], clp: [] };
+  for (let r = 0; r < ROUNDS; r++) for (const t of targets) sps[t].push(await throughput(urls[t], 20, body(200, true)));
+  const sp = Object.fromEntries(targets.map((t) => [t, median(sps[t])])) as Record<Target, number>;
+  rows.push(['streams per second at 20 connections', sp.direct.toFixed(0), sp.floor.toFixed(0), sp.clp.toFixed(0), (sp.clp / sp.floor).toFixed(2), '>= 0.80']);
+
+  log('peak memory under 50 concurrent streams');
+  const peak: Record<'floor' | 'clp', number> = { floor: 0, clp: 0 };
+  for (const t of ['floor', 'clp'] as const) {
+    const sampler = setInterval(() => (peak[t] = Math.max(peak[t], rssMb(pids[t]))), 20);
+    const until = Date.now() + SECONDS * 1000;
+    await Promise.all(Array.from({ length: 50 }, async () => {
+      while (Date.now() < until) await ttfb(urls[t], 30);
+    }));
+    clearInterval(sampler);
+  }
+  rows.push(['peak resident memory, 50 concurrent streams (MB)', '-', peak.floor.toFixed(1), peak.clp.toFixed(1), (peak.clp / peak.floor).toFixed(2), '<= 1.50']);
+
+  log('memory after 10,000 and 100,000 requests');
+  const drive = async (t: Target, n: number) => {
+    await autocannon({ url: `${urls[t]}/v1/messages`, method: 'POST', body: small, headers: { 'content-type': 'application/json' }, connections: 50, amount: n });
+    await new Promise((r) => setTimeout(r, 1500)); // let the store thread catch up
+  };
+  const total = QUICK ? 20_000 : 100_000;
+  const mem: Record<'floor' | 'clp', [number, number]> = { floor: [0, 0], clp: [0, 0] };
+  for (const t of ['floor', 'clp'] as const) {
+    await drive(t, 10_000);
+    mem[t][0] = rssMb(pids[t]);
+    await drive(t, total - 10_000);
+    mem[t][1] = rssMb(pids[t]);
+  }
+  rows.push([`resident memory after 10,000 -> ${total.toLocaleString('en')} requests (MB)`, '-', `${mem.floor[0].toFixed(1)} -> ${mem.floor[1].toFixed(1)}`, `${mem.clp[0].toFixed(1)} -> ${mem.clp[1].toFixed(1)}`, (mem.clp[1] / mem.clp[0]).toFixed(2), 'no growth (~1.0)']);
+
+  const machine = `${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}${canPin ? ', proxies pinned to cpu 0, upstream to cpu 1' : ''}`;
+  const table = [
+    `CLP benchmark, ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC${QUICK ? ' (quick)' : ''}`,
+    `machine: ${machine}`,
+    `CLP as users run it: pool of 3 configs, 3 filter rules and 6 detectors, request log on. ${ROUNDS} interleaved round(s) of ${SECONDS} s.`,
+    '',
+    '| measure | direct | floor (added) | CLP (added) | CLP / floor | target |',
+    '| --- | --- | --- | --- | --- | --- |',
+    ...rows.map((r) => `| ${r.join(' | ')} |`),
+  ].join('\n');
+  process.stdout.write(`${table}\n`);
+  const dir = join(__dirname, 'results');
+  await mkdir(dir, { recursive: true });
+  await writeFile(join(dir, 'latest.md'), `${table}\n`);
+  await writeFile(join(dir, `${new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-')}.md`), `${table}\n`);
+  await rm(home, { recursive: true, force: true });
+}
+
+main()
+  .catch((err: unknown) => {
+    console.error(err);
+    process.exitCode = 1;
+  })
+  .finally(() => {
+    for (const p of procs) p.kill('SIGTERM');
+    void agent.close();
+  });
