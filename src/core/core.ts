@@ -108,10 +108,12 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const stages = [filterStage(() => filters.rules())];
   const price = (record: RequestRecord) => pricing.price(record);
   let requestStore: RequestStore | null = null;
-  const proxies: Record<ServiceName, Server> = {
-    claude: createProxyServer({ service: 'claude', store: stores.claude, client, pool, routes, events, log, maxBodyBytes, captureBytes, now, price, stages, health: () => health('claude') }),
-    codex: createProxyServer({ service: 'codex', store: stores.codex, client, pool, routes, events, log, maxBodyBytes, captureBytes, now, price, stages, health: () => health('codex') }),
-  };
+  const proxies = Object.fromEntries(
+    SERVICES.map((service) => [
+      service,
+      createProxyServer({ service, store: stores[service], client, pool, routes, events, log, maxBodyBytes, captureBytes, now, price, stages, health: () => health(service) }),
+    ]),
+  ) as Record<ServiceName, Server>;
 
   const status = (): StatusReport => {
     const urlHost = hostForUrl(settings.host);

@@ -1,5 +1,6 @@
 import type { RequestDetail, RequestRecord, UsageGroupBy, UsageReport } from '../../shared/records.ts';
 import type { ServiceName } from '../../shared/services.ts';
+import type { UsageMetric } from '../../shared/usage.ts';
 
 /** A finished request on its way to the store: the record, its local day, and its capped bodies. */
 export interface RowInput {
@@ -50,17 +51,11 @@ export type ToWorker =
   | { type: 'close'; ack: number };
 
 /** Totals folded from the original tool's history file, which has no per-request rows. */
-export interface DailyImport {
+export interface DailyImport extends Record<UsageMetric, number> {
   day: string;
   service: ServiceName;
   config: string;
   model: string;
-  input: number;
-  cached_create: number;
-  cached_read: number;
-  output: number;
-  reasoning: number;
-  total: number;
 }
 
 export type FromWorker =
