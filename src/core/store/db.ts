@@ -1,4 +1,4 @@
-import type { Database, SqlValue } from 'sql.js';
+import type { Database, SqlValue, Statement } from 'sql.js';
 import { inflateRawSync } from 'node:zlib';
 import { SERVICES, type ServiceName } from '../../shared/services.ts';
 import type { RequestDetail, RequestRecord, UsageReport } from '../../shared/records.ts';
@@ -37,7 +37,7 @@ CREATE TABLE IF NOT EXISTS daily (
 INSERT OR IGNORE INTO meta(key, value) VALUES ('schema', '1');
 `;
 
-/** Bodies as they are kept: deflated bytes (the worker compresses them once, before journaling). */
+/** Bodies as they are kept: `encodeBody` bytes (the worker encodes them once, before journaling). */
 export interface StoredBodies {
   request_headers: string;
   response_headers: string;
@@ -46,6 +46,43 @@ export interface StoredBodies {
   upstream_body: Uint8Array | null;
   response_body: Uint8Array | null;
   response_truncated: boolean;
+}
+
+const statements = new WeakMap<Database, Map<string, Statement>>();
+
+/** A prepared statement, kept for reuse: preparing costs more than running for these small inserts. */
+function prepared(db: Database, sql: string): Statement {
+  let cache = statements.get(db);
+  if (!cache) statements.set(db, (cache = new Map()));
+  let stmt = cache.get(sql);
+  if (!stmt) cache.set(sql, (stmt = db.prepare(sql)));
+  return stmt;
+}
+
+/** sql.js frees every statement when it exports the database; forget them before that. */
+export function forgetStatements(db: Database): void {
+  for (const stmt of statements.get(db)?.values() ?? []) stmt.free();
+  statements.delete(db);
+}
+
+/**
+ * Bodies are stored with a one-byte marker: 0 raw, 1 deflate-raw. Small bodies are kept raw, since
+ * compressing them costs more time than the few bytes it saves.
+ */
+export function encodeBody(bytes: Uint8Array | null, deflate: (b: Uint8Array) => Uint8Array): Uint8Array | null {
+  if (!bytes || !bytes.length) return null;
+  const raw = bytes.length < 2048;
+  const payload = raw ? bytes : deflate(bytes);
+  const out = new Uint8Array(payload.length + 1);
+  out[0] = raw ? 0 : 1;
+  out.set(payload, 1);
+  return out;
+}
+
+function decodeBody(blob: SqlValue): string | null {
+  if (!(blob instanceof Uint8Array) || !blob.length) return null;
+  const payload = blob.subarray(1);
+  return (blob[0] === 0 ? Buffer.from(payload) : inflateRawSync(payload)).toString('utf8');
 }
 
 const RECORD_COLUMNS =
@@ -57,8 +94,7 @@ const RECORD_COLUMNS =
  */
 export function insertRow(db: Database, r: RequestRecord, day: string, bodies: StoredBodies | null): boolean {
   const u = r.usage;
-  db.run(
-    `INSERT OR IGNORE INTO requests (${RECORD_COLUMNS}, day) VALUES (${Array(29).fill('?').join(',')})`,
+  prepared(db, `INSERT OR IGNORE INTO requests (${RECORD_COLUMNS}, day) VALUES (${Array(29).fill('?').join(',')})`).run(
     [
       r.id, r.started_at, r.service, r.config, r.model_requested, r.model_sent, r.model_answered, r.method, r.path, r.status, r.error,
       r.duration_ms, r.ttfb_ms, r.bytes_in, r.bytes_out, r.stream ? 1 : 0, r.session_id, u ? 1 : 0,
@@ -84,7 +120,7 @@ export function insertRow(db: Database, r: RequestRecord, day: string, bodies: S
     unpriced: u && u.total > 0 && r.cost_usd === null ? 1 : 0,
   });
   if (bodies) {
-    db.run('INSERT OR REPLACE INTO bodies VALUES (?,?,?,?,?,?,?,?)', [
+    prepared(db, 'INSERT OR REPLACE INTO bodies VALUES (?,?,?,?,?,?,?,?)').run([
       r.id, bodies.request_headers, bodies.response_headers, bodies.request_body, bodies.request_truncated ? 1 : 0,
       bodies.upstream_body, bodies.response_body, bodies.response_truncated ? 1 : 0,
     ]);
@@ -95,7 +131,7 @@ export function insertRow(db: Database, r: RequestRecord, day: string, bodies: S
 type DailyAdd = Omit<DailyImport, 'service'> & { service: string; requests: number; errors: number; cost_usd: number; unpriced: number };
 
 export function addDaily(db: Database, d: DailyAdd): void {
-  db.run(
+  prepared(db, 
     `INSERT INTO daily (day, service, config, model, requests, errors, input, cached_create, cached_read, output, reasoning, total, cost_usd, unpriced)
      VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)
      ON CONFLICT(day, service, config, model) DO UPDATE SET
@@ -103,7 +139,7 @@ export function addDaily(db: Database, d: DailyAdd): void {
        cached_create = cached_create + excluded.cached_create, cached_read = cached_read + excluded.cached_read,
        output = output + excluded.output, reasoning = reasoning + excluded.reasoning, total = total + excluded.total,
        cost_usd = cost_usd + excluded.cost_usd, unpriced = unpriced + excluded.unpriced`,
-    [d.day, d.service, d.config, d.model, d.requests, d.errors, d.input, d.cached_create, d.cached_read, d.output, d.reasoning, d.total, d.cost_usd, d.unpriced],
+  ).run([d.day, d.service, d.config, d.model, d.requests, d.errors, d.input, d.cached_create, d.cached_read, d.output, d.reasoning, d.total, d.cost_usd, d.unpriced],
   );
 }
 
@@ -222,10 +258,6 @@ export function listLogs(db: Database, q: LogsQuery): RequestRecord[] {
   return all(db, `SELECT ${RECORD_COLUMNS} FROM requests ${where} ORDER BY started_at DESC, id DESC LIMIT ?`, params).map(recordOf);
 }
 
-function text(blob: SqlValue): string | null {
-  return blob instanceof Uint8Array ? inflateRawSync(blob).toString('utf8') : null;
-}
-
 /** One request with its bodies, found by its full id or a unique prefix of at least 6 characters. */
 export function getLog(db: Database, id: string): RequestDetail | null {
   const rows =
@@ -241,10 +273,10 @@ export function getLog(db: Database, id: string): RequestDetail | null {
     ...record,
     request_headers: b ? JSON.parse(String(b.request_headers)) : {},
     response_headers: b ? JSON.parse(String(b.response_headers)) : {},
-    request_body: b ? text(b.request_body!) : null,
+    request_body: b ? decodeBody(b.request_body!) : null,
     request_body_truncated: b?.request_truncated === 1,
-    upstream_body: b ? text(b.upstream_body!) : null,
-    response_body: b ? text(b.response_body!) : null,
+    upstream_body: b ? decodeBody(b.upstream_body!) : null,
+    response_body: b ? decodeBody(b.response_body!) : null,
     response_body_truncated: b?.response_truncated === 1,
   };
 }

@@ -4,7 +4,7 @@ import { parentPort } from 'node:worker_threads';
 import { deflateRawSync } from 'node:zlib';
 import type { Database, SqlJsStatic } from 'sql.js';
 import initSqlJs from 'sql.js/dist/sql-wasm-inline.js';
-import { addDaily, countRows, enforceRetention, freeBytes, getLog, getMeta, insertRow, listLogs, SCHEMA, setMeta, usageReport, type StoredBodies } from './db.ts';
+import { addDaily, countRows, encodeBody, forgetStatements, enforceRetention, freeBytes, getLog, getMeta, insertRow, listLogs, SCHEMA, setMeta, usageReport, type StoredBodies } from './db.ts';
 import type { FromWorker, RowInput, StoreOptions, ToWorker } from './protocol.ts';
 
 /**
@@ -36,7 +36,7 @@ function post(message: FromWorker): void {
 }
 
 function deflate(bytes: Uint8Array | null): Uint8Array | null {
-  return bytes && bytes.length ? deflateRawSync(bytes) : null;
+  return encodeBody(bytes, (b) => deflateRawSync(b));
 }
 
 function toStored(row: RowInput): StoredBodies | null {
@@ -108,8 +108,19 @@ function fsyncDir(dir: string): void {
   }
 }
 
+/**
+ * SQLite's own rollback journal would be one more copy of every page into sql.js's in-memory file
+ * system on every transaction; durability comes from CLP's journal and snapshots instead. `export()`
+ * resets pragmas, so this runs after every export too.
+ */
+function tune(): void {
+  db.exec('PRAGMA journal_mode = MEMORY; PRAGMA synchronous = OFF; PRAGMA temp_store = MEMORY;');
+}
+
 function snapshot(now: number): void {
+  forgetStatements(db);
   const bytes = db.export();
+  tune();
   const tmp = join(dirname(options.file), `.${basename(options.file)}.${process.pid}.tmp`);
   const fd = openSync(tmp, 'w', 0o600);
   try {
@@ -136,6 +147,7 @@ function open(o: StoreOptions, now: number): void {
   }
   try {
     db = loaded ? new SQL.Database(loaded) : new SQL.Database();
+    tune();
     db.exec(SCHEMA);
   } catch (err) {
     // Only a file that was never CLP's could get here (snapshots are renamed into place whole): keep
@@ -144,6 +156,7 @@ function open(o: StoreOptions, now: number): void {
     renameSync(o.file, aside);
     warnings.push(`${basename(o.file)} could not be read (${(err as Error).message}); moved to ${basename(aside)}`);
     db = new SQL.Database();
+    tune();
     db.exec(SCHEMA);
   }
   let recovered = 0;
@@ -235,6 +248,7 @@ function handle(m: ToWorker): void {
       if (dirty || journalBytes > 0) snapshot(Date.now());
       closeSync(journalFd);
       if (journalBytes === 0) rmSync(options.journal, { force: true });
+      forgetStatements(db);
       db.close();
       return post({ type: 'ack', ack: m.ack });
   }
