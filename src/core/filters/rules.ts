@@ -18,8 +18,6 @@ export const filterRuleSchema = z.looseObject({
   name: z.string().optional(),
 });
 
-/** The file holds one rule or a list, as the original accepted. */
-export const filterFileSchema = z.union([z.array(filterRuleSchema), filterRuleSchema]);
 export type FilterRuleInput = z.infer<typeof filterRuleSchema>;
 
 export interface CompiledRule {
@@ -53,7 +51,8 @@ function replacer(target: string, regex: boolean): CompiledRule['replace'] {
 export type CompiledRules = { ok: true; rules: CompiledRule[] } | { ok: false; error: string };
 
 export function compileRules(label: string, value: unknown): CompiledRules {
-  // A list and a single rule are checked apart, so an error points into the rule, not at the union.
+  // The file holds one rule or a list, as the original accepted. They are checked apart, so an error
+  // points into the rule rather than at a union.
   const parsed = Array.isArray(value) ? z.array(filterRuleSchema).safeParse(value) : filterRuleSchema.safeParse(value);
   if (!parsed.success) return { ok: false, error: formatIssue(label, parsed.error) };
   const list = Array.isArray(parsed.data) ? parsed.data : [parsed.data];
