@@ -1,7 +1,7 @@
-import { readFile, stat } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { ClpError } from '../../shared/errors.ts';
 import type { ConfigFileState } from '../../shared/status.ts';
-import { withFileLock, writeFileAtomic } from '../fs/atomic.ts';
+import { withFileLock, writeFileAtomic, writeFileIfMissing } from '../fs/atomic.ts';
 import { pickActive } from './active.ts';
 import { WatchedFile } from './watched-file.ts';
 import { parseConfigText, parseConfigValue, type RawConfigFile, type UpstreamConfig } from './schema.ts';
@@ -66,18 +66,7 @@ export class ConfigStore {
 
   /** Creates the file as `{}` when it does not exist (first run), never touching an existing one. */
   async ensureExists(): Promise<void> {
-    try {
-      await stat(this.file);
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-      await withFileLock(this.file, async () => {
-        try {
-          await stat(this.file);
-        } catch {
-          await writeFileAtomic(this.file, '{}\n');
-        }
-      });
-    }
+    await writeFileIfMissing(this.file, '{}\n');
   }
 
   reload(): Promise<void> {

@@ -87,6 +87,20 @@ async function isStaleLock(lock: string, staleMs: number): Promise<boolean> {
   }
 }
 
+/**
+ * Writes `path` only if it does not exist yet (first run, a one-off import), checked again under the
+ * lock so two processes starting together never both write. Returns whether it wrote.
+ */
+export async function writeFileIfMissing(path: string, data: string): Promise<boolean> {
+  const exists = () => stat(path).then(() => true, () => false);
+  if (await exists()) return false;
+  return withFileLock(path, async () => {
+    if (await exists()) return false;
+    await writeFileAtomic(path, data);
+    return true;
+  });
+}
+
 export function isProcessAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);

@@ -3,6 +3,7 @@ import { ClpError } from '../../shared/errors.ts';
 import type { ServiceName } from '../../shared/services.ts';
 import type { ConfigStore } from '../config/store.ts';
 import type { Pool } from './pool.ts';
+import { byPriority } from './select.ts';
 
 /** The pool changes a user can ask for, from `clp pool` or the dashboard; validated at the edge. */
 export const poolActionSchema = z.discriminatedUnion('action', [
@@ -21,10 +22,7 @@ export type PoolAction = z.infer<typeof poolActionSchema>;
 export async function pinToTop(store: ConfigStore, name: string): Promise<void> {
   await store.update((raw) => {
     if (!Object.hasOwn(raw, name)) throw new ClpError('config_not_found', `${store.label}: no config named "${name}"`);
-    const others = store
-      .snapshot()
-      .entries.filter((e) => e.name !== name && Object.hasOwn(raw, e.name))
-      .sort((a, b) => b.weight - a.weight || a.name.localeCompare(b.name));
+    const others = byPriority(store.snapshot().entries.filter((e) => e.name !== name && Object.hasOwn(raw, e.name)));
     const out = { ...raw };
     out[name] = { ...raw[name], weight: 1000 };
     others.forEach((e, i) => (out[e.name] = { ...raw[e.name], weight: Math.max(1, 999 - i) }));

@@ -7,7 +7,7 @@ import { localDay } from '../store/request-store.ts';
 import type { Outcome } from './classify.ts';
 import { availability, disableToday, emptyHealth, purgeOldDisables, recordOutcome, resetHealth, type ServiceHealth } from './health.ts';
 import { parseLbFile, serializeLbFile, type LbFile } from './lb-file.ts';
-import { selectCandidates, type Plan, type PoolMode, type PoolOrder } from './select.ts';
+import { byPriority, selectCandidates, type Plan, type PoolMode, type PoolOrder } from './select.ts';
 
 /** One config's line in `clp pool` and the dashboard: order, weight and health, never a key. */
 export interface PoolMember {
@@ -136,9 +136,7 @@ export class Pool {
     const h = this.health(service);
     const now = this.now();
     const today = localDay(now);
-    const members = [...snapshot.entries]
-      .sort((a, b) => b.weight - a.weight || a.name.localeCompare(b.name))
-      .map((e) => {
+    const members = byPriority(snapshot.entries).map((e) => {
         const a = availability(h, e.name, now, today);
         return {
           name: e.name,

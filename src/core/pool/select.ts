@@ -26,7 +26,7 @@ export interface Plan {
 }
 
 /** Highest weight first, ties by name: the original's `weight-based` order. */
-function byPriority(entries: readonly UpstreamConfig[]): UpstreamConfig[] {
+export function byPriority(entries: readonly UpstreamConfig[]): UpstreamConfig[] {
   return [...entries].sort((a, b) => b.weight - a.weight || a.name.localeCompare(b.name));
 }
 

@@ -37,13 +37,13 @@ export interface ProxyServerDeps {
   /** Adds the cost to a finished request's record. */
   price: (record: RequestRecord) => RequestRecord;
   now: () => number;
-  /** Extra stages that later layers (filters, routing, pool) put between body and upstream choice. */
+  /** Stages that run between reading the body and planning the upstreams (today: the filters). */
   stages?: readonly Stage[];
 }
 
 /**
  * One proxy listener (Claude on 3210, Codex on 3211). Each request runs the stage pipeline:
- * local answers, browser guard, body, [later stages], upstream choice, forward.
+ * local answers, browser guard, body, [extra stages], upstream plan, routing, forward (with failover).
  */
 export function createProxyServer(deps: ProxyServerDeps): Server {
   const dialect = dialectWriter(SERVICE_DIALECT[deps.service]);

@@ -1,6 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import { WatchedFile } from '../config/watched-file.ts';
-import { withFileLock, writeFileAtomic } from '../fs/atomic.ts';
+import { writeFileIfMissing } from '../fs/atomic.ts';
 import type { Logger } from '../log.ts';
 import { emptyRoutes, importOriginalRouter, parseRoutes, type Routes } from './routes.ts';
 
@@ -30,8 +30,7 @@ export class RouteSet {
   }
 
   private async importOriginalOnce(): Promise<void> {
-    const exists = await stat(this.path).then(() => true, () => false);
-    if (exists) return;
+    if (await stat(this.path).then(() => true, () => false)) return;
     const text = await readFile(this.originalPath, 'utf8').catch(() => null);
     if (text === null) return;
     let value: unknown;
@@ -42,10 +41,7 @@ export class RouteSet {
       return;
     }
     const routes = importOriginalRouter(value);
-    await withFileLock(this.path, async () => {
-      if (await stat(this.path).then(() => true, () => false)) return;
-      await writeFileAtomic(this.path, `${JSON.stringify(routes, null, 2)}\n`);
-    });
+    if (!(await writeFileIfMissing(this.path, `${JSON.stringify(routes, null, 2)}\n`))) return;
     this.log.info(`imported the original CLP's model routing into ${this.path}`);
   }
 

@@ -95,7 +95,7 @@ export function forward(deps: ForwardDeps): Stage {
         failures.push(`"${config.name}": ${failure.reason}`);
         if (!last) continue;
         const tried = failures.length > 1 ? ` (tried ${failures.join('; ')})` : '';
-        sendError(ctx, failure.status, failure.code, `upstream "${config.name}" (${originOf(config.baseUrl)}): ${failure.reason}${tried}`);
+        sendError(ctx, failure.status, failure.code, `${upstreamLabel(config)}: ${failure.reason}${tried}`);
         return;
       }
 
@@ -136,6 +136,11 @@ export function forward(deps: ForwardDeps): Stage {
       return;
     }
   };
+}
+
+/** How an upstream is named in errors: the config and its origin, never a path or query (keys hide there). */
+function upstreamLabel(config: UpstreamConfig): string {
+  return `upstream "${config.name}" (${originOf(config.baseUrl)})`;
 }
 
 function record(ctx: RequestContext, deps: ForwardDeps, config: UpstreamConfig, outcome: Outcome, t: number): void {
@@ -202,7 +207,7 @@ function relay(ctx: RequestContext, deps: ForwardDeps, config: UpstreamConfig, u
         return done(false);
       }
       const failure = classifyUpstreamError(err, deps.client.timeouts);
-      sendError(ctx, failure.status, failure.code, `upstream "${config.name}" (${originOf(config.baseUrl)}): ${failure.reason}`, sse);
+      sendError(ctx, failure.status, failure.code, `${upstreamLabel(config)}: ${failure.reason}`, sse);
       done(false);
     });
     res.on('close', () => {

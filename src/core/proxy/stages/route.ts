@@ -3,7 +3,7 @@ import type { Pool } from '../../pool/pool.ts';
 import { decideRoute, type Routes } from '../../routing/routes.ts';
 import { replaceModel } from '../body-scan.ts';
 import type { Stage } from '../context.ts';
-import { sendError } from '../respond.ts';
+import { refuseNoUpstream } from './select-upstream.ts';
 
 /**
  * Applies the routing rules: a model rewrite changes only the body's top-level `model`; a pin narrows
@@ -29,10 +29,7 @@ export function routeStage(routes: () => Routes, pool: Pool, store: ConfigStore)
         if (decision.config) {
           ctx.pinned = decision.config;
           const plan = pool.plan(ctx.service, store.snapshot(), ctx.sessionId, decision.config);
-          if (!plan.candidates.length) {
-            sendError(ctx, 503, 'no_upstream', `no ${ctx.service} upstream is available: ${plan.skipped.map((s) => `"${s.name}": ${s.why}`).join('; ')}`);
-            return;
-          }
+          if (!plan.candidates.length) return refuseNoUpstream(ctx, plan.skipped);
           ctx.candidates = plan.candidates;
         }
       }

@@ -1,6 +1,7 @@
 import type { ConfigStore } from '../../config/store.ts';
 import type { Pool } from '../../pool/pool.ts';
-import type { Stage } from '../context.ts';
+import type { Plan } from '../../pool/select.ts';
+import type { RequestContext, Stage } from '../context.ts';
 import { sendError } from '../respond.ts';
 
 /**
@@ -24,12 +25,14 @@ export function selectUpstream(store: ConfigStore, pool: Pool): Stage {
     if (pool.mode(ctx.service) === 'pool' || plan.skipped.length || ctx.pinned) {
       ctx.trace.push({ plan: { mode: pool.mode(ctx.service), candidates: plan.candidates.map((c) => c.name), skipped: plan.skipped } });
     }
-    if (!plan.candidates.length) {
-      const reasons = plan.skipped.map((s) => `"${s.name}": ${s.why}`).join('; ');
-      sendError(ctx, 503, 'no_upstream', `no ${ctx.service} upstream is available: ${reasons || 'none configured'}`);
-      return;
-    }
+    if (!plan.candidates.length) return refuseNoUpstream(ctx, plan.skipped);
     ctx.candidates = plan.candidates;
     await next();
   };
+}
+
+/** The one answer when no candidate is left: a 503 saying why each config was skipped. */
+export function refuseNoUpstream(ctx: RequestContext, skipped: Plan['skipped']): void {
+  const reasons = skipped.map((s) => `"${s.name}": ${s.why}`).join('; ');
+  sendError(ctx, 503, 'no_upstream', `no ${ctx.service} upstream is available: ${reasons || 'none configured'}`);
 }
