@@ -1,6 +1,7 @@
 // One build for every bundle CLP ships: the VS Code extension, the `clp` CLI and (later) the webview.
 // Everything runtime-side is bundled, so the .vsix and `npm i -g` need no node_modules at run time.
 import { build } from 'esbuild';
+import { copyFileSync, mkdirSync } from 'node:fs';
 
 const watch = process.argv.includes('--watch');
 const common = {
@@ -18,9 +19,31 @@ const result = await Promise.all([
   build({ ...common, entryPoints: ['src/cli/bin.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' }, metafile: true }),
   // The request store's thread: sql.js with its wasm inlined, so the bundle needs no file beside it.
   build({ ...common, entryPoints: ['src/core/store/worker.ts'], outfile: 'dist/store-worker.js', metafile: true }),
+  // The dashboard: one browser bundle for the VS Code webview and the :3300 page (no CDN, works offline).
+  build({
+    bundle: true,
+    platform: 'browser',
+    target: 'es2022',
+    format: 'esm',
+    minify: true,
+    sourcemap: false,
+    logLevel: 'warning',
+    legalComments: 'none',
+    tsconfig: 'webview/tsconfig.json',
+    entryPoints: [
+      { in: 'webview/main.ts', out: 'app' },
+      { in: 'webview/app.css', out: 'app' },
+    ],
+    outdir: 'dist/webview',
+    metafile: true,
+  }),
 ]);
+
+// Codicons: the icon font VS Code itself uses, served with the page.
+mkdirSync('dist/webview', { recursive: true });
+for (const file of ['codicon.css', 'codicon.ttf']) copyFileSync(`node_modules/@vscode/codicons/dist/${file}`, `dist/webview/${file}`);
 
 if (watch) console.log('esbuild: watch mode is not supported; run `npm run build` again');
 for (const r of result) for (const [file, out] of Object.entries(r.metafile.outputs)) {
-  if (file.endsWith('.js')) console.log(`built ${file} (${Math.round(out.bytes / 1024)} KiB)`);
+  if (/\.(js|css)$/.test(file)) console.log(`built ${file} (${Math.round(out.bytes / 1024)} KiB)`);
 }

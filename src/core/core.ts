@@ -22,6 +22,10 @@ import { RouteSet } from './routing/route-set.ts';
 import { applyPoolAction } from './pool/actions.ts';
 import { ensureToken } from './ui/token.ts';
 import { join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { createHandlers } from './ui/handlers.ts';
+import { LiveFeed } from './ui/live.ts';
+import { DidChangeState } from '../shared/protocol.ts';
 import { FilterSet } from './filters/filter-set.ts';
 import { redactResponse } from './filters/redact-log.ts';
 import { filterStage } from './proxy/stages/filter.ts';
@@ -36,6 +40,13 @@ export interface CoreOptions {
   ownerKind: OwnerKind;
   log?: Logger;
   now?: () => number;
+  /** The built dashboard (dist/webview); found next to the bundle, or in dist/ when run from source. */
+  assetsDir?: string;
+}
+
+function defaultAssetsDir(): string {
+  const beside = join(__dirname, 'webview');
+  return existsSync(join(beside, 'app.js')) ? beside : join(__dirname, '..', '..', 'dist', 'webview');
 }
 
 export interface Core {
@@ -137,7 +148,24 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   // The log keeps only what the filters let through, responses included.
   events.on('request:end', (finished) => requestStore?.add(redactResponse(finished, filters.rules())));
   let token = '';
+  const live = new LiveFeed(events);
+  const handlers = createHandlers({
+    status,
+    stores,
+    pool,
+    filters,
+    filtersPath: paths.filters,
+    detectors: settings.filters.detectors,
+    routeSet,
+    routesPath: paths.routes,
+    requests: () => requestStore,
+    now,
+    changed: (reason) => live.send(DidChangeState, { reason }),
+  });
   const ui = createUiServer({
+    handlers,
+    live,
+    assetsDir: options.assetsDir ?? defaultAssetsDir(),
     host: settings.host,
     status,
     port: () => bound.ui,
@@ -150,6 +178,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
 
   const stop = async (graceMs = 5_000) => {
     running = false;
+    live.close();
     for (const store of Object.values(stores)) store.close();
     filters.close();
     await pool.close();

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { replaceModel, scanBody } from '../../src/core/proxy/body-scan.ts';
-import { decideRoute, importOriginalRouter, parseRoutes, type RouteRule } from '../../src/core/routing/routes.ts';
+import { decideRoute, importOriginalRouter, parseRoutes } from '../../src/core/routing/routes.ts';
+import type { RouteRule } from '../../src/shared/rules.ts';
 
 const rules: RouteRule[] = [
   { name: 'haiku-cheap', match: { model: 'claude-3-5-haiku*' }, model: 'glm-4.6' },

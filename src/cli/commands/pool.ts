@@ -1,8 +1,9 @@
 import { join } from 'node:path';
 import { ConfigStore } from '../../core/config/store.ts';
 import { createMemoryLogger } from '../../core/log.ts';
-import { applyPoolAction, poolActionSchema, type PoolAction } from '../../core/pool/actions.ts';
-import { Pool, type PoolStatus } from '../../core/pool/pool.ts';
+import { applyPoolAction } from '../../core/pool/actions.ts';
+import { poolActionSchema, type PoolAction, type PoolStatus } from '../../shared/pool.ts';
+import { Pool } from '../../core/pool/pool.ts';
 import { readToken } from '../../core/ui/token.ts';
 import { ClpError } from '../../shared/errors.ts';
 import { isServiceName, type ServiceName } from '../../shared/services.ts';

@@ -42,6 +42,11 @@ export class FilterSet {
     this.file.watch();
   }
 
+  /** Reads the file now (after CLP wrote it), rather than at the next watch event. */
+  reload(): Promise<void> {
+    return this.file.reload();
+  }
+
   close(): void {
     this.file.close();
   }

@@ -1,24 +1,7 @@
 import { z } from 'zod';
 import { SERVICES, type ServiceName } from '../../shared/services.ts';
+import { filterRuleSchema } from '../../shared/rules.ts';
 import { formatIssue, parseJsonText } from '../config/issues.ts';
-
-/**
- * One rule of `filter.json`, in the original tool's format (`source`, `target`, `op`) plus:
- * - `match`: `literal` or `regex`. A rule without it is a regex, as the original read every rule, so
- *   its files keep their meaning; rules CLP writes say `literal` unless asked otherwise.
- * - `enabled`, `services` (both when absent) and an optional `name` for the record.
- */
-export const filterRuleSchema = z.looseObject({
-  source: z.string().min(1, 'must not be empty'),
-  target: z.string().optional(),
-  op: z.enum(['replace', 'remove']),
-  match: z.enum(['literal', 'regex']).optional(),
-  enabled: z.boolean().optional(),
-  services: z.array(z.enum(SERVICES)).optional(),
-  name: z.string().optional(),
-});
-
-export type FilterRuleInput = z.infer<typeof filterRuleSchema>;
 
 export interface CompiledRule {
   /** Shown in records and traces: the rule's name, or `#<index>` (never its source: it may be a secret). */

@@ -1,19 +1,9 @@
-import { z } from 'zod';
 import { ClpError } from '../../shared/errors.ts';
 import type { ServiceName } from '../../shared/services.ts';
 import type { ConfigStore } from '../config/store.ts';
 import type { Pool } from './pool.ts';
 import { byPriority } from './select.ts';
-
-/** The pool changes a user can ask for, from `clp pool` or the dashboard; validated at the edge. */
-export const poolActionSchema = z.discriminatedUnion('action', [
-  z.object({ action: z.literal('disable-today'), name: z.string().min(1) }),
-  z.object({ action: z.literal('reset'), name: z.string().min(1).optional() }),
-  z.object({ action: z.literal('pin'), name: z.string().min(1) }),
-  z.object({ action: z.literal('mode'), mode: z.enum(['active', 'pool']) }),
-  z.object({ action: z.literal('order'), order: z.enum(['priority', 'weighted']) }),
-]);
-export type PoolAction = z.infer<typeof poolActionSchema>;
+import type { PoolAction } from '../../shared/pool.ts';
 
 /**
  * "Pin to top" as the original did it: the pinned config gets weight 1000 and the others 999, 998, ...

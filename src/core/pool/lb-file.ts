@@ -2,7 +2,7 @@ import { SERVICES, type ServiceName } from '../../shared/services.ts';
 import { parseJsonText } from '../config/issues.ts';
 import type { Parsed } from '../config/watched-file.ts';
 import { emptyHealth, type ServiceHealth } from './health.ts';
-import type { PoolMode, PoolOrder } from './select.ts';
+import type { PoolMode, PoolOrder } from '../../shared/pool.ts';
 
 type Obj = Record<string, unknown>;
 

@@ -7,28 +7,8 @@ import { localDay } from '../store/request-store.ts';
 import type { Outcome } from './classify.ts';
 import { availability, disableToday, emptyHealth, purgeOldDisables, recordOutcome, resetHealth, type ServiceHealth } from './health.ts';
 import { parseLbFile, serializeLbFile, type LbFile } from './lb-file.ts';
-import { byPriority, selectCandidates, type Plan, type PoolMode, type PoolOrder } from './select.ts';
-
-/** One config's line in `clp pool` and the dashboard: order, weight and health, never a key. */
-export interface PoolMember {
-  name: string;
-  weight: number;
-  active: boolean;
-  available: boolean;
-  why: string | null;
-  failures: number;
-  disabledToday: boolean;
-  lastError: string | null;
-}
-
-export interface PoolStatus {
-  service: ServiceName;
-  mode: PoolMode;
-  order: PoolOrder;
-  failureThreshold: number;
-  autoResetMinutes: number;
-  members: PoolMember[];
-}
+import { byPriority, selectCandidates, type Plan } from './select.ts';
+import type { PoolMember, PoolMode, PoolOrder, PoolStatus } from '../../shared/pool.ts';
 
 const SESSION_TTL_MS = 2 * 60 * 60_000;
 const MAX_SESSIONS = 10_000;

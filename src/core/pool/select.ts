@@ -1,8 +1,6 @@
+import type { PoolMode, PoolOrder } from '../../shared/pool.ts';
 import type { UpstreamConfig } from '../config/schema.ts';
 import { availability, type ServiceHealth } from './health.ts';
-
-export type PoolMode = 'active' | 'pool';
-export type PoolOrder = 'priority' | 'weighted';
 
 export interface SelectInput {
   entries: readonly UpstreamConfig[];

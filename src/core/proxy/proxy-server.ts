@@ -19,7 +19,7 @@ import { readBody } from './stages/read-body.ts';
 import { selectUpstream } from './stages/select-upstream.ts';
 import type { UpstreamClient } from './upstream-client.ts';
 import type { Pool } from '../pool/pool.ts';
-import type { Routes } from '../routing/routes.ts';
+import type { Routes } from '../../shared/rules.ts';
 import { routeStage } from './stages/route.ts';
 
 export interface ProxyServerDeps {

@@ -1,8 +1,9 @@
 import { readFile, stat } from 'node:fs/promises';
-import { WatchedFile } from '../config/watched-file.ts';
+import { WatchedFile, type WatchedState } from '../config/watched-file.ts';
 import { writeFileIfMissing } from '../fs/atomic.ts';
 import type { Logger } from '../log.ts';
-import { emptyRoutes, importOriginalRouter, parseRoutes, type Routes } from './routes.ts';
+import { emptyRoutes, importOriginalRouter, parseRoutes } from './routes.ts';
+import type { Routes } from '../../shared/rules.ts';
 
 /** `routes.json`, hot-reloaded; created once from the original tool's router file when that exists. */
 export class RouteSet {
@@ -17,6 +18,10 @@ export class RouteSet {
       if (state.error) log.warn(`${state.error} (the previous routes stay in force)`);
       else log.info(`routes: ${routes.claude.length} claude and ${routes.codex.length} codex rule(s)`);
     });
+  }
+
+  state(): WatchedState {
+    return this.file.state();
   }
 
   routes(): Routes {
@@ -43,6 +48,11 @@ export class RouteSet {
     const routes = importOriginalRouter(value);
     if (!(await writeFileIfMissing(this.path, `${JSON.stringify(routes, null, 2)}\n`))) return;
     this.log.info(`imported the original CLP's model routing into ${this.path}`);
+  }
+
+  /** Reads the file now (after CLP wrote it), rather than at the next watch event. */
+  reload(): Promise<void> {
+    return this.file.reload();
   }
 
   close(): void {

@@ -1,28 +1,7 @@
-import { z } from 'zod';
-import { SERVICES, type ServiceName } from '../../shared/services.ts';
+import { SERVICES } from '../../shared/services.ts';
+import { routesFileSchema, type RouteDecision, type RouteRule, type Routes } from '../../shared/rules.ts';
 import { formatIssue, parseJsonText } from '../config/issues.ts';
 import type { Parsed } from '../config/watched-file.ts';
-
-/**
- * `$CLP_HOME/routes.json`: per service, rules in order. A rule matches on the requested model (exact,
- * or a glob with `*`) and/or the config that would be chosen; its actions rewrite the model and/or pin
- * a config. Rewrites and pins combine: the first matching rule that rewrites sets the model, the first
- * that pins sets the config.
- */
-export const routeRuleSchema = z
-  .looseObject({
-    name: z.string().optional(),
-    enabled: z.boolean().optional(),
-    match: z.object({ model: z.string().min(1).optional(), config: z.string().min(1).optional() }).prefault({}),
-    model: z.string().min(1).optional(),
-    /** One config, or several: a sub-pool, ordered and failed over like the pool. */
-    config: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional(),
-  })
-  .refine((r) => r.model !== undefined || r.config !== undefined, 'a rule needs `model` (rewrite) or `config` (pin)');
-
-export const routesFileSchema = z.looseObject(Object.fromEntries(SERVICES.map((s) => [s, z.array(routeRuleSchema).optional()])) as Record<ServiceName, z.ZodOptional<z.ZodArray<typeof routeRuleSchema>>>);
-export type RouteRule = z.infer<typeof routeRuleSchema>;
-export type Routes = Record<ServiceName, RouteRule[]>;
 
 export function emptyRoutes(): Routes {
   return { claude: [], codex: [] };
@@ -40,15 +19,6 @@ export function parseRoutes(label: string, text: string): Parsed<Routes> {
 function glob(pattern: string, value: string): boolean {
   if (!pattern.includes('*')) return pattern === value;
   return new RegExp(`^${pattern.split('*').map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`).test(value);
-}
-
-export interface RouteDecision {
-  /** The model to send, when a rule rewrote it. */
-  model: string | null;
-  /** The config (or sub-pool of configs) a rule pinned. */
-  config: string[] | null;
-  /** Labels of the rules that matched (`name` or `#index`). */
-  matched: string[];
 }
 
 /** Pure: which rules match this request, and what they decide. */

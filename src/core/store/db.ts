@@ -253,9 +253,12 @@ function recordOf(row: Record<string, SqlValue>): RequestRecord {
 }
 
 export function listLogs(db: Database, q: LogsQuery): RequestRecord[] {
-  const where = q.service ? 'WHERE service = ?' : '';
-  const params: SqlValue[] = q.service ? [q.service, q.limit] : [q.limit];
-  return all(db, `SELECT ${RECORD_COLUMNS} FROM requests ${where} ORDER BY started_at DESC, id DESC LIMIT ?`, params).map(recordOf);
+  const clauses: string[] = [];
+  const params: SqlValue[] = [];
+  if (q.service) clauses.push('service = ?') && params.push(q.service);
+  if (q.sinceMs !== undefined) clauses.push('started_at >= ?') && params.push(q.sinceMs);
+  const where = clauses.length ? `WHERE ${clauses.join(' AND ')}` : '';
+  return all(db, `SELECT ${RECORD_COLUMNS} FROM requests ${where} ORDER BY started_at DESC, id DESC LIMIT ?`, [...params, q.limit]).map(recordOf);
 }
 
 /** One request with its bodies, found by its full id or a unique prefix of at least 6 characters. */

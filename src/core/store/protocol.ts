@@ -29,6 +29,8 @@ export interface UsageQuery {
 export interface LogsQuery {
   limit: number;
   service?: ServiceName;
+  /** Only requests started at or after this epoch millisecond. */
+  sinceMs?: number;
 }
 
 export interface StoreOptions {

@@ -1,0 +1,71 @@
+import { performance } from 'node:perf_hooks';
+import { request } from 'undici';
+import type { ConnectivityResult } from '../../shared/dashboard.ts';
+import type { ServiceName } from '../../shared/services.ts';
+import type { UpstreamConfig } from '../config/schema.ts';
+import { buildUpstreamHeaders } from '../proxy/headers.ts';
+import { joinUpstreamUrl, originOf } from '../proxy/url.ts';
+
+/** The fixed prompt of a connectivity test: it carries nothing of the user's. */
+const PROMPT = 'Reply with the word OK.';
+
+export interface TestRequest {
+  url: string;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/** Pure: the smallest request that proves a config works, in its service's API. */
+export function buildTestRequest(service: ServiceName, config: UpstreamConfig, model: string, effort?: string): TestRequest {
+  const base = { 'content-type': 'application/json', accept: 'application/json', 'user-agent': 'clp-connectivity-test' };
+  if (service === 'claude') {
+    return {
+      url: joinUpstreamUrl(config.baseUrl, '/v1/messages'),
+      headers: buildUpstreamHeaders({ ...base, 'anthropic-version': '2023-06-01' }, config),
+      body: JSON.stringify({ model, max_tokens: 16, messages: [{ role: 'user', content: PROMPT }] }),
+    };
+  }
+  return {
+    url: joinUpstreamUrl(config.baseUrl, '/v1/responses'),
+    headers: buildUpstreamHeaders(base, config),
+    body: JSON.stringify({ model, input: [{ role: 'user', content: PROMPT }], max_output_tokens: 16, store: false, stream: false, ...(effort ? { reasoning: { effort } } : {}) }),
+  };
+}
+
+/** The reply's text for both APIs, or the error message an upstream put in its JSON. */
+export function replyText(text: string): string {
+  try {
+    const json = JSON.parse(text) as Record<string, unknown>;
+    const err = json.error as { message?: string } | string | undefined;
+    if (err) return typeof err === 'string' ? err : (err.message ?? JSON.stringify(err));
+    const parts: string[] = [];
+    for (const block of (json.content as Array<{ type?: string; text?: string }> | undefined) ?? []) if (block.text) parts.push(block.text);
+    for (const item of (json.output as Array<{ content?: Array<{ text?: string }> }> | undefined) ?? []) for (const c of item.content ?? []) if (c.text) parts.push(c.text);
+    if (parts.length) return parts.join('');
+  } catch {
+    // Not JSON: the text itself says what happened.
+  }
+  return text.slice(0, 500);
+}
+
+function scrub(text: string, config: UpstreamConfig): string {
+  let out = text;
+  for (const key of [config.authToken, config.apiKey]) if (key) out = out.split(key).join('[key]');
+  return out;
+}
+
+/** Sends the test request; every outcome is a result, the key never appears in it. */
+export async function testConnectivity(service: ServiceName, config: UpstreamConfig, model: string, effort?: string, timeoutMs = 30_000): Promise<ConnectivityResult> {
+  const req = buildTestRequest(service, config, model, effort);
+  const t0 = performance.now();
+  const where = `${originOf(req.url)}${new URL(req.url).pathname}`;
+  try {
+    const res = await request(req.url, { method: 'POST', headers: req.headers, body: req.body, headersTimeout: timeoutMs, bodyTimeout: timeoutMs, signal: AbortSignal.timeout(timeoutMs) });
+    const text = await res.body.text();
+    const ok = res.statusCode >= 200 && res.statusCode < 300;
+    return { ok, status: res.statusCode, ms: Math.round(performance.now() - t0), url: where, message: scrub(replyText(text), config).slice(0, 2000) };
+  } catch (err) {
+    const e = err as Error & { code?: string };
+    return { ok: false, status: null, ms: Math.round(performance.now() - t0), url: where, message: scrub(`${e.code ?? e.name}: ${e.message}`, config) };
+  }
+}

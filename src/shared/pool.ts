@@ -1,0 +1,38 @@
+import { z } from 'zod';
+import type { ServiceName } from './services.ts';
+
+/** `active`: the active config only (the original's "by active state"); `pool`: every config, failed over. */
+export type PoolMode = 'active' | 'pool';
+/** In pool mode: strict order by weight, or a weighted random spread. */
+export type PoolOrder = 'priority' | 'weighted';
+
+/** One config's line in `clp pool` and the dashboard: order, weight and health, never a key. */
+export interface PoolMember {
+  name: string;
+  weight: number;
+  active: boolean;
+  available: boolean;
+  why: string | null;
+  failures: number;
+  disabledToday: boolean;
+  lastError: string | null;
+}
+
+export interface PoolStatus {
+  service: ServiceName;
+  mode: PoolMode;
+  order: PoolOrder;
+  failureThreshold: number;
+  autoResetMinutes: number;
+  members: PoolMember[];
+}
+
+/** The pool changes a user can ask for, from `clp pool` or the dashboard; validated at the edge. */
+export const poolActionSchema = z.discriminatedUnion('action', [
+  z.object({ action: z.literal('disable-today'), name: z.string().min(1) }),
+  z.object({ action: z.literal('reset'), name: z.string().min(1).optional() }),
+  z.object({ action: z.literal('pin'), name: z.string().min(1) }),
+  z.object({ action: z.literal('mode'), mode: z.enum(['active', 'pool']) }),
+  z.object({ action: z.literal('order'), order: z.enum(['priority', 'weighted']) }),
+]);
+export type PoolAction = z.infer<typeof poolActionSchema>;

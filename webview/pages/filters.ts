@@ -1,0 +1,126 @@
+import { html, nothing } from 'lit';
+import type { FilterTry } from '../../src/shared/dashboard.ts';
+import { FiltersGet, FiltersSave, FiltersTry } from '../../src/shared/protocol.ts';
+import type { FilterRuleInput } from '../../src/shared/rules.ts';
+import type { ServiceName } from '../../src/shared/services.ts';
+import { Page } from '../base.ts';
+
+/** Edit filter rules (applied in order to every prompt) and try them on sample text before saving. */
+export class ClpFilters extends Page {
+  static override properties = { ...Page.properties, revision: { type: Number }, rules: { state: true }, detectors: { state: true }, fileError: { state: true }, dirty: { state: true }, sample: { state: true }, tried: { state: true }, saved: { state: true } };
+  declare revision: number;
+  declare rules: FilterRuleInput[];
+  declare detectors: string[];
+  declare fileError: string | null;
+  declare dirty: boolean;
+  declare sample: string;
+  declare tried: FilterTry | null;
+  declare saved: boolean;
+  private loadedFor = -1;
+
+  constructor() {
+    super();
+    this.rules = [];
+    this.detectors = [];
+    this.fileError = null;
+    this.dirty = false;
+    this.sample = 'My key is sk-ant-api03-EXAMPLE0000000000000000 and my email is me@example.com';
+    this.tried = null;
+    this.saved = false;
+  }
+
+  override updated(): void {
+    // A change elsewhere reloads the rules, unless the user is in the middle of editing them.
+    if (this.revision === this.loadedFor || this.dirty) return;
+    this.loadedFor = this.revision;
+    void this.run(async () => {
+      const v = await this.client.call(FiltersGet, {});
+      this.rules = v.rules;
+      this.detectors = v.detectors;
+      this.fileError = v.error;
+    });
+  }
+
+  private change(i: number, patch: Partial<FilterRuleInput>): void {
+    this.rules = this.rules.map((r, j) => (j === i ? { ...r, ...patch } : r));
+    this.dirty = true;
+    this.saved = false;
+  }
+
+  private async save(): Promise<void> {
+    const v = await this.run(() => this.client.call(FiltersSave, { rules: this.rules }));
+    if (v) {
+      this.rules = v.rules;
+      this.fileError = v.error;
+      this.dirty = false;
+      this.saved = true;
+    }
+  }
+
+  private async tryRules(service: ServiceName): Promise<void> {
+    const t = await this.run(() => this.client.call(FiltersTry, { rules: this.rules, sample: this.sample, service }));
+    if (t) this.tried = t;
+  }
+
+  override render() {
+    return html`
+      ${this.error ? html`<div class="banner error" role="alert">${this.error}</div>` : nothing}
+      ${this.fileError ? html`<div class="banner error">${this.fileError} (the previous rules stay in force; saving here replaces the file)</div>` : nothing}
+      <section class="panel">
+        <h2>Rules <span class="muted">run in order over every prompt string; signed thinking is never touched</span></h2>
+        <table class="grid filters">
+          <thead><tr><th>On</th><th>Name</th><th>Match</th><th>Find</th><th>Action</th><th>Replace with</th><th>Services</th><th></th></tr></thead>
+          <tbody>
+            ${this.rules.map(
+              (r, i) => html`<tr>
+                <td><input type="checkbox" .checked=${r.enabled !== false} @change=${(e: Event) => this.change(i, { enabled: (e.target as HTMLInputElement).checked })} /></td>
+                <td><input class="rule-name" .value=${r.name ?? ''} @input=${(e: Event) => this.change(i, { name: (e.target as HTMLInputElement).value || undefined })} /></td>
+                <td>
+                  <select class="rule-match" @change=${(e: Event) => this.change(i, { match: (e.target as HTMLSelectElement).value as 'literal' })}>
+                    <option value="literal" ?selected=${r.match === 'literal'}>text</option>
+                    <option value="regex" ?selected=${(r.match ?? 'regex') === 'regex'}>regex</option>
+                  </select>
+                </td>
+                <td><input class="rule-source code" .value=${r.source} @input=${(e: Event) => this.change(i, { source: (e.target as HTMLInputElement).value })} /></td>
+                <td>
+                  <select class="rule-op" @change=${(e: Event) => this.change(i, { op: (e.target as HTMLSelectElement).value as 'replace' })}>
+                    <option value="replace" ?selected=${r.op === 'replace'}>replace</option>
+                    <option value="remove" ?selected=${r.op === 'remove'}>remove</option>
+                  </select>
+                </td>
+                <td><input class="rule-target code" ?disabled=${r.op === 'remove'} .value=${r.target ?? ''} @input=${(e: Event) => this.change(i, { target: (e.target as HTMLInputElement).value })} /></td>
+                <td>
+                  <select @change=${(e: Event) => {
+                    const v = (e.target as HTMLSelectElement).value;
+                    this.change(i, { services: v ? [v as ServiceName] : undefined });
+                  }}>
+                    <option value="" ?selected=${!r.services || r.services.length !== 1}>both</option>
+                    <option value="claude" ?selected=${r.services?.length === 1 && r.services[0] === 'claude'}>claude</option>
+                    <option value="codex" ?selected=${r.services?.length === 1 && r.services[0] === 'codex'}>codex</option>
+                  </select>
+                </td>
+                <td><button @click=${() => ((this.rules = this.rules.filter((_, j) => j !== i)), (this.dirty = true))}><i class="codicon codicon-trash"></i></button></td>
+              </tr>`,
+            )}
+          </tbody>
+        </table>
+        <div class="row">
+          <button class="add-rule" @click=${() => ((this.rules = [...this.rules, { source: '', op: 'replace', target: '[REDACTED]', match: 'literal', enabled: true }]), (this.dirty = true))}><i class="codicon codicon-add"></i> Add rule</button>
+          <button class="primary save-filters" ?disabled=${!this.dirty} @click=${() => void this.save()}>Save</button>
+          ${this.saved ? html`<span class="ok saved">Saved: the next request uses these rules.</span>` : nothing}
+        </div>
+        <p class="muted">Built-in detectors on: ${this.detectors.length ? this.detectors.join(', ') : 'none'} (settings: filters.detectors).</p>
+      </section>
+      <section class="panel">
+        <h2>Try</h2>
+        <textarea class="sample code" rows="4" .value=${this.sample} @input=${(e: Event) => (this.sample = (e.target as HTMLTextAreaElement).value)}></textarea>
+        <div class="row"><button class="try" @click=${() => void this.tryRules('claude')}>Try (claude)</button><button @click=${() => void this.tryRules('codex')}>Try (codex)</button></div>
+        ${this.tried
+          ? html`<pre class="tried">${this.tried.output}</pre>
+              <p class="muted">${Object.keys(this.tried.hits).length ? Object.entries(this.tried.hits).map(([k, n]) => `${k}: ${n}`).join(' · ') : 'no rule matched'}</p>`
+          : nothing}
+      </section>
+    `;
+  }
+}
+customElements.define('clp-filters', ClpFilters);
