@@ -26,11 +26,13 @@ test('only src/extension imports vscode (core, cli, shared and webview never do)
   }
 });
 
-test('arrows point one way: core -> shared, cli -> core, nothing -> extension or cli', () => {
+test('arrows point one way: core -> shared, cli -> core, webview -> shared, nothing -> extension or cli', () => {
   const rules: Array<[string, RegExp]> = [
     ['src/shared', /\/(core|cli|extension)\/|^node:/],
     ['src/core', /\/(cli|extension)\//],
     ['src/cli', /\/extension\//],
+    // The page runs in a browser: only the shared protocol and browser packages.
+    ['webview', /\/(core|cli|extension)\/|^node:/],
   ];
   for (const [layer, forbidden] of rules) {
     for (const file of sources(join(root, layer))) {

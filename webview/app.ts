@@ -55,8 +55,9 @@ export class ClpApp extends LitElement {
     return this;
   }
 
-  override connectedCallback(): void {
-    super.connectedCallback();
+  // Not in connectedCallback: a client set before the element was defined is restored only at the
+  // first update.
+  override firstUpdated(): void {
     this.client.transport.listen(
       (method, payload) => this.notified(method, payload),
       () => void this.resync(),

@@ -164,15 +164,18 @@ test('clp start refuses a broken config with `file: path: message` and leaves th
   }
 });
 
-test('clp ui makes sure the dashboard is served and prints its URL', async () => {
+test('clp ui makes sure the dashboard is served and prints its URL with the page key', async () => {
   const { home, cleanup } = await tempHome();
   const env = await isolatedEnv(home);
   try {
     const ui = await clp(['ui', '--no-open'], env);
     assert.equal(ui.code, 0, ui.stderr);
-    assert.equal(ui.stdout.trim(), `http://127.0.0.1:${env.CLP_UI_PORT}/`);
+    const token = (await readFile(join(home, 'run', 'token'), 'utf8')).trim();
+    assert.equal(ui.stdout.trim(), `http://127.0.0.1:${env.CLP_UI_PORT}/#token=${token}`);
     const page = await fetch(ui.stdout.trim());
     assert.equal(page.status, 200);
+    const call = await fetch(`http://127.0.0.1:${env.CLP_UI_PORT}/api/rpc/status/get`, { method: 'POST', headers: { 'x-clp-token': token }, body: '{}' });
+    assert.equal(call.status, 200);
     assert.equal((await clp(['stop'], env)).code, 0);
   } finally {
     await clp(['stop'], env);

@@ -22,7 +22,7 @@ export function isAsset(path: string): boolean {
 
 const SHELL = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>CLP dashboard</title><link rel="stylesheet" href="/codicon.css"><link rel="stylesheet" href="/app.css"></head>
+<title>CLP dashboard</title><link rel="icon" href="data:,"><link rel="stylesheet" href="/codicon.css"><link rel="stylesheet" href="/app.css"></head>
 <body><clp-app></clp-app><script type="module" src="/app.js"></script></body></html>`;
 
 const headers = (type: string) => ({

@@ -1,0 +1,143 @@
+import Anthropic from '@anthropic-ai/sdk';
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { artifactPath, launchChromium } from '../helpers/browser.ts';
+import { startCore } from '../helpers/core.ts';
+import { FakeUpstream } from '../helpers/fake-upstream.ts';
+import { eventually, tempHome, writeConfig } from '../helpers/home.ts';
+import { dashboardToken } from '../helpers/rpc.ts';
+
+const KEY_A = 'sk-ant-api03-browserAAAAAAAAAAAAAAAA-1111';
+const KEY_B = 'sk-relay-browserBBBBBBBBBBBBBBBBBBB-2222';
+
+let home: Awaited<ReturnType<typeof tempHome>>;
+let core: Awaited<ReturnType<typeof startCore>>;
+let relayA: FakeUpstream;
+let relayB: FakeUpstream;
+let browser: Browser;
+let page: Page;
+let client: Anthropic;
+/** Every response body the page received: none may hold a key. */
+const seen: string[] = [];
+const pageErrors: string[] = [];
+
+before(async () => {
+  home = await tempHome();
+  relayA = await FakeUpstream.start('anthropic', 'relay-a');
+  relayB = await FakeUpstream.start('anthropic', 'relay-b');
+  await writeConfig(home.home, 'claude', {
+    'relay-a': { base_url: relayA.baseUrl, api_key: KEY_A, active: true },
+    'relay-b': { base_url: relayB.baseUrl, auth_token: KEY_B },
+  });
+  core = await startCore(home.home);
+  client = new Anthropic({ baseURL: core.urls.claude, apiKey: 'placeholder', maxRetries: 0 });
+  browser = await launchChromium();
+  page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  page.on('console', (m) => m.type() === 'error' && pageErrors.push(m.text()));
+  page.on('response', async (r) => {
+    if (r.url().includes('/api/rpc/')) seen.push(await r.text().catch(() => ''));
+  });
+  await page.goto(`${core.urls.ui}/#token=${await dashboardToken(home.home)}`);
+});
+
+after(async () => {
+  await browser?.close();
+  await core.stop();
+  await relayA.close();
+  await relayB.close();
+  await home.cleanup();
+});
+
+const ask = (content: string) => client.messages.create({ model: 'claude-sonnet-5-5', max_tokens: 16, messages: [{ role: 'user', content }] });
+
+test('the overview shows both services; switching the active config sends the next request to the new upstream', async () => {
+  await page.locator('article.card[data-service="claude"]').waitFor();
+  assert.equal(new URL(page.url()).hash, '', 'the token is dropped from the address bar');
+  await ask('first');
+  assert.equal(relayA.requests.length, 1);
+  await page.locator('select.switch[data-service="claude"]').selectOption('relay-b');
+  await eventually(() => core.stores.claude.snapshot().active?.name === 'relay-b');
+  const reply = await ask('second');
+  assert.equal((reply.content[0] as { text: string }).text, 'Hello from relay-b');
+  assert.equal(relayB.requests.length, 1);
+  await page.locator('.today-requests').first().filter({ hasText: '2' }).waitFor();
+  await page.screenshot({ path: artifactPath('overview.png'), fullPage: true });
+});
+
+test('a request made through the proxy appears live in the list, and its detail renders the response', async () => {
+  await page.locator('button.tab[data-page="requests"]').click();
+  const before = await page.locator('tr.record').count();
+  await ask('watch me arrive');
+  await eventually(async () => (await page.locator('tr.record').count()) === before + 1, 5000);
+  await page.locator('tr.record').first().click();
+  const detail = page.locator('aside.detail');
+  await detail.locator('.block.text').waitFor();
+  assert.match(await detail.locator('.block.text').innerText(), /Hello from relay-b/);
+  assert.match(await detail.innerText(), /relay-b/);
+  await detail.locator('summary', { hasText: 'Request headers' }).click();
+  assert.ok(!(await detail.innerText()).includes(KEY_B));
+  await page.screenshot({ path: artifactPath('request-detail.png'), fullPage: true });
+});
+
+test('a filter added on the page applies to the next proxied request', async () => {
+  await page.locator('button.tab[data-page="filters"]').click();
+  await page.locator('button.add-rule').click();
+  await page.locator('input.rule-source').last().fill('project-moonshot');
+  await page.locator('input.rule-target').last().fill('[codename]');
+  await page.locator('button.save-filters').click();
+  await page.locator('.saved').waitFor();
+  await ask('tell me about project-moonshot');
+  assert.match(relayB.requests.at(-1)!.body, /tell me about \[codename\]/);
+  await page.locator('textarea.sample').fill('the project-moonshot plan');
+  await page.locator('button.try').click();
+  assert.equal(await page.locator('pre.tried').innerText(), 'the [codename] plan');
+  await page.screenshot({ path: artifactPath('filters.png'), fullPage: true });
+});
+
+test('the usage page draws its chart', async () => {
+  await page.locator('button.tab[data-page="usage"]').click();
+  await page.locator('.usage-chart canvas').waitFor();
+  const box = await page.locator('.usage-chart canvas').boundingBox();
+  assert.ok(box && box.width > 200 && box.height > 100);
+  assert.ok((await page.locator('table.usage-table tbody tr').count()) >= 1);
+  await page.screenshot({ path: artifactPath('usage.png'), fullPage: true });
+});
+
+test('configs: a new config added on the page is saved with its key, and the page only ever sees it masked', async () => {
+  await page.locator('button.tab[data-page="configs"]').click();
+  await page.locator('button.add-config').click();
+  const form = page.locator('form.config-form');
+  await form.locator('input[name="name"]').fill('relay-c');
+  await form.locator('input[name="base_url"]').fill(relayA.baseUrl);
+  await form.locator('input[name="key"]').fill('sk-brand-new-cccccccccccccccccccc-3333');
+  await form.locator('button[type="submit"]').click();
+  await page.locator('tr[data-name="relay-c"]').waitFor();
+  assert.equal(core.stores.claude.snapshot().get('relay-c')?.apiKey, 'sk-brand-new-cccccccccccccccccccc-3333');
+  assert.match(await page.locator('tr[data-name="relay-c"] code.key').innerText(), /…3333$/);
+  await page.locator('tr[data-name="relay-a"] button.test').click();
+  await page.locator('button.run-test').click();
+  await page.locator('.test-result').waitFor();
+  assert.match(await page.locator('.test-result').innerText(), /Works/);
+  await page.screenshot({ path: artifactPath('configs.png'), fullPage: true });
+  for (const text of seen) for (const key of [KEY_A, KEY_B, 'sk-brand-new-cccccccccccccccccccc-3333']) assert.ok(!text.includes(key), `a response held a key: ${text.slice(0, 120)}`);
+  assert.ok(seen.length > 10);
+});
+
+test('the pool and routes pages render, and the page raised no script error (CSP included)', async () => {
+  await page.locator('button.tab[data-page="pool"]').click();
+  await page.locator('section.pool[data-service="claude"] tr[data-name="relay-a"]').waitFor();
+  await page.locator('button.tab[data-page="routes"]').click();
+  await page.locator('input.probe-model').fill('claude-3-opus');
+  await page.locator('button.try-route').click();
+  assert.match(await page.locator('p.decision').innerText(), /no rule matched/);
+  assert.deepEqual(pageErrors, []);
+});
+
+test('a browser without the token gets the instructions, and no data', async () => {
+  const fresh = await browser.newPage();
+  await fresh.goto(core.urls.ui);
+  assert.match(await fresh.locator('main.locked').innerText(), /clp ui/);
+  await fresh.close();
+});

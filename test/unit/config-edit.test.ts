@@ -1,0 +1,39 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { deleteFromRaw, maskKey, maskRaw, unmaskRaw, upsertInRaw } from '../../src/core/config/edit.ts';
+
+const KEY = 'sk-ant-api03-0123456789abcdefghij-wxyz';
+
+test('a mask tells keys apart without revealing one', () => {
+  assert.equal(maskKey(KEY), 'sk-ant-a…wxyz');
+  assert.equal(maskKey('short-key'), '…');
+  assert.equal(maskKey(''), '');
+  assert.ok(!maskKey(KEY).includes(KEY.slice(8, -4)));
+});
+
+test('masking and unmasking the raw file round-trips, unknown fields included', () => {
+  const raw = { a: { base_url: 'http://x', api_key: KEY, extra: { deep: 1 } }, b: { base_url: 'http://y', auth_token: 'sk-bbbbbbbbbbbbbbbbbbbbbbbb' } };
+  const masked = maskRaw(raw);
+  assert.equal(masked.a!.api_key, 'sk-ant-a…wxyz');
+  assert.deepEqual(unmaskRaw(masked, raw), raw);
+});
+
+test('a renamed entry keeps its key; a mask that matches nothing is refused', () => {
+  const raw = { a: { base_url: 'http://x', api_key: KEY } };
+  assert.equal(unmaskRaw({ renamed: { base_url: 'http://x', api_key: 'sk-ant-a…wxyz' } }, raw).renamed!.api_key, KEY);
+  assert.throws(() => unmaskRaw({ a: { base_url: 'http://x', api_key: 'sk-other…0000' } }, raw), /a\.api_key: a masked key that matches no stored key/);
+});
+
+test('the form: add, edit keeping the key, replace the key, remove it, rename in place', () => {
+  let raw: Record<string, Record<string, unknown>> = { a: { base_url: 'http://x', api_key: KEY, active: true }, b: { base_url: 'http://y' } };
+  raw = upsertInRaw(raw, { name: 'c', base_url: 'http://z', auth_token: 'tok' }, 'claude.json');
+  assert.deepEqual(Object.keys(raw), ['a', 'b', 'c']);
+  raw = upsertInRaw(raw, { original: 'a', name: 'a', base_url: 'http://x2', api_key: maskKey(KEY) }, 'claude.json');
+  assert.deepEqual(raw.a, { base_url: 'http://x2', api_key: KEY, active: true });
+  raw = upsertInRaw(raw, { original: 'a', name: 'first', base_url: 'http://x2', api_key: null, auth_token: 'new' }, 'claude.json');
+  assert.deepEqual(Object.keys(raw), ['first', 'b', 'c']);
+  assert.deepEqual(raw.first, { base_url: 'http://x2', active: true, auth_token: 'new' });
+  assert.throws(() => upsertInRaw(raw, { name: 'b', base_url: 'http://q' }, 'claude.json'), /name: "b" already exists/);
+  assert.throws(() => upsertInRaw(raw, { original: 'nope', name: 'x', base_url: 'http://q' }, 'claude.json'), /no config named "nope"/);
+  assert.deepEqual(Object.keys(deleteFromRaw(raw, 'b', 'claude.json')), ['first', 'c']);
+});
