@@ -83,14 +83,21 @@ export class ClpApp extends LitElement {
   }
 
   private refreshing = false;
+  private again = false;
   private async refreshState(): Promise<void> {
-    // Bursts of requests coalesce into one status read.
-    if (this.refreshing) return;
+    // Bursts of requests coalesce into one status read; one asked for meanwhile runs after it.
+    if (this.refreshing) {
+      this.again = true;
+      return;
+    }
     this.refreshing = true;
     try {
-      await new Promise((r) => setTimeout(r, 250));
-      this.state = await this.client.call(StatusGet, {});
-      this.problem = null;
+      do {
+        this.again = false;
+        await new Promise((r) => setTimeout(r, 150));
+        this.state = await this.client.call(StatusGet, {});
+        this.problem = null;
+      } while (this.again);
     } catch (err) {
       this.problem = (err as Error).message;
     } finally {

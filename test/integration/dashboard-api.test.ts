@@ -67,7 +67,7 @@ test('a cross-origin write is refused, even with the right token', async () => {
 });
 
 test('a missing or wrong secret is refused, for reads and writes and the live feed', async () => {
-  for (const headers of [{}, { 'x-clp-token': 'f'.repeat(64) }]) {
+  for (const headers of [{}, { 'x-clp-token': 'f'.repeat(64) }] as Array<Record<string, string>>) {
     assert.equal((await rpc(ui, 'configs/activate', { service: 'claude', name: 'b' }, headers)).status, 401);
     assert.equal((await rpc(ui, 'logs/list', {}, headers)).status, 401);
   }

@@ -62,6 +62,7 @@ const views = (store: ConfigStore) => {
 async function today(deps: DashboardDeps): Promise<Record<ServiceName, ServiceToday>> {
   const out = {} as Record<ServiceName, ServiceToday>;
   const store = deps.requests();
+  await store?.flush();
   const report = store ? await store.usage({ by: 'config', sinceDay: localDay(deps.now()) }) : null;
   for (const service of SERVICES) {
     const total = report?.services[service]?.total ?? emptyTotals();

@@ -1,0 +1,71 @@
+import { ClpError } from '../../shared/errors.ts';
+
+/** What Claude Code sends as its key through CLP; the proxy drops it and uses the config's key. */
+export const PLACEHOLDER_TOKEN = 'clp';
+
+export interface EnvEntry {
+  name: string;
+  value: string;
+}
+
+export interface Plan<T> {
+  next: T;
+  /** One line per change, shown to the user before anything is written. */
+  changes: string[];
+}
+
+/**
+ * The Claude Code extension's `environmentVariables` setting (a list of `{name, value}`): points it at
+ * CLP and keeps every other variable as it was.
+ */
+export function planClaudeExtensionEnv(current: unknown, baseUrl: string): Plan<EnvEntry[]> {
+  const list = Array.isArray(current) ? (current as EnvEntry[]).filter((e) => e && typeof e.name === 'string') : [];
+  const wanted: EnvEntry[] = [
+    { name: 'ANTHROPIC_BASE_URL', value: baseUrl },
+    { name: 'ANTHROPIC_AUTH_TOKEN', value: PLACEHOLDER_TOKEN },
+  ];
+  const changes: string[] = [];
+  const next = list.filter((e) => e.name !== 'ANTHROPIC_API_KEY' || (changes.push('remove ANTHROPIC_API_KEY (it would win over the proxy token)'), false)).map((e) => ({ ...e }));
+  for (const w of wanted) {
+    const existing = next.find((e) => e.name === w.name);
+    if (!existing) {
+      next.push(w);
+      changes.push(`add ${w.name}=${w.value}`);
+    } else if (existing.value !== w.value) {
+      changes.push(`set ${w.name}: ${w.name === 'ANTHROPIC_AUTH_TOKEN' ? '(a token)' : existing.value} → ${w.value}`);
+      existing.value = w.value;
+    }
+  }
+  return { next, changes };
+}
+
+/**
+ * `~/.claude/settings.json` for the terminal CLI: sets `env.ANTHROPIC_BASE_URL` and a placeholder
+ * token, leaving every other key as it was. A file that is not JSON is refused, never replaced.
+ */
+export function planClaudeSettingsFile(text: string | null, baseUrl: string, file: string): Plan<string> {
+  let json: Record<string, unknown> = {};
+  if (text !== null && text.trim()) {
+    try {
+      json = JSON.parse(text) as Record<string, unknown>;
+    } catch (err) {
+      throw new ClpError('config_invalid', `${file}: not valid JSON (${(err as Error).message}); fix it first, CLP will not overwrite it`);
+    }
+    if (!json || typeof json !== 'object' || Array.isArray(json)) throw new ClpError('config_invalid', `${file}: expected a JSON object`);
+  }
+  const env = { ...((json.env as Record<string, string> | undefined) ?? {}) };
+  const changes: string[] = [];
+  if (env.ANTHROPIC_BASE_URL !== baseUrl) {
+    changes.push(`env.ANTHROPIC_BASE_URL: ${env.ANTHROPIC_BASE_URL ?? '(unset)'} → ${baseUrl}`);
+    env.ANTHROPIC_BASE_URL = baseUrl;
+  }
+  if (env.ANTHROPIC_AUTH_TOKEN !== PLACEHOLDER_TOKEN) {
+    changes.push(`env.ANTHROPIC_AUTH_TOKEN → ${PLACEHOLDER_TOKEN} (a placeholder: CLP sends the config's key)`);
+    env.ANTHROPIC_AUTH_TOKEN = PLACEHOLDER_TOKEN;
+  }
+  if ('ANTHROPIC_API_KEY' in env) {
+    changes.push('remove env.ANTHROPIC_API_KEY (it would win over the proxy token)');
+    delete env.ANTHROPIC_API_KEY;
+  }
+  return { next: `${JSON.stringify({ ...json, env }, null, 2)}\n`, changes };
+}

@@ -1,0 +1,165 @@
+import { createCore, type Core, type CoreOptions } from '../core/core.ts';
+import { isProcessAlive } from '../core/fs/atomic.ts';
+import type { Logger } from '../core/log.ts';
+import { hostForUrl } from '../core/net.ts';
+import { clpPaths, resolveHome } from '../core/paths.ts';
+import { loadSettings, type Settings, type SettingsInput } from '../core/settings.ts';
+import { readToken } from '../core/ui/token.ts';
+import { ClpError, isClpError } from '../shared/errors.ts';
+import type { StatusReport } from '../shared/status.ts';
+import { OwnerLink } from './owner-link.ts';
+
+export type OwnershipState =
+  | { kind: 'starting' }
+  /** This window runs the core. */
+  | { kind: 'owner'; status: StatusReport }
+  /** Another window or a `clp` daemon runs it; this one talks to it. */
+  | { kind: 'attached'; status: StatusReport }
+  /** The user stopped the proxy here; nothing is taken over until they start it again. */
+  | { kind: 'stopped' }
+  /** A port is held by a program that is not CLP. */
+  | { kind: 'blocked'; message: string }
+  | { kind: 'error'; message: string };
+
+export interface OwnershipOptions {
+  env: NodeJS.ProcessEnv;
+  /** From the editor's `clp.*` settings; the environment's CLP_* variables still win, as for the CLI. */
+  settings: SettingsInput;
+  log: Logger;
+  /** How often an attached window checks that its owner is still there. */
+  pollMs?: number;
+  assetsDir?: string;
+}
+
+/**
+ * Who owns the ports, from this window's point of view. Holding the dashboard port is ownership:
+ * the core binds it first and opens the database only after that, so two windows can never both
+ * write. A window that loses the race attaches to the winner and, when the winner goes away, tries
+ * to take over (only one of several waiting windows can win the bind).
+ */
+export class Ownership {
+  private core: Core | null = null;
+  private current: OwnershipState = { kind: 'starting' };
+  private readonly listeners = new Set<(s: OwnershipState) => void>();
+  private timer: NodeJS.Timeout | null = null;
+  private busy: Promise<void> | null = null;
+  settings!: Settings;
+  link!: OwnerLink;
+
+  constructor(private readonly options: OwnershipOptions) {}
+
+  get state(): OwnershipState {
+    return this.current;
+  }
+
+  onChange(listener: (s: OwnershipState) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private set(state: OwnershipState): void {
+    this.current = state;
+    for (const l of this.listeners) l(state);
+  }
+
+  async init(): Promise<void> {
+    const paths = clpPaths(resolveHome(this.options.env));
+    this.settings = await loadSettings(paths.settings, this.options.env, this.options.settings);
+    this.link = new OwnerLink(`http://${hostForUrl(this.settings.host)}:${this.settings.ports.ui}`, () => readToken(paths.runDir));
+    this.timer = setInterval(() => void this.tick(), this.options.pollMs ?? 2000);
+    this.timer.unref?.();
+  }
+
+  /** Becomes the owner, or attaches to the one that is there. */
+  start(): Promise<void> {
+    return this.serial(async () => {
+      if (this.core) return;
+      this.set({ kind: 'starting' });
+      const existing = await this.link.probe();
+      if (existing) return this.set({ kind: 'attached', status: existing });
+      const coreOptions: CoreOptions = { env: this.options.env, settings: this.options.settings, ownerKind: 'vscode', log: this.options.log, assetsDir: this.options.assetsDir };
+      let core: Core | null = null;
+      try {
+        core = await createCore(coreOptions);
+        await core.start();
+        this.core = core;
+        this.set({ kind: 'owner', status: core.status() });
+      } catch (err) {
+        this.core = null;
+        // Lost a race for the dashboard port to another window or a daemon: attach to it.
+        const winner = await this.link.probe();
+        if (winner) return this.set({ kind: 'attached', status: winner });
+        const message = (err as Error).message;
+        this.options.log.error(`CLP did not start: ${message}`);
+        this.set(isClpError(err) && err.code === 'port_in_use' ? { kind: 'blocked', message } : { kind: 'error', message });
+      }
+    });
+  }
+
+  /** Stops the proxy this window owns, or a `clp` daemon it is attached to; never another window. */
+  stop(): Promise<void> {
+    return this.serial(async () => {
+      if (this.core) {
+        const core = this.core;
+        this.core = null;
+        await core.stop();
+        return this.set({ kind: 'stopped' });
+      }
+      if (this.current.kind === 'attached') {
+        const owner = this.current.status.owner;
+        if (owner?.kind === 'vscode') {
+          throw new ClpError('bad_request', `CLP is owned by another VS Code window (pid ${owner.pid}); stop it there`);
+        }
+        if (owner) {
+          process.kill(owner.pid, 'SIGTERM');
+          for (let i = 0; i < 100 && isProcessAlive(owner.pid); i++) await new Promise((r) => setTimeout(r, 100));
+        }
+      }
+      this.set({ kind: 'stopped' });
+    });
+  }
+
+  async restart(): Promise<void> {
+    await this.stop();
+    await this.start();
+  }
+
+  /** The owner's status now (read from the core when this window owns). */
+  async refresh(): Promise<void> {
+    if (this.core) return this.set({ kind: 'owner', status: this.core.status() });
+    if (this.current.kind === 'attached') {
+      const status = await this.link.probe();
+      if (status) this.set({ kind: 'attached', status });
+    }
+  }
+
+  private async tick(): Promise<void> {
+    if (this.busy) return;
+    const s = this.current;
+    if (s.kind === 'attached') {
+      // The owner went away (its window closed, the daemon stopped): take over.
+      const status = await this.link.probe();
+      if (!status) await this.start();
+      else if (status.owner?.pid !== s.status.owner?.pid) this.set({ kind: 'attached', status });
+    } else if (s.kind === 'blocked' || s.kind === 'stopped') {
+      const status = await this.link.probe();
+      if (status) this.set({ kind: 'attached', status });
+    }
+  }
+
+  private async serial(work: () => Promise<void>): Promise<void> {
+    while (this.busy) await this.busy.catch(() => undefined);
+    const run = work();
+    this.busy = run.finally(() => (this.busy = null));
+    return run;
+  }
+
+  async dispose(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    while (this.busy) await this.busy.catch(() => undefined);
+    const core = this.core;
+    this.core = null;
+    await core?.stop();
+  }
+}
