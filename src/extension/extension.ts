@@ -1,31 +1,20 @@
 import * as vscode from 'vscode';
-import { createCore, type Core } from '../core/core.ts';
+import type { Logger } from '../core/log.ts';
+import { ClpExtension } from './clp-extension.ts';
 
-/**
- * The VS Code adapter. For now it only hosts the core: the owner election across windows, status bar,
- * tree views, commands and client setup build on this seam.
- */
-let core: Core | undefined;
+let current: ClpExtension | undefined;
 
+/** Activation (`onStartupFinished`): the proxy starts in this extension host, or attaches to its owner. */
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   const output = vscode.window.createOutputChannel('CLP');
   context.subscriptions.push(output);
-  const log = {
-    info: (m: string) => output.appendLine(`info ${m}`),
-    warn: (m: string) => output.appendLine(`warn ${m}`),
-    error: (m: string) => output.appendLine(`error ${m}`),
-    close: async () => undefined,
-  };
-  try {
-    core = await createCore({ ownerKind: 'vscode', log });
-    await core.start();
-  } catch (err) {
-    core = undefined;
-    output.appendLine(`CLP did not start: ${(err as Error).message}`);
-  }
+  const line = (level: string) => (m: string) => output.appendLine(`${new Date().toISOString()} ${level} ${m}`);
+  const log: Logger = { info: line('info'), warn: line('warn'), error: line('error'), close: async () => undefined };
+  current = new ClpExtension(context, output, log);
+  await current.activate();
 }
 
 export async function deactivate(): Promise<void> {
-  await core?.stop();
-  core = undefined;
+  await current?.dispose();
+  current = undefined;
 }

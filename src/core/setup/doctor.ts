@@ -72,6 +72,7 @@ export function diagnose(input: DoctorInput): Finding[] {
       out.push({ severity: 'warning', message: `The shell sets OPENAI_BASE_URL=${input.env.OPENAI_BASE_URL}`, fix: 'Codex may use it for the built-in OpenAI provider; unset it if Codex should go through CLP.' });
     }
   }
-  if (!out.some((f) => f.severity !== 'ok')) out.push({ severity: 'ok', message: 'Claude Code and Codex both go through CLP', fix: '' });
-  return out;
+  if (!out.length) out.push({ severity: 'ok', message: 'Claude Code and Codex both go through CLP', fix: '' });
+  // Problems (the setup is defeated) before warnings (it is not done yet).
+  return out.sort((a, b) => (a.severity === b.severity ? 0 : a.severity === 'problem' ? -1 : 1));
 }

@@ -1,0 +1,122 @@
+import { mkdir, readFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { dirname, join } from 'node:path';
+import * as vscode from 'vscode';
+import { planClaudeExtensionEnv, planClaudeSettingsFile } from '../core/setup/claude.ts';
+import { planCodexConfig } from '../core/setup/codex.ts';
+import { diagnose, type Finding } from '../core/setup/doctor.ts';
+import { recordChange, undoLast, writeWithBackup } from '../core/setup/history.ts';
+
+export interface SetupContext {
+  claudeUrl: string;
+  codexUrl: string;
+  historyFile: string;
+  output: vscode.OutputChannel;
+}
+
+const CLAUDE_EXTENSION = 'anthropic.claude-code';
+const CURRENT_KEY = 'claudeCode.environmentVariables';
+const OLD_KEY = 'claude-code.environmentVariables';
+
+/**
+ * The setting the installed Claude Code extension declares: `claudeCode.environmentVariables` in
+ * current releases, `claude-code.environmentVariables` in older ones. Without the extension, the
+ * current name.
+ */
+export function claudeSettingKey(): string {
+  const contributes = vscode.extensions.getExtension(CLAUDE_EXTENSION)?.packageJSON?.contributes as { configuration?: unknown } | undefined;
+  const sections = Array.isArray(contributes?.configuration) ? contributes.configuration : [contributes?.configuration];
+  const keys = new Set(sections.flatMap((s) => Object.keys((s as { properties?: object } | undefined)?.properties ?? {})));
+  return keys.has(OLD_KEY) && !keys.has(CURRENT_KEY) ? OLD_KEY : CURRENT_KEY;
+}
+
+const home = () => homedir();
+const readText = (file: string) => readFile(file, 'utf8').catch((err: NodeJS.ErrnoException) => (err.code === 'ENOENT' ? null : Promise.reject(err)));
+
+/** Shows the changes and asks; nothing is written unless the user says so. */
+async function confirm(title: string, changes: string[]): Promise<boolean> {
+  if (!changes.length) {
+    void vscode.window.showInformationMessage(`${title}: already set up, nothing to change.`);
+    return false;
+  }
+  const answer = await vscode.window.showInformationMessage(title, { modal: true, detail: changes.map((c) => `• ${c}`).join('\n') }, 'Apply');
+  return answer === 'Apply';
+}
+
+export async function setUpClaudeCode(ctx: SetupContext): Promise<boolean> {
+  const key = claudeSettingKey();
+  const config = vscode.workspace.getConfiguration();
+  const current = config.inspect(key)?.globalValue;
+  const plan = planClaudeExtensionEnv(current, ctx.claudeUrl);
+  let applied = false;
+  if (await confirm(`Point the Claude Code extension at CLP (user setting ${key})?`, plan.changes)) {
+    await recordChange(ctx.historyFile, { at: new Date().toISOString(), what: `user setting ${key}`, target: { kind: 'setting', key }, before: current === undefined ? null : JSON.stringify(current) });
+    await config.update(key, plan.next, vscode.ConfigurationTarget.Global);
+    ctx.output.appendLine(`setup: ${key}: ${plan.changes.join('; ')}`);
+    applied = true;
+  }
+  const file = join(home(), '.claude', 'settings.json');
+  const filePlan = planClaudeSettingsFile(await readText(file), ctx.claudeUrl, file);
+  if (await confirm(`Also point the Claude Code CLI in terminals at CLP (${file})? A backup is kept.`, filePlan.changes)) {
+    await mkdir(dirname(file), { recursive: true });
+    await writeWithBackup(ctx.historyFile, file, filePlan.next, file, new Date());
+    ctx.output.appendLine(`setup: ${file}: ${filePlan.changes.join('; ')}`);
+    applied = true;
+  }
+  if (applied) void vscode.window.showInformationMessage('Claude Code now goes through CLP (new sessions). "CLP: Undo Last Setup Change" reverts it.');
+  return applied;
+}
+
+export async function setUpCodex(ctx: SetupContext): Promise<boolean> {
+  const file = join(home(), '.codex', 'config.toml');
+  const plan = planCodexConfig(await readText(file), ctx.codexUrl);
+  if (!(await confirm(`Add a CLP provider to ${file} and select it? A backup is kept.`, plan.changes))) return false;
+  await mkdir(dirname(file), { recursive: true });
+  await writeWithBackup(ctx.historyFile, file, plan.next, file, new Date());
+  ctx.output.appendLine(`setup: ${file}: ${plan.changes.join('; ')}`);
+  void vscode.window.showInformationMessage('Codex now goes through CLP (new sessions). "CLP: Undo Last Setup Change" reverts it.');
+  return true;
+}
+
+export async function undoSetup(ctx: SetupContext): Promise<void> {
+  const change = await undoLast(ctx.historyFile, async (key, value) => {
+    await vscode.workspace.getConfiguration().update(key, value, vscode.ConfigurationTarget.Global);
+  });
+  ctx.output.appendLine(`setup: undid ${change.what} (from ${change.at})`);
+  void vscode.window.showInformationMessage(`Undid: ${change.what}`);
+}
+
+async function readJson(file: string): Promise<Record<string, unknown> | null> {
+  const text = await readText(file).catch(() => null);
+  try {
+    return text ? (JSON.parse(text) as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
+}
+
+export async function runDoctor(ctx: SetupContext): Promise<Finding[]> {
+  const files = [join(home(), '.claude', 'settings.json'), join(home(), '.claude', 'settings.local.json')];
+  for (const folder of vscode.workspace.workspaceFolders ?? []) {
+    files.push(join(folder.uri.fsPath, '.claude', 'settings.json'), join(folder.uri.fsPath, '.claude', 'settings.local.json'));
+  }
+  const claudeFiles: Array<[string, Record<string, unknown> | null]> = [];
+  for (const f of files) claudeFiles.push([f, await readJson(f)]);
+  const installed = vscode.extensions.getExtension(CLAUDE_EXTENSION) !== undefined;
+  const findings = diagnose({
+    claudeUrl: ctx.claudeUrl,
+    codexUrl: ctx.codexUrl,
+    env: process.env,
+    claudeFiles,
+    extensionEnv: installed ? ((vscode.workspace.getConfiguration().get(claudeSettingKey()) as Array<{ name: string; value: string }> | undefined) ?? []) : null,
+    codexToml: await readText(join(home(), '.codex', 'config.toml')),
+  });
+  ctx.output.appendLine('doctor:');
+  for (const f of findings) ctx.output.appendLine(`  [${f.severity}] ${f.message}${f.fix ? `\n      fix: ${f.fix}` : ''}`);
+  const problems = findings.filter((f) => f.severity !== 'ok');
+  if (!problems.length) void vscode.window.showInformationMessage(findings[0]!.message);
+  else {
+    void vscode.window.showWarningMessage(`CLP doctor: ${problems[0]!.message}${problems.length > 1 ? ` (+${problems.length - 1} more)` : ''}. ${problems[0]!.fix}`, 'Show All').then((a) => a && ctx.output.show());
+  }
+  return findings;
+}

@@ -1,0 +1,270 @@
+import { chmod, mkdir, writeFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import type { Logger } from '../core/log.ts';
+import { clpPaths, resolveHome } from '../core/paths.ts';
+import { readToken } from '../core/ui/token.ts';
+import type { DashboardState } from '../shared/dashboard.ts';
+import type { PoolStatus } from '../shared/pool.ts';
+import { ConfigActivate, ConfigSave, ConfigTest, DidChangeState, DidEndRequest, PoolAct, PoolGet, StatusGet } from '../shared/protocol.ts';
+import { SERVICES, type ServiceName } from '../shared/services.ts';
+import { runDoctor, setUpClaudeCode, setUpCodex, undoSetup, type SetupContext } from './client-setup.ts';
+import { DashboardPanel } from './dashboard-panel.ts';
+import { Ownership, type OwnershipState } from './ownership.ts';
+import { editorSettingsInput } from './settings-map.ts';
+import { renderStatusBar } from './status-render.ts';
+import { ConfigTree, UsageTree, type ConfigNode } from './tree.ts';
+
+const TEST_MODELS: Record<ServiceName, string[]> = {
+  claude: ['claude-sonnet-5-5', 'claude-haiku-5-5', 'claude-opus-5-5'],
+  codex: ['gpt-5.4', 'gpt-5.1-codex', 'gpt-5.4-mini'],
+};
+
+/**
+ * Everything the extension puts in the editor, built on one Ownership: the status bar item, the
+ * tree views, the commands, the dashboard webview and client setup. Whether this window owns the
+ * ports or attaches to another owner, every read and change goes through the owner link.
+ */
+export class ClpExtension {
+  private readonly ownership: Ownership;
+  private readonly status = vscode.window.createStatusBarItem('clp.status', vscode.StatusBarAlignment.Left, 100);
+  private readonly configs = new ConfigTree();
+  private readonly usage = new UsageTree();
+  private readonly panel: DashboardPanel;
+  private dashboard: DashboardState | null = null;
+  private readonly feed = new AbortController();
+  private refreshTimer: NodeJS.Timeout | null = null;
+  private lastBlocked = '';
+
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    private readonly output: vscode.OutputChannel,
+    log: Logger,
+  ) {
+    const config = vscode.workspace.getConfiguration('clp');
+    const { input, errors } = editorSettingsInput((key) => config.get(key));
+    for (const e of errors) void vscode.window.showErrorMessage(`CLP settings: ${e} (the default is used)`);
+    this.ownership = new Ownership({ env: process.env, settings: input, log, assetsDir: join(context.extensionPath, 'dist', 'webview') });
+    this.panel = new DashboardPanel(vscode.Uri.joinPath(context.extensionUri, 'dist', 'webview'), () => this.ownership.link);
+  }
+
+  async activate(): Promise<void> {
+    const c = this.context;
+    this.status.name = 'CLP';
+    this.status.command = 'clp.activateConfig';
+    this.status.show();
+    c.subscriptions.push(this.status, vscode.window.registerTreeDataProvider('clp.configs', this.configs), vscode.window.registerTreeDataProvider('clp.usage', this.usage));
+    this.registerCommands();
+    await this.ownership.init();
+    this.ownership.onChange((s) => this.onOwnership(s));
+    this.render();
+    const auto = vscode.workspace.getConfiguration('clp').get<boolean>('autoStart', true);
+    if (auto) await this.ownership.start();
+    else this.render();
+    void this.ownership.link.follow((method, payload) => this.onEvent(method, payload), () => this.onResync(), this.feed.signal);
+    void this.offerCli();
+  }
+
+  /** The owner's state for the status bar, trees and quick pick, re-read after changes. */
+  private async reload(): Promise<void> {
+    const s = this.ownership.state;
+    if (s.kind !== 'owner' && s.kind !== 'attached') {
+      this.dashboard = null;
+      this.configs.update(null, {});
+      this.usage.update(null);
+      return this.render();
+    }
+    try {
+      this.dashboard = await this.ownership.link.call(StatusGet, {});
+      const pools: Partial<Record<ServiceName, PoolStatus>> = {};
+      for (const service of SERVICES) pools[service] = await this.ownership.link.call(PoolGet, { service });
+      this.configs.update(this.dashboard, pools);
+      this.usage.update(this.dashboard);
+    } catch (err) {
+      this.output.appendLine(`could not read CLP's state: ${(err as Error).message}`);
+    }
+    this.render();
+  }
+
+  private scheduleReload(): void {
+    if (this.refreshTimer) return;
+    this.refreshTimer = setTimeout(() => {
+      this.refreshTimer = null;
+      void this.reload();
+    }, 300);
+  }
+
+  private render(): void {
+    const own = this.ownership.state;
+    const view = renderStatusBar(this.dashboard ? { ...own, ...(own.kind === 'owner' || own.kind === 'attached' ? { status: this.dashboard.status } : {}) } as OwnershipState : own, this.dashboard);
+    this.status.text = view.text;
+    this.status.tooltip = new vscode.MarkdownString(view.tooltip);
+    this.status.backgroundColor = view.background ? new vscode.ThemeColor(view.background) : undefined;
+  }
+
+  private onOwnership(s: OwnershipState): void {
+    this.output.appendLine(`ownership: ${s.kind}${s.kind === 'attached' ? ` (owner pid ${s.status.owner?.pid}, ${s.status.owner?.kind})` : s.kind === 'blocked' || s.kind === 'error' ? `: ${s.message}` : ''}`);
+    void vscode.commands.executeCommand('setContext', 'clp.running', s.kind === 'owner' || s.kind === 'attached');
+    if (s.kind === 'blocked' && s.message !== this.lastBlocked) {
+      this.lastBlocked = s.message;
+      void vscode.window.showErrorMessage(`CLP could not start: ${s.message}`, 'Change Port', 'Show Log', 'Retry').then((action) => {
+        if (action === 'Change Port') void vscode.commands.executeCommand('workbench.action.openSettings', 'clp.ports');
+        else if (action === 'Show Log') this.output.show();
+        else if (action === 'Retry') void this.ownership.start();
+      });
+    }
+    if (s.kind !== 'blocked') this.lastBlocked = '';
+    this.render();
+    this.scheduleReload();
+  }
+
+  private onEvent(method: string, payload: unknown): void {
+    this.panel.notify(method, payload);
+    if (method === DidEndRequest.method || method === DidChangeState.method) this.scheduleReload();
+  }
+
+  private onResync(): void {
+    this.panel.resync();
+    this.scheduleReload();
+  }
+
+  private setupContext(): SetupContext {
+    const { ports, host } = this.ownership.settings;
+    const h = host.includes(':') ? `[${host}]` : host;
+    return {
+      claudeUrl: `http://${h}:${ports.claude}`,
+      codexUrl: `http://${h}:${ports.codex}/v1`,
+      historyFile: join(clpPaths(resolveHome(process.env)).dataDir, 'setup-history.json'),
+      output: this.output,
+    };
+  }
+
+  private registerCommands(): void {
+    const link = () => this.ownership.link;
+    const guard =
+      <A extends unknown[]>(fn: (...args: A) => Promise<unknown>) =>
+      async (...args: A) => {
+        try {
+          await fn(...args);
+        } catch (err) {
+          void vscode.window.showErrorMessage(`CLP: ${(err as Error).message}`);
+        }
+      };
+    const register = (id: string, fn: (...args: never[]) => Promise<unknown>) => this.context.subscriptions.push(vscode.commands.registerCommand(id, guard(fn)));
+
+    register('clp.activateConfig', () => this.pickConfig());
+    register('clp.start', () => this.ownership.start());
+    register('clp.stop', () => this.ownership.stop());
+    register('clp.restart', () => this.ownership.restart());
+    register('clp.openDashboard', async () => this.panel.show());
+    register('clp.openDashboardInBrowser', async () => {
+      const token = await readToken(clpPaths(resolveHome(process.env)).runDir);
+      await vscode.env.openExternal(vscode.Uri.parse(`${link().base}/${token ? `#token=${token}` : ''}`));
+    });
+    register('clp.addConfig', () => this.addConfig());
+    register('clp.editConfigFiles', async () => {
+      const paths = clpPaths(resolveHome(process.env));
+      for (const service of SERVICES) await vscode.window.showTextDocument(vscode.Uri.file(paths.config(service)), { preview: false });
+    });
+    register('clp.showLog', async () => this.output.show());
+    register('clp.setupClaudeCode', () => setUpClaudeCode(this.setupContext()));
+    register('clp.setupCodex', () => setUpCodex(this.setupContext()));
+    register('clp.undoSetup', () => undoSetup(this.setupContext()));
+    register('clp.doctor', () => runDoctor(this.setupContext()));
+    register('clp.installCli', () => this.installCli());
+    register('clp.config.activate', async (node: ConfigNode) => {
+      await link().call(ConfigActivate, { service: node.service, name: node.config.name });
+      await this.reload();
+    });
+    register('clp.config.test', (node: ConfigNode) => this.testConfig(node));
+    register('clp.config.edit', async () => vscode.commands.executeCommand('clp.editConfigFiles'));
+    register('clp.config.disableToday', async (node: ConfigNode) => {
+      await link().call(PoolAct, { service: node.service, action: { action: 'disable-today', name: node.config.name } });
+      await this.reload();
+    });
+  }
+
+  /** The status bar's quick switch: every config of both services, the active ones marked. */
+  private async pickConfig(): Promise<void> {
+    if (!this.dashboard) await this.reload();
+    const d = this.dashboard;
+    if (!d) throw new Error('CLP is not running (run "CLP: Start Proxy")');
+    type Item = vscode.QuickPickItem & { service?: ServiceName; name?: string };
+    const items: Item[] = [];
+    for (const service of SERVICES) {
+      items.push({ label: service === 'claude' ? 'Claude Code' : 'Codex', kind: vscode.QuickPickItemKind.Separator });
+      for (const c of d.configs[service]) {
+        items.push({ label: `${c.active ? '$(check) ' : ''}${c.name}`, description: c.base_url, detail: c.active ? 'active' : undefined, service, name: c.name });
+      }
+    }
+    if (items.length === SERVICES.length) {
+      const add = await vscode.window.showInformationMessage('No configs yet.', 'Add Config');
+      if (add) await this.addConfig();
+      return;
+    }
+    const pick = await vscode.window.showQuickPick(items, { placeHolder: 'Switch the active config (applies to the next request)' });
+    if (!pick?.service || !pick.name) return;
+    await this.ownership.link.call(ConfigActivate, { service: pick.service, name: pick.name });
+    await this.reload();
+    vscode.window.setStatusBarMessage(`CLP: ${pick.service} → ${pick.name}`, 3000);
+  }
+
+  private async addConfig(): Promise<void> {
+    const service = (await vscode.window.showQuickPick(['claude', 'codex'], { placeHolder: 'For which client?' })) as ServiceName | undefined;
+    if (!service) return;
+    const name = await vscode.window.showInputBox({ prompt: 'Config name', validateInput: (v) => (v.trim() ? null : 'a name is needed') });
+    if (!name) return;
+    const base_url = await vscode.window.showInputBox({
+      prompt: service === 'claude' ? 'Base URL (without /v1)' : 'Base URL (with /v1)',
+      value: service === 'claude' ? 'https://api.anthropic.com' : 'https://api.openai.com/v1',
+      validateInput: (v) => (/^https?:\/\/\S+$/.test(v) ? null : 'an http:// or https:// URL'),
+    });
+    if (!base_url) return;
+    const key = await vscode.window.showInputBox({ prompt: 'Key (sent as Authorization: Bearer …)', password: true, ignoreFocusOut: true });
+    if (key === undefined) return;
+    await this.ownership.link.call(ConfigSave, { service, name: name.trim(), base_url: base_url.trim(), auth_token: key || null });
+    await this.reload();
+    void vscode.window.showInformationMessage(`CLP: added ${service} config "${name.trim()}"`);
+  }
+
+  private async testConfig(node: ConfigNode): Promise<void> {
+    const model = await vscode.window.showQuickPick(TEST_MODELS[node.service], { placeHolder: `Model to test ${node.config.name} with (one tiny request, nothing of yours in it)` });
+    if (!model) return;
+    const r = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Testing ${node.config.name}…` }, () =>
+      this.ownership.link.call(ConfigTest, { service: node.service, name: node.config.name, model }),
+    );
+    const text = `${node.config.name}: ${r.ok ? 'works' : 'failed'} (${r.status ?? 'no answer'}, ${r.ms} ms): ${r.message.slice(0, 200)}`;
+    if (r.ok) void vscode.window.showInformationMessage(text);
+    else void vscode.window.showErrorMessage(text);
+  }
+
+  /** Puts a `clp` launcher on the PATH that runs the bundled CLI with the editor's own runtime. */
+  private async installCli(): Promise<void> {
+    if (process.platform === 'win32') {
+      void vscode.window.showInformationMessage(`Add this to your PATH, or run: node "${join(this.context.extensionPath, 'dist', 'cli.js')}"`);
+      return;
+    }
+    const dir = join(homedir(), '.local', 'bin');
+    const file = join(dir, 'clp');
+    await mkdir(dir, { recursive: true });
+    await writeFile(file, `#!/bin/sh\nELECTRON_RUN_AS_NODE=1 exec "${process.execPath}" "${join(this.context.extensionPath, 'dist', 'cli.js')}" "$@"\n`);
+    await chmod(file, 0o755);
+    const onPath = (process.env.PATH ?? '').split(':').includes(dir);
+    void vscode.window.showInformationMessage(`Installed ${file}.${onPath ? '' : ` Add ${dir} to your PATH to use it.`}`);
+  }
+
+  private async offerCli(): Promise<void> {
+    if (this.context.globalState.get('clp.cliOffered')) return;
+    await this.context.globalState.update('clp.cliOffered', true);
+    const answer = await vscode.window.showInformationMessage('Use CLP from terminals too? This puts a `clp` command on your PATH.', 'Install clp', 'Not now');
+    if (answer === 'Install clp') await vscode.commands.executeCommand('clp.installCli');
+  }
+
+  async dispose(): Promise<void> {
+    this.feed.abort();
+    if (this.refreshTimer) clearTimeout(this.refreshTimer);
+    this.panel.dispose();
+    await this.ownership.dispose();
+  }
+}

@@ -1,0 +1,64 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { planClaudeExtensionEnv, planClaudeSettingsFile } from '../../src/core/setup/claude.ts';
+import { planCodexConfig, readTomlKeys } from '../../src/core/setup/codex.ts';
+import { diagnose, type DoctorInput } from '../../src/core/setup/doctor.ts';
+
+const URL = 'http://127.0.0.1:3210';
+const CODEX = 'http://127.0.0.1:3211/v1';
+
+test('Claude extension env: merged, API key dropped, and a second run changes nothing', () => {
+  const first = planClaudeExtensionEnv([{ name: 'A', value: '1' }, { name: 'ANTHROPIC_API_KEY', value: 'k' }], URL);
+  assert.deepEqual(first.next, [{ name: 'A', value: '1' }, { name: 'ANTHROPIC_BASE_URL', value: URL }, { name: 'ANTHROPIC_AUTH_TOKEN', value: 'clp' }]);
+  assert.equal(first.changes.length, 3);
+  assert.deepEqual(planClaudeExtensionEnv(first.next, URL).changes, []);
+});
+
+test('~/.claude/settings.json: other keys kept; a broken file is refused, never replaced', () => {
+  const plan = planClaudeSettingsFile('{"permissions":{"allow":["Bash"]},"env":{"X":"y"}}', URL, 'settings.json');
+  assert.deepEqual(JSON.parse(plan.next), { permissions: { allow: ['Bash'] }, env: { X: 'y', ANTHROPIC_BASE_URL: URL, ANTHROPIC_AUTH_TOKEN: 'clp' } });
+  assert.deepEqual(planClaudeSettingsFile(plan.next, URL, 'settings.json').changes, []);
+  assert.throws(() => planClaudeSettingsFile('{oops', URL, '/h/.claude/settings.json'), /^ClpError: \/h\/\.claude\/settings\.json: not valid JSON/);
+  assert.equal(JSON.parse(planClaudeSettingsFile(null, URL, 's').next).env.ANTHROPIC_BASE_URL, URL);
+});
+
+test('Codex config.toml: empty, existing provider line, existing CLP table; idempotent', () => {
+  const fresh = planCodexConfig(null, CODEX).next;
+  assert.equal(fresh, `model_provider = "clp"\n\n[model_providers.clp]\nname = "CLP"\nbase_url = "${CODEX}"\nwire_api = "responses"\n`);
+  assert.deepEqual(planCodexConfig(fresh, CODEX).changes, []);
+  const moved = planCodexConfig(fresh, 'http://127.0.0.1:4000/v1');
+  assert.match(moved.next, /base_url = "http:\/\/127\.0\.0\.1:4000\/v1"/);
+  assert.equal(moved.next.match(/\[model_providers\.clp\]/g)!.length, 1);
+  const withTables = '[model_providers.clp]\nbase_url = "old"\n\n[profiles.x]\nmodel = "m"\n';
+  const t = readTomlKeys(planCodexConfig(withTables, CODEX).next);
+  assert.equal(t.get('')!.get('model_provider'), 'clp');
+  assert.equal(t.get('model_providers.clp')!.get('base_url'), CODEX);
+  assert.equal(t.get('profiles.x')!.get('model'), 'm');
+});
+
+const base = (over: Partial<DoctorInput>): DoctorInput => ({
+  claudeUrl: URL,
+  codexUrl: CODEX,
+  env: {},
+  claudeFiles: [['~/.claude/settings.json', { env: { ANTHROPIC_BASE_URL: URL, ANTHROPIC_AUTH_TOKEN: 'clp' } }]],
+  extensionEnv: null,
+  codexToml: planCodexConfig(null, CODEX).next,
+  ...over,
+});
+
+test('doctor: a clean setup, then each thing that defeats it', () => {
+  assert.deepEqual(diagnose(base({})).map((f) => f.severity), ['ok']);
+  const cases: Array<[Partial<DoctorInput>, RegExp]> = [
+    [{ env: { ANTHROPIC_BASE_URL: 'https://api.anthropic.com' } }, /shell sets ANTHROPIC_BASE_URL/],
+    [{ env: { ANTHROPIC_API_KEY: 'a', ANTHROPIC_AUTH_TOKEN: 'b' } }, /both ANTHROPIC_API_KEY and ANTHROPIC_AUTH_TOKEN/],
+    [{ claudeFiles: [['~/.claude/settings.json', { env: { ANTHROPIC_BASE_URL: URL } }], ['.claude/settings.local.json', { env: { ANTHROPIC_BASE_URL: 'https://relay' } }]] }, /settings\.local\.json overrides ANTHROPIC_BASE_URL/],
+    [{ codexToml: `${planCodexConfig(null, CODEX).next}profile = "p"\n[profiles.p]\nmodel_provider = "openai"\n`.replace('model_provider = "clp"\n', 'model_provider = "clp"\nprofile = "p"\n') }, /profile "p" uses provider "openai"/],
+    [{ extensionEnv: [{ name: 'ANTHROPIC_API_KEY', value: 'k' }, { name: 'ANTHROPIC_BASE_URL', value: URL }] }, /environmentVariables set ANTHROPIC_API_KEY/],
+  ];
+  for (const [input, expected] of cases) {
+    const findings = diagnose(base(input));
+    assert.equal(findings[0]!.severity, 'problem', JSON.stringify(findings));
+    assert.match(findings[0]!.message, expected);
+    assert.ok(findings[0]!.fix.length > 0);
+  }
+});

@@ -1,0 +1,41 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { editorSettingsInput } from '../../src/extension/settings-map.ts';
+import { renderStatusBar } from '../../src/extension/status-render.ts';
+import type { StatusReport } from '../../src/shared/status.ts';
+
+const status = (claude: string | null, codex: string | null, error: string | null = null): StatusReport => ({
+  owner: { pid: 42, kind: 'vscode', startedAt: '', version: '0' },
+  home: '/h',
+  ui: { running: true, port: 3300, url: 'http://127.0.0.1:3300/' },
+  services: {
+    claude: { running: true, port: 3210, url: 'http://127.0.0.1:3210', active: claude, placeholder: claude === null, config: { file: 'claude.json', ok: !error, error, configs: 1 } },
+    codex: { running: true, port: 3211, url: 'http://127.0.0.1:3211/v1', active: codex, placeholder: codex === null, config: { file: 'codex.json', ok: true, error: null, configs: 1 } },
+  },
+});
+
+test('the status bar is a pure rendering of the ownership state', () => {
+  const rows: Array<[Parameters<typeof renderStatusBar>[0], string, string | null]> = [
+    [{ kind: 'starting' }, '$(sync~spin) CLP', null],
+    [{ kind: 'stopped' }, '$(debug-stop) CLP: stopped', 'statusBarItem.warningBackground'],
+    [{ kind: 'blocked', message: 'port 3210 in use' }, '$(error) CLP', 'statusBarItem.errorBackground'],
+    [{ kind: 'owner', status: status('prod', 'dev') }, '$(radio-tower) CLP claude:prod codex:dev', null],
+    [{ kind: 'attached', status: status('prod', null) }, '$(radio-tower) CLP claude:prod codex:–', null],
+    [{ kind: 'owner', status: status(null, null) }, '$(radio-tower) CLP claude:– codex:–', 'statusBarItem.warningBackground'],
+    [{ kind: 'owner', status: status('prod', 'dev', 'claude.json: a.base_url: bad') }, '$(radio-tower) CLP claude:prod codex:dev', 'statusBarItem.warningBackground'],
+  ];
+  for (const [state, text, background] of rows) {
+    const view = renderStatusBar(state, null);
+    assert.equal(view.text, text);
+    assert.equal(view.background, background, text);
+  }
+  assert.match(renderStatusBar({ kind: 'attached', status: status('p', 'd') }, null).tooltip, /attached to another VS Code window \(pid 42\)/);
+});
+
+test('clp.* editor settings map onto core settings; a bad value is named and left out', () => {
+  const values: Record<string, unknown> = { host: '127.0.0.1', 'ports.claude': 4000, 'ports.ui': 99999, 'log.enabled': false };
+  const { input, errors } = editorSettingsInput((k) => values[k]);
+  assert.deepEqual(input, { host: '127.0.0.1', ports: { claude: 4000 }, log: { enabled: false } });
+  assert.equal(errors.length, 1);
+  assert.match(errors[0]!, /^clp\.ports\.ui: /);
+});
