@@ -171,7 +171,7 @@ test('Set Up Codex adds and selects a CLP provider without touching the rest; th
   assert.match(text, /\[model_providers\.azure\]\nname = "Azure"/);
   assert.match(text, new RegExp(`\\[model_providers\\.clp\\]\\nname = "CLP"\\nbase_url = "http://127.0.0.1:${ports.codex}/v1"\\nwire_api = "responses"\\n$`));
   await w.commands.get('clp.doctor')!();
-  const warning = w.messages.findLast((m) => m.text.startsWith('CLP doctor'))!;
+  const warning = [...w.messages].reverse().find((m) => m.text.startsWith('CLP doctor'))!;
   assert.match(warning.text, /profile "work" uses provider "azure"/);
   await w.commands.get('clp.undoSetup')!();
   assert.equal(await readFile(file, 'utf8'), original);

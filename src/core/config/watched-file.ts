@@ -25,6 +25,7 @@ export class WatchedFile<T> {
   private poller: NodeJS.Timeout | null = null;
   private reloading: Promise<void> | null = null;
   private reloadAgain = false;
+  private emptySince: number | null = null;
 
   constructor(
     readonly file: string,
@@ -72,6 +73,17 @@ export class WatchedFile<T> {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') return this.setError(`${this.label}: ${(err as Error).message}`);
       // a missing file reads as empty
     }
+    // An editor that saves by truncating and rewriting shows an empty file for a moment: an empty
+    // file replaces a non-empty one only when it is still empty a little later.
+    if (text.trim() === '' && this.lastText?.trim()) {
+      const now = Date.now();
+      if (this.emptySince === null || now - this.emptySince < 200) {
+        this.emptySince ??= now;
+        setTimeout(() => void this.reload(), 250).unref();
+        return;
+      }
+    }
+    this.emptySince = null;
     if (text === this.lastText && this.error === null) return;
     const parsed = this.parse(this.label, text);
     if (!parsed.ok) return this.setError(parsed.error);

@@ -1,0 +1,128 @@
+// Not part of `npm test` yet: run with `npm run test:vscode`. Its setup (test/e2e/vscode/setup.sh) built
+// code-server by hand on this machine, but the scripted install has not passed here yet (see the issue note).
+import Anthropic from '@anthropic-ai/sdk';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { artifactPath, CHROMIUM } from '../helpers/browser.ts';
+import { FakeUpstream } from '../helpers/fake-upstream.ts';
+import { eventually, freePort } from '../helpers/home.ts';
+
+/**
+ * The extension in a real VS Code: code-server 4.139 (VS Code 1.139) on Node 24, driven by Debian's
+ * Chromium. The .vsix is installed, and the proxy must run inside that extension host.
+ */
+const root = join(__dirname, '..', '..');
+const N24 = join(root, '.vscode-test', 'node24', 'node_modules', 'node', 'bin');
+const CS = join(root, '.vscode-test', 'cs', 'node_modules', '.bin', 'code-server');
+
+let run: string;
+let server: ChildProcess;
+let browser: BrowserContext;
+let page: Page;
+let relayA: FakeUpstream;
+let relayB: FakeUpstream;
+const ports = { claude: 0, codex: 0, ui: 0, cs: 0 };
+
+before(async () => {
+  const setup = spawnSync('bash', [join(root, 'test', 'e2e', 'vscode', 'setup.sh')], { stdio: 'inherit', timeout: 15 * 60_000 });
+  assert.equal(setup.status, 0, 'code-server setup failed');
+  run = await mkdtemp('/tmp/clp-cs-');
+  const vsix = join(run, 'clp.vsix');
+  const pack = spawnSync(join(root, 'node_modules', '.bin', 'vsce'), ['package', '--no-dependencies', '--out', vsix], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  assert.equal(pack.status, 0, pack.stderr);
+  for (const key of Object.keys(ports) as Array<keyof typeof ports>) ports[key] = await freePort();
+  relayA = await FakeUpstream.start('anthropic', 'relay-a');
+  relayB = await FakeUpstream.start('anthropic', 'relay-b');
+  const clpHome = join(run, 'clp');
+  await mkdir(clpHome, { recursive: true });
+  await writeFile(join(clpHome, 'claude.json'), JSON.stringify({ 'relay-a': { base_url: relayA.baseUrl, auth_token: 'sk-a-aaaaaaaaaaaaaaaaaaaaaaaa', active: true }, 'relay-b': { base_url: relayB.baseUrl, auth_token: 'sk-b-bbbbbbbbbbbbbbbbbbbbbbbb' } }));
+  for (const d of ['home', 'tmp', 'ext', 'ws', 'ud/User']) await mkdir(join(run, d), { recursive: true });
+  await writeFile(join(run, 'config.yaml'), `bind-addr: 127.0.0.1:${ports.cs}\nauth: none\ncert: false\n`);
+  await writeFile(
+    join(run, 'ud', 'User', 'settings.json'),
+    JSON.stringify({ 'workbench.startupEditor': 'none', 'chat.disableAIFeatures': true, 'git.enabled': false, 'remote.autoForwardPorts': false, 'workbench.tips.enabled': false }),
+  );
+  const env = {
+    ...process.env,
+    PATH: `${N24}:${process.env.PATH}`,
+    HOME: join(run, 'home'),
+    TMPDIR: join(run, 'tmp'),
+    CLP_HOME: clpHome,
+    CLP_CLAUDE_PORT: String(ports.claude),
+    CLP_CODEX_PORT: String(ports.codex),
+    CLP_UI_PORT: String(ports.ui),
+  };
+  const args = ['--config', join(run, 'config.yaml'), '--user-data-dir', join(run, 'ud'), '--extensions-dir', join(run, 'ext')];
+  const install = spawnSync(CS, [...args, '--install-extension', vsix], { env, encoding: 'utf8', timeout: 120_000 });
+  assert.equal(install.status, 0, install.stderr);
+  server = spawn(CS, [...args, '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override', '--reconnection-grace-time', '5', join(run, 'ws')], { env, detached: true, stdio: 'ignore' });
+  assert.ok(await eventually(async () => (await fetch(`http://127.0.0.1:${ports.cs}/healthz`).catch(() => null))?.ok === true, 30_000, 200), 'code-server did not start');
+  browser = await chromium.launchPersistentContext(join(run, 'chromium'), {
+    executablePath: CHROMIUM,
+    headless: true,
+    viewport: { width: 1400, height: 900 },
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  page = browser.pages()[0] ?? (await browser.newPage());
+  await page.goto(`http://127.0.0.1:${ports.cs}/`);
+  await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+});
+
+after(async () => {
+  if (page) await page.screenshot({ path: artifactPath('vscode-final.png') }).catch(() => undefined);
+  await browser?.close();
+  if (server?.pid) {
+    try {
+      process.kill(-server.pid, 'SIGTERM');
+    } catch {
+      // already gone
+    }
+  }
+  await relayA?.close();
+  await relayB?.close();
+  if (run) await rm(run, { recursive: true, force: true });
+});
+
+const ask = async () => {
+  const client = new Anthropic({ baseURL: `http://127.0.0.1:${ports.claude}`, apiKey: 'placeholder', maxRetries: 0 });
+  const reply = await client.messages.create({ model: 'claude-sonnet-5-5', max_tokens: 8, messages: [{ role: 'user', content: 'hi' }] });
+  return (reply.content[0] as { text: string }).text;
+};
+
+async function palette(command: string): Promise<void> {
+  await page.keyboard.press('F1');
+  await page.locator('.quick-input-widget input').fill(`>${command}`);
+  await page.locator('.quick-input-widget .monaco-list-row', { hasText: command }).first().waitFor();
+  await page.keyboard.press('Enter');
+}
+
+test('the status bar shows CLP, and a request to the proxy port is served by the proxy inside the extension host', async () => {
+  await page.locator('.statusbar-item', { hasText: 'CLP claude:relay-a' }).waitFor({ timeout: 60_000 });
+  const health = (await (await fetch(`http://127.0.0.1:${ports.claude}/health`)).json()) as { owner: string; pid: number };
+  assert.equal(health.owner, 'vscode');
+  // The extension host is a child of code-server, never code-server itself nor this test.
+  assert.notEqual(health.pid, server.pid);
+  assert.notEqual(health.pid, process.pid);
+  assert.equal(await ask(), 'Hello from relay-a');
+  await page.screenshot({ path: artifactPath('vscode-statusbar.png') });
+});
+
+test('"CLP: Activate Config" from the command palette switches the config for the next request', async () => {
+  await palette('CLP: Activate Config');
+  await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'relay-b' }).first().click();
+  assert.ok(await eventually(async () => JSON.parse(await readFile(join(run, 'clp', 'claude.json'), 'utf8'))['relay-b'].active === true, 10_000));
+  assert.equal(await ask(), 'Hello from relay-b');
+  await page.locator('.statusbar-item', { hasText: 'CLP claude:relay-b' }).waitFor({ timeout: 15_000 });
+});
+
+test('"CLP: Open Dashboard" opens the webview with the dashboard', async () => {
+  await palette('CLP: Open Dashboard');
+  const view = page.frameLocator('iframe.webview').frameLocator('#active-frame');
+  await view.locator('article.card[data-service="claude"]').waitFor({ timeout: 30_000 });
+  assert.match(await view.locator('article.card[data-service="claude"]').innerText(), /relay-b/);
+  await page.screenshot({ path: artifactPath('vscode-dashboard.png') });
+});
