@@ -9,6 +9,7 @@ import type { DashboardState } from '../shared/dashboard.ts';
 import type { PoolStatus } from '../shared/pool.ts';
 import { ConfigActivate, ConfigSave, ConfigTest, DidChangeState, DidEndRequest, PoolAct, PoolGet, StatusGet } from '../shared/protocol.ts';
 import { SERVICES, type ServiceName } from '../shared/services.ts';
+import { TEST_MODELS } from '../shared/models.ts';
 import { runDoctor, setUpClaudeCode, setUpCodex, undoSetup, type SetupContext } from './client-setup.ts';
 import { DashboardPanel } from './dashboard-panel.ts';
 import { Ownership, type OwnershipState } from './ownership.ts';
@@ -16,10 +17,6 @@ import { editorSettingsInput } from './settings-map.ts';
 import { renderStatusBar } from './status-render.ts';
 import { ConfigTree, UsageTree, type ConfigNode } from './tree.ts';
 
-const TEST_MODELS: Record<ServiceName, string[]> = {
-  claude: ['claude-sonnet-5-5', 'claude-haiku-5-5', 'claude-opus-5-5'],
-  codex: ['gpt-5.4', 'gpt-5.1-codex', 'gpt-5.4-mini'],
-};
 
 /**
  * Everything the extension puts in the editor, built on one Ownership: the status bar item, the

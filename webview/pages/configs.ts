@@ -3,11 +3,8 @@ import type { ConfigView, ConnectivityResult, DashboardState } from '../../src/s
 import { ConfigActivate, ConfigDelete, ConfigSave, ConfigSaveRaw, ConfigTest, ConfigsRaw } from '../../src/shared/protocol.ts';
 import { SERVICES, type ServiceName } from '../../src/shared/services.ts';
 import { Page } from '../base.ts';
+import { TEST_MODELS } from '../../src/shared/models.ts';
 
-const MODELS: Record<ServiceName, string[]> = {
-  claude: ['claude-sonnet-5-5', 'claude-opus-5-5', 'claude-haiku-5-5', 'claude-sonnet-4-6'],
-  codex: ['gpt-5.4', 'gpt-5.1-codex-max', 'gpt-5.1-codex', 'gpt-5.4-mini'],
-};
 
 interface Draft {
   original?: string;
@@ -124,7 +121,7 @@ export class ClpConfigs extends Page {
               <td>${c.weight}</td>
               <td class="actions">
                 ${c.active ? nothing : html`<button class="activate" @click=${() => void this.run(() => this.client.call(ConfigActivate, { service: this.service, name: c.name }))}>Activate</button>`}
-                <button class="test" @click=${() => ((this.testing = { name: c.name, model: MODELS[this.service][0]!, effort: 'low' }), (this.result = null))}>Test</button>
+                <button class="test" @click=${() => ((this.testing = { name: c.name, model: TEST_MODELS[this.service][0]!, effort: 'low' }), (this.result = null))}>Test</button>
                 <button class="edit" @click=${() => this.edit(c)}>Edit</button>
                 <button class="delete" @click=${() => void this.removeConfig(c.name)}><i class="codicon codicon-trash"></i></button>
               </td>
@@ -170,7 +167,7 @@ export class ClpConfigs extends Page {
       <h2>Test ${t.name}</h2>
       <p class="muted">Sends one tiny request ("Reply with the word OK.", 16 tokens at most) with this config's key. Nothing of yours is in it.</p>
       <label>Model <input list="models" .value=${t.model} @input=${(e: Event) => (this.testing = { ...t, model: (e.target as HTMLInputElement).value })} /></label>
-      <datalist id="models">${MODELS[this.service].map((m) => html`<option value=${m}></option>`)}</datalist>
+      <datalist id="models">${TEST_MODELS[this.service].map((m) => html`<option value=${m}></option>`)}</datalist>
       ${this.service === 'codex'
         ? html`<label>Reasoning <select @change=${(e: Event) => (this.testing = { ...t, effort: (e.target as HTMLSelectElement).value })}>
             ${['minimal', 'low', 'medium', 'high'].map((x) => html`<option ?selected=${x === t.effort}>${x}</option>`)}
