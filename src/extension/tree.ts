@@ -41,7 +41,7 @@ export class ConfigTree implements vscode.TreeDataProvider<Node> {
     const item = new vscode.TreeItem(c.name, vscode.TreeItemCollapsibleState.None);
     item.id = `${node.service}/${c.name}`;
     const health = member && !member.available ? (member.why ?? 'unavailable') : null;
-    item.description = [c.active ? 'active' : null, `weight ${c.weight}`, health].filter(Boolean).join(' · ');
+    item.description = [c.active ? 'active' : null, c.weight ? `weight ${c.weight}` : null, health].filter(Boolean).join(' · ');
     item.tooltip = new vscode.MarkdownString(
       `**${c.name}** (${node.service})\n\n${c.base_url}\n\nkey: \`${c.auth_token ?? c.api_key ?? 'none'}\`${member?.lastError ? `\n\nlast error: ${member.lastError}` : ''}`,
     );

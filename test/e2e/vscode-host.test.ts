@@ -1,5 +1,3 @@
-// Not part of `npm test` yet: run with `npm run test:vscode`. Its setup (test/e2e/vscode/setup.sh) built
-// code-server by hand on this machine, but the scripted install has not passed here yet (see the issue note).
 import Anthropic from '@anthropic-ai/sdk';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -107,6 +105,8 @@ test('the status bar shows CLP, and a request to the proxy port is served by the
   // The extension host is a child of code-server, never code-server itself nor this test.
   assert.notEqual(health.pid, server.pid);
   assert.notEqual(health.pid, process.pid);
+  const cmdline = (await readFile(`/proc/${health.pid}/cmdline`, 'utf8')).split('\0').join(' ');
+  assert.match(cmdline, /extensionHost/, `pid ${health.pid} is not an extension host: ${cmdline}`);
   assert.equal(await ask(), 'Hello from relay-a');
   await page.screenshot({ path: artifactPath('vscode-statusbar.png') });
 });
@@ -117,6 +117,15 @@ test('"CLP: Activate Config" from the command palette switches the config for th
   assert.ok(await eventually(async () => JSON.parse(await readFile(join(run, 'clp', 'claude.json'), 'utf8'))['relay-b'].active === true, 10_000));
   assert.equal(await ask(), 'Hello from relay-b');
   await page.locator('.statusbar-item', { hasText: 'CLP claude:relay-b' }).waitFor({ timeout: 15_000 });
+});
+
+test('the CLP activity bar container lists the configs, the active one marked', async () => {
+  await page.locator('.activitybar .action-item a[aria-label^="CLP"]').first().click();
+  const rows = page.locator('.pane', { hasText: 'Configs' }).locator('.monaco-list-row');
+  await rows.filter({ hasText: 'relay-a' }).first().waitFor({ timeout: 15_000 });
+  const text = await rows.allInnerTexts();
+  assert.ok(text.some((row) => row.includes('relay-b')), text.join(' | '));
+  await page.screenshot({ path: artifactPath('vscode-tree.png') });
 });
 
 test('"CLP: Open Dashboard" opens the webview with the dashboard', async () => {
