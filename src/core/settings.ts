@@ -39,15 +39,15 @@ export const settingsSchema = z.object({
     })
     .prefault({}),
   /**
-   * The request log. The sql.js database lives in memory while CLP runs, so its budget is also a
-   * memory budget: bodies (compressed) are dropped first when it is reached, then the oldest rows.
+   * The request log: segment files on disk (nothing of a request stays in memory). `maxMb` is their
+   * budget on disk: the oldest bodies are dropped first when it is reached, then the oldest requests.
    * Daily totals are kept forever.
    */
   log: z
     .object({
       enabled: z.boolean().prefault(true),
       retentionDays: z.number().positive().prefault(30),
-      maxMb: z.number().min(1).prefault(64),
+      maxMb: z.number().min(1).prefault(256),
       /** How much of each request and response body is kept for the detail view (marked truncated past it). */
       bodyKb: z.number().int().min(0).prefault(512),
     })

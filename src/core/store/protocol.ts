@@ -34,9 +34,15 @@ export interface LogsQuery {
 }
 
 export interface StoreOptions {
+  /** The totals database (sql.js). */
   file: string;
+  /** Schema 1's journal, read once if it is still there. */
   journal: string;
+  /** The request log's segments. */
+  logDir: string;
+  segmentBytes: number;
   retentionDays: number;
+  /** The request log's budget on disk. */
   maxBytes: number;
 }
 

@@ -87,6 +87,9 @@ export class RequestStore {
     const storeOptions: StoreOptions = {
       file: join(options.dataDir, 'clp.sqlite'),
       journal: join(options.dataDir, 'clp.journal'),
+      logDir: join(options.dataDir, 'log'),
+      // About eight segments in the budget: retention drops an eighth at a time.
+      segmentBytes: Math.min(8 * 1024 * 1024, Math.max(64 * 1024, Math.floor(options.maxBytes / 8))),
       retentionDays: options.retentionDays,
       maxBytes: options.maxBytes,
     };

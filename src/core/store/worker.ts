@@ -1,98 +1,36 @@
-import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, statSync, writeSync, ftruncateSync, rmSync } from 'node:fs';
-import { dirname, basename, join } from 'node:path';
+import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { parentPort } from 'node:worker_threads';
-import { deflateRawSync } from 'node:zlib';
 import type { Database, SqlJsStatic } from 'sql.js';
 import initSqlJs from 'sql.js/dist/sql-wasm-inline.js';
-import { addDaily, countRows, encodeBody, forgetStatements, enforceRetention, freeBytes, getLog, getMeta, insertRow, listLogs, SCHEMA, setMeta, usageReport, type StoredBodies } from './db.ts';
-import type { FromWorker, RowInput, StoreOptions, ToWorker } from './protocol.ts';
+import type { RequestDetail, RequestRecord } from '../../shared/records.ts';
+import { decodeBlob, encodeBlob } from './blob.ts';
+import { addDaily, addRequests, forgetStatements, getMeta, SCHEMA, setMeta, takeLegacyRows, usageReport, windowReport } from './db.ts';
+import type { FromWorker, LogsQuery, RowInput, StoreOptions, ToWorker } from './protocol.ts';
+import { SegmentLog, type LogLine, type LogPosition } from './segments.ts';
 
 /**
- * The request store's thread. It alone touches the database, so nothing it does (inserts, compression,
- * snapshots, retention, queries) runs on the event loop that relays streams.
+ * The request store's thread. It alone touches the log and the totals database, so nothing it does
+ * (writes, compression, snapshots, retention, queries) runs on the event loop that relays streams.
  *
- * Durability: sql.js keeps the database in memory. Every batch of new rows is appended to a journal
- * and fsync'd before it is acknowledged, so a kill -9 loses at most the batch in flight (the main
- * thread sends one every 250 ms). Now and then the whole database is exported to a temp file,
- * fsync'd and renamed over the snapshot, and only then is the journal emptied. A crash at any point
- * leaves a whole snapshot plus a journal whose replay is idempotent (rows are keyed by id).
+ * Durability: each batch is appended to the segment log and fsync'd before it is acknowledged, then
+ * added to the daily totals in sql.js (in memory, a few kilobytes). Now and then the totals are saved
+ * whole (temp file, fsync, rename) together with the log position they include; after a crash, the
+ * lines past that position are added again. A kill -9 loses at most the batch in flight.
  */
 
-type JournalLine = { r: RowInput['record']; d: string; b: null | (Omit<StoredBodies, 'request_body' | 'upstream_body' | 'response_body'> & { q: string | null; u: string | null; s: string | null }) };
-
-const SNAPSHOT_JOURNAL_BYTES = 32 * 1024 * 1024;
-const SNAPSHOT_INTERVAL_MS = 10 * 60 * 1000;
+const SNAPSHOT_INTERVAL_MS = 5_000;
+const POSITION = 'log_position';
 
 let SQL: SqlJsStatic;
 let db: Database;
+let log: SegmentLog;
 let options: StoreOptions;
-let journalFd = -1;
-let journalBytes = 0;
 let lastSnapshot = 0;
 let dirty = false;
 
 function post(message: FromWorker): void {
   parentPort!.postMessage(message);
-}
-
-function deflate(bytes: Uint8Array | null): Uint8Array | null {
-  return encodeBody(bytes, (b) => deflateRawSync(b));
-}
-
-function toStored(row: RowInput): StoredBodies | null {
-  const d = row.detail;
-  if (!d) return null;
-  return {
-    request_headers: JSON.stringify(d.request_headers),
-    response_headers: JSON.stringify(d.response_headers),
-    request_body: deflate(d.request_body),
-    request_truncated: d.request_truncated,
-    upstream_body: deflate(d.upstream_body),
-    response_body: deflate(d.response_body),
-    response_truncated: d.response_truncated,
-  };
-}
-
-function b64(bytes: Uint8Array | null): string | null {
-  return bytes ? Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64') : null;
-}
-
-function unb64(text: string | null): Uint8Array | null {
-  return text === null ? null : new Uint8Array(Buffer.from(text, 'base64'));
-}
-
-function journalLine(row: RowInput, bodies: StoredBodies | null): string {
-  const line: JournalLine = {
-    r: row.record,
-    d: row.day,
-    b: bodies && {
-      request_headers: bodies.request_headers,
-      response_headers: bodies.response_headers,
-      request_truncated: bodies.request_truncated,
-      response_truncated: bodies.response_truncated,
-      q: b64(bodies.request_body),
-      u: b64(bodies.upstream_body),
-      s: b64(bodies.response_body),
-    },
-  };
-  return `${JSON.stringify(line)}\n`;
-}
-
-function fromJournal(line: JournalLine): [RowInput['record'], string, StoredBodies | null] {
-  const b = line.b;
-  return [
-    line.r,
-    line.d,
-    b && {
-      request_headers: b.request_headers,
-      response_headers: b.response_headers,
-      request_truncated: b.request_truncated,
-      response_truncated: b.response_truncated,
-      request_body: unb64(b.q),
-      upstream_body: unb64(b.u),
-      response_body: unb64(b.s),
-    },
-  ];
 }
 
 function fsyncDir(dir: string): void {
@@ -108,16 +46,13 @@ function fsyncDir(dir: string): void {
   }
 }
 
-/**
- * SQLite's own rollback journal would be one more copy of every page into sql.js's in-memory file
- * system on every transaction; durability comes from CLP's journal and snapshots instead. `export()`
- * resets pragmas, so this runs after every export too.
- */
+/** The totals are rebuilt from CLP's own log after a crash, so SQLite's journal is not needed. */
 function tune(): void {
   db.exec('PRAGMA journal_mode = MEMORY; PRAGMA synchronous = OFF; PRAGMA temp_store = MEMORY;');
 }
 
 function snapshot(now: number): void {
+  setMeta(db, POSITION, JSON.stringify(log.end()));
   forgetStatements(db);
   const bytes = db.export();
   tune();
@@ -131,20 +66,41 @@ function snapshot(now: number): void {
   }
   renameSync(tmp, options.file);
   fsyncDir(dirname(options.file));
-  ftruncateSync(journalFd, 0);
-  fsyncSync(journalFd);
-  journalBytes = 0;
   lastSnapshot = now;
   dirty = false;
+}
+
+function inTransaction(run: () => void): void {
+  db.run('BEGIN');
+  try {
+    run();
+    db.run('COMMIT');
+  } catch (err) {
+    db.run('ROLLBACK');
+    throw err;
+  }
+}
+
+/** Schema 1's journal: rows that were acknowledged but not yet in its last snapshot. */
+function legacyJournal(path: string, seen: Set<string>): Array<{ record: RequestRecord; day: string }> {
+  if (!existsSync(path)) return [];
+  const out: Array<{ record: RequestRecord; day: string }> = [];
+  for (const raw of readFileSync(path, 'utf8').split('\n')) {
+    try {
+      const line = JSON.parse(raw) as { r: RequestRecord; d: string };
+      if (!seen.has(line.r.id)) out.push({ record: line.r, day: line.d });
+      seen.add(line.r.id);
+    } catch {
+      // a torn last line
+    }
+  }
+  return out;
 }
 
 function open(o: StoreOptions, now: number): void {
   options = o;
   const warnings: string[] = [];
-  let loaded: Uint8Array | null = null;
-  if (existsSync(o.file)) {
-    loaded = readFileSync(o.file);
-  }
+  const loaded = existsSync(o.file) ? readFileSync(o.file) : null;
   try {
     db = loaded ? new SQL.Database(loaded) : new SQL.Database();
     tune();
@@ -159,68 +115,90 @@ function open(o: StoreOptions, now: number): void {
     tune();
     db.exec(SCHEMA);
   }
+  log = new SegmentLog(o.logDir, o.segmentBytes);
+  log.open();
   let recovered = 0;
-  if (existsSync(o.journal)) {
-    const text = readFileSync(o.journal, 'utf8');
-    for (const raw of text.split('\n')) {
-      if (!raw) continue;
-      let line: JournalLine;
-      try {
-        line = JSON.parse(raw) as JournalLine;
-      } catch {
-        continue; // the torn last line of a crash mid-append
-      }
-      if (insertRow(db, ...fromJournal(line))) recovered++;
-    }
+  // Schema 1 kept every request in the database: move them to the log (their totals are counted).
+  const legacy = takeLegacyRows(db);
+  const seen = new Set(legacy.map((l) => l.record.id));
+  const journal = legacyJournal(o.journal, seen);
+  if (legacy.length || journal.length) {
+    append([...legacy, ...journal].map((l) => ({ ...l, detail: null })), false);
+    inTransaction(() => addRequests(db, journal));
+    recovered += journal.length;
+  } else {
+    const saved = getMeta(db, POSITION);
+    const from = saved ? (JSON.parse(saved) as LogPosition) : null;
+    const replay: Array<{ record: RequestRecord; day: string }> = [];
+    for (const line of log.since(from)) replay.push({ record: line.r, day: line.d });
+    if (replay.length) inTransaction(() => addRequests(db, replay));
+    recovered += replay.length;
   }
-  journalFd = openSync(o.journal, 'a', 0o600);
-  journalBytes = statSync(o.journal).size;
-  if (recovered > 0 || journalBytes > 0 || !loaded) snapshot(now);
+  if (recovered || legacy.length || !loaded) snapshot(now);
+  rmSync(o.journal, { force: true });
   lastSnapshot = now;
-  post({ type: 'ready', rows: countRows(db), recovered, warnings });
+  post({ type: 'ready', rows: log.count(), recovered, warnings });
 }
 
-function insert(rows: RowInput[]): void {
+function append(rows: RowInput[], count = true): void {
   if (!rows.length) return;
-  const prepared = rows.map((row) => [row, toStored(row)] as const);
-  const text = prepared.map(([row, bodies]) => journalLine(row, bodies)).join('');
-  const bytes = Buffer.from(text);
-  writeSync(journalFd, bytes);
-  fsyncSync(journalFd);
-  journalBytes += bytes.length;
-  db.run('BEGIN');
-  try {
-    for (const [row, bodies] of prepared) insertRow(db, row.record, row.day, bodies);
-    db.run('COMMIT');
-  } catch (err) {
-    db.run('ROLLBACK');
-    throw err;
-  }
+  log.append(rows.map((row) => ({ id: row.record.id, day: row.day, record: row.record, blob: row.detail ? encodeBlob(row.detail) : null })));
+  if (count) inTransaction(() => addRequests(db, rows));
   dirty = true;
 }
 
 function maintain(now: number): void {
-  const cutoff = now - options.retentionDays * 86_400_000;
-  const removed = enforceRetention(db, cutoff, options.maxBytes);
-  // Compact once a quarter of the file is free pages, so the snapshot (and memory) shrink with it.
-  const free = freeBytes(db);
-  if (free > 1024 * 1024 && free * 4 > options.maxBytes) {
-    db.exec('VACUUM');
-    dirty = true;
+  const removed = log.enforce(now - options.retentionDays * 86_400_000, options.maxBytes);
+  if (removed.segments || removed.bodies) dirty = true;
+  if (dirty) snapshot(now);
+}
+
+function logs(q: LogsQuery): RequestRecord[] {
+  // Lines are in the order requests finished; a page is read with some slack, then ordered by start.
+  const want = q.limit + 64;
+  const out: RequestRecord[] = [];
+  for (const line of log.newestFirst(q.sinceMs ?? 0)) {
+    if (q.service && line.r.service !== q.service) continue;
+    if (q.sinceMs !== undefined && line.r.started_at < q.sinceMs) continue;
+    out.push(line.r);
+    if (out.length >= want) break;
   }
-  if (removed.rows || removed.bodies) dirty = true;
-  if (dirty && (journalBytes > SNAPSHOT_JOURNAL_BYTES || now - lastSnapshot > SNAPSHOT_INTERVAL_MS || removed.rows || removed.bodies)) snapshot(now);
+  out.sort((a, b) => b.started_at - a.started_at || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
+  return out.slice(0, q.limit);
+}
+
+/** One request with its bodies, found by its full id or a unique prefix of at least 6 characters. */
+function detail(id: string): RequestDetail | null {
+  if (id.length < 6 || !/^[0-9a-zA-Z-]+$/.test(id)) return null;
+  const full = id.length >= 36;
+  const found: LogLine[] = log.find(id, full ? 1 : 2);
+  if (found.length !== 1) return null;
+  const line = found[0]!;
+  const blob = log.readBlob(line);
+  const bodies = blob ? decodeBlob(blob) : null;
+  return {
+    ...line.r,
+    request_headers: bodies?.request_headers ?? {},
+    response_headers: bodies?.response_headers ?? {},
+    request_body: bodies?.request_body ?? null,
+    request_body_truncated: bodies?.request_body_truncated ?? false,
+    upstream_body: bodies?.upstream_body ?? null,
+    response_body: bodies?.response_body ?? null,
+    response_body_truncated: bodies?.response_body_truncated ?? false,
+  };
 }
 
 function handle(m: ToWorker): void {
   switch (m.type) {
     case 'open':
       return open(m.options, m.now);
-    case 'insert':
-      insert(m.rows);
-      if (journalBytes > SNAPSHOT_JOURNAL_BYTES) snapshot(Date.now());
+    case 'insert': {
+      append(m.rows);
+      const now = Date.now();
+      if (now - lastSnapshot > SNAPSHOT_INTERVAL_MS) snapshot(now);
       if (m.ack !== undefined) post({ type: 'ack', ack: m.ack });
       return;
+    }
     case 'maintain':
       maintain(m.now);
       if (m.ack !== undefined) post({ type: 'ack', ack: m.ack });
@@ -230,24 +208,31 @@ function handle(m: ToWorker): void {
       return post({ type: 'ack', ack: m.ack });
     case 'import':
       if (getMeta(db, m.marker) === null) {
-        insert(m.rows);
+        append(m.rows);
         for (const d of m.daily) addDaily(db, { ...d, requests: 0, errors: 0, cost_usd: 0, unpriced: 0 });
         setMeta(db, m.marker, new Date().toISOString());
         snapshot(Date.now());
       }
       return post({ type: 'ack', ack: m.ack });
-    case 'usage':
-      return post({ type: 'result', id: m.id, value: usageReport(db, m.query) });
+    case 'usage': {
+      const q = m.query;
+      const value =
+        q.sinceMs === undefined
+          ? usageReport(db, q)
+          : windowReport((function* () {
+              for (const line of log.newestFirst(q.sinceMs)) yield { record: line.r, day: line.d };
+            })(), q);
+      return post({ type: 'result', id: m.id, value });
+    }
     case 'logs':
-      return post({ type: 'result', id: m.id, value: listLogs(db, m.query) });
+      return post({ type: 'result', id: m.id, value: logs(m.query) });
     case 'log':
-      return post({ type: 'result', id: m.id, value: getLog(db, m.requestId) });
+      return post({ type: 'result', id: m.id, value: detail(m.requestId) });
     case 'meta':
       return post({ type: 'result', id: m.id, value: getMeta(db, m.key) });
     case 'close':
-      if (dirty || journalBytes > 0) snapshot(Date.now());
-      closeSync(journalFd);
-      if (journalBytes === 0) rmSync(options.journal, { force: true });
+      if (dirty) snapshot(Date.now());
+      log.close();
       forgetStatements(db);
       db.close();
       return post({ type: 'ack', ack: m.ack });

@@ -1,0 +1,336 @@
+import { closeSync, fstatSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, rmSync, statSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import type { RequestRecord } from '../../shared/records.ts';
+
+/**
+ * The request log on disk: numbered segments, each a pair of append-only files.
+ *
+ * - `NNNNNNNN.rec`: one JSON line per request, `{"id":…,"d":day,"b":[offset,length]|null,"r":record}`;
+ * - `NNNNNNNN.body`: the blobs the lines point at (headers and capped bodies, see `blob.ts`).
+ *
+ * Nothing of a request stays in memory once it is written: memory is the same after a hundred
+ * thousand requests as after ten. A batch is written with one `write` per file and fsync'd before it
+ * is acknowledged; a crash can only leave a torn last line (or an unreferenced blob tail), which is
+ * cut off when the segment is opened again. Old segments go whole: bodies first, then lines.
+ */
+
+export interface SegmentInfo {
+  seq: number;
+  /** Latest `started_at` seen in the segment (for retention and time windows). */
+  lastMs: number;
+  recBytes: number;
+  /** Null once the segment's bodies were dropped for space. */
+  bodyBytes: number | null;
+  /** The local day of its last line (a new day starts a new segment). */
+  day: string | null;
+}
+
+export interface LogLine {
+  id: string;
+  d: string;
+  b: [number, number] | null;
+  r: RequestRecord;
+  /** Set when read: the segment the line is in (not written). */
+  seq?: number;
+}
+
+/** Where the log stood when the daily totals were last saved: everything after it is replayed. */
+export interface LogPosition {
+  seq: number;
+  offset: number;
+}
+
+const name = (seq: number, ext: 'rec' | 'body') => `${String(seq).padStart(8, '0')}.${ext}`;
+
+export class SegmentLog {
+  private segments: SegmentInfo[] = [];
+  private recFd = -1;
+  private bodyFd = -1;
+
+  constructor(
+    private readonly dir: string,
+    /** A segment is closed once its bodies pass this size (or its lines pass a quarter of it). */
+    private readonly segmentBytes: number,
+  ) {}
+
+  /** Scans the folder, repairs a torn tail, and opens the newest segment for appending. */
+  open(): void {
+    mkdirSync(this.dir, { recursive: true, mode: 0o700 });
+    const seqs = new Set<number>();
+    for (const f of readdirSync(this.dir)) {
+      const m = /^(\d{8})\.(rec|body)$/.exec(f);
+      if (m) seqs.add(Number(m[1]));
+    }
+    this.segments = [...seqs].sort((a, b) => a - b).map((seq) => this.scan(seq));
+    if (!this.segments.length) this.segments.push({ seq: 1, lastMs: 0, recBytes: 0, bodyBytes: 0, day: null });
+    this.openTail();
+  }
+
+  private scan(seq: number): SegmentInfo {
+    const rec = join(this.dir, name(seq, 'rec'));
+    const body = join(this.dir, name(seq, 'body'));
+    let recBytes = 0;
+    let lastMs = 0;
+    let day: string | null = null;
+    try {
+      const text = readFileSync(rec);
+      // A torn last line (a crash mid-append) is cut off, so the next append starts a line of its own.
+      const end = text.lastIndexOf(10) + 1;
+      if (end < text.length) ftruncate(rec, end);
+      recBytes = end;
+      for (const line of tailLines(text.subarray(0, end), 64)) {
+        lastMs = Math.max(lastMs, line.r.started_at);
+        day ??= line.d;
+      }
+    } catch {
+      // no lines (only bodies left over): the segment is dropped at the next retention pass
+    }
+    let bodyBytes: number | null = null;
+    try {
+      bodyBytes = statSync(body).size;
+    } catch {
+      bodyBytes = null;
+    }
+    return { seq, lastMs, recBytes, bodyBytes, day };
+  }
+
+  private openTail(): void {
+    const tail = this.segments.at(-1)!;
+    this.recFd = openSync(join(this.dir, name(tail.seq, 'rec')), 'a', 0o600);
+    this.bodyFd = openSync(join(this.dir, name(tail.seq, 'body')), 'a', 0o600);
+    tail.recBytes = fstatSync(this.recFd).size;
+    tail.bodyBytes = fstatSync(this.bodyFd).size;
+  }
+
+  private closeTail(): void {
+    if (this.recFd >= 0) closeSync(this.recFd);
+    if (this.bodyFd >= 0) closeSync(this.bodyFd);
+    this.recFd = this.bodyFd = -1;
+  }
+
+  /**
+   * Appends a batch: blobs first, then the lines pointing at them; both fsync'd. A segment holds one
+   * local day and about `segmentBytes`, so retention by age and by size both drop whole files.
+   */
+  append(entries: Array<{ id: string; day: string; record: RequestRecord; blob: Buffer | null }>): LogPosition {
+    let blobs: Buffer[] = [];
+    let text = '';
+    let tail = this.segments.at(-1)!;
+    let offset = tail.bodyBytes ?? 0;
+    let lines = 0;
+    const write = () => {
+      if (blobs.length) {
+        writeAll(this.bodyFd, Buffer.concat(blobs));
+        fsyncSync(this.bodyFd);
+        tail.bodyBytes = offset;
+      }
+      if (text) {
+        const bytes = Buffer.from(text);
+        writeAll(this.recFd, bytes);
+        fsyncSync(this.recFd);
+        tail.recBytes += bytes.length;
+      }
+      blobs = [];
+      text = '';
+    };
+    for (const e of entries) {
+      const pending = text.length + tail.recBytes;
+      const full = (offset >= this.segmentBytes || pending >= this.segmentBytes / 4) && (pending > 0 || offset > 0);
+      if (full || (tail.day !== null && tail.day !== e.day && pending > 0)) {
+        write();
+        this.closeTail();
+        this.segments.push({ seq: tail.seq + 1, lastMs: 0, recBytes: 0, bodyBytes: 0, day: null });
+        this.openTail();
+        tail = this.segments.at(-1)!;
+        offset = 0;
+      }
+      let at = 'null';
+      if (e.blob) {
+        at = `[${offset},${e.blob.length}]`;
+        offset += e.blob.length;
+        blobs.push(e.blob);
+      }
+      text += `{"id":${JSON.stringify(e.id)},"d":"${e.day}","b":${at},"r":${JSON.stringify(e.record)}}\n`;
+      if (e.record.started_at > tail.lastMs) tail.lastMs = e.record.started_at;
+      tail.day = e.day;
+      lines++;
+    }
+    if (lines) write();
+    return { seq: tail.seq, offset: tail.recBytes };
+  }
+
+  end(): LogPosition {
+    const tail = this.segments.at(-1)!;
+    return { seq: tail.seq, offset: tail.recBytes };
+  }
+
+  /** Lines written after `from`, oldest first (the replay after a crash). */
+  *since(from: LogPosition | null): Generator<LogLine> {
+    for (const s of this.segments) {
+      if (from && s.seq < from.seq) continue;
+      const start = from && s.seq === from.seq ? from.offset : 0;
+      const text = this.readRec(s.seq);
+      if (!text || start >= text.length) continue;
+      for (const raw of text.subarray(start).toString('utf8').split('\n')) {
+        const line = parseLine(raw, s.seq);
+        if (line) yield line;
+      }
+    }
+  }
+
+  /** Lines newest first, segment by segment, skipping segments that end before `sinceMs`. */
+  *newestFirst(sinceMs = 0): Generator<LogLine> {
+    for (let i = this.segments.length - 1; i >= 0; i--) {
+      const s = this.segments[i]!;
+      if (s.recBytes === 0 || s.lastMs < sinceMs) continue;
+      const text = this.readRec(s.seq);
+      if (!text) continue;
+      yield* tailLines(text, Infinity, s.seq);
+    }
+  }
+
+  /**
+   * Lines whose id starts with `prefix`, newest first; stops at `max` matches. A byte search over each
+   * segment, so finding an old request reads the log, not an index kept in memory.
+   */
+  find(prefix: string, max: number): LogLine[] {
+    const found: LogLine[] = [];
+    const needle = Buffer.from(`{"id":"${prefix}`);
+    for (let i = this.segments.length - 1; i >= 0 && found.length < max; i--) {
+      const seq = this.segments[i]!.seq;
+      const text = this.readRec(seq);
+      if (!text) continue;
+      const hits: LogLine[] = [];
+      for (let at = text.indexOf(needle); at >= 0; at = text.indexOf(needle, at + 1)) {
+        if (at > 0 && text[at - 1] !== 10) continue;
+        const end = text.indexOf(10, at);
+        const line = parseLine(text.subarray(at, end < 0 ? text.length : end).toString('utf8'), seq);
+        if (line) hits.push(line);
+      }
+      found.push(...hits.reverse());
+    }
+    return found.slice(0, max);
+  }
+
+  /** The blob a line points at, or null once its segment's bodies were dropped. */
+  readBlob(line: LogLine): Buffer | null {
+    const seg = this.segments.find((x) => x.seq === line.seq);
+    if (!line.b || !seg || seg.bodyBytes === null) return null;
+    try {
+      const fd = openSync(join(this.dir, name(seg.seq, 'body')), 'r');
+      try {
+        const out = Buffer.alloc(line.b[1]);
+        const n = readSync(fd, out, 0, out.length, line.b[0]);
+        return n === out.length ? out : null;
+      } finally {
+        closeSync(fd);
+      }
+    } catch {
+      return null;
+    }
+  }
+
+  private readRec(seq: number): Buffer | null {
+    try {
+      return readFileSync(join(this.dir, name(seq, 'rec')));
+    } catch {
+      return null;
+    }
+  }
+
+  bytes(): number {
+    return this.segments.reduce((n, s) => n + s.recBytes + (s.bodyBytes ?? 0), 0);
+  }
+
+  /**
+   * Drops whole segments whose newest request is older than the cutoff; then, while over the budget,
+   * the oldest bodies, then the oldest lines. The segment being written is never dropped.
+   */
+  enforce(cutoffMs: number, maxBytes: number): { segments: number; bodies: number } {
+    let segments = 0;
+    let bodies = 0;
+    const closed = () => this.segments.slice(0, -1);
+    for (const s of closed()) {
+      if (s.lastMs < cutoffMs) {
+        this.drop(s, 'both');
+        segments++;
+      }
+    }
+    for (const s of closed()) {
+      if (this.bytes() <= maxBytes) break;
+      if (s.bodyBytes !== null) {
+        this.drop(s, 'body');
+        bodies++;
+      }
+    }
+    for (const s of closed()) {
+      if (this.bytes() <= maxBytes) break;
+      this.drop(s, 'both');
+      segments++;
+    }
+    return { segments, bodies };
+  }
+
+  private drop(s: SegmentInfo, what: 'body' | 'both'): void {
+    rmSync(join(this.dir, name(s.seq, 'body')), { force: true });
+    s.bodyBytes = null;
+    if (what === 'both') {
+      rmSync(join(this.dir, name(s.seq, 'rec')), { force: true });
+      this.segments = this.segments.filter((x) => x !== s);
+    }
+  }
+
+  count(): number {
+    let n = 0;
+    for (const s of this.segments) {
+      const text = this.readRec(s.seq);
+      if (text) for (let at = text.indexOf(10); at >= 0; at = text.indexOf(10, at + 1)) n++;
+    }
+    return n;
+  }
+
+  close(): void {
+    this.closeTail();
+  }
+}
+
+function parseLine(raw: string, seq?: number): LogLine | null {
+  if (!raw) return null;
+  try {
+    const line = JSON.parse(raw) as LogLine;
+    line.seq = seq;
+    return line;
+  } catch {
+    return null;
+  }
+}
+
+/** The last `max` lines of a segment's text, newest first. */
+function* tailLines(text: Buffer, max: number, seq?: number): Generator<LogLine> {
+  let end = text.length;
+  if (end && text[end - 1] === 10) end--;
+  let n = 0;
+  while (end > 0 && n < max) {
+    const start = text.lastIndexOf(10, end - 1) + 1;
+    const line = parseLine(text.subarray(start, end).toString('utf8'), seq);
+    if (line) {
+      n++;
+      yield line;
+    }
+    end = start - 1;
+  }
+}
+
+function writeAll(fd: number, bytes: Buffer): void {
+  for (let done = 0; done < bytes.length; ) done += writeSync(fd, bytes, done, bytes.length - done);
+}
+
+function ftruncate(path: string, size: number): void {
+  const fd = openSync(path, 'r+');
+  try {
+    ftruncateSync(fd, size);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
