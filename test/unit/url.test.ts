@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { joinUpstreamUrl, originOf } from '../../src/core/proxy/url.ts';
+import { splitUrl } from '../../src/core/proxy/upstream-client.ts';
 
 const cases: Array<[string, string, string]> = [
   // Claude: base without /v1, client sends /v1/messages
@@ -31,4 +32,10 @@ test('originOf shows only scheme, host and port', () => {
 
 test('a cached base URL gives the same answers as a fresh parse', () => {
   for (let i = 0; i < 3; i++) assert.equal(joinUpstreamUrl('https://x.example.com/v1?k=1', '/v1/responses'), 'https://x.example.com/v1/responses?k=1');
+});
+
+test('splitUrl separates the origin from the path and query without a URL object', () => {
+  assert.deepEqual(splitUrl('https://relay.example.com:8443/api/v1/messages?beta=true'), { origin: 'https://relay.example.com:8443', path: '/api/v1/messages?beta=true' });
+  assert.deepEqual(splitUrl('http://127.0.0.1:3000'), { origin: 'http://127.0.0.1:3000', path: '/' });
+  assert.deepEqual(splitUrl('http://[::1]:8080/v1'), { origin: 'http://[::1]:8080', path: '/v1' });
 });

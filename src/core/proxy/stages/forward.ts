@@ -1,5 +1,4 @@
 import { performance } from 'node:perf_hooks';
-import type { Dispatcher } from 'undici';
 import type { UpstreamConfig } from '../../config/schema.ts';
 import { isSignedHistoryError, mayCarrySignedHistory, stripSignedHistory } from '../../conversation/strip.ts';
 import type { EventBus } from '../../events.ts';
@@ -9,7 +8,7 @@ import { ResponseTap } from '../../usage/response-tap.ts';
 import type { RequestContext, Stage } from '../context.ts';
 import { buildClientHeaders, buildUpstreamHeaders, isPlainEventStream } from '../headers.ts';
 import { sendError } from '../respond.ts';
-import type { UpstreamClient } from '../upstream-client.ts';
+import type { UpstreamClient, UpstreamResponse } from '../upstream-client.ts';
 import { classifyUpstreamError } from '../upstream-errors.ts';
 import { joinUpstreamUrl, originOf } from '../url.ts';
 
@@ -19,17 +18,6 @@ export interface ForwardDeps {
   pool: Pool;
   captureBytes: number;
   now: () => number;
-}
-
-/** Reads a (small) response body whole: an error the proxy must look at before deciding. */
-async function readCapped(body: Dispatcher.ResponseData['body'], cap = 256 * 1024): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of body) {
-    if (size < cap) chunks.push(chunk as Buffer);
-    size += (chunk as Buffer).length;
-  }
-  return Buffer.concat(chunks);
 }
 
 /**
@@ -76,7 +64,7 @@ export function forward(deps: ForwardDeps): Stage {
         });
       }
       const t = performance.now();
-      let upstream: Dispatcher.ResponseData;
+      let upstream: UpstreamResponse;
       try {
         upstream = await deps.client.send(joinUpstreamUrl(config.baseUrl, ctx.req.url ?? '/'), {
           method: ctx.req.method ?? 'GET',
@@ -102,7 +90,7 @@ export function forward(deps: ForwardDeps): Stage {
       const status = upstream.statusCode;
       let buffered: Buffer | null = null;
       if (status === 400 && body && !signatureRetried && mayCarrySignedHistory(body, ctx.service)) {
-        buffered = await readCapped(upstream.body);
+        buffered = await upstream.body.readAll();
         if (isSignedHistoryError(ctx.service, status, buffered.toString('utf8'))) {
           const stripped = stripSignedHistory(body, ctx.service);
           if (stripped) {
@@ -116,7 +104,7 @@ export function forward(deps: ForwardDeps): Stage {
       }
       const outcome = classifyStatus(status, upstream.headers, deps.now());
       if (outcome.failover && !last) {
-        buffered ??= await readCapped(upstream.body).catch(() => Buffer.alloc(0));
+        buffered ??= await upstream.body.readAll().catch(() => Buffer.alloc(0));
         record(ctx, deps, config, outcome, t);
         failures.push(`"${config.name}": ${outcome.reason}`);
         continue;
@@ -149,7 +137,7 @@ function record(ctx: RequestContext, deps: ForwardDeps, config: UpstreamConfig, 
 }
 
 /** Relays status, headers and body to the client; resolves true when the body ended cleanly. */
-function relay(ctx: RequestContext, deps: ForwardDeps, config: UpstreamConfig, upstream: Dispatcher.ResponseData, buffered: Buffer | null): Promise<boolean> {
+function relay(ctx: RequestContext, deps: ForwardDeps, config: UpstreamConfig, upstream: UpstreamResponse, buffered: Buffer | null): Promise<boolean> {
   ctx.status = upstream.statusCode;
   ctx.responseHeaders = upstream.headers;
   ctx.tap = new ResponseTap(upstream.headers, { captureBytes: deps.captureBytes });
@@ -190,25 +178,27 @@ function relay(ctx: RequestContext, deps: ForwardDeps, config: UpstreamConfig, u
     };
     const onDrain = () => body.resume();
     res.on('drain', onDrain);
-    body.on('data', (chunk: Buffer) => {
-      firstByte();
-      ctx.bytesOut += chunk.length;
-      const more = res.write(chunk);
-      ctx.tap!.write(chunk);
-      if (!more) body.pause();
-    });
-    body.on('end', () => {
-      res.end();
-      done(true);
-    });
-    body.on('error', (err) => {
-      if (ctx.abort.signal.aborted || res.destroyed) {
-        ctx.errorCode ??= 'client_aborted';
-        return done(false);
-      }
-      const failure = classifyUpstreamError(err, deps.client.timeouts);
-      sendError(ctx, failure.status, failure.code, `${upstreamLabel(config)}: ${failure.reason}`, sse);
-      done(false);
+    body.read({
+      data: (chunk) => {
+        firstByte();
+        ctx.bytesOut += chunk.length;
+        const more = res.write(chunk);
+        ctx.tap!.write(chunk);
+        if (!more) body.pause();
+      },
+      end: () => {
+        res.end();
+        done(true);
+      },
+      error: (err) => {
+        if (ctx.abort.signal.aborted || res.destroyed) {
+          ctx.errorCode ??= 'client_aborted';
+          return done(false);
+        }
+        const failure = classifyUpstreamError(err, deps.client.timeouts);
+        sendError(ctx, failure.status, failure.code, `${upstreamLabel(config)}: ${failure.reason}`, sse);
+        done(false);
+      },
     });
     res.on('close', () => {
       if (!res.writableEnded) {
