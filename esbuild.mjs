@@ -1,4 +1,4 @@
-// One build for every bundle CLP ships: the VS Code extension, the `clp` CLI and (later) the webview.
+// One build for every bundle CLP ships: the VS Code extension, the `clp` CLI and the webview.
 // Everything runtime-side is bundled, so the .vsix and `npm i -g` need no node_modules at run time.
 import { build } from 'esbuild';
 import { copyFileSync, mkdirSync } from 'node:fs';
@@ -17,8 +17,6 @@ const common = {
 const result = await Promise.all([
   build({ ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'], metafile: true }),
   build({ ...common, entryPoints: ['src/cli/bin.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' }, metafile: true }),
-  // The request store's thread: sql.js with its wasm inlined, so the bundle needs no file beside it.
-  build({ ...common, entryPoints: ['src/core/store/worker.ts'], outfile: 'dist/store-worker.js', metafile: true }),
   // The dashboard: one browser bundle for the VS Code webview and the :3300 page (no CDN, works offline).
   build({
     bundle: true,

@@ -1,4 +1,4 @@
-import { deflateRawSync, inflateRawSync } from 'node:zlib';
+import { deflateRaw, inflateRawSync } from 'node:zlib';
 
 /** What a request keeps besides its record: credential-free headers and capped bodies. */
 export interface Bodies {
@@ -14,10 +14,11 @@ export interface Bodies {
 /**
  * A request's blob in the log's `.body` file: a 4-byte length, a JSON head (headers, flags, body
  * lengths), then the bodies. Each body has a one-byte marker: 0 raw, 1 deflate-raw; small bodies stay
- * raw, since compressing them costs more time than the bytes it saves.
+ * raw, since compressing them costs more time than the bytes it saves. Compression runs on libuv's
+ * thread pool, never on the event loop that relays streams.
  */
-export function encodeBlob(b: Bodies): Buffer {
-  const parts = [b.request_body, b.upstream_body, b.response_body].map(encodeBody);
+export async function encodeBlob(b: Bodies): Promise<Buffer> {
+  const parts = await Promise.all([encodeBody(b.request_body), encodeBody(b.upstream_body), encodeBody(b.response_body)]);
   const head = Buffer.from(
     JSON.stringify({ qh: b.request_headers, sh: b.response_headers, qt: b.request_truncated, st: b.response_truncated, l: parts.map((p) => (p ? p.length : -1)) }),
   );
@@ -57,14 +58,13 @@ export function decodeBlob(blob: Buffer): DecodedBodies {
   };
 }
 
-function encodeBody(bytes: Uint8Array | null): Buffer | null {
+const RAW = Buffer.from([0]);
+const DEFLATED = Buffer.from([1]);
+
+function encodeBody(bytes: Uint8Array | null): Buffer | null | Promise<Buffer> {
   if (!bytes || !bytes.length) return null;
-  const raw = bytes.length < 2048;
-  const payload = raw ? bytes : deflateRawSync(bytes);
-  const out = Buffer.allocUnsafe(payload.length + 1);
-  out[0] = raw ? 0 : 1;
-  out.set(payload, 1);
-  return out;
+  if (bytes.length < 2048) return Buffer.concat([RAW, bytes]);
+  return new Promise((resolve, reject) => deflateRaw(bytes, (err, out) => (err ? reject(err) : resolve(Buffer.concat([DEFLATED, out])))));
 }
 
 function decodeBody(part: Buffer): string | null {

@@ -1,4 +1,4 @@
-import type { RequestDetail, RequestRecord, UsageGroupBy, UsageReport } from '../../shared/records.ts';
+import type { RequestRecord, UsageGroupBy } from '../../shared/records.ts';
 import type { ServiceName } from '../../shared/services.ts';
 import type { UsageMetric } from '../../shared/usage.ts';
 
@@ -33,31 +33,6 @@ export interface LogsQuery {
   sinceMs?: number;
 }
 
-export interface StoreOptions {
-  /** The totals database (sql.js). */
-  file: string;
-  /** Schema 1's journal, read once if it is still there. */
-  journal: string;
-  /** The request log's segments. */
-  logDir: string;
-  segmentBytes: number;
-  retentionDays: number;
-  /** The request log's budget on disk. */
-  maxBytes: number;
-}
-
-export type ToWorker =
-  | { type: 'open'; options: StoreOptions; now: number }
-  | { type: 'insert'; rows: RowInput[]; ack?: number }
-  | { type: 'maintain'; now: number; ack?: number }
-  | { type: 'snapshot'; ack: number }
-  | { type: 'import'; rows: RowInput[]; daily: DailyImport[]; marker: string; ack: number }
-  | { type: 'usage'; id: number; query: UsageQuery }
-  | { type: 'logs'; id: number; query: LogsQuery }
-  | { type: 'log'; id: number; requestId: string }
-  | { type: 'meta'; id: number; key: string }
-  | { type: 'close'; ack: number };
-
 /** Totals folded from the original tool's history file, which has no per-request rows. */
 export interface DailyImport extends Record<UsageMetric, number> {
   day: string;
@@ -65,10 +40,3 @@ export interface DailyImport extends Record<UsageMetric, number> {
   config: string;
   model: string;
 }
-
-export type FromWorker =
-  | { type: 'ready'; rows: number; recovered: number; warnings: string[] }
-  | { type: 'ack'; ack: number }
-  | { type: 'result'; id: number; value: UsageReport | RequestRecord[] | RequestDetail | string | null }
-  | { type: 'error'; id?: number; ack?: number; message: string }
-  | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string };

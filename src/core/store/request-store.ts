@@ -1,20 +1,25 @@
-import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
-import { ClpError } from '../../shared/errors.ts';
+import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import type { Database, SqlJsStatic } from 'sql.js';
+import initSqlJs from 'sql.js/dist/sql-wasm-inline.js';
 import type { RequestDetail, RequestRecord, UsageReport } from '../../shared/records.ts';
 import type { RequestFinished } from '../events.ts';
 import type { Logger } from '../log.ts';
-import type { DailyImport, FromWorker, LogsQuery, RowInput, StoreOptions, ToWorker, UsageQuery } from './protocol.ts';
+import { decodeBlob, encodeBlob } from './blob.ts';
+import { addDaily, addRequests, forgetStatements, getMeta, SCHEMA, setMeta, takeLegacyRows, usageReport, windowReport } from './db.ts';
+import type { DailyImport, LogsQuery, RowInput, UsageQuery } from './protocol.ts';
+import { SegmentLog, type LogPosition } from './segments.ts';
 
 export interface RequestStoreOptions {
   dataDir: string;
   retentionDays: number;
+  /** The request log's budget on disk. */
   maxBytes: number;
   /** Per-body cap (request, upstream and response bodies each). */
   bodyBytes: number;
   log: Logger;
   now?: () => number;
-  /** How often batched records go to the store thread. */
+  /** How often batched records are written. */
   flushMs?: number;
 }
 
@@ -32,130 +37,143 @@ export function localDay(ms: number): string {
   return day;
 }
 
-/** Copies at most `cap` bytes into a buffer of its own (so posting it to the worker moves only those). */
+/** At most `cap` bytes of a body; a copy only when the body is much larger (so the rest can be freed). */
 function capped(body: Buffer | null, cap: number): { bytes: Uint8Array | null; truncated: boolean } {
   if (!body || body.length === 0 || cap === 0) return { bytes: null, truncated: !!body && body.length > 0 && cap === 0 };
-  const n = Math.min(body.length, cap);
-  const bytes = new Uint8Array(n);
-  bytes.set(body.subarray(0, n));
-  return { bytes, truncated: body.length > cap };
+  if (body.length <= cap) return { bytes: body, truncated: false };
+  return { bytes: Buffer.from(body.subarray(0, cap)), truncated: true };
 }
 
 const MAX_PENDING = 10_000;
+const SNAPSHOT_INTERVAL_MS = 5_000;
+const POSITION = 'log_position';
+
+let sqlJs: Promise<SqlJsStatic> | null = null;
 
 /**
- * Bundled, the worker is dist/store-worker.js beside dist/cli.js or dist/extension.js. Run from source
- * (the tests), it is worker.ts, loaded through tsx's require hook: Node 20 does not pass `--import`
- * loaders on to worker threads.
- */
-function startWorker(): Worker {
-  if (!__filename.endsWith('.ts')) return new Worker(join(__dirname, 'store-worker.js'));
-  const source = join(__dirname, 'worker.ts');
-  return new Worker(`require('tsx/cjs'); require(${JSON.stringify(source)});`, { eval: true });
-}
-
-/**
- * The request log as the owner process sees it. Records are priced, their bodies capped, and queued;
- * a timer posts the queue to the store thread in one message. Nothing here waits on the database, so
- * a request never does either.
+ * The request log, in the owner process. Records and capped bodies are queued; a timer writes the
+ * queue as one batch: bodies compressed on libuv's thread pool, lines and blobs appended to the
+ * segment log (`segments.ts`) and fsync'd there too, then added to the daily totals, a small sql.js
+ * database saved whole now and then (temp file, fsync, rename) with the log position it includes.
+ * After a crash, the lines past that position are added again. A kill -9 loses at most the batch in
+ * flight; nothing of a request stays in memory once written, and a request never waits on any of it.
  */
 export class RequestStore {
-  private readonly worker: Worker;
   private pending: RowInput[] = [];
   private timer: NodeJS.Timeout | null = null;
   private maintainTimer: NodeJS.Timeout | null = null;
-  private nextId = 1;
-  private readonly waiting = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  /** Writes, retention and snapshots run one after another. */
+  private chain: Promise<void> = Promise.resolve();
   private readonly now: () => number;
   private closed = false;
+  private dirty = false;
+  private lastSnapshot = 0;
+  private readonly file: string;
   dropped = 0;
 
-  private constructor(private readonly options: RequestStoreOptions) {
+  private constructor(
+    private readonly options: RequestStoreOptions,
+    private readonly db: Database,
+    private readonly segments: SegmentLog,
+  ) {
     this.now = options.now ?? Date.now;
-    this.worker = startWorker();
-    this.worker.unref();
-    this.worker.on('message', (m: FromWorker) => this.onMessage(m));
-    this.worker.on('error', (err) => {
-      options.log.error(`request store thread failed: ${err.stack ?? err}`);
-      for (const w of this.waiting.values()) w.reject(new ClpError('internal', 'the request store stopped'));
-      this.waiting.clear();
-    });
+    this.file = join(options.dataDir, 'clp.sqlite');
   }
 
   static async open(options: RequestStoreOptions): Promise<RequestStore> {
-    const store = new RequestStore(options);
-    const storeOptions: StoreOptions = {
-      file: join(options.dataDir, 'clp.sqlite'),
-      journal: join(options.dataDir, 'clp.journal'),
-      logDir: join(options.dataDir, 'log'),
-      // About eight segments in the budget: retention drops an eighth at a time.
-      segmentBytes: Math.min(8 * 1024 * 1024, Math.max(64 * 1024, Math.floor(options.maxBytes / 8))),
-      retentionDays: options.retentionDays,
-      maxBytes: options.maxBytes,
-    };
-    const ready = new Promise<Extract<FromWorker, { type: 'ready' }>>((resolve, reject) => {
-      const onMessage = (m: FromWorker) => {
-        if (m.type === 'ready') {
-          store.worker.off('message', onMessage);
-          resolve(m);
-        } else if (m.type === 'error') reject(new ClpError('internal', `request store: ${m.message}`));
-      };
-      store.worker.on('message', onMessage);
-      store.worker.once('error', reject);
-    });
-    store.post({ type: 'open', options: storeOptions, now: store.now() });
-    const info = await ready;
-    for (const w of info.warnings) options.log.warn(`request store: ${w}`);
-    if (info.recovered) options.log.info(`request store: recovered ${info.recovered} request(s) from the journal`);
-    store.maintainTimer = setInterval(() => store.post({ type: 'maintain', now: store.now() }), 60_000);
+    const SQL = await (sqlJs ??= initSqlJs());
+    const now = (options.now ?? Date.now)();
+    const file = join(options.dataDir, 'clp.sqlite');
+    const loaded = existsSync(file) ? readFileSync(file) : null;
+    let db: Database;
+    try {
+      db = loaded ? new SQL.Database(loaded) : new SQL.Database();
+      tune(db);
+      db.exec(SCHEMA);
+    } catch (err) {
+      // Only a file that was never CLP's could get here (snapshots are renamed into place whole): keep
+      // it aside for the user rather than deleting it, and start afresh.
+      const aside = `${file}.unreadable-${now}`;
+      renameSync(file, aside);
+      options.log.warn(`request store: ${basename(file)} could not be read (${(err as Error).message}); moved to ${basename(aside)}`);
+      db = new SQL.Database();
+      tune(db);
+      db.exec(SCHEMA);
+    }
+    // About eight segments in the budget: retention drops an eighth at a time.
+    const segmentBytes = Math.min(8 * 1024 * 1024, Math.max(64 * 1024, Math.floor(options.maxBytes / 8)));
+    const segments = new SegmentLog(join(options.dataDir, 'log'), segmentBytes);
+    segments.open();
+    const store = new RequestStore(options, db, segments);
+    const recovered = await store.recover(loaded === null);
+    if (recovered) options.log.info(`request store: recovered ${recovered} request(s) from the log`);
+    store.maintainTimer = setInterval(() => void store.maintain().catch(() => undefined), 60_000);
     store.maintainTimer.unref();
-    store.post({ type: 'maintain', now: store.now() });
+    await store.maintain();
     return store;
   }
 
-  private post(message: ToWorker, transfer: ArrayBuffer[] = []): void {
-    this.worker.postMessage(message, transfer);
-  }
-
-  private onMessage(m: FromWorker): void {
-    if (m.type === 'log') return this.options.log[m.level](`request store: ${m.message}`);
-    if (m.type === 'ready') return;
-    const key = m.type === 'result' ? m.id : m.type === 'ack' ? m.ack : (m.id ?? m.ack);
-    if (m.type === 'error' && key === undefined) {
-      this.options.log.error(`request store: ${m.message}`);
-      return;
+  /** Brings the totals up to the log: schema 1's rows and journal once, then lines past the saved position. */
+  private async recover(fresh: boolean): Promise<number> {
+    const journalPath = join(this.options.dataDir, 'clp.journal');
+    const legacy = takeLegacyRows(this.db);
+    const seen = new Set(legacy.map((l) => l.record.id));
+    const journal = legacyJournal(journalPath, seen);
+    let recovered = 0;
+    if (legacy.length || journal.length) {
+      await this.segments.append([...legacy, ...journal].map((l) => ({ id: l.record.id, day: l.day, record: l.record, blob: null })));
+      this.inTransaction(() => addRequests(this.db, journal));
+      recovered = journal.length;
+    } else {
+      const saved = getMeta(this.db, POSITION);
+      const replay: Array<{ record: RequestRecord; day: string }> = [];
+      for (const line of this.segments.since(saved ? (JSON.parse(saved) as LogPosition) : null)) replay.push({ record: line.r, day: line.d });
+      if (replay.length) this.inTransaction(() => addRequests(this.db, replay));
+      recovered = replay.length;
     }
-    const w = this.waiting.get(key!);
-    if (!w) {
-      if (m.type === 'error') this.options.log.error(`request store: ${m.message}`);
-      return;
+    if (recovered || legacy.length || fresh) this.snapshotNow();
+    rmSync(journalPath, { force: true });
+    this.lastSnapshot = this.now();
+    return recovered;
+  }
+
+  private inTransaction(run: () => void): void {
+    this.db.run('BEGIN');
+    try {
+      run();
+      this.db.run('COMMIT');
+    } catch (err) {
+      this.db.run('ROLLBACK');
+      throw err;
     }
-    this.waiting.delete(key!);
-    if (m.type === 'error') w.reject(new ClpError('internal', `request store: ${m.message.split('\n')[0]}`));
-    else w.resolve(m.type === 'result' ? m.value : undefined);
   }
 
-  private call<T>(build: (id: number) => ToWorker, transfer: ArrayBuffer[] = []): Promise<T> {
-    if (this.closed) return Promise.reject(new ClpError('not_running', 'the request store is closed'));
-    const id = this.nextId++;
-    return new Promise<T>((resolve, reject) => {
-      this.waiting.set(id, { resolve: resolve as (v: unknown) => void, reject });
-      this.post(build(id), transfer);
-    });
+  private queue<T>(work: () => Promise<T> | T): Promise<T> {
+    const run = this.chain.then(work);
+    this.chain = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    return run;
   }
 
-  /** Queues a finished (and priced) request. It only copies capped bodies and returns. */
+  /** Queues a finished (and priced) request. It only takes capped views of the bodies and returns. */
   add(finished: RequestFinished): void {
-    const record = finished.record;
     if (this.closed) return;
+    if (this.pending.length >= MAX_PENDING) {
+      this.dropped++; // the disk is far behind: keep the proxy's memory bounded
+      return;
+    }
+    const record = finished.record;
     const cap = this.options.bodyBytes;
-    let detail: RowInput['detail'] = null;
-    if (this.pending.length < MAX_PENDING / 2) {
-      const d = finished.detail;
-      const req = capped(d.requestBody, cap);
-      const up = capped(d.upstreamBody, cap);
-      const res = capped(d.responseBody, cap);
-      detail = {
+    const d = finished.detail;
+    const req = capped(d.requestBody, cap);
+    const up = capped(d.upstreamBody, cap);
+    const res = capped(d.responseBody, cap);
+    this.pending.push({
+      record,
+      day: localDay(record.started_at),
+      detail: {
         request_headers: d.requestHeaders,
         response_headers: d.responseHeaders,
         request_body: req.bytes,
@@ -163,70 +181,188 @@ export class RequestStore {
         upstream_body: up.bytes,
         response_body: res.bytes,
         response_truncated: res.truncated || d.responseTruncated,
-      };
-    }
-    if (this.pending.length >= MAX_PENDING) {
-      this.dropped++; // the store thread is far behind: keep the proxy's memory bounded
-      return;
-    }
-    this.pending.push({ record, day: localDay(record.started_at), detail });
+      },
+    });
     if (!this.timer) {
-      this.timer = setTimeout(() => void this.flush().catch(() => undefined), this.options.flushMs ?? 250);
+      this.timer = setTimeout(() => void this.flush().catch((err: Error) => this.options.log.error(`request store: ${err.message}`)), this.options.flushMs ?? 250);
       this.timer.unref();
     }
   }
 
-  /** Sends what is queued and resolves once it is in the journal, on disk. */
-  async flush(): Promise<void> {
+  /** Writes what is queued and resolves once it is on disk. */
+  flush(): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     const rows = this.pending;
     this.pending = [];
-    if (!rows.length || this.closed) return;
-    const transfer: ArrayBuffer[] = [];
-    for (const r of rows) {
-      for (const b of [r.detail?.request_body, r.detail?.upstream_body, r.detail?.response_body]) if (b) transfer.push(b.buffer as ArrayBuffer);
+    if (!rows.length || this.closed) return this.chain;
+    return this.queue(() => this.write(rows));
+  }
+
+  private async write(rows: RowInput[], count = true): Promise<void> {
+    const entries = await Promise.all(
+      rows.map(async (row) => ({ id: row.record.id, day: row.day, record: row.record, blob: row.detail ? await encodeBlob(row.detail) : null })),
+    );
+    await this.segments.append(entries);
+    if (count) this.inTransaction(() => addRequests(this.db, rows));
+    this.dirty = true;
+    const now = this.now();
+    if (now - this.lastSnapshot > SNAPSHOT_INTERVAL_MS) this.snapshotNow();
+  }
+
+  /**
+   * Saves the totals whole with the log position they include. The database is a few kilobytes (one
+   * row per day, config and model), so this is quick enough to run between batches.
+   */
+  private snapshotNow(): void {
+    setMeta(this.db, POSITION, JSON.stringify(this.segments.end()));
+    forgetStatements(this.db);
+    const bytes = this.db.export();
+    tune(this.db);
+    const tmp = join(this.options.dataDir, `.${basename(this.file)}.${process.pid}.tmp`);
+    const fd = openSync(tmp, 'w', 0o600);
+    try {
+      writeSync(fd, bytes);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
     }
-    await this.call((ack) => ({ type: 'insert', rows, ack }), transfer);
+    renameSync(tmp, this.file);
+    fsyncDir(this.options.dataDir);
+    this.lastSnapshot = this.now();
+    this.dirty = false;
   }
 
   usage(query: UsageQuery): Promise<UsageReport> {
-    return this.call((id) => ({ type: 'usage', id, query }));
+    return this.read(() => {
+      if (query.sinceMs === undefined) return usageReport(this.db, query);
+      const segments = this.segments;
+      return windowReport(
+        (function* () {
+          for (const line of segments.newestFirst(query.sinceMs)) yield { record: line.r, day: line.d };
+        })(),
+        query,
+      );
+    });
   }
 
-  logs(query: LogsQuery): Promise<RequestRecord[]> {
-    return this.call((id) => ({ type: 'logs', id, query }));
+  logs(q: LogsQuery): Promise<RequestRecord[]> {
+    return this.read(() => {
+      // Lines are in the order requests finished; a page is read with some slack, then ordered by start.
+      const want = q.limit + 64;
+      const out: RequestRecord[] = [];
+      for (const line of this.segments.newestFirst(q.sinceMs ?? 0)) {
+        if (q.service && line.r.service !== q.service) continue;
+        if (q.sinceMs !== undefined && line.r.started_at < q.sinceMs) continue;
+        out.push(line.r);
+        if (out.length >= want) break;
+      }
+      out.sort((a, b) => b.started_at - a.started_at || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
+      return out.slice(0, q.limit);
+    });
   }
 
-  log(requestId: string): Promise<RequestDetail | null> {
-    return this.call((id) => ({ type: 'log', id, requestId }));
+  /** One request with its bodies, found by its full id or a unique prefix of at least 6 characters. */
+  log(id: string): Promise<RequestDetail | null> {
+    return this.read(() => {
+      if (id.length < 6 || !/^[0-9a-zA-Z-]+$/.test(id)) return null;
+      const found = this.segments.find(id, id.length >= 36 ? 1 : 2);
+      if (found.length !== 1) return null;
+      const line = found[0]!;
+      const blob = this.segments.readBlob(line);
+      const bodies = blob ? decodeBlob(blob) : null;
+      return {
+        ...line.r,
+        request_headers: bodies?.request_headers ?? {},
+        response_headers: bodies?.response_headers ?? {},
+        request_body: bodies?.request_body ?? null,
+        request_body_truncated: bodies?.request_body_truncated ?? false,
+        upstream_body: bodies?.upstream_body ?? null,
+        response_body: bodies?.response_body ?? null,
+        response_body_truncated: bodies?.response_body_truncated ?? false,
+      };
+    });
   }
 
   meta(key: string): Promise<string | null> {
-    return this.call((id) => ({ type: 'meta', id, key }));
+    return this.read(() => getMeta(this.db, key));
+  }
+
+  /** Reads run after the writes queued before them. */
+  private read<T>(run: () => T): Promise<T> {
+    if (this.closed) return Promise.reject(new Error('the request store is closed'));
+    return this.queue(run);
   }
 
   /** Runs retention now (tests pass their own clock). */
   maintain(now = this.now()): Promise<void> {
-    return this.call((ack) => ({ type: 'maintain', now, ack }));
+    return this.queue(() => {
+      const removed = this.segments.enforce(now - this.options.retentionDays * 86_400_000, this.options.maxBytes);
+      if (removed.segments || removed.bodies) this.dirty = true;
+      if (this.dirty) this.snapshotNow();
+    });
   }
 
   snapshot(): Promise<void> {
-    return this.call((ack) => ({ type: 'snapshot', ack }));
+    return this.queue(() => this.snapshotNow());
   }
 
   /** Imports rows and daily totals once: a later call with the same marker does nothing. */
   importOnce(marker: string, rows: RowInput[], daily: DailyImport[]): Promise<void> {
-    return this.call((ack) => ({ type: 'import', rows, daily, marker, ack }));
+    return this.queue(async () => {
+      if (getMeta(this.db, marker) !== null) return;
+      await this.write(rows);
+      for (const d of daily) addDaily(this.db, { ...d, requests: 0, errors: 0, cost_usd: 0, unpriced: 0 });
+      setMeta(this.db, marker, new Date().toISOString());
+      this.snapshotNow();
+    });
   }
 
-  /** Flushes, snapshots and stops the store thread. */
+  /** Writes what is queued, saves the totals and closes the files. */
   async close(): Promise<void> {
     if (this.closed) return;
     if (this.maintainTimer) clearInterval(this.maintainTimer);
     await this.flush().catch(() => undefined);
-    await this.call((ack) => ({ type: 'close', ack })).catch(() => undefined);
+    await this.queue(() => {
+      if (this.dirty) this.snapshotNow();
+    }).catch(() => undefined);
     this.closed = true;
-    await this.worker.terminate();
+    this.segments.close();
+    forgetStatements(this.db);
+    this.db.close();
   }
+}
+
+/** The totals are rebuilt from CLP's own log after a crash, so SQLite's journal is not needed. */
+function tune(db: Database): void {
+  db.exec('PRAGMA journal_mode = MEMORY; PRAGMA synchronous = OFF; PRAGMA temp_store = MEMORY;');
+}
+
+function fsyncDir(dir: string): void {
+  try {
+    const fd = openSync(dir, 'r');
+    try {
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    // not supported everywhere (Windows): the rename itself is still atomic
+  }
+}
+
+/** Schema 1's journal: rows that were acknowledged but not yet in its last snapshot. */
+function legacyJournal(path: string, seen: Set<string>): Array<{ record: RequestRecord; day: string }> {
+  if (!existsSync(path)) return [];
+  const out: Array<{ record: RequestRecord; day: string }> = [];
+  for (const raw of readFileSync(path, 'utf8').split('\n')) {
+    try {
+      const line = JSON.parse(raw) as { r: RequestRecord; d: string };
+      if (!seen.has(line.r.id)) out.push({ record: line.r, day: line.d });
+      seen.add(line.r.id);
+    } catch {
+      // a torn last line
+    }
+  }
+  return out;
 }

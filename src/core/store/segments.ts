@@ -1,4 +1,4 @@
-import { closeSync, fstatSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, fsync, fsyncSync, ftruncateSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, rmSync, statSync, write } from 'node:fs';
 import { join } from 'node:path';
 import type { RequestRecord } from '../../shared/records.ts';
 
@@ -112,32 +112,36 @@ export class SegmentLog {
    * Appends a batch: blobs first, then the lines pointing at them; both fsync'd. A segment holds one
    * local day and about `segmentBytes`, so retention by age and by size both drop whole files.
    */
-  append(entries: Array<{ id: string; day: string; record: RequestRecord; blob: Buffer | null }>): LogPosition {
+  async append(entries: Array<{ id: string; day: string; record: RequestRecord; blob: Buffer | null }>): Promise<LogPosition> {
     let blobs: Buffer[] = [];
     let text = '';
     let tail = this.segments.at(-1)!;
     let offset = tail.bodyBytes ?? 0;
     let lines = 0;
-    const write = () => {
-      if (blobs.length) {
-        writeAll(this.bodyFd, Buffer.concat(blobs));
-        fsyncSync(this.bodyFd);
-        tail.bodyBytes = offset;
-      }
-      if (text) {
-        const bytes = Buffer.from(text);
-        writeAll(this.recFd, bytes);
-        fsyncSync(this.recFd);
-        tail.recBytes += bytes.length;
-      }
+    const flush = async () => {
+      const [bodyBytes, recText] = [blobs.length ? Buffer.concat(blobs) : null, text];
       blobs = [];
       text = '';
+      const target = tail;
+      if (bodyBytes) {
+        await writeAll(this.bodyFd, bodyBytes);
+        await sync(this.bodyFd);
+        target.bodyBytes = (target.bodyBytes ?? 0) + bodyBytes.length;
+      }
+      if (recText) {
+        const bytes = Buffer.from(recText);
+        await writeAll(this.recFd, bytes);
+        await sync(this.recFd);
+        target.recBytes += bytes.length;
+      }
     };
+    let pendingRec = 0;
     for (const e of entries) {
-      const pending = text.length + tail.recBytes;
+      const pending = pendingRec + tail.recBytes;
       const full = (offset >= this.segmentBytes || pending >= this.segmentBytes / 4) && (pending > 0 || offset > 0);
       if (full || (tail.day !== null && tail.day !== e.day && pending > 0)) {
-        write();
+        await flush();
+        pendingRec = 0;
         this.closeTail();
         this.segments.push({ seq: tail.seq + 1, lastMs: 0, recBytes: 0, bodyBytes: 0, day: null });
         this.openTail();
@@ -150,12 +154,14 @@ export class SegmentLog {
         offset += e.blob.length;
         blobs.push(e.blob);
       }
-      text += `{"id":${JSON.stringify(e.id)},"d":"${e.day}","b":${at},"r":${JSON.stringify(e.record)}}\n`;
+      const line = `{"id":${JSON.stringify(e.id)},"d":"${e.day}","b":${at},"r":${JSON.stringify(e.record)}}\n`;
+      text += line;
+      pendingRec += line.length;
       if (e.record.started_at > tail.lastMs) tail.lastMs = e.record.started_at;
       tail.day = e.day;
       lines++;
     }
-    if (lines) write();
+    if (lines) await flush();
     return { seq: tail.seq, offset: tail.recBytes };
   }
 
@@ -321,8 +327,15 @@ function* tailLines(text: Buffer, max: number, seq?: number): Generator<LogLine>
   }
 }
 
-function writeAll(fd: number, bytes: Buffer): void {
-  for (let done = 0; done < bytes.length; ) done += writeSync(fd, bytes, done, bytes.length - done);
+/** Writes and fsyncs run on libuv's thread pool: the event loop never waits on the disk. */
+async function writeAll(fd: number, bytes: Buffer): Promise<void> {
+  for (let done = 0; done < bytes.length; ) {
+    done += await new Promise<number>((resolve, reject) => write(fd, bytes, done, bytes.length - done, null, (err, n) => (err ? reject(err) : resolve(n))));
+  }
+}
+
+function sync(fd: number): Promise<void> {
+  return new Promise((resolve, reject) => fsync(fd, (err) => (err ? reject(err) : resolve())));
 }
 
 function ftruncate(path: string, size: number): void {
