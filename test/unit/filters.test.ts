@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { filterBody, applyToText } from '../../src/core/filters/apply.ts';
 import { DETECTOR_NAMES, detectorRules } from '../../src/core/filters/detectors.ts';
-import { compileRules } from '../../src/core/filters/rules.ts';
+import { compileRules, leadingLiteral } from '../../src/core/filters/rules.ts';
 
 function rules(value: unknown) {
   const c = compileRules('filter.json', value);
@@ -87,4 +87,21 @@ test('built-in detectors find common key formats', () => {
     assert.deepEqual(hits, { [`detector:${name}`]: 1 });
   }
   assert.equal(applyToText('a normal sentence about sk- prefixes and eyJ', detectorRules(DETECTOR_NAMES), {}), 'a normal sentence about sk- prefixes and eyJ');
+});
+
+test('a regex rule with a leading literal runs only on bodies that contain it, and still matches escaped text', () => {
+  assert.equal(leadingLiteral('ACME-[0-9]{6}'), 'ACME-');
+  assert.equal(leadingLiteral('^token=\\w+'), 'token=');
+  assert.equal(leadingLiteral('abcd?e'), 'abc', 'an optional last character is not required');
+  assert.equal(leadingLiteral('acme|other'), null, 'alternation: no single required text');
+  assert.equal(leadingLiteral('\\bkey'), null);
+  assert.equal(leadingLiteral('ab[0-9]'), null, 'too short to be worth it');
+  const compiled = compileRules('filter.json', [{ source: 'ACME-[0-9]{6}', op: 'replace', target: '[id]' }]);
+  assert.ok(compiled.ok);
+  const rules = compiled.rules;
+  assert.deepEqual(rules[0]!.anchors, ['ACME-']);
+  assert.equal(filterBody(Buffer.from(JSON.stringify({ messages: [{ content: 'nothing here ACME-12' }] })), 'claude', rules).body, null);
+  const hit = filterBody(Buffer.from(JSON.stringify({ messages: [{ content: 'line one\n"quoted" ACME-123456 end' }] })), 'claude', rules);
+  assert.equal(JSON.parse(hit.body!.toString()).messages[0].content, 'line one\n"quoted" [id] end');
+  assert.deepEqual(hit.hits, { '#0': 1 });
 });

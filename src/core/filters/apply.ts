@@ -1,7 +1,7 @@
 import type { ServiceName } from '../../shared/services.ts';
 import type { CompiledRule } from './rules.ts';
 
-export type FilterRule = CompiledRule & { anchors?: readonly string[] };
+export type FilterRule = CompiledRule;
 
 /** How often each rule fired, by label: what a record keeps (never the matched text). */
 export type FilterHits = Record<string, number>;
@@ -26,26 +26,22 @@ export function applyToText(text: string, rules: readonly FilterRule[], hits: Fi
   return out;
 }
 
-/** A literal whose JSON-escaped form is itself, so finding it in the raw body is exact. */
+/**
+ * A literal whose JSON-escaped form is itself, so finding it in the raw body is exact. `<`, `>` and
+ * `&` are left out too: some JSON writers escape them (`\u003c`) for HTML safety.
+ */
 function rawSafe(literal: string): boolean {
-  return /^[\x20-\x7e]*$/.test(literal) && !/["\\/]/.test(literal);
+  return /^[\x20-\x7e]*$/.test(literal) && !/["\\/<>&]/.test(literal);
 }
 
 /**
- * Whether the raw body could hold a match at all. Literal rules and detectors are checked as plain
- * bytes; a regex rule could match anything, so it always needs the full pass.
+ * Whether the raw body could hold a match of this rule at all. Literals, detectors and regexes with a
+ * leading literal are checked as plain bytes; any other regex could match anything.
  */
-function mightMatch(raw: Buffer, rules: readonly FilterRule[]): boolean {
-  for (const rule of rules) {
-    if (rule.anchors) {
-      if (rule.anchors.some((a) => raw.includes(a))) return true;
-    } else if (rule.literal !== null && rawSafe(rule.literal)) {
-      if (raw.includes(rule.literal)) return true;
-    } else {
-      return true;
-    }
-  }
-  return false;
+export function mightMatch(raw: Buffer, rule: FilterRule): boolean {
+  const anchors = rule.anchors ?? (rule.literal !== null ? [rule.literal] : null);
+  if (!anchors || !anchors.every(rawSafe)) return true;
+  return anchors.some((a) => raw.includes(a));
 }
 
 /**
@@ -83,9 +79,10 @@ export interface FilterResult {
  * always valid JSON. A body that is not JSON is filtered as plain text.
  */
 export function filterBody(raw: Buffer, service: ServiceName, allRules: readonly FilterRule[]): FilterResult {
-  const rules = allRules.filter((r) => r.services.has(service));
+  // Only the rules that could match this body run over its text.
+  const rules = allRules.filter((r) => r.services.has(service) && mightMatch(raw, r));
   const hits: FilterHits = {};
-  if (!rules.length || !mightMatch(raw, rules)) return { body: null, hits };
+  if (!rules.length) return { body: null, hits };
   const text = raw.toString('utf8');
   let root: unknown;
   try {

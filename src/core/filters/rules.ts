@@ -11,7 +11,28 @@ export interface CompiledRule {
   pattern: RegExp;
   /** A literal source, for the raw-bytes pre-check; null for regexes. */
   literal: string | null;
+  /** Plain text every match contains (a regex's leading literal run), for the same pre-check. */
+  anchors?: readonly string[];
   replace: (match: string, groups: string[], named: Record<string, string> | undefined) => string;
+}
+
+/**
+ * The literal text a regex's every match starts with, when the source begins with one (at least three
+ * plain characters, no alternation anywhere): `ACME-[0-9]{6}` gives `ACME-`. Null when unsure.
+ */
+export function leadingLiteral(source: string): string | null {
+  if (source.includes('|')) return null;
+  let i = source.startsWith('^') ? 1 : 0;
+  let out = '';
+  for (; i < source.length; i++) {
+    const c = source[i]!;
+    if (/[A-Za-z0-9 _\-:=@#%,;'`~!]/.test(c)) out += c;
+    else if (c === '\\' && /[.\-:=@#%,;'`~!*+?()[\]{}|^$]/.test(source[i + 1] ?? '')) out += source[++i];
+    else break;
+  }
+  // A quantifier that may drop the last character (`?`, `*`, `{0,…}`) makes it optional.
+  if (/^[?*{]/.test(source.slice(i))) out = out.slice(0, -1);
+  return out.length >= 3 ? out : null;
 }
 
 function escapeRegExp(s: string): string {
@@ -55,6 +76,7 @@ export function compileRules(label: string, value: unknown): CompiledRules {
       services: new Set(r.services ?? SERVICES),
       pattern,
       literal: regex ? null : r.source,
+      ...(regex && leadingLiteral(r.source) ? { anchors: [leadingLiteral(r.source)!] } : {}),
       replace: replacer(r.op === 'remove' ? '' : (r.target ?? ''), regex),
     });
   }
