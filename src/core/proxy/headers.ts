@@ -27,8 +27,12 @@ const REQUEST_ONLY_DROP = new Set(['host', 'content-length', 'expect']);
  */
 const CLIENT_CREDENTIALS = new Set(['authorization', 'x-api-key', 'chatgpt-account-id', 'cookie']);
 
-function connectionListed(value: string | string[] | undefined): Set<string> {
-  const raw = Array.isArray(value) ? value.join(',') : (value ?? '');
+const NONE: ReadonlySet<string> = new Set();
+
+function connectionListed(value: string | string[] | undefined): ReadonlySet<string> {
+  // Nearly every request says `keep-alive` (or nothing): no header named there to drop.
+  if (value === undefined || value === 'keep-alive' || value === 'close') return NONE;
+  const raw = Array.isArray(value) ? value.join(',') : value;
   return new Set(
     raw
       .split(',')

@@ -286,15 +286,6 @@ export class SegmentLog {
     }
   }
 
-  count(): number {
-    let n = 0;
-    for (const s of this.segments) {
-      const text = this.readRec(s.seq);
-      if (text) for (let at = text.indexOf(10); at >= 0; at = text.indexOf(10, at + 1)) n++;
-    }
-    return n;
-  }
-
   close(): void {
     this.closeTail();
   }
