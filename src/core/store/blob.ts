@@ -1,4 +1,5 @@
 import { deflateRaw, inflateRawSync } from 'node:zlib';
+import type { RequestDetail, RequestRecord } from '../../shared/records.ts';
 
 /** What a request keeps besides its record: credential-free headers and capped bodies. */
 export interface Bodies {
@@ -27,15 +28,8 @@ export async function encodeBlob(b: Bodies): Promise<Buffer> {
   return Buffer.concat([size, head, ...parts.filter((p): p is Buffer => p !== null)]);
 }
 
-export interface DecodedBodies {
-  request_headers: Record<string, string>;
-  response_headers: Record<string, string>;
-  request_body: string | null;
-  request_body_truncated: boolean;
-  upstream_body: string | null;
-  response_body: string | null;
-  response_body_truncated: boolean;
-}
+/** What a blob gives back: the detail view's fields beyond the record. */
+export type DecodedBodies = Omit<RequestDetail, keyof RequestRecord>;
 
 export function decodeBlob(blob: Buffer): DecodedBodies {
   const headLength = blob.readUInt32LE(0);

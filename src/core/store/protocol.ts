@@ -1,20 +1,13 @@
 import type { RequestRecord, UsageGroupBy } from '../../shared/records.ts';
 import type { ServiceName } from '../../shared/services.ts';
 import type { UsageMetric } from '../../shared/usage.ts';
+import type { Bodies } from './blob.ts';
 
 /** A finished request on its way to the store: the record, its local day, and its capped bodies. */
 export interface RowInput {
   record: RequestRecord;
   day: string;
-  detail: {
-    request_headers: Record<string, string>;
-    response_headers: Record<string, string>;
-    request_body: Uint8Array | null;
-    request_truncated: boolean;
-    upstream_body: Uint8Array | null;
-    response_body: Uint8Array | null;
-    response_truncated: boolean;
-  } | null;
+  detail: Bodies | null;
 }
 
 export interface UsageQuery {
