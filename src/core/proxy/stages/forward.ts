@@ -166,7 +166,9 @@ function relay(ctx: RequestContext, deps: ForwardDeps, config: UpstreamConfig, u
     return Promise.resolve(true);
   }
   res.writeHead(upstream.statusCode, headers);
-  res.flushHeaders();
+  // A stream's headers go at once (the client sees the stream open); other answers' headers leave with
+  // their first bytes, in one write.
+  if (sse || ctx.stream) res.flushHeaders();
   const body = upstream.body;
   return new Promise<boolean>((resolve) => {
     let settled = false;
