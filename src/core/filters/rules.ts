@@ -71,12 +71,13 @@ export function compileRules(label: string, value: unknown): CompiledRules {
       const where = Array.isArray(parsed.data) ? `${i}.source` : 'source';
       return { ok: false, error: `${label}: ${where}: ${(err as Error).message}` };
     }
+    const anchor = regex ? leadingLiteral(r.source) : null;
     rules.push({
       label: r.name ?? `#${i}`,
       services: new Set(r.services ?? SERVICES),
       pattern,
       literal: regex ? null : r.source,
-      ...(regex && leadingLiteral(r.source) ? { anchors: [leadingLiteral(r.source)!] } : {}),
+      ...(anchor ? { anchors: [anchor] } : {}),
       replace: replacer(r.op === 'remove' ? '' : (r.target ?? ''), regex),
     });
   }
