@@ -33,7 +33,23 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array, m
     await rm(tmp, { force: true });
     throw err;
   }
-  if (process.platform !== 'win32') await chmod(path, mode).catch(() => undefined);
+  if (process.platform !== 'win32') {
+    await chmod(path, mode).catch(() => undefined);
+    await syncDir(dir);
+  }
+}
+
+/** Flushes a folder's entries (the rename above) to disk; not every platform can open a folder. */
+async function syncDir(dir: string): Promise<void> {
+  const handle = await open(dir, 'r').catch(() => null);
+  if (!handle) return;
+  try {
+    await handle.sync();
+  } catch {
+    // some filesystems refuse fsync on a folder: the rename itself is still atomic
+  } finally {
+    await handle.close();
+  }
 }
 
 export interface LockOptions {

@@ -1,9 +1,10 @@
-import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { Database, SqlJsStatic } from 'sql.js';
 import initSqlJs from 'sql.js/dist/sql-wasm-inline.js';
 import type { RequestDetail, RequestRecord, UsageReport } from '../../shared/records.ts';
 import type { RequestFinished } from '../events.ts';
+import { writeFileAtomic } from '../fs/atomic.ts';
 import type { Logger } from '../log.ts';
 import { decodeBlob, encodeBlob } from './blob.ts';
 import { addDaily, addRequests, forgetStatements, getMeta, SCHEMA, setMeta, takeLegacyRows, usageReport, windowReport } from './db.ts';
@@ -134,7 +135,7 @@ export class RequestStore {
       if (replay.length) this.inTransaction(() => addRequests(this.db, replay));
       recovered = replay.length;
     }
-    if (recovered || legacy.length || fresh) this.snapshotNow();
+    if (recovered || legacy.length || fresh) await this.snapshotNow();
     rmSync(journalPath, { force: true });
     this.lastSnapshot = this.now();
     return recovered;
@@ -210,28 +211,20 @@ export class RequestStore {
     if (count) this.inTransaction(() => addRequests(this.db, rows));
     this.dirty = true;
     const now = this.now();
-    if (now - this.lastSnapshot > SNAPSHOT_INTERVAL_MS) this.snapshotNow();
+    if (now - this.lastSnapshot > SNAPSHOT_INTERVAL_MS) await this.snapshotNow();
   }
 
   /**
    * Saves the totals whole with the log position they include. The database is a few kilobytes (one
    * row per day, config and model), so this is quick enough to run between batches.
    */
-  private snapshotNow(): void {
+  private async snapshotNow(): Promise<void> {
     setMeta(this.db, POSITION, JSON.stringify(this.segments.end()));
     forgetStatements(this.db);
     const bytes = this.db.export();
     tune(this.db);
-    const tmp = join(this.options.dataDir, `.${basename(this.file)}.${process.pid}.tmp`);
-    const fd = openSync(tmp, 'w', 0o600);
-    try {
-      writeSync(fd, bytes);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(tmp, this.file);
-    fsyncDir(this.options.dataDir);
+    // Temp file, fsync, rename, on libuv's thread pool: the event loop never waits on the disk.
+    await writeFileAtomic(this.file, bytes);
     this.lastSnapshot = this.now();
     this.dirty = false;
   }
@@ -299,10 +292,10 @@ export class RequestStore {
 
   /** Runs retention now (tests pass their own clock). */
   maintain(now = this.now()): Promise<void> {
-    return this.queue(() => {
+    return this.queue(async () => {
       const removed = this.segments.enforce(now - this.options.retentionDays * 86_400_000, this.options.maxBytes);
       if (removed.segments || removed.bodies) this.dirty = true;
-      if (this.dirty) this.snapshotNow();
+      if (this.dirty) await this.snapshotNow();
     });
   }
 
@@ -317,7 +310,7 @@ export class RequestStore {
       await this.write(rows);
       for (const d of daily) addDaily(this.db, { ...d, requests: 0, errors: 0, cost_usd: 0, unpriced: 0 });
       setMeta(this.db, marker, new Date().toISOString());
-      this.snapshotNow();
+      await this.snapshotNow();
     });
   }
 
@@ -326,8 +319,8 @@ export class RequestStore {
     if (this.closed) return;
     if (this.maintainTimer) clearInterval(this.maintainTimer);
     await this.flush().catch(() => undefined);
-    await this.queue(() => {
-      if (this.dirty) this.snapshotNow();
+    await this.queue(async () => {
+      if (this.dirty) await this.snapshotNow();
     }).catch(() => undefined);
     this.closed = true;
     this.segments.close();
@@ -339,19 +332,6 @@ export class RequestStore {
 /** The totals are rebuilt from CLP's own log after a crash, so SQLite's journal is not needed. */
 function tune(db: Database): void {
   db.exec('PRAGMA journal_mode = MEMORY; PRAGMA synchronous = OFF; PRAGMA temp_store = MEMORY;');
-}
-
-function fsyncDir(dir: string): void {
-  try {
-    const fd = openSync(dir, 'r');
-    try {
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-  } catch {
-    // not supported everywhere (Windows): the rename itself is still atomic
-  }
 }
 
 /** Schema 1's journal: rows that were acknowledged but not yet in its last snapshot. */
