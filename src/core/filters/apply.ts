@@ -35,13 +35,30 @@ function rawSafe(literal: string): boolean {
 }
 
 /**
+ * The byte strings a rule's every match contains, or null when a match could be anything. Worked out
+ * once per compiled rule: the check runs on every request and every logged response.
+ */
+const needleCache = new WeakMap<FilterRule, readonly Buffer[] | null>();
+
+function needlesOf(rule: FilterRule): readonly Buffer[] | null {
+  let needles = needleCache.get(rule);
+  if (needles === undefined) {
+    const anchors = rule.anchors ?? (rule.literal !== null ? [rule.literal] : null);
+    needles = anchors && anchors.length && anchors.every(rawSafe) ? anchors.map((a) => Buffer.from(a, 'latin1')) : null;
+    needleCache.set(rule, needles);
+  }
+  return needles;
+}
+
+/**
  * Whether the raw body could hold a match of this rule at all. Literals, detectors and regexes with a
  * leading literal are checked as plain bytes; any other regex could match anything.
  */
 export function mightMatch(raw: Buffer, rule: FilterRule): boolean {
-  const anchors = rule.anchors ?? (rule.literal !== null ? [rule.literal] : null);
-  if (!anchors || !anchors.every(rawSafe)) return true;
-  return anchors.some((a) => raw.includes(a));
+  const needles = needlesOf(rule);
+  if (!needles) return true;
+  for (const n of needles) if (raw.indexOf(n) !== -1) return true;
+  return false;
 }
 
 /**

@@ -5,6 +5,7 @@ import type { UpstreamConfig } from '../config/schema.ts';
 import type { DialectWriter } from '../providers/dialect.ts';
 import type { ResponseTap } from '../usage/response-tap.ts';
 import type { BodyFacts } from './body-scan.ts';
+import type { Cancel } from './cancel.ts';
 
 /** Everything one request carries through the pipeline's stages. */
 export interface RequestContext {
@@ -17,8 +18,8 @@ export interface RequestContext {
   readonly startedAt: number;
   /** Monotonic start (performance.now), for durations. */
   readonly t0: number;
-  /** Aborted when the client goes away: cancels the upstream call at once. */
-  readonly abort: AbortController;
+  /** Cancelled when the client goes away: stops the upstream call at once. */
+  readonly cancel: Cancel;
   /** The path without its query string. */
   readonly path: string;
   body: Buffer | null;

@@ -9,6 +9,7 @@ import type { ConfigStore } from '../config/store.ts';
 import type { EventBus } from '../events.ts';
 import type { Logger } from '../log.ts';
 import { dialectWriter } from '../providers/dialect.ts';
+import { Cancel } from './cancel.ts';
 import { compose, type RequestContext, type Stage } from './context.ts';
 import { finishedRecord } from './record.ts';
 import { sendError } from './respond.ts';
@@ -68,7 +69,7 @@ export function createProxyServer(deps: ProxyServerDeps): Server {
       res,
       startedAt: deps.now(),
       t0: performance.now(),
-      abort: new AbortController(),
+      cancel: new Cancel(),
       path: q < 0 ? url : url.slice(0, q),
       body: null,
       facts: null,
@@ -94,7 +95,7 @@ export function createProxyServer(deps: ProxyServerDeps): Server {
     // A client that goes away cancels its upstream call at once (stopping generation and billing).
     // `res` close, not `req` close: the latter fires as soon as the body has been read.
     res.once('close', () => {
-      if (!res.writableEnded) ctx.abort.abort();
+      if (!res.writableEnded) ctx.cancel.cancel(new Error('the client went away'));
     });
     try {
       await pipeline(ctx);

@@ -1,4 +1,5 @@
 import { Agent, type Dispatcher } from 'undici';
+import type { Cancel } from './cancel.ts';
 
 export interface UpstreamTimeouts {
   connectMs: number;
@@ -10,7 +11,7 @@ export interface UpstreamRequest {
   method: string;
   headers: Record<string, string>;
   body: Buffer | null;
-  signal: AbortSignal;
+  cancel: Cancel;
 }
 
 /** Where a body's chunks go once somebody reads it. */
@@ -126,19 +127,17 @@ export class UpstreamClient {
   send(url: string, req: UpstreamRequest): Promise<UpstreamResponse> {
     const { origin, path } = splitUrl(url);
     return new Promise<UpstreamResponse>((resolve, reject) => {
-      const signal = req.signal;
-      if (signal.aborted) return reject(signal.reason ?? new Error('aborted'));
+      const cancel = req.cancel;
+      if (cancel.reason) return reject(cancel.reason);
       let controller: Dispatcher.DispatchController | null = null;
       let body: UpstreamBody | null = null;
-      const onAbort = () => controller?.abort(signal.reason ?? new Error('aborted'));
-      signal.addEventListener('abort', onAbort, { once: true });
-      const done = () => signal.removeEventListener('abort', onAbort);
+      const done = cancel.onCancel((reason) => controller?.abort(reason));
       this.agent.dispatch(
         { origin, path, method: req.method as Dispatcher.HttpMethod, headers: req.headers, body: req.body ?? undefined },
         {
           onRequestStart(c) {
             controller = c;
-            if (signal.aborted) c.abort(signal.reason ?? new Error('aborted'));
+            if (cancel.reason) c.abort(cancel.reason);
           },
           onResponseStart(c, statusCode, headers) {
             if (statusCode < 200) return; // 1xx: informational, the real answer follows

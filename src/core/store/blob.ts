@@ -18,14 +18,34 @@ export interface Bodies {
  * raw, since compressing them costs more time than the bytes it saves. Compression runs on libuv's
  * thread pool, never on the event loop that relays streams.
  */
-export async function encodeBlob(b: Bodies): Promise<Buffer> {
-  const parts = await Promise.all([encodeBody(b.request_body), encodeBody(b.upstream_body), encodeBody(b.response_body)]);
-  const head = Buffer.from(
-    JSON.stringify({ qh: b.request_headers, sh: b.response_headers, qt: b.request_truncated, st: b.response_truncated, l: parts.map((p) => (p ? p.length : -1)) }),
-  );
-  const size = Buffer.alloc(4);
-  size.writeUInt32LE(head.length);
-  return Buffer.concat([size, head, ...parts.filter((p): p is Buffer => p !== null)]);
+export function encodeBlob(b: Bodies): Buffer | Promise<Buffer> {
+  const parts = [encodeBody(b.request_body), encodeBody(b.upstream_body), encodeBody(b.response_body)];
+  // Small bodies stay raw: then the blob is built at once, without a promise.
+  if (parts.some((p) => p instanceof Promise)) return Promise.all(parts).then((done) => assemble(b, done));
+  return assemble(b, parts as Array<Part | null>);
+}
+
+/** A body as stored: its marker byte and its (maybe compressed) bytes. */
+interface Part {
+  marker: number;
+  bytes: Uint8Array;
+}
+
+function assemble(b: Bodies, parts: Array<Part | null>): Buffer {
+  const head = JSON.stringify({ qh: b.request_headers, sh: b.response_headers, qt: b.request_truncated, st: b.response_truncated, l: parts.map((p) => (p ? p.bytes.length + 1 : -1)) });
+  const headLength = Buffer.byteLength(head);
+  let size = 4 + headLength;
+  for (const p of parts) if (p) size += 1 + p.bytes.length;
+  const out = Buffer.allocUnsafe(size);
+  out.writeUInt32LE(headLength, 0);
+  let at = 4 + out.write(head, 4);
+  for (const p of parts) {
+    if (!p) continue;
+    out[at++] = p.marker;
+    out.set(p.bytes, at);
+    at += p.bytes.length;
+  }
+  return out;
 }
 
 /** What a blob gives back: the detail view's fields beyond the record. */
@@ -52,13 +72,10 @@ export function decodeBlob(blob: Buffer): DecodedBodies {
   };
 }
 
-const RAW = Buffer.from([0]);
-const DEFLATED = Buffer.from([1]);
-
-function encodeBody(bytes: Uint8Array | null): Buffer | null | Promise<Buffer> {
+function encodeBody(bytes: Uint8Array | null): Part | null | Promise<Part> {
   if (!bytes || !bytes.length) return null;
-  if (bytes.length < 2048) return Buffer.concat([RAW, bytes]);
-  return new Promise((resolve, reject) => deflateRaw(bytes, (err, out) => (err ? reject(err) : resolve(Buffer.concat([DEFLATED, out])))));
+  if (bytes.length < 2048) return { marker: 0, bytes };
+  return new Promise((resolve, reject) => deflateRaw(bytes, (err, out) => (err ? reject(err) : resolve({ marker: 1, bytes: out }))));
 }
 
 function decodeBody(part: Buffer): string | null {

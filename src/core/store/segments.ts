@@ -9,9 +9,12 @@ import type { RequestRecord } from '../../shared/records.ts';
  * - `NNNNNNNN.body`: the blobs the lines point at (headers and capped bodies, see `blob.ts`).
  *
  * Nothing of a request stays in memory once it is written: memory is the same after a hundred
- * thousand requests as after ten. A batch is written with one `write` per file and fsync'd before it
- * is acknowledged; a crash can only leave a torn last line (or an unreferenced blob tail), which is
- * cut off when the segment is opened again. Old segments go whole: bodies first, then lines.
+ * thousand requests as after ten. A batch is written with one `write` per file (blobs first, then the
+ * lines); `sync()` fsyncs what was written, and a segment is fsync'd before it is closed. A process
+ * crash loses nothing written; a crash of the machine loses at most what was not yet fsync'd. Either
+ * can only leave a torn last line (cut off when the segment is opened again), a blob tail no line
+ * points at, or a line whose blob is missing (its detail then shows no bodies). Old segments go whole:
+ * bodies first, then lines.
  */
 
 export interface SegmentInfo {
@@ -46,6 +49,8 @@ export class SegmentLog {
   private segments: SegmentInfo[] = [];
   private recFd = -1;
   private bodyFd = -1;
+  /** Bytes were written to the open segment since its last fsync. */
+  private unsynced = false;
 
   constructor(
     private readonly dir: string,
@@ -109,8 +114,8 @@ export class SegmentLog {
   }
 
   /**
-   * Appends a batch: blobs first, then the lines pointing at them; both fsync'd. A segment holds one
-   * local day and about `segmentBytes`, so retention by age and by size both drop whole files.
+   * Appends a batch: blobs first, then the lines pointing at them. A segment holds one local day and
+   * about `segmentBytes`, so retention by age and by size both drop whole files.
    */
   async append(entries: Array<{ id: string; day: string; record: RequestRecord; blob: Buffer | null }>): Promise<LogPosition> {
     let blobs: Buffer[] = [];
@@ -124,14 +129,14 @@ export class SegmentLog {
       text = '';
       const target = tail;
       if (bodyBytes) {
+        this.unsynced = true;
         await writeAll(this.bodyFd, bodyBytes);
-        await sync(this.bodyFd);
         target.bodyBytes = (target.bodyBytes ?? 0) + bodyBytes.length;
       }
       if (recText) {
         const bytes = Buffer.from(recText);
+        this.unsynced = true;
         await writeAll(this.recFd, bytes);
-        await sync(this.recFd);
         target.recBytes += bytes.length;
       }
     };
@@ -141,6 +146,7 @@ export class SegmentLog {
       const full = (offset >= this.segmentBytes || pending >= this.segmentBytes / 4) && (pending > 0 || offset > 0);
       if (full || (tail.day !== null && tail.day !== e.day && pending > 0)) {
         await flush();
+        await this.sync();
         pendingRec = 0;
         this.closeTail();
         this.segments.push({ seq: tail.seq + 1, lastMs: 0, recBytes: 0, bodyBytes: 0, day: null });
@@ -163,6 +169,13 @@ export class SegmentLog {
     }
     if (lines) await flush();
     return { seq: tail.seq, offset: tail.recBytes };
+  }
+
+  /** Fsyncs what was written to the open segment (both files, on libuv's thread pool). */
+  async sync(): Promise<void> {
+    if (!this.unsynced) return;
+    this.unsynced = false;
+    await Promise.all([fsyncAsync(this.bodyFd), fsyncAsync(this.recFd)]);
   }
 
   end(): LogPosition {
@@ -287,6 +300,11 @@ export class SegmentLog {
   }
 
   close(): void {
+    if (this.unsynced) {
+      this.unsynced = false;
+      if (this.bodyFd >= 0) fsyncSync(this.bodyFd);
+      if (this.recFd >= 0) fsyncSync(this.recFd);
+    }
     this.closeTail();
   }
 }
@@ -325,7 +343,7 @@ async function writeAll(fd: number, bytes: Buffer): Promise<void> {
   }
 }
 
-function sync(fd: number): Promise<void> {
+function fsyncAsync(fd: number): Promise<void> {
   return new Promise((resolve, reject) => fsync(fd, (err) => (err ? reject(err) : resolve())));
 }
 

@@ -70,10 +70,10 @@ export function forward(deps: ForwardDeps): Stage {
           method: ctx.req.method ?? 'GET',
           headers: buildUpstreamHeaders(ctx.req.headers, config),
           body,
-          signal: ctx.abort.signal,
+          cancel: ctx.cancel,
         });
       } catch (err) {
-        if (ctx.abort.signal.aborted) {
+        if (ctx.cancel.cancelled) {
           ctx.errorCode = 'client_aborted';
           return;
         }
@@ -193,7 +193,7 @@ function relay(ctx: RequestContext, deps: ForwardDeps, config: UpstreamConfig, u
         done(true);
       },
       error: (err) => {
-        if (ctx.abort.signal.aborted || res.destroyed) {
+        if (ctx.cancel.cancelled || res.destroyed) {
           ctx.errorCode ??= 'client_aborted';
           return done(false);
         }

@@ -30,9 +30,9 @@ export function readBody(maxBytes: number): Stage {
         });
         ctx.req.once('end', () => resolve(true));
         ctx.req.once('error', reject);
-        ctx.abort.signal.addEventListener('abort', () => resolve(false), { once: true });
+        ctx.cancel.onCancel(() => resolve(false));
       });
-      if (ctx.abort.signal.aborted) {
+      if (ctx.cancel.cancelled) {
         ctx.errorCode = 'client_aborted';
         return;
       }
