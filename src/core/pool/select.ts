@@ -23,14 +23,24 @@ export interface Plan {
   skipped: Array<{ name: string; why: string }>;
 }
 
-/** Highest weight first, ties by name: the original's `weight-based` order. */
-export function byPriority(entries: readonly UpstreamConfig[]): UpstreamConfig[] {
-  return [...entries].sort((a, b) => b.weight - a.weight || a.name.localeCompare(b.name));
+const priorityCache = new WeakMap<readonly UpstreamConfig[], readonly UpstreamConfig[]>();
+
+/**
+ * Highest weight first, ties by name: the original's `weight-based` order. Worked out once per config
+ * snapshot (its entries array), not per request.
+ */
+export function byPriority(entries: readonly UpstreamConfig[]): readonly UpstreamConfig[] {
+  let sorted = priorityCache.get(entries);
+  if (!sorted) {
+    sorted = [...entries].sort((a, b) => b.weight - a.weight || a.name.localeCompare(b.name));
+    priorityCache.set(entries, sorted);
+  }
+  return sorted;
 }
 
 /** Weighted random order without replacement: the first pick is proportional to weight, and so on. */
 function byWeight(entries: readonly UpstreamConfig[], random: () => number): UpstreamConfig[] {
-  const left = byPriority(entries);
+  const left = [...byPriority(entries)];
   const out: UpstreamConfig[] = [];
   while (left.length) {
     const total = left.reduce((s, e) => s + Math.max(0, e.weight), 0);

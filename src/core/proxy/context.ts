@@ -54,6 +54,9 @@ export interface RequestContext {
   bytesOut: number;
 }
 
+/** What a stage returns when it answered and the pipeline stops (plain stages return no new promise). */
+export const DONE: Promise<void> = Promise.resolve();
+
 /** A pipeline stage in the `(ctx, next)` style: do work, call `next()` to go on, or answer and stop. */
 export type Stage = (ctx: RequestContext, next: () => Promise<void>) => Promise<void>;
 

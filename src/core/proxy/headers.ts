@@ -45,7 +45,9 @@ function connectionListed(value: string | string[] | undefined): ReadonlySet<str
 export function buildUpstreamHeaders(incoming: IncomingHttpHeaders, config: UpstreamConfig): Record<string, string> {
   const listed = connectionListed(incoming.connection);
   const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(incoming)) {
+  // for-in, not Object.entries: no array per header on the hot path.
+  for (const name in incoming) {
+    const value = incoming[name];
     if (value === undefined) continue;
     if (HOP_BY_HOP.has(name) || REQUEST_ONLY_DROP.has(name) || CLIENT_CREDENTIALS.has(name) || listed.has(name)) continue;
     out[name] = Array.isArray(value) ? value.join(', ') : value;
@@ -62,7 +64,8 @@ export function buildUpstreamHeaders(incoming: IncomingHttpHeaders, config: Upst
 export function buildClientHeaders(upstream: Record<string, string | string[] | undefined>): OutgoingHttpHeaders {
   const listed = connectionListed(upstream.connection);
   const out: OutgoingHttpHeaders = {};
-  for (const [name, value] of Object.entries(upstream)) {
+  for (const name in upstream) {
+    const value = upstream[name];
     if (value === undefined || HOP_BY_HOP.has(name) || listed.has(name)) continue;
     out[name] = value;
   }

@@ -105,7 +105,7 @@ export function createProxyServer(deps: ProxyServerDeps): Server {
     }
     if (!ctx.local) {
       // The response has ended: finishing the tap (and any decompression) costs the client nothing.
-      const tap = ctx.tap ? await ctx.tap.finish().catch(() => null) : null;
+      const tap = ctx.tap ? (ctx.tap.finishNow() ?? (await ctx.tap.finish().catch(() => null))) : null;
       const finished = finishedRecord(ctx, tap);
       finished.record = deps.price(finished.record);
       deps.events.emit('request:end', finished);

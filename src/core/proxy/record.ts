@@ -10,7 +10,8 @@ const SECRET_RESPONSE_HEADERS = new Set(['set-cookie']);
 
 export function cleanHeaders(headers: IncomingHttpHeaders | Record<string, string | string[] | undefined>, secret: Set<string>): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) {
+  for (const name in headers) {
+    const value = headers[name];
     if (value === undefined) continue;
     out[name] = secret.has(name) ? '[removed]' : Array.isArray(value) ? value.join(', ') : value;
   }

@@ -117,9 +117,22 @@ export class ResponseTap {
   }
 
   /** Call once the body ended (or broke); resolves after any decompression has drained. */
-  async finish(): Promise<TapResult> {
-    this.decompressor?.end();
+  finish(): Promise<TapResult> {
+    return this.decompressor ? this.finishDecompressed() : Promise.resolve(this.result());
+  }
+
+  /** The result at once, when no decompression is in flight (null when one is). */
+  finishNow(): TapResult | null {
+    return this.decompressor ? null : this.result();
+  }
+
+  private async finishDecompressed(): Promise<TapResult> {
+    this.decompressor!.end();
     await this.drained;
+    return this.result();
+  }
+
+  private result(): TapResult {
     let usage: Usage | null = null;
     let model = this.stream.model;
     try {

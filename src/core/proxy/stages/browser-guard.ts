@@ -1,4 +1,4 @@
-import type { Stage } from '../context.ts';
+import { DONE, type Stage } from '../context.ts';
 import { sendError } from '../respond.ts';
 
 /**
@@ -6,12 +6,12 @@ import { sendError } from '../respond.ts';
  * Codex and the SDKs never send `Origin`; a browser always does on cross-origin and non-GET requests
  * (including a DNS-rebinding page that believes it is same-origin), and on every CORS preflight.
  */
-export const browserGuard: Stage = async (ctx, next) => {
+export const browserGuard: Stage = (ctx, next) => {
   if (ctx.req.headers.origin !== undefined || ctx.req.headers['sec-fetch-site'] === 'cross-site') {
     ctx.local = true;
     ctx.req.resume();
     sendError(ctx, 403, 'origin_refused', 'the proxy port does not serve web pages (request had an Origin header)');
-    return;
+    return DONE;
   }
-  await next();
+  return next();
 };

@@ -7,7 +7,7 @@ import type { Stage } from '../context.ts';
  * upstream and what the request log keeps; the record says which rules fired and how often.
  */
 export function filterStage(rules: () => readonly FilterRule[]): Stage {
-  return async (ctx, next) => {
+  return (ctx, next) => {
     const active = rules();
     if (ctx.body && active.length) {
       const result = filterBody(ctx.body, ctx.service, active);
@@ -17,6 +17,6 @@ export function filterStage(rules: () => readonly FilterRule[]): Stage {
         ctx.trace.push({ filters: result.hits });
       }
     }
-    await next();
+    return next();
   };
 }

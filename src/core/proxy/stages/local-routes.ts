@@ -1,5 +1,5 @@
 import type { HealthReport } from '../../../shared/status.ts';
-import type { RequestContext, Stage } from '../context.ts';
+import { DONE, type RequestContext, type Stage } from '../context.ts';
 import { sendJson } from '../respond.ts';
 
 /**
@@ -10,7 +10,7 @@ import { sendJson } from '../respond.ts';
  * - `/api/event_logging/*` is Claude Code telemetry: answered here, never sent to a relay.
  */
 export function localRoutes(health: () => HealthReport): Stage {
-  return async (ctx, next) => {
+  return (ctx, next) => {
     const method = ctx.req.method ?? 'GET';
     const path = ctx.path;
     if (path === '/' && (method === 'HEAD' || method === 'GET')) return answer(ctx, 200, health());
@@ -22,15 +22,16 @@ export function localRoutes(health: () => HealthReport): Stage {
         ctx.req.resume();
         ctx.status = 204;
         ctx.res.writeHead(204).end();
-        return;
+        return DONE;
       }
     }
-    await next();
+    return next();
   };
 }
 
-function answer(ctx: RequestContext, status: number, body: unknown): void {
+function answer(ctx: RequestContext, status: number, body: unknown): Promise<void> {
   ctx.local = true;
   ctx.req.resume();
   sendJson(ctx, status, body, { 'cache-control': 'no-store' });
+  return DONE;
 }

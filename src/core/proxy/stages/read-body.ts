@@ -44,7 +44,7 @@ export function readBody(maxBytes: number): Stage {
     ctx.stream = isStreamRequest(ctx.req.headers, ctx.facts?.stream ?? null);
     ctx.modelSent = ctx.facts?.model ?? null;
     ctx.sessionId = sessionIdOf(ctx.req.headers, ctx.facts);
-    await next();
+    return next();
   };
 }
 

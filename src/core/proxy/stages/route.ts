@@ -12,7 +12,7 @@ import { refuseNoUpstream } from './select-upstream.ts';
  * cooling down or disabled, the original's bug B15).
  */
 export function routeStage(routes: () => Routes, pool: Pool, store: ConfigStore): Stage {
-  return async (ctx, next) => {
+  return (ctx, next) => {
     const rules = routes()[ctx.service];
     if (rules.length) {
       const decision = decideRoute(rules, ctx.facts?.model ?? null, ctx.candidates[0]?.name ?? null);
@@ -35,6 +35,6 @@ export function routeStage(routes: () => Routes, pool: Pool, store: ConfigStore)
         }
       }
     }
-    await next();
+    return next();
   };
 }

@@ -1,7 +1,7 @@
 import type { ConfigStore } from '../../config/store.ts';
 import type { Pool } from '../../pool/pool.ts';
 import type { Plan } from '../../pool/select.ts';
-import type { RequestContext, Stage } from '../context.ts';
+import { DONE, type RequestContext, type Stage } from '../context.ts';
 import { sendError } from '../respond.ts';
 
 /**
@@ -13,13 +13,13 @@ import { sendError } from '../respond.ts';
  *   cooling config comes back), never a silent route to a dead upstream.
  */
 export function selectUpstream(store: ConfigStore, pool: Pool): Stage {
-  return async (ctx, next) => {
+  return (ctx, next) => {
     const snapshot = store.snapshot();
     if (!snapshot.active) {
       const state = store.state();
       const why = state.error ? `its last change is broken (${state.error}) and no earlier version was good` : 'it has no configs yet';
       sendError(ctx, 400, 'no_config', `no upstream is configured for ${ctx.service}: ${why}. Add one to ${store.file}`);
-      return;
+      return DONE;
     }
     const plan = pool.plan(ctx.service, snapshot, ctx.sessionId, ctx.pinned);
     if (pool.mode(ctx.service) === 'pool' || plan.skipped.length || ctx.pinned) {
@@ -27,12 +27,13 @@ export function selectUpstream(store: ConfigStore, pool: Pool): Stage {
     }
     if (!plan.candidates.length) return refuseNoUpstream(ctx, plan.skipped);
     ctx.candidates = plan.candidates;
-    await next();
+    return next();
   };
 }
 
 /** The one answer when no candidate is left: a 503 saying why each config was skipped. */
-export function refuseNoUpstream(ctx: RequestContext, skipped: Plan['skipped']): void {
+export function refuseNoUpstream(ctx: RequestContext, skipped: Plan['skipped']): Promise<void> {
   const reasons = skipped.map((s) => `"${s.name}": ${s.why}`).join('; ');
   sendError(ctx, 503, 'no_upstream', `no ${ctx.service} upstream is available: ${reasons || 'none configured'}`);
+  return DONE;
 }
