@@ -2,7 +2,7 @@
 // proxy (the floor), in interleaved rounds of one run, on this machine. Prints a table of absolute
 // numbers and ratios and saves it under test/bench/results/. Not part of `npm test`.
 import autocannon from 'autocannon';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { cpus, tmpdir, totalmem } from 'node:os';
@@ -94,6 +94,9 @@ async function throughput(url: string, connections: number, payload: string): Pr
 
 async function main(): Promise<void> {
   if (!existsSync(join(ROOT, 'dist', 'cli.js'))) throw new Error('dist/cli.js is missing: `npm run bench` builds it first');
+  // The load generator (this process) shares the upstream's core, so the proxies under test have core 0
+  // to themselves and never wait behind the load they are measured with.
+  if (canPin) execFileSync('taskset', ['-a', '-p', '-c', '1', String(process.pid)], { stdio: 'ignore' });
   const home = await mkdtemp(join(tmpdir(), 'clp-bench-'));
   const env = { ...process.env, CLP_HOME: home };
   const node = [process.execPath, '--import', 'tsx'];
@@ -197,7 +200,7 @@ async function main(): Promise<void> {
   }
   rows.push([`resident memory after 10,000 -> ${total.toLocaleString('en')} requests (MB)`, '-', `${mem.floor[0].toFixed(1)} -> ${mem.floor[1].toFixed(1)}`, `${mem.clp[0].toFixed(1)} -> ${mem.clp[1].toFixed(1)}`, (mem.clp[1] / mem.clp[0]).toFixed(2), 'no growth (~1.0)']);
 
-  const machine = `${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}${canPin ? ', proxies pinned to cpu 0, upstream to cpu 1' : ''}`;
+  const machine = `${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}${canPin ? ', proxies pinned to cpu 0, upstream and load generator to cpu 1' : ''}`;
   const table = [
     `CLP benchmark, ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC${QUICK ? ' (quick)' : ''}`,
     `machine: ${machine}`,
