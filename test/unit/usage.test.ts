@@ -140,6 +140,32 @@ test('SSE decoder: multi-line data, comments, CR-only line ends, a final event w
   assert.deepEqual(events, [{ event: 'a', data: '1\n2' }, { event: null, data: 'x' }]);
 });
 
+test('SSE decoder: bytes split anywhere (inside a UTF-8 character, between CR and LF) give the same events', () => {
+  const text = '\ufeffevent: message_start\r\ndata: {"t":"h\u00e9llo \u{1F600}"}\r\n\r\nevent: ping\ndata: {}\n\ndata: a\rdata: b\r\r';
+  const bytes = Buffer.from(text);
+  const whole: SseEvent[] = [];
+  const d = new SseDecoder();
+  d.push(bytes, (e) => whole.push(e));
+  d.end((e) => whole.push(e));
+  assert.deepEqual(whole, [{ event: 'message_start', data: '{"t":"h\u00e9llo \u{1F600}"}' }, { event: 'ping', data: '{}' }, { event: null, data: 'a\nb' }]);
+  for (let cut = 1; cut < bytes.length; cut++) {
+    const got: SseEvent[] = [];
+    const s = new SseDecoder();
+    s.push(bytes.subarray(0, cut), (e) => got.push(e));
+    s.push(bytes.subarray(cut), (e) => got.push(e));
+    s.end((e) => got.push(e));
+    assert.deepEqual(got, whole, `split at byte ${cut}`);
+  }
+});
+
+test('SSE decoder: events the reader does not want are framed but never delivered, whatever the field order', () => {
+  const got: SseEvent[] = [];
+  const d = new SseDecoder((name) => name !== 'content_block_delta');
+  d.push(Buffer.from('event: content_block_delta\ndata: {"skip":1}\n\ndata: {"late":1}\nevent: content_block_delta\n\nevent: message_delta\ndata: {"keep":1}\n\n'), (e) => got.push(e));
+  d.end((e) => got.push(e));
+  assert.deepEqual(got, [{ event: 'message_delta', data: '{"keep":1}' }]);
+});
+
 test('cache writes are split by TTL when the response says so', () => {
   assert.deepEqual(fromAnthropic({ input_tokens: 1, cache_creation_input_tokens: 10, cache_creation: { ephemeral_5m_input_tokens: 4, ephemeral_1h_input_tokens: 6 }, output_tokens: 2 }).cache_1h, 6);
   assert.equal(fromAnthropic({ input_tokens: 1, output_tokens: 2 }).cache_1h, null);

@@ -77,6 +77,9 @@ export function normaliseUsage(raw: Obj): Usage | null {
  */
 export function mergeAnthropicDelta(base: Obj, delta: Obj): Obj {
   const out: Obj = { ...base };
-  for (const [k, v] of Object.entries(delta)) if (v !== null && v !== undefined) out[k] = v;
+  for (const k in delta) {
+    const v = delta[k];
+    if (v !== null && v !== undefined) out[k] = v;
+  }
   return out;
 }

@@ -1,7 +1,7 @@
 import { createBrotliDecompress, createGunzip, createInflate, type Gunzip } from 'node:zlib';
 import type { Usage } from '../../shared/usage.ts';
 import { SseDecoder } from './sse-decoder.ts';
-import { findUsageInText, StreamUsage, usageFromJson } from './stream-usage.ts';
+import { findUsageInText, StreamUsage, usefulEvent, usageFromJson } from './stream-usage.ts';
 
 export interface TapResult {
   usage: Usage | null;
@@ -48,7 +48,7 @@ export class ResponseTap {
 
   constructor(headers: Record<string, string | string[] | undefined>, private readonly options: TapOptions) {
     const type = String(headers['content-type'] ?? '').toLowerCase();
-    this.sse = type.includes('text/event-stream') ? new SseDecoder() : null;
+    this.sse = type.includes('text/event-stream') ? new SseDecoder(usefulEvent) : null;
     const encoding = String(headers['content-encoding'] ?? '').trim().toLowerCase();
     this.decompressor = null;
     if (encoding === 'gzip' || encoding === 'x-gzip') this.decompressor = createGunzip();

@@ -4,66 +4,123 @@ export interface SseEvent {
   data: string;
 }
 
+const LF = 10;
+const CR = 13;
+const COLON = 58;
+const SPACE = 32;
+
 /**
  * An incremental Server-Sent Events decoder (WHATWG rules): lines end in `\n`, `\r\n` or `\r`, even
  * when the pair is split across chunks; an event ends at a blank line; several `data:` lines join with
- * `\n`; comments (`:`) are skipped. UTF-8 is decoded in streaming mode, so a character split across
- * chunks is never lost. Any re-chunking of the same bytes yields the same events.
+ * `\n`; comments (`:`) are skipped. It works on bytes and decodes UTF-8 only for whole lines, so a
+ * character split across chunks is never lost, and any re-chunking of the same bytes yields the same
+ * events.
+ *
+ * `want` picks the events worth decoding by their `event:` name (null: unnamed). The others are only
+ * framed: their data is never copied, decoded or joined, which is most of a stream's text deltas.
  */
 export class SseDecoder {
-  private readonly decoder = new TextDecoder();
-  private partial = '';
+  /** The bytes of an unfinished line. */
+  private partial: Buffer | null = null;
   private pendingCR = false;
+  private started = false;
   private event: string | null = null;
-  private data: string[] = [];
+  private data: Buffer[] = [];
+  private hasData = false;
+
+  constructor(private readonly want: (event: string | null) => boolean = () => true) {}
 
   push(chunk: Uint8Array, onEvent: (e: SseEvent) => void): void {
-    this.feed(this.decoder.decode(chunk, { stream: true }), onEvent);
-  }
-
-  /** Flushes the end of the stream. A last event missing its blank line is still delivered. */
-  end(onEvent: (e: SseEvent) => void): void {
-    this.feed(this.decoder.decode(), onEvent);
-    if (this.partial) this.line(this.partial, onEvent);
-    this.partial = '';
-    this.dispatch(onEvent);
-  }
-
-  private feed(text: string, onEvent: (e: SseEvent) => void): void {
-    let s = this.partial + text;
-    if (this.pendingCR && s.charCodeAt(0) === 10) s = s.slice(1);
-    this.pendingCR = false;
-    let start = 0;
-    for (let i = 0; i < s.length; i++) {
-      const c = s.charCodeAt(i);
-      if (c !== 10 && c !== 13) continue;
-      this.line(s.slice(start, i), onEvent);
-      if (c === 13) {
-        if (i + 1 < s.length) {
-          if (s.charCodeAt(i + 1) === 10) i++;
+    const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    const len = buf.length;
+    let pos = 0;
+    if (this.pendingCR && pos < len) {
+      this.pendingCR = false;
+      if (buf[pos] === LF) pos++;
+    }
+    // Almost every stream ends its lines in `\n` alone: then a native search finds each line end.
+    const anyCR = buf.indexOf(CR, pos) !== -1;
+    while (pos < len) {
+      let end: number;
+      if (!anyCR) {
+        end = buf.indexOf(LF, pos);
+      } else {
+        end = pos;
+        while (end < len && buf[end] !== LF && buf[end] !== CR) end++;
+        if (end === len) end = -1;
+      }
+      if (end < 0) break;
+      let line = buf.subarray(pos, end);
+      if (this.partial) {
+        line = Buffer.concat([this.partial, line]);
+        this.partial = null;
+      }
+      this.line(line, onEvent);
+      if (buf[end] === CR) {
+        if (end + 1 < len) {
+          if (buf[end + 1] === LF) end++;
         } else {
           this.pendingCR = true;
         }
       }
-      start = i + 1;
+      pos = end + 1;
     }
-    this.partial = s.slice(start);
+    if (pos < len) {
+      const rest = buf.subarray(pos);
+      this.partial = this.partial ? Buffer.concat([this.partial, rest]) : Buffer.from(rest);
+    }
   }
 
-  private line(line: string, onEvent: (e: SseEvent) => void): void {
-    if (line === '') return this.dispatch(onEvent);
-    if (line.charCodeAt(0) === 58) return; // ':' comment
-    const colon = line.indexOf(':');
-    const field = colon < 0 ? line : line.slice(0, colon);
-    let value = colon < 0 ? '' : line.slice(colon + 1);
-    if (value.charCodeAt(0) === 32) value = value.slice(1);
-    if (field === 'data') this.data.push(value);
-    else if (field === 'event') this.event = value;
+  /** Flushes the end of the stream. A last event missing its blank line is still delivered. */
+  end(onEvent: (e: SseEvent) => void): void {
+    if (this.partial) {
+      const line = this.partial;
+      this.partial = null;
+      this.line(line, onEvent);
+    }
+    this.dispatch(onEvent);
+  }
+
+  private line(line: Buffer, onEvent: (e: SseEvent) => void): void {
+    if (!this.started) {
+      this.started = true;
+      if (line[0] === 0xef && line[1] === 0xbb && line[2] === 0xbf) line = line.subarray(3); // a UTF-8 byte order mark
+    }
+    if (line.length === 0) return this.dispatch(onEvent);
+    if (line[0] === COLON) return; // a comment
+    const colon = line.indexOf(COLON);
+    const fieldEnd = colon < 0 ? line.length : colon;
+    let valueStart = colon < 0 ? line.length : colon + 1;
+    if (line[valueStart] === SPACE) valueStart++;
+    if (fieldEnd === 4 && line[0] === 0x64 && line[1] === 0x61 && line[2] === 0x74 && line[3] === 0x61) {
+      // `data`: kept only while the event may be wanted (a name seen so far says it is not).
+      this.hasData = true;
+      if (this.want(this.event)) this.data.push(line.subarray(valueStart));
+    } else if (fieldEnd === 5 && line.toString('latin1', 0, 5) === 'event') {
+      this.event = line.toString('utf8', valueStart);
+    }
   }
 
   private dispatch(onEvent: (e: SseEvent) => void): void {
-    if (this.data.length) onEvent({ event: this.event, data: this.data.join('\n') });
+    const event = this.event;
+    const data = this.data;
+    const hasData = this.hasData;
     this.event = null;
     this.data = [];
+    this.hasData = false;
+    if (!hasData || !this.want(event)) return;
+    onEvent({ event, data: joinLines(data) });
   }
 }
+
+function joinLines(parts: Buffer[]): string {
+  if (parts.length === 1) return parts[0]!.toString('utf8');
+  const joined: Buffer[] = [];
+  parts.forEach((p, i) => {
+    if (i) joined.push(NEWLINE);
+    joined.push(p);
+  });
+  return Buffer.concat(joined).toString('utf8');
+}
+
+const NEWLINE = Buffer.from('\n');

@@ -6,6 +6,24 @@ type Obj = Record<string, unknown>;
 
 const TYPE_PREFIX = /^\{\s*"type"\s*:\s*"([^"]+)"/;
 
+/** The named events that can carry usage, a model, an error or the end: all others are text. */
+const USEFUL_EVENTS = new Set([
+  'message_start',
+  'message_delta',
+  'message_stop',
+  'response.created',
+  'response.in_progress',
+  'response.completed',
+  'response.failed',
+  'response.incomplete',
+  'error',
+]);
+
+/** Whether `onEvent` needs an event of this name (unnamed events are looked into: relays omit names). */
+export function usefulEvent(event: string | null): boolean {
+  return event === null || USEFUL_EVENTS.has(event);
+}
+
 function parse(data: string): Obj | null {
   try {
     const v = JSON.parse(data);
@@ -33,6 +51,7 @@ export class StreamUsage {
   /** True once the stream said it was complete (`message_stop`, `response.completed`, `[DONE]`). */
   completed = false;
 
+  /** Takes any event; those `usefulEvent` turns down change nothing here. */
   onEvent(e: SseEvent): void {
     const type = e.event ?? TYPE_PREFIX.exec(e.data)?.[1] ?? null;
     switch (type) {

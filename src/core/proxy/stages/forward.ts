@@ -166,9 +166,6 @@ function relay(ctx: RequestContext, deps: ForwardDeps, config: UpstreamConfig, u
     return Promise.resolve(true);
   }
   res.writeHead(upstream.statusCode, headers);
-  // A stream's headers go at once (the client sees the stream open); other answers' headers leave with
-  // their first bytes, in one write.
-  if (sse || ctx.stream) res.flushHeaders();
   const body = upstream.body;
   return new Promise<boolean>((resolve) => {
     let settled = false;
@@ -202,6 +199,9 @@ function relay(ctx: RequestContext, deps: ForwardDeps, config: UpstreamConfig, u
         done(false);
       },
     });
+    // Headers leave with the first bytes, in one write. A stream whose first event has not come yet
+    // gets its headers at once, so the client sees it open.
+    if ((sse || ctx.stream) && ctx.ttfbMs === null && !res.writableEnded) res.flushHeaders();
     res.on('close', () => {
       if (!res.writableEnded) {
         ctx.errorCode ??= 'client_aborted';
