@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { filterBody, applyToText } from '../../src/core/filters/apply.ts';
+import { applicableRules, filterBody, applyToText } from '../../src/core/filters/apply.ts';
 import { DETECTOR_NAMES, detectorRules } from '../../src/core/filters/detectors.ts';
 import { compileRules, leadingLiteral } from '../../src/core/filters/rules.ts';
 
@@ -104,4 +104,22 @@ test('a regex rule with a leading literal runs only on bodies that contain it, a
   const hit = filterBody(Buffer.from(JSON.stringify({ messages: [{ content: 'line one\n"quoted" ACME-123456 end' }] })), 'claude', rules);
   assert.equal(JSON.parse(hit.body!.toString()).messages[0].content, 'line one\n"quoted" [id] end');
   assert.deepEqual(hit.hits, { '#0': 1 });
+});
+
+test('the rules that could match a body: one search for all needles, then each rule on its own', () => {
+  const list = [
+    ...rules([
+      { name: 'lit', source: 'hunter2', op: 'remove', match: 'literal' },
+      { name: 'codex-only', source: 'ACME-[0-9]{6}', op: 'remove', services: ['codex'] },
+      { name: 'open', source: '[0-9]{16}', op: 'remove' },
+    ]),
+    ...detectorRules(['aws', 'github']),
+  ];
+  const names = (text: string, service: 'claude' | 'codex' = 'claude') => applicableRules(Buffer.from(text), service, list).map((r) => r.label);
+  // A regex with no literal could match anything, so it is always a candidate; nothing else is here.
+  assert.deepEqual(names('{"content":"nothing to see, caf\u00e9"}'), ['open']);
+  assert.deepEqual(names('{"content":"my hunter2 and ghs_x"}'), ['lit', 'open', 'detector:github']);
+  assert.deepEqual(names('{"content":"ACME-123456"}'), ['open']);
+  assert.deepEqual(names('{"content":"ACME-123456"}', 'codex'), ['codex-only', 'open']);
+  assert.deepEqual(names(''), []);
 });

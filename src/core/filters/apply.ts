@@ -61,6 +61,45 @@ export function mightMatch(raw: Buffer, rule: FilterRule): boolean {
   return false;
 }
 
+/** One search for every needle of a rule list at once, and the rules that need no needle. */
+interface Prefilter {
+  anyNeedle: RegExp | null;
+  open: readonly FilterRule[];
+}
+
+const prefilters = new WeakMap<readonly FilterRule[], Prefilter>();
+
+function prefilterOf(rules: readonly FilterRule[]): Prefilter {
+  let p = prefilters.get(rules);
+  if (!p) {
+    const needles = new Set<string>();
+    const open: FilterRule[] = [];
+    for (const rule of rules) {
+      const n = needlesOf(rule);
+      if (n) for (const b of n) needles.add(b.toString('latin1'));
+      else open.push(rule);
+    }
+    const alternatives = [...needles].map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+    p = { anyNeedle: alternatives.length ? new RegExp(alternatives.join('|')) : null, open };
+    prefilters.set(rules, p);
+  }
+  return p;
+}
+
+/**
+ * The rules for `service` that could match somewhere in `raw`. Usually a body holds none of the
+ * needles: one regex over its bytes (as latin1, where the ASCII needles match exactly and UTF-8
+ * never does) says so, which costs about half of searching needle by needle.
+ */
+export function applicableRules(raw: Buffer, service: ServiceName, rules: readonly FilterRule[]): FilterRule[] {
+  if (!rules.length || !raw.length) return [];
+  const p = prefilterOf(rules);
+  const candidates = p.anyNeedle && p.anyNeedle.test(raw.toString('latin1')) ? rules : p.open;
+  const out: FilterRule[] = [];
+  for (const r of candidates) if (r.services.has(service) && mightMatch(raw, r)) out.push(r);
+  return out;
+}
+
 /**
  * Blocks signed by the model (thinking, redacted thinking) and Codex's encrypted reasoning must reach
  * the upstream byte for byte, or the API rejects the whole conversation; they are model output, not the
@@ -97,7 +136,7 @@ export interface FilterResult {
  */
 export function filterBody(raw: Buffer, service: ServiceName, allRules: readonly FilterRule[]): FilterResult {
   // Only the rules that could match this body run over its text.
-  const rules = allRules.filter((r) => r.services.has(service) && mightMatch(raw, r));
+  const rules = applicableRules(raw, service, allRules);
   const hits: FilterHits = {};
   if (!rules.length) return { body: null, hits };
   const text = raw.toString('utf8');

@@ -11,6 +11,8 @@ import { compileRulesText, type CompiledRule } from './rules.ts';
 export class FilterSet {
   private readonly file: WatchedFile<CompiledRule[]>;
   private readonly detectors: FilterRule[];
+  /** The last list handed out and the file's rules it was made from: the same array until a reload. */
+  private combined: { from: readonly FilterRule[]; rules: readonly FilterRule[] } | null = null;
 
   constructor(path: string, detectors: readonly DetectorName[], log: Logger) {
     this.detectors = detectorRules(detectors);
@@ -30,7 +32,9 @@ export class FilterSet {
 
   rules(): readonly FilterRule[] {
     const fromFile = this.file.value();
-    return this.detectors.length ? [...fromFile, ...this.detectors] : fromFile;
+    if (!this.detectors.length) return fromFile;
+    if (this.combined?.from !== fromFile) this.combined = { from: fromFile, rules: [...fromFile, ...this.detectors] };
+    return this.combined.rules;
   }
 
   state(): WatchedState {

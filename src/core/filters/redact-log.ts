@@ -1,5 +1,5 @@
 import type { RequestFinished } from '../events.ts';
-import { applyToText, mightMatch, type FilterRule } from './apply.ts';
+import { applicableRules, applyToText, type FilterRule } from './apply.ts';
 
 /**
  * Applies the filter rules to the response body the log keeps (the request body was filtered on its
@@ -8,8 +8,8 @@ import { applyToText, mightMatch, type FilterRule } from './apply.ts';
 export function redactResponse(finished: RequestFinished, rules: readonly FilterRule[]): RequestFinished {
   const service = finished.record.service;
   const body = finished.detail.responseBody;
-  const applicable = rules.filter((r) => r.services.has(service) && mightMatch(body, r));
-  if (!applicable.length || body.length === 0) return finished;
+  const applicable = applicableRules(body, service, rules);
+  if (!applicable.length) return finished;
   const hits = {};
   const text = applyToText(body.toString('utf8'), applicable, hits);
   if (!Object.keys(hits).length) return finished;

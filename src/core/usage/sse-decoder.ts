@@ -50,12 +50,13 @@ export class SseDecoder {
         if (end === len) end = -1;
       }
       if (end < 0) break;
-      let line = buf.subarray(pos, end);
       if (this.partial) {
-        line = Buffer.concat([this.partial, line]);
+        const line = Buffer.concat([this.partial, buf.subarray(pos, end)]);
         this.partial = null;
+        this.line(line, 0, line.length, onEvent);
+      } else {
+        this.line(buf, pos, end, onEvent);
       }
-      this.line(line, onEvent);
       if (buf[end] === CR) {
         if (end + 1 < len) {
           if (buf[end + 1] === LF) end++;
@@ -76,28 +77,30 @@ export class SseDecoder {
     if (this.partial) {
       const line = this.partial;
       this.partial = null;
-      this.line(line, onEvent);
+      this.line(line, 0, line.length, onEvent);
     }
     this.dispatch(onEvent);
   }
 
-  private line(line: Buffer, onEvent: (e: SseEvent) => void): void {
+  /** One line: `buf[start..end)`, without its line end (no copy is made of it). */
+  private line(buf: Buffer, start: number, end: number, onEvent: (e: SseEvent) => void): void {
     if (!this.started) {
       this.started = true;
-      if (line[0] === 0xef && line[1] === 0xbb && line[2] === 0xbf) line = line.subarray(3); // a UTF-8 byte order mark
+      if (end - start >= 3 && buf[start] === 0xef && buf[start + 1] === 0xbb && buf[start + 2] === 0xbf) start += 3; // a UTF-8 byte order mark
     }
-    if (line.length === 0) return this.dispatch(onEvent);
-    if (line[0] === COLON) return; // a comment
-    const colon = line.indexOf(COLON);
-    const fieldEnd = colon < 0 ? line.length : colon;
-    let valueStart = colon < 0 ? line.length : colon + 1;
-    if (line[valueStart] === SPACE) valueStart++;
-    if (fieldEnd === 4 && line[0] === 0x64 && line[1] === 0x61 && line[2] === 0x74 && line[3] === 0x61) {
+    if (start === end) return this.dispatch(onEvent);
+    if (buf[start] === COLON) return; // a comment
+    let fieldEnd = start;
+    while (fieldEnd < end && buf[fieldEnd] !== COLON) fieldEnd++;
+    let valueStart = fieldEnd < end ? fieldEnd + 1 : end;
+    if (valueStart < end && buf[valueStart] === SPACE) valueStart++;
+    const field = fieldEnd - start;
+    if (field === 4 && buf[start] === 0x64 && buf[start + 1] === 0x61 && buf[start + 2] === 0x74 && buf[start + 3] === 0x61) {
       // `data`: kept only while the event may be wanted (a name seen so far says it is not).
       this.hasData = true;
-      if (this.want(this.event)) this.data.push(line.subarray(valueStart));
-    } else if (fieldEnd === 5 && line.toString('latin1', 0, 5) === 'event') {
-      this.event = line.toString('utf8', valueStart);
+      if (this.want(this.event)) this.data.push(buf.subarray(valueStart, end));
+    } else if (field === 5 && buf[start] === 0x65 && buf[start + 1] === 0x76 && buf[start + 2] === 0x65 && buf[start + 3] === 0x6e && buf[start + 4] === 0x74) {
+      this.event = buf.toString('utf8', valueStart, end);
     }
   }
 
