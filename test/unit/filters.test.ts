@@ -122,4 +122,7 @@ test('the rules that could match a body: one search for all needles, then each r
   assert.deepEqual(names('{"content":"ACME-123456"}'), ['open']);
   assert.deepEqual(names('{"content":"ACME-123456"}', 'codex'), ['codex-only', 'open']);
   assert.deepEqual(names(''), []);
+  // Large bodies are searched in 32 KB windows: a needle across a window's edge is still seen.
+  for (const at of [32 * 1024 - 3, 64 * 1024 - 1, 100_000]) assert.deepEqual(names(`${'a'.repeat(at)}hunter2${'b'.repeat(70_000)}`), ['lit', 'open'], `at ${at}`);
+  assert.deepEqual(names('c'.repeat(200_000)), ['open']);
 });

@@ -64,6 +64,8 @@ export function mightMatch(raw: Buffer, rule: FilterRule): boolean {
 /** One search for every needle of a rule list at once, and the rules that need no needle. */
 interface Prefilter {
   anyNeedle: RegExp | null;
+  /** The longest needle's length: windows over a large body overlap by one less. */
+  longest: number;
   open: readonly FilterRule[];
 }
 
@@ -80,11 +82,23 @@ function prefilterOf(rules: readonly FilterRule[]): Prefilter {
       else open.push(rule);
     }
     const alternatives = [...needles].map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
-    p = { anyNeedle: alternatives.length ? new RegExp(alternatives.join('|')) : null, open };
+    const longest = Math.max(0, ...[...needles].map((s) => s.length));
+    p = { anyNeedle: alternatives.length ? new RegExp(alternatives.join('|')) : null, longest, open };
     prefilters.set(rules, p);
   }
   return p;
 }
+
+function holdsNeedle(raw: Buffer, re: RegExp, longest: number): boolean {
+  // In windows: a string past about 128 KB goes to V8's large-object space, which costs more to make
+  // than the search saves.
+  for (let start = 0; start < raw.length; start += WINDOW) {
+    if (re.test(raw.toString('latin1', start, Math.min(raw.length, start + WINDOW + longest - 1)))) return true;
+  }
+  return false;
+}
+
+const WINDOW = 32 * 1024;
 
 /**
  * The rules for `service` that could match somewhere in `raw`. Usually a body holds none of the
@@ -94,7 +108,7 @@ function prefilterOf(rules: readonly FilterRule[]): Prefilter {
 export function applicableRules(raw: Buffer, service: ServiceName, rules: readonly FilterRule[]): FilterRule[] {
   if (!rules.length || !raw.length) return [];
   const p = prefilterOf(rules);
-  const candidates = p.anyNeedle && p.anyNeedle.test(raw.toString('latin1')) ? rules : p.open;
+  const candidates = p.anyNeedle && holdsNeedle(raw, p.anyNeedle, p.longest) ? rules : p.open;
   const out: FilterRule[] = [];
   for (const r of candidates) if (r.services.has(service) && mightMatch(raw, r)) out.push(r);
   return out;
