@@ -75,10 +75,21 @@ for (const [name, behaviour] of failures) {
     const rec = await lastRecord();
     assert.equal(rec.config, 'b');
     assert.equal(rec.status, 200);
-    const attempts = (rec.trace as Array<Record<string, unknown>>).filter((t) => 'attempt' in t).map((t) => t.attempt);
+    const trace = rec.trace as Array<Record<string, unknown>>;
+    const attempts = trace.filter((t) => 'attempt' in t).map((t) => t.attempt);
     assert.deepEqual(attempts, ['a', 'b']);
+    // A failover record starts with the plan it followed.
+    assert.deepEqual(trace[0], { plan: { mode: 'pool', candidates: ['a', 'b', 'c'], skipped: [] } });
   });
 }
+
+test('a request the first candidate served carries no trace', async () => {
+  a.behaviour = { kind: 'ok' };
+  await client.messages.create(ask);
+  const rec = await lastRecord();
+  assert.equal(rec.config, 'a');
+  assert.equal(rec.trace, null);
+});
 
 test('429 cools the config until its retry-after: the next request skips it, and says why', async () => {
   a.behaviour = failures[2]![1];

@@ -73,16 +73,18 @@ export function dailyOf(r: RequestRecord, day: string): DailyAdd {
 
 const METRICS = ['requests', 'errors', 'input', 'cached_create', 'cached_read', 'output', 'reasoning', 'total', 'cost_usd', 'unpriced'] as const;
 
+/** Adds one request's share to a set of sums, keyed by (day, service, config, model). */
+export function foldDaily(sums: Map<string, DailyAdd>, d: DailyAdd): void {
+  const key = `${d.day}\u0000${d.service}\u0000${d.config}\u0000${d.model}`;
+  const into = sums.get(key);
+  if (!into) sums.set(key, d);
+  else for (const m of METRICS) into[m] += d[m];
+}
+
 /** Adds a batch of requests to the daily totals: one statement per (day, service, config, model). */
 export function addRequests(db: Database, rows: Array<{ record: RequestRecord; day: string }>): void {
   const sums = new Map<string, DailyAdd>();
-  for (const { record, day } of rows) {
-    const d = dailyOf(record, day);
-    const key = `${d.day}\u0000${d.service}\u0000${d.config}\u0000${d.model}`;
-    const into = sums.get(key);
-    if (!into) sums.set(key, d);
-    else for (const m of METRICS) into[m] += d[m];
-  }
+  for (const { record, day } of rows) foldDaily(sums, dailyOf(record, day));
   for (const d of sums.values()) addDaily(db, d);
 }
 

@@ -119,14 +119,14 @@ export class SegmentLog {
    */
   async append(entries: Array<{ id: string; day: string; record: RequestRecord; blob: Buffer | null }>): Promise<LogPosition> {
     let blobs: Buffer[] = [];
-    let text = '';
+    let text: string[] = [];
     let tail = this.segments.at(-1)!;
     let offset = tail.bodyBytes ?? 0;
     let lines = 0;
     const flush = async () => {
-      const [bodyBytes, recText] = [blobs.length ? Buffer.concat(blobs) : null, text];
+      const [bodyBytes, recText] = [blobs.length ? Buffer.concat(blobs) : null, text.join('')];
       blobs = [];
-      text = '';
+      text = [];
       const target = tail;
       if (bodyBytes) {
         this.unsynced = true;
@@ -161,7 +161,7 @@ export class SegmentLog {
         blobs.push(e.blob);
       }
       const line = `{"id":${JSON.stringify(e.id)},"d":"${e.day}","b":${at},"r":${JSON.stringify(e.record)}}\n`;
-      text += line;
+      text.push(line);
       pendingRec += line.length;
       if (e.record.started_at > tail.lastMs) tail.lastMs = e.record.started_at;
       tail.day = e.day;

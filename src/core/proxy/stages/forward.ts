@@ -133,6 +133,9 @@ function upstreamLabel(config: UpstreamConfig): string {
 
 function record(ctx: RequestContext, deps: ForwardDeps, config: UpstreamConfig, outcome: Outcome, t: number): void {
   deps.pool.report(ctx.service, config.name, outcome);
+  if (ctx.candidates.length > 1 && !ctx.trace.some((entry) => typeof entry === 'object' && entry !== null && 'plan' in entry)) {
+    ctx.trace.unshift({ plan: { mode: deps.pool.mode(ctx.service), candidates: ctx.candidates.map((c) => c.name), skipped: [] } });
+  }
   ctx.trace.push({ attempt: config.name, outcome: outcome.reason, ms: Math.round(performance.now() - t) });
 }
 

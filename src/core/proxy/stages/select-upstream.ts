@@ -22,7 +22,9 @@ export function selectUpstream(store: ConfigStore, pool: Pool): Stage {
       return DONE;
     }
     const plan = pool.plan(ctx.service, snapshot, ctx.sessionId, ctx.pinned);
-    if (pool.mode(ctx.service) === 'pool' || plan.skipped.length || ctx.pinned) {
+    // The plan is worth keeping when it left configs out or a rule pinned it; otherwise it is added
+    // only if a failover happens (forward.ts), so the common record carries no trace at all.
+    if (plan.skipped.length || ctx.pinned) {
       ctx.trace.push({ plan: { mode: pool.mode(ctx.service), candidates: plan.candidates.map((c) => c.name), skipped: plan.skipped } });
     }
     if (!plan.candidates.length) return refuseNoUpstream(ctx, plan.skipped);
