@@ -71,15 +71,33 @@ export function normaliseUsage(raw: Obj): Usage | null {
 }
 
 /**
+ * The fields of an Anthropic `usage` that `fromAnthropic` reads, in an object of one fixed shape (a
+ * parsed object's own shape varies by relay, which makes every later read slow).
+ */
+export function anthropicUsageFields(u: Obj): Obj {
+  return {
+    input_tokens: u.input_tokens,
+    cache_creation_input_tokens: u.cache_creation_input_tokens,
+    cache_read_input_tokens: u.cache_read_input_tokens,
+    output_tokens: u.output_tokens,
+    cache_creation: u.cache_creation,
+    output_tokens_details: u.output_tokens_details,
+  };
+}
+
+/**
  * Anthropic streaming rule (the SDK's MessageStream): start from `message_start.message.usage`; for
  * each `message_delta`, overwrite each field that is present and non-null, never add. The delta's
- * `output_tokens` is the whole message's total, not an increment.
+ * `output_tokens` is the whole message's total, not an increment. Only the fields usage is made of
+ * are carried.
  */
 export function mergeAnthropicDelta(base: Obj, delta: Obj): Obj {
-  const out: Obj = { ...base };
-  for (const k in delta) {
-    const v = delta[k];
-    if (v !== null && v !== undefined) out[k] = v;
-  }
-  return out;
+  return {
+    input_tokens: delta.input_tokens ?? base.input_tokens,
+    cache_creation_input_tokens: delta.cache_creation_input_tokens ?? base.cache_creation_input_tokens,
+    cache_read_input_tokens: delta.cache_read_input_tokens ?? base.cache_read_input_tokens,
+    output_tokens: delta.output_tokens ?? base.output_tokens,
+    cache_creation: delta.cache_creation ?? base.cache_creation,
+    output_tokens_details: delta.output_tokens_details ?? base.output_tokens_details,
+  };
 }

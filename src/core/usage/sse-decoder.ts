@@ -27,6 +27,8 @@ export class SseDecoder {
   private event: string | null = null;
   private data: Buffer[] = [];
   private hasData = false;
+  /** `want` of the current event's name, asked once per name. */
+  private wanted: boolean | undefined = undefined;
 
   constructor(private readonly want: (event: string | null) => boolean = () => true) {}
 
@@ -98,9 +100,10 @@ export class SseDecoder {
     if (field === 4 && buf[start] === 0x64 && buf[start + 1] === 0x61 && buf[start + 2] === 0x74 && buf[start + 3] === 0x61) {
       // `data`: kept only while the event may be wanted (a name seen so far says it is not).
       this.hasData = true;
-      if (this.want(this.event)) this.data.push(buf.subarray(valueStart, end));
+      if ((this.wanted ??= this.want(this.event))) this.data.push(buf.subarray(valueStart, end));
     } else if (field === 5 && buf[start] === 0x65 && buf[start + 1] === 0x76 && buf[start + 2] === 0x65 && buf[start + 3] === 0x6e && buf[start + 4] === 0x74) {
       this.event = buf.toString('utf8', valueStart, end);
+      this.wanted = this.want(this.event);
     }
   }
 
@@ -108,10 +111,12 @@ export class SseDecoder {
     const event = this.event;
     const data = this.data;
     const hasData = this.hasData;
+    const wanted = this.wanted;
     this.event = null;
     this.data = [];
     this.hasData = false;
-    if (!hasData || !this.want(event)) return;
+    this.wanted = undefined;
+    if (!hasData || !(wanted ?? this.want(event))) return;
     onEvent({ event, data: joinLines(data) });
   }
 }

@@ -1,5 +1,5 @@
 import type { Usage } from '../../shared/usage.ts';
-import { fromAnthropic, fromChat, fromResponses, mergeAnthropicDelta, normaliseUsage } from './normalise.ts';
+import { anthropicUsageFields, fromAnthropic, fromChat, fromResponses, mergeAnthropicDelta, normaliseUsage } from './normalise.ts';
 import type { SseEvent } from './sse-decoder.ts';
 
 type Obj = Record<string, unknown>;
@@ -58,7 +58,7 @@ export class StreamUsage {
       case 'message_start': {
         const message = parse(e.data)?.message as Obj | undefined;
         if (message) {
-          this.anthropic = { ...(message.usage as Obj) };
+          this.anthropic = anthropicUsageFields((message.usage ?? {}) as Obj);
           if (typeof message.model === 'string') this.model = message.model;
         }
         return;
