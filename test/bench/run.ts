@@ -38,6 +38,10 @@ function launch(cmd: string[], env: NodeJS.ProcessEnv, cpu: number, ready: RegEx
   });
 }
 
+function pinSelf(cpuList: string): void {
+  if (canPin) execFileSync('taskset', ['-a', '-p', '-c', cpuList, String(process.pid)], { stdio: 'ignore' });
+}
+
 function rssMb(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   return Number(/VmRSS:\s+(\d+)/.exec(status)![1]) / 1024;
@@ -102,18 +106,20 @@ async function throughput(url: string, connections: number, payload: string): Pr
 async function rates(urls: Record<Target, string>, connections: number, payload: string): Promise<{ median: Record<Target, number>; ratio: number }> {
   const runs: Record<Target, number[]> = { direct: [], floor: [], clp: [] };
   const ratios: number[] = [];
+  // While it saturates a proxy, the load generator (this process) shares the upstream's core, so the
+  // proxy under test has core 0 to itself. For the latency runs (light load) it may run anywhere: on
+  // the upstream's core it would stretch the direct run's own p99.
+  pinSelf('1');
   for (let r = 0; r < RATE_ROUNDS; r++) {
     for (const t of ['direct', 'floor', 'clp'] as const) runs[t].push(await throughput(urls[t], connections, payload));
     ratios.push(runs.clp.at(-1)! / runs.floor.at(-1)!);
   }
+  pinSelf(`0-${cpus().length - 1}`);
   return { median: { direct: median(runs.direct), floor: median(runs.floor), clp: median(runs.clp) }, ratio: median(ratios) };
 }
 
 async function main(): Promise<void> {
   if (!existsSync(join(ROOT, 'dist', 'cli.js'))) throw new Error('dist/cli.js is missing: `npm run bench` builds it first');
-  // The load generator (this process) shares the upstream's core, so the proxies under test have core 0
-  // to themselves and never wait behind the load they are measured with.
-  if (canPin) execFileSync('taskset', ['-a', '-p', '-c', '1', String(process.pid)], { stdio: 'ignore' });
   const home = await mkdtemp(join(tmpdir(), 'clp-bench-'));
   const env = { ...process.env, CLP_HOME: home };
   const node = [process.execPath, '--import', 'tsx'];
@@ -214,7 +220,7 @@ async function main(): Promise<void> {
   }
   rows.push([`resident memory after 10,000 -> ${total.toLocaleString('en')} requests (MB)`, '-', `${mem.floor[0].toFixed(1)} -> ${mem.floor[1].toFixed(1)}`, `${mem.clp[0].toFixed(1)} -> ${mem.clp[1].toFixed(1)}`, (mem.clp[1] / mem.clp[0]).toFixed(2), 'no growth (~1.0)']);
 
-  const machine = `${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}${canPin ? ', proxies pinned to cpu 0, upstream and load generator to cpu 1' : ''}`;
+  const machine = `${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}${canPin ? ', proxies pinned to cpu 0, upstream to cpu 1 (and the load generator, for rates)' : ''}`;
   const table = [
     `CLP benchmark, ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC${QUICK ? ' (quick)' : ''}`,
     `machine: ${machine}`,
