@@ -63,10 +63,11 @@ let sqlJs: Promise<SqlJsStatic> | null = null;
 /**
  * The request log, in the owner process. Records and capped bodies are queued; a timer writes the
  * queue as one batch: bodies compressed on libuv's thread pool, lines and blobs appended to the
- * segment log (`segments.ts`; fsync'd every second and before each snapshot), then added to the daily
- * totals, a small sql.js database saved whole now and then (temp file, fsync, rename) with the log
- * position it includes. After a crash, the lines past that position are added again. A kill -9 loses
- * at most the batch in flight, a machine crash at most the last second; nothing of a request stays in memory once written, and a request never waits on any of it.
+ * segment log (`segments.ts`; fsync'd every second and before each snapshot), then summed into the
+ * daily totals: a small sql.js database saved whole every few seconds (temp file, fsync, rename) with
+ * the log position it includes. After a crash, the lines past that position are added again. A kill
+ * -9 loses at most the batch in flight, a machine crash at most the last second; nothing of a request
+ * stays in memory once written, and a request never waits on any of it.
  */
 export class RequestStore {
   private pending: RowInput[] = [];
