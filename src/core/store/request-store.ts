@@ -216,13 +216,13 @@ export class RequestStore {
     return this.queue(() => this.write(rows));
   }
 
-  private async write(rows: RowInput[], count = true): Promise<void> {
+  private async write(rows: RowInput[]): Promise<void> {
     // Most blobs are built at once; only those with a body to compress wait for the thread pool.
     const encoded = rows.map((row) => (row.detail ? encodeBlob(row.detail) : null));
     const blobs = encoded.some((b) => b instanceof Promise) ? await Promise.all(encoded) : (encoded as Array<Buffer | null>);
     const entries = rows.map((row, i) => ({ id: row.record.id, day: row.day, record: row.record, blob: blobs[i] ?? null }));
     await this.segments.append(entries);
-    if (count) for (const row of rows) foldDaily(this.unsaved, dailyOf(row.record, row.day));
+    for (const row of rows) foldDaily(this.unsaved, dailyOf(row.record, row.day));
     this.dirty = true;
     const now = this.now();
     if (now - this.lastSnapshot > SNAPSHOT_INTERVAL_MS) await this.snapshotNow();

@@ -6,7 +6,7 @@ type Obj = Record<string, unknown>;
 
 const TYPE_PREFIX = /^\{\s*"type"\s*:\s*"([^"]+)"/;
 
-/** The named events that can carry usage, a model, an error or the end: all others are text. */
+/** The named events that can carry usage, a model, an error or the end (the cases `onEvent` reads). */
 const USEFUL_EVENTS = new Set([
   'message_start',
   'message_delta',
