@@ -67,6 +67,21 @@ test('bodies over the cap are cut and marked truncated', async () => {
   await cleanup();
 });
 
+test('a large body is stored compressed and comes back byte for byte', async () => {
+  const { home, cleanup } = await tempHome();
+  const store = await open(home, {});
+  const text = JSON.stringify({ messages: Array.from({ length: 300 }, (_, i) => ({ role: 'user', content: `line ${i}: caf\u00e9 \u{1F600} the same words again and again` })) });
+  const f = finished({}, { request: Buffer.from(text) });
+  store.add(f);
+  await store.flush();
+  assert.equal((await store.log(f.record.id))?.request_body, text);
+  let stored = 0;
+  for (const name of await readdir(join(home, 'log'))) if (name.endsWith('.body')) stored += (await stat(join(home, 'log', name))).size;
+  assert.ok(stored < Buffer.byteLength(text) / 4, `stored ${stored} bytes for a ${Buffer.byteLength(text)}-byte body`);
+  await store.close();
+  await cleanup();
+});
+
 test('everything survives a close and reopen', async () => {
   const { home, cleanup } = await tempHome();
   let store = await open(home);
