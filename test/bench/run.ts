@@ -261,10 +261,18 @@ async function main(): Promise<void> {
   process.stdout.write(`${table}\n`);
   const dir = join(__dirname, 'results');
   await mkdir(dir, { recursive: true });
-  await writeFile(join(dir, 'latest.md'), `${table}\n`);
-  await writeFile(join(dir, `${new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-')}.md`), `${table}\n`);
+  // A quick run is a smoke test of the bench: it never replaces the latest full table.
+  if (!QUICK) await writeFile(join(dir, 'latest.md'), `${table}\n`);
+  await writeFile(join(dir, `${new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-')}${QUICK ? '-quick' : ''}.md`), `${table}\n`);
   await rm(home, { recursive: true, force: true });
 }
+
+// Ctrl+C mid-run: a paused proxy would otherwise be left behind, stopped.
+process.once('SIGINT', () => {
+  alone(null);
+  for (const p of procs) p.kill('SIGTERM');
+  process.exit(130);
+});
 
 main()
   .catch((err: unknown) => {
