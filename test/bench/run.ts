@@ -54,6 +54,12 @@ function alone(t: Target | null): void {
   for (const [name, proc] of Object.entries(proxies)) proc.kill(t === null || name === t ? 'SIGCONT' : 'SIGSTOP');
 }
 
+/** Resumes whatever is paused, then stops every process the bench started. */
+function stopAll(): void {
+  alone(null);
+  for (const p of procs) p.kill('SIGTERM');
+}
+
 function pinSelf(cpuList: string): void {
   if (canPin) execFileSync('taskset', ['-a', '-p', '-c', cpuList, String(process.pid)], { stdio: 'ignore' });
 }
@@ -275,8 +281,7 @@ async function main(): Promise<void> {
 
 // Ctrl+C mid-run: a paused proxy would otherwise be left behind, stopped.
 process.once('SIGINT', () => {
-  alone(null);
-  for (const p of procs) p.kill('SIGTERM');
+  stopAll();
   process.exit(130);
 });
 
@@ -286,7 +291,6 @@ main()
     process.exitCode = 1;
   })
   .finally(() => {
-    alone(null);
-    for (const p of procs) p.kill('SIGTERM');
+    stopAll();
     void agent.close();
   });
