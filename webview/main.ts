@@ -14,16 +14,17 @@ const TOKEN_KEY = 'clp-dashboard-token';
 
 /**
  * In a browser the page needs the per-install token, which `clp ui` puts in the URL's fragment (never
- * sent to a server, never in a log). It is kept in this origin's storage and dropped from the URL.
+ * sent to a server, never in a log). It is kept in this tab's session storage (gone when the tab
+ * closes; the token changes each time CLP starts anyway) and dropped from the URL.
  */
 function browserToken(): string | null {
   const fromHash = /(?:^#|&)token=([0-9a-f]{64})/.exec(location.hash)?.[1];
   if (fromHash) {
-    localStorage.setItem(TOKEN_KEY, fromHash);
+    sessionStorage.setItem(TOKEN_KEY, fromHash);
     history.replaceState(null, '', location.pathname);
     return fromHash;
   }
-  return localStorage.getItem(TOKEN_KEY);
+  return sessionStorage.getItem(TOKEN_KEY);
 }
 
 function start(): void {

@@ -1,4 +1,5 @@
 import type { ClpPaths } from '../core/paths.ts';
+import type { OwnerClient } from '../core/owner/owner-client.ts';
 import type { Settings } from '../core/settings.ts';
 
 /** What every command gets: where files are, the settings in force, and where to print. */
@@ -6,6 +7,8 @@ export interface CliContext {
   env: NodeJS.ProcessEnv;
   paths: ClpPaths;
   settings: Settings;
+  /** The running owner, reached only through the dashboard protocol once it proved itself. */
+  owner: OwnerClient;
   out(text: string): void;
   err(text: string): void;
 }

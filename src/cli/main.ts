@@ -1,3 +1,4 @@
+import { OwnerClient } from '../core/owner/owner-client.ts';
 import { clpPaths, resolveHome } from '../core/paths.ts';
 import { loadSettings } from '../core/settings.ts';
 import { ClpError } from '../shared/errors.ts';
@@ -28,7 +29,8 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
       return EXIT.ok;
     }
     const settings = await loadSettings(paths.settings, env);
-    const ctx: CliContext = { env, paths, settings, out, err };
+    const owner = new OwnerClient(settings.host, settings.ports.ui, paths.runDir);
+    const ctx: CliContext = { env, paths, settings, owner, out, err };
     const [a = '', b = ''] = args.positionals;
     switch (args.command.name) {
       case 'start':

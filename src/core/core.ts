@@ -19,8 +19,7 @@ import { RequestStore } from './store/request-store.ts';
 import { Pricing } from './usage/pricing.ts';
 import { Pool } from './pool/pool.ts';
 import { RouteSet } from './routing/route-set.ts';
-import { applyPoolAction } from './pool/actions.ts';
-import { ensureToken } from './ui/token.ts';
+import { newToken, writeToken } from './owner/token.ts';
 import { join } from 'node:path';
 import { existsSync } from 'node:fs';
 import { createHandlers } from './ui/handlers.ts';
@@ -147,7 +146,9 @@ export async function createCore(options: CoreOptions): Promise<Core> {
 
   // The log keeps only what the filters let through, responses included.
   events.on('request:end', (finished) => requestStore?.add(redactResponse(finished, filters.rules())));
-  let token = '';
+  // Made before the port listens, so no call can ever be checked against an empty token; written to
+  // run/token only once this process holds the port (another owner's token stays valid until then).
+  const token = newToken();
   const live = new LiveFeed(events);
   const handlers = createHandlers({
     status,
@@ -167,12 +168,9 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     live,
     assetsDir: options.assetsDir ?? defaultAssetsDir(),
     host: settings.host,
-    status,
+    ping: () => ({ clp: true, version: VERSION, pid: process.pid }),
     port: () => bound.ui,
-    requests: () => requestStore,
     token: () => token,
-    poolStatus: (service) => pool.status(service, stores[service].snapshot()),
-    poolAction: (service, action) => applyPoolAction(pool, stores[service], service, action),
   });
   const servers: Array<[Server, number]> = [];
 
@@ -216,7 +214,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
         bound.ui = await listen(ui, settings.host, settings.ports.ui, 'dashboard');
         servers.push([ui, bound.ui]);
         // Holding the dashboard port makes this process the owner: only now may it open the database.
-        token = await ensureToken(paths.runDir);
+        await writeToken(paths.runDir, token);
         await pricing.refresh();
         if (settings.log.enabled) {
           await ensurePrivateDir(paths.dataDir);

@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { Logger } from '../core/log.ts';
 import { clpPaths, resolveHome } from '../core/paths.ts';
-import { readToken } from '../core/ui/token.ts';
 import type { DashboardState } from '../shared/dashboard.ts';
 import type { PoolStatus } from '../shared/pool.ts';
 import { ConfigActivate, ConfigSave, ConfigTest, DidChangeState, DidEndRequest, PoolAct, PoolGet, StatusGet } from '../shared/protocol.ts';
@@ -156,8 +155,9 @@ export class ClpExtension {
     register('clp.restart', () => this.ownership.restart());
     register('clp.openDashboard', async () => this.panel.show());
     register('clp.openDashboardInBrowser', async () => {
-      const token = await readToken(clpPaths(resolveHome(process.env)).runDir);
-      await vscode.env.openExternal(vscode.Uri.parse(`${link().base}/${token ? `#token=${token}` : ''}`));
+      // The key goes only to an owner that proved it holds it (a squatter would read the fragment).
+      const token = await link().verifiedToken();
+      await vscode.env.openExternal(vscode.Uri.parse(`${link().base}/#token=${token}`));
     });
     register('clp.addConfig', () => this.addConfig());
     register('clp.editConfigFiles', async () => {

@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import type { ErrorShape } from '../shared/errors.ts';
 import { isClpError } from '../shared/errors.ts';
 import type { HostMessage, PageMessage } from '../shared/protocol.ts';
-import type { OwnerLink } from './owner-link.ts';
+import type { OwnerClient } from '../core/owner/owner-client.ts';
 
 /**
  * The dashboard in a webview: the same Lit bundle as on :3300. Its requests go to the owner through
@@ -14,7 +14,7 @@ export class DashboardPanel {
 
   constructor(
     private readonly assets: vscode.Uri,
-    private readonly link: () => OwnerLink,
+    private readonly link: () => OwnerClient,
   ) {}
 
   get open(): boolean {

@@ -1,13 +1,11 @@
 import { createCore, type Core, type CoreOptions } from '../core/core.ts';
 import { isProcessAlive } from '../core/fs/atomic.ts';
 import type { Logger } from '../core/log.ts';
-import { hostForUrl } from '../core/net.ts';
 import { clpPaths, resolveHome } from '../core/paths.ts';
 import { loadSettings, type Settings, type SettingsInput } from '../core/settings.ts';
-import { readToken } from '../core/ui/token.ts';
+import { OwnerClient } from '../core/owner/owner-client.ts';
 import { ClpError, isClpError } from '../shared/errors.ts';
 import type { StatusReport } from '../shared/status.ts';
-import { OwnerLink } from './owner-link.ts';
 
 export type OwnershipState =
   | { kind: 'starting' }
@@ -44,7 +42,7 @@ export class Ownership {
   private timer: NodeJS.Timeout | null = null;
   private busy: Promise<void> | null = null;
   settings!: Settings;
-  link!: OwnerLink;
+  link!: OwnerClient;
 
   constructor(private readonly options: OwnershipOptions) {}
 
@@ -65,7 +63,7 @@ export class Ownership {
   async init(): Promise<void> {
     const paths = clpPaths(resolveHome(this.options.env));
     this.settings = await loadSettings(paths.settings, this.options.env, this.options.settings);
-    this.link = new OwnerLink(`http://${hostForUrl(this.settings.host)}:${this.settings.ports.ui}`, () => readToken(paths.runDir));
+    this.link = new OwnerClient(this.settings.host, this.settings.ports.ui, paths.runDir);
     this.timer = setInterval(() => void this.tick(), this.options.pollMs ?? 2000);
     this.timer.unref?.();
   }
@@ -76,7 +74,8 @@ export class Ownership {
       if (this.core) return;
       this.set({ kind: 'starting' });
       const existing = await this.link.probe();
-      if (existing) return this.set({ kind: 'attached', status: existing });
+      if (existing.kind === 'owner') return this.set({ kind: 'attached', status: existing.status });
+      if (existing.kind === 'foreign') return this.set({ kind: 'blocked', message: existing.message });
       const coreOptions: CoreOptions = { env: this.options.env, settings: this.options.settings, ownerKind: 'vscode', log: this.options.log, assetsDir: this.options.assetsDir };
       let core: Core | null = null;
       try {
@@ -88,7 +87,7 @@ export class Ownership {
         this.core = null;
         // Lost a race for the dashboard port to another window or a daemon: attach to it.
         const winner = await this.link.probe();
-        if (winner) return this.set({ kind: 'attached', status: winner });
+        if (winner.kind === 'owner') return this.set({ kind: 'attached', status: winner.status });
         const message = (err as Error).message;
         this.options.log.error(`CLP did not start: ${message}`);
         this.set(isClpError(err) && err.code === 'port_in_use' ? { kind: 'blocked', message } : { kind: 'error', message });
@@ -108,7 +107,7 @@ export class Ownership {
       if (this.current.kind === 'attached') {
         const owner = this.current.status.owner;
         if (owner?.kind === 'vscode') {
-          throw new ClpError('bad_request', `CLP is owned by another VS Code window (pid ${owner.pid}); stop it there`);
+          throw new ClpError('owned_elsewhere', `CLP is owned by another VS Code window (pid ${owner.pid}); stop it there`);
         }
         if (owner) {
           process.kill(owner.pid, 'SIGTERM');
@@ -128,8 +127,8 @@ export class Ownership {
   async refresh(): Promise<void> {
     if (this.core) return this.set({ kind: 'owner', status: this.core.status() });
     if (this.current.kind === 'attached') {
-      const status = await this.link.probe();
-      if (status) this.set({ kind: 'attached', status });
+      const probe = await this.link.probe();
+      if (probe.kind === 'owner') this.set({ kind: 'attached', status: probe.status });
     }
   }
 
@@ -138,12 +137,13 @@ export class Ownership {
     const s = this.current;
     if (s.kind === 'attached') {
       // The owner went away (its window closed, the daemon stopped): take over.
-      const status = await this.link.probe();
-      if (!status) await this.start();
-      else if (status.owner?.pid !== s.status.owner?.pid) this.set({ kind: 'attached', status });
+      const probe = await this.link.probe();
+      if (probe.kind === 'none') await this.start();
+      else if (probe.kind === 'foreign') this.set({ kind: 'blocked', message: probe.message });
+      else if (probe.status.owner?.pid !== s.status.owner?.pid) this.set({ kind: 'attached', status: probe.status });
     } else if (s.kind === 'blocked' || s.kind === 'stopped') {
-      const status = await this.link.probe();
-      if (status) this.set({ kind: 'attached', status });
+      const probe = await this.link.probe();
+      if (probe.kind === 'owner') this.set({ kind: 'attached', status: probe.status });
     }
   }
 

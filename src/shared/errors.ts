@@ -15,6 +15,11 @@ export type ErrorCode =
   | 'client_aborted' // the client went away before the response was complete
   | 'body_too_large' // the client's request body is over the limit
   | 'origin_refused' // a browser from another origin, or a foreign Host
+  | 'unauthorized' // a dashboard call without the owner's token, or a proxy call without the client secret
+  | 'owner_unverified' // the program on the dashboard port could not prove it holds the token
+  | 'owned_elsewhere' // the ports are owned by a VS Code window, which only that window may stop
+  | 'overloaded' // CLP holds as many request bodies in memory as its budget allows
+  | 'request_timeout' // the client did not send its request headers in time
   | 'port_in_use' // a listener could not bind
   | 'already_running' // a second owner was asked to start
   | 'not_running' // the owner the command needs is not there
@@ -35,6 +40,12 @@ export class ClpError extends Error {
     this.code = code;
   }
 
+  /** Matches by code, not by class: an error that crossed a boundary is a plain `{ code, message }`. */
+  static is(value: unknown, code?: ErrorCode): value is ClpError {
+    const c = (value as { code?: unknown } | null)?.code;
+    return typeof c === 'string' && typeof (value as { message?: unknown }).message === 'string' && (code === undefined || c === code);
+  }
+
   toJSON(): ErrorShape {
     return { code: this.code, message: this.message };
   }
@@ -43,3 +54,4 @@ export class ClpError extends Error {
 export function isClpError(value: unknown): value is ClpError {
   return value instanceof ClpError;
 }
+

@@ -5,6 +5,7 @@ import { SERVICES } from './services.ts';
 import { poolActionSchema, type PoolStatus } from './pool.ts';
 import { filterRuleSchema, routesFileSchema, type RouteDecision } from './rules.ts';
 import type { ErrorShape } from './errors.ts';
+import type { StatusReport } from './status.ts';
 
 /**
  * The one message protocol between the dashboard and its host, used by both sides: the Lit page,
@@ -39,6 +40,8 @@ const none = z.object({}).strict();
 const keyField = z.string().max(4096).nullable().optional();
 
 export const StatusGet = request<DashboardState>()('status/get', none);
+/** Who owns the ports and each service's state, without today's usage (the CLI's and other windows' read). */
+export const OwnerStatus = request<StatusReport>()('owner/status', none);
 export const ConfigsRaw = request<{ text: string }>()('configs/raw', z.object({ service }));
 export const ConfigSave = request<ConfigView[]>()(
   'configs/save',
@@ -81,6 +84,7 @@ export const UsageGet = request<UsageReport>()(
 /** Every request, by method: the host's dispatch table is checked against this. */
 export const REQUESTS = {
   [StatusGet.method]: StatusGet,
+  [OwnerStatus.method]: OwnerStatus,
   [ConfigsRaw.method]: ConfigsRaw,
   [ConfigSave.method]: ConfigSave,
   [ConfigSaveRaw.method]: ConfigSaveRaw,

@@ -27,7 +27,17 @@ export interface ServiceStatus {
   config: ConfigFileState;
 }
 
-/** The shape of `clp status --json` and of the owner's `GET /api/status`. */
+/**
+ * The owner's one unauthenticated answer (`GET /api/status` on the dashboard port): enough to tell
+ * that CLP is there, nothing from configs or the log.
+ */
+export interface OwnerPing {
+  clp: true;
+  version: string;
+  pid: number;
+}
+
+/** The shape of `clp status --json` and of the owner's `owner/status` call. */
 export interface StatusReport {
   owner: OwnerInfo | null;
   services: Record<ServiceName, ServiceStatus>;

@@ -30,13 +30,14 @@ test('clp pool through the running owner, then on the files when none runs', asy
     assert.match(bad.stderr, /^clp: pool: clp pool <claude\|codex>/);
 
     // The dashboard port refuses changes without the per-install token.
-    const url = `http://127.0.0.1:${env.CLP_UI_PORT}/api/pool/claude`;
-    const noToken = await fetch(url, { method: 'POST', body: JSON.stringify({ action: 'reset' }) });
-    assert.equal(noToken.status, 403);
-    const wrong = await fetch(url, { method: 'POST', body: JSON.stringify({ action: 'reset' }), headers: { 'x-clp-token': '0'.repeat(64) } });
-    assert.equal(wrong.status, 403);
+    const url = `http://127.0.0.1:${env.CLP_UI_PORT}/api/rpc/pool/action`;
+    const resetBody = JSON.stringify({ service: 'claude', action: { action: 'reset' } });
+    const noToken = await fetch(url, { method: 'POST', body: resetBody });
+    assert.equal(noToken.status, 401);
+    const wrong = await fetch(url, { method: 'POST', body: resetBody, headers: { 'x-clp-token': '0'.repeat(64) } });
+    assert.equal(wrong.status, 401);
     const token = (await readFile(join(home, 'run', 'token'), 'utf8')).trim();
-    const badBody = await fetch(url, { method: 'POST', body: '{"action":"mode","mode":"chaos"}', headers: { 'x-clp-token': token } });
+    const badBody = await fetch(url, { method: 'POST', body: '{"service":"claude","action":{"action":"mode","mode":"chaos"}}', headers: { 'x-clp-token': token } });
     assert.equal(badBody.status, 400);
 
     assert.equal((await clp(['stop'], env)).code, 0);

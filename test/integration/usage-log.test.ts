@@ -6,6 +6,7 @@ import type { RequestRecord } from '../../src/shared/records.ts';
 import { FakeUpstream } from '../helpers/fake-upstream.ts';
 import { startCore } from '../helpers/core.ts';
 import { tempHome, writeConfig } from '../helpers/home.ts';
+import { dashboardToken, rpc } from '../helpers/rpc.ts';
 
 let home: Awaited<ReturnType<typeof tempHome>>;
 let core: Awaited<ReturnType<typeof startCore>>;
@@ -149,19 +150,21 @@ test('failed requests are recorded with their error class and what was seen', as
   }
 });
 
-test('the dashboard port serves usage and logs, and no stored key ever appears', async () => {
+test('the dashboard protocol serves usage and logs, and no stored key ever appears', async () => {
   const ui = core.urls.ui;
-  const usage = (await (await fetch(`${ui}/api/usage?by=config`)).json()) as { services: Record<string, { total: { requests: number }; configs: Record<string, unknown> }> };
+  const token = await dashboardToken(home.home);
+  const call = (method: string, params: unknown) => rpc(ui, method, params, { 'x-clp-token': token });
+  const usage = (await call('usage/get', { by: 'config' })).json as { services: Record<string, { total: { requests: number }; configs: Record<string, unknown> }> };
   assert.ok(usage.services.claude!.total.requests >= 4);
   assert.ok(usage.services.claude!.configs.prod);
   assert.ok(usage.services.codex!.configs.relay);
-  const logs = (await (await fetch(`${ui}/api/logs?limit=3`)).json()) as RequestRecord[];
+  const logs = (await call('logs/list', { limit: 3 })).json as RequestRecord[];
   assert.equal(logs.length, 3);
-  const one = await (await fetch(`${ui}/api/logs/${logs[0]!.id}`)).text();
-  const bad = await fetch(`${ui}/api/usage?by=week`);
+  const one = (await call('logs/get', { id: logs[0]!.id })).text;
+  const bad = await call('usage/get', { by: 'week' });
   assert.equal(bad.status, 400);
-  assert.deepEqual(await bad.json(), { code: 'bad_request', message: 'by: Invalid option: expected one of "config"|"model"|"day"' });
-  assert.equal((await fetch(`${ui}/api/logs/zzzzzzzz`)).status, 404);
+  assert.deepEqual(bad.json, { code: 'bad_request', message: 'by: Invalid option: expected one of "config"|"model"|"day"' });
+  assert.equal((await call('logs/get', { id: 'zzzzzzzz' })).status, 404);
   await core.requests()!.snapshot();
   const { readFile } = await import('node:fs/promises');
   const db = await readFile(`${home.home}/data/clp.sqlite`);

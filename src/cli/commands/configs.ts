@@ -3,7 +3,6 @@ import { ConfigStore } from '../../core/config/store.ts';
 import { ClpError } from '../../shared/errors.ts';
 import { isServiceName, type ServiceName } from '../../shared/services.ts';
 import { EXIT, type CliContext } from '../context.ts';
-import { probeOwner } from '../owner-client.ts';
 
 function serviceArg(value: string): ServiceName {
   if (!isServiceName(value)) throw new ClpError('bad_request', `unknown service "${value}" (expected claude or codex)`);
@@ -52,7 +51,7 @@ export async function activeCommand(ctx: CliContext, serviceName: string, name: 
   const service = serviceArg(serviceName);
   const store = new ConfigStore(ctx.paths.config(service));
   await activateConfig(store, name);
-  const owner = await probeOwner(ctx.settings);
+  const owner = (await ctx.owner.ping()) !== null;
   ctx.out(`${service}: active config is now "${name}"${owner ? '; it applies to the next request' : ' (CLP is not running: `clp start`)'}`);
   return EXIT.ok;
 }

@@ -4,11 +4,10 @@ import { createMemoryLogger } from '../../core/log.ts';
 import { applyPoolAction } from '../../core/pool/actions.ts';
 import { poolActionSchema, type PoolAction, type PoolStatus } from '../../shared/pool.ts';
 import { Pool } from '../../core/pool/pool.ts';
-import { readToken } from '../../core/ui/token.ts';
 import { ClpError } from '../../shared/errors.ts';
 import { isServiceName, type ServiceName } from '../../shared/services.ts';
 import { EXIT, type CliContext } from '../context.ts';
-import { ownerGet, ownerPost, probeOwner } from '../owner-client.ts';
+import { PoolAct, PoolGet } from '../../shared/protocol.ts';
 
 const USAGE = 'usage: clp pool <claude|codex> [disable-today <name> | reset [<name>] | pin <name> | mode active|pool | order priority|weighted]';
 
@@ -42,14 +41,8 @@ export async function poolCommand(ctx: CliContext, words: string[], json: boolea
   const service: ServiceName = serviceName;
   const action = parsePoolAction(rest);
   let status: PoolStatus;
-  if (await probeOwner(ctx.settings)) {
-    if (action) {
-      const token = await readToken(ctx.paths.runDir);
-      if (!token) throw new ClpError('not_running', `no token in ${ctx.paths.runDir}: is CLP running as this user?`);
-      status = await ownerPost<PoolStatus>(ctx.settings, `/api/pool/${service}`, action, token);
-    } else {
-      status = await ownerGet<PoolStatus>(ctx.settings, `/api/pool/${service}`);
-    }
+  if ((await ctx.owner.ping()) !== null) {
+    status = action ? await ctx.owner.call(PoolAct, { service, action }) : await ctx.owner.call(PoolGet, { service });
   } else {
     const store = new ConfigStore(ctx.paths.config(service));
     await store.reload();

@@ -4,7 +4,7 @@ import { ClpError } from '../../shared/errors.ts';
 import { EXIT, type CliContext } from '../context.ts';
 import { runOwner, spawnDaemon } from '../daemon.ts';
 import { formatStatus } from '../format.ts';
-import { probeOwner } from '../owner-client.ts';
+import type { StatusReport } from '../../shared/status.ts';
 
 /** Refuses early, with `file: path: message`, when a config file is broken: there is no good version to serve. */
 async function checkConfigs(ctx: CliContext): Promise<void> {
@@ -16,7 +16,7 @@ async function checkConfigs(ctx: CliContext): Promise<void> {
   }
 }
 
-function placeholderHints(ctx: CliContext, report: Awaited<ReturnType<typeof probeOwner>>): string[] {
+function placeholderHints(ctx: CliContext, report: StatusReport | null): string[] {
   if (!report) return [];
   return SERVICES.filter((s) => report.services[s].placeholder).map(
     (s) => `${s}: placeholder mode: requests get an error until you add a config to ${ctx.paths.config(s)}`,
@@ -24,12 +24,13 @@ function placeholderHints(ctx: CliContext, report: Awaited<ReturnType<typeof pro
 }
 
 export async function startCommand(ctx: CliContext, foreground: boolean): Promise<number> {
-  const running = await probeOwner(ctx.settings);
-  if (running?.owner) {
-    ctx.out(`CLP is already running (${running.owner.kind}, pid ${running.owner.pid})`);
-    ctx.out(formatStatus(running));
+  const running = await ctx.owner.probe();
+  if (running.kind === 'owner' && running.status.owner) {
+    ctx.out(`CLP is already running (${running.status.owner.kind}, pid ${running.status.owner.pid})`);
+    ctx.out(formatStatus(running.status));
     return EXIT.ok;
   }
+  if (running.kind === 'foreign') throw new ClpError('port_in_use', running.message);
   await checkConfigs(ctx);
   if (foreground) {
     const core = await runOwner(ctx.paths, 'foreground', (line) => process.stdout.write(line));
@@ -40,7 +41,8 @@ export async function startCommand(ctx: CliContext, foreground: boolean): Promis
     return new Promise<number>(() => undefined); // runs until a signal stops the process
   }
   const { pid } = await spawnDaemon(ctx.paths, ctx.env);
-  const report = await probeOwner(ctx.settings, 5000);
+  const probe = await ctx.owner.probe(5000);
+  const report = probe.kind === 'owner' ? probe.status : null;
   if (!report) throw new ClpError('internal', `CLP (pid ${pid}) reported ready but does not answer on port ${ctx.settings.ports.ui}`);
   ctx.out(`CLP started (pid ${pid}); log: ${ctx.paths.log}`);
   ctx.out(formatStatus(report));

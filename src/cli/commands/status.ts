@@ -4,12 +4,12 @@ import { SERVICES, type ServiceName } from '../../shared/services.ts';
 import type { ServiceStatus, StatusReport } from '../../shared/status.ts';
 import { EXIT, type CliContext } from '../context.ts';
 import { formatStatus } from '../format.ts';
-import { probeOwner } from '../owner-client.ts';
 
 /** The status as the owner reports it or, with no owner, as the files on disk say. */
 export async function currentStatus(ctx: CliContext): Promise<StatusReport> {
-  const live = await probeOwner(ctx.settings);
-  if (live) return live;
+  const live = await ctx.owner.probe();
+  if (live.kind === 'owner') return live.status;
+  if (live.kind === 'foreign') ctx.err(`clp: ${live.message}`);
   const host = hostForUrl(ctx.settings.host);
   const services = {} as Record<ServiceName, ServiceStatus>;
   for (const service of SERVICES) {

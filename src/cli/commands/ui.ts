@@ -1,21 +1,17 @@
 import { spawn } from 'node:child_process';
 import { EXIT, type CliContext } from '../context.ts';
-import { probeOwner } from '../owner-client.ts';
 import { startCommand } from './start.ts';
-import { readToken } from '../../core/ui/token.ts';
 
 /** Makes sure an owner serves the dashboard port, prints its URL (with the page's key) and, unless told not to, opens it. */
 export async function uiCommand(ctx: CliContext, open: boolean): Promise<number> {
-  let report = await probeOwner(ctx.settings);
-  if (!report) {
+  if ((await ctx.owner.probe()).kind === 'none') {
     const quiet: CliContext = { ...ctx, out: () => undefined };
     await startCommand(quiet, false);
-    report = await probeOwner(ctx.settings, 5000);
   }
-  const base = report?.ui.url ?? `http://127.0.0.1:${ctx.settings.ports.ui}/`;
   // The page's key travels in the fragment: browsers never send it to a server or put it in a log.
-  const token = await readToken(ctx.paths.runDir);
-  const url = token ? `${base}#token=${token}` : base;
+  // It goes only to an owner that proved it holds it (a squatter's page could read the fragment).
+  const token = await ctx.owner.verifiedToken();
+  const url = `${ctx.owner.base}/#token=${token}`;
   ctx.out(url);
   if (open) openBrowser(url);
   return EXIT.ok;

@@ -3,7 +3,8 @@ import { ClpError } from '../../shared/errors.ts';
 import { SERVICES } from '../../shared/services.ts';
 import type { UsageTotals } from '../../shared/usage.ts';
 import { EXIT, type CliContext } from '../context.ts';
-import { ownerGet } from '../owner-client.ts';
+import { LogsGet, LogsList, UsageGet } from '../../shared/protocol.ts';
+import { isServiceName, type ServiceName } from '../../shared/services.ts';
 
 /** `12345` as `12.3k`, `1234567` as `1.23M`: readable at a glance, exact in --json. */
 export function shortNumber(n: number): string {
@@ -19,10 +20,23 @@ export function costText(t: Pick<UsageTotals, 'cost_usd' | 'unpriced'>): string 
   return t.cost_usd > 0 ? `${dollars} + unknown (${t.unpriced} unpriced)` : `unknown (${t.unpriced} unpriced)`;
 }
 
-function query(params: Record<string, string | undefined>): string {
-  const q = new URLSearchParams(Object.entries(params).filter((e): e is [string, string] => e[1] !== undefined));
-  const s = q.toString();
-  return s ? `?${s}` : '';
+function serviceOption(value: string | undefined): ServiceName | undefined {
+  if (value === undefined) return undefined;
+  if (!isServiceName(value)) throw new ClpError('bad_request', `--service: expected claude or codex, got "${value}"`);
+  return value;
+}
+
+function byOption(value: string | undefined): 'config' | 'model' | 'day' {
+  if (value === undefined) return 'config';
+  if (value !== 'config' && value !== 'model' && value !== 'day') throw new ClpError('bad_request', `--by: expected config, model or day, got "${value}"`);
+  return value;
+}
+
+function limitOption(value: string | undefined): number {
+  if (value === undefined) return 50;
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < 1 || n > 1000) throw new ClpError('bad_request', `--limit: expected a whole number from 1 to 1000, got "${value}"`);
+  return n;
 }
 
 export function formatUsage(report: UsageReport): string {
@@ -44,8 +58,7 @@ export function formatUsage(report: UsageReport): string {
 }
 
 export async function usageCommand(ctx: CliContext, values: Map<string, string>, json: boolean): Promise<number> {
-  const path = `/api/usage${query({ service: values.get('service'), since: values.get('since'), by: values.get('by') })}`;
-  const report = await ownerGet<UsageReport>(ctx.settings, path);
+  const report: UsageReport = await ctx.owner.call(UsageGet, { service: serviceOption(values.get('service')), since: values.get('since'), by: byOption(values.get('by')) });
   ctx.out(json ? JSON.stringify(report, null, 2) : formatUsage(report));
   return EXIT.ok;
 }
@@ -91,11 +104,11 @@ export function formatDetail(d: RequestDetail): string {
 export async function logsCommand(ctx: CliContext, positionals: string[], values: Map<string, string>, json: boolean): Promise<number> {
   if (positionals.length) {
     if (positionals[0] !== 'show' || positionals.length !== 2) throw new ClpError('bad_request', 'logs: usage: clp logs [--limit N] | clp logs show <id>');
-    const detail = await ownerGet<RequestDetail>(ctx.settings, `/api/logs/${encodeURIComponent(positionals[1]!)}`);
+    const detail: RequestDetail = await ctx.owner.call(LogsGet, { id: positionals[1]! });
     ctx.out(json ? JSON.stringify(detail, null, 2) : formatDetail(detail));
     return EXIT.ok;
   }
-  const rows = await ownerGet<RequestRecord[]>(ctx.settings, `/api/logs${query({ limit: values.get('limit'), service: values.get('service') })}`);
+  const rows: RequestRecord[] = await ctx.owner.call(LogsList, { limit: limitOption(values.get('limit')), service: serviceOption(values.get('service')) });
   ctx.out(json ? JSON.stringify(rows, null, 2) : formatLogs(rows));
   return EXIT.ok;
 }

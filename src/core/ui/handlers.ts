@@ -93,6 +93,7 @@ export function createHandlers(deps: DashboardDeps): Handlers {
       for (const service of SERVICES) configs[service] = views(deps.stores[service]);
       return { status: deps.status(), configs, today: await today(deps) };
     },
+    'owner/status': async () => deps.status(),
     'configs/raw': async ({ service }) => ({ text: `${JSON.stringify(maskRaw(await rawOf(deps.stores[service])), null, 2)}\n` }),
     'configs/save': ({ service, ...change }) => {
       const store = deps.stores[service];
