@@ -21,18 +21,32 @@ test('masking and unmasking the raw file round-trips, unknown fields included', 
 test('a renamed entry keeps its key; a mask that matches nothing is refused', () => {
   const raw = { a: { base_url: 'http://x', api_key: KEY } };
   assert.equal(unmaskRaw({ renamed: { base_url: 'http://x', api_key: 'sk-ant-a…wxyz' } }, raw).renamed!.api_key, KEY);
-  assert.throws(() => unmaskRaw({ a: { base_url: 'http://x', api_key: 'sk-other…0000' } }, raw), /a\.api_key: a masked key that matches no stored key/);
+  assert.throws(() => unmaskRaw({ a: { base_url: 'http://x', api_key: 'sk-other…0000' } }, raw), /a\.api_key: a masked key that matches no key stored for this base_url/);
+});
+
+test('a key never follows a URL it was not typed for', () => {
+  const raw = { a: { base_url: 'http://x', api_key: KEY } };
+  // The raw editor: the same entry moved, or another entry given the mask, under a new URL.
+  assert.throws(() => unmaskRaw({ a: { base_url: 'http://attacker', api_key: maskKey(KEY) } }, raw), /type the full key/);
+  assert.throws(() => unmaskRaw({ ...raw, b: { base_url: 'http://attacker', api_key: maskKey(KEY) } }, raw), /b\.api_key/);
+  assert.equal(unmaskRaw({ a: { base_url: 'http://x/', api_key: maskKey(KEY) } }, raw).a!.api_key, KEY, 'a trailing slash is the same URL');
+  // The form: a new base_url without the key typed again drops it; typed again, it is kept.
+  assert.deepEqual(upsertInRaw(raw, { original: 'a', name: 'a', base_url: 'http://attacker' }, 'claude.json').a, { base_url: 'http://attacker' });
+  assert.deepEqual(upsertInRaw(raw, { original: 'a', name: 'a', base_url: 'http://attacker', api_key: maskKey(KEY) }, 'claude.json').a, { base_url: 'http://attacker' });
+  assert.deepEqual(upsertInRaw(raw, { original: 'a', name: 'a', base_url: 'http://y', api_key: 'sk-typed-again' }, 'claude.json').a, { base_url: 'http://y', api_key: 'sk-typed-again' });
 });
 
 test('the form: add, edit keeping the key, replace the key, remove it, rename in place', () => {
   let raw: Record<string, Record<string, unknown>> = { a: { base_url: 'http://x', api_key: KEY, active: true }, b: { base_url: 'http://y' } };
   raw = upsertInRaw(raw, { name: 'c', base_url: 'http://z', auth_token: 'tok' }, 'claude.json');
   assert.deepEqual(Object.keys(raw), ['a', 'b', 'c']);
-  raw = upsertInRaw(raw, { original: 'a', name: 'a', base_url: 'http://x2', api_key: maskKey(KEY) }, 'claude.json');
-  assert.deepEqual(raw.a, { base_url: 'http://x2', api_key: KEY, active: true });
+  raw = upsertInRaw(raw, { original: 'a', name: 'a', base_url: 'http://x', api_key: maskKey(KEY), weight: 2 }, 'claude.json');
+  assert.deepEqual(raw.a, { base_url: 'http://x', api_key: KEY, active: true, weight: 2 });
+  raw = upsertInRaw(raw, { original: 'a', name: 'a', base_url: 'http://x2', api_key: KEY }, 'claude.json');
+  assert.deepEqual(raw.a, { base_url: 'http://x2', api_key: KEY, active: true, weight: 2 });
   raw = upsertInRaw(raw, { original: 'a', name: 'first', base_url: 'http://x2', api_key: null, auth_token: 'new' }, 'claude.json');
   assert.deepEqual(Object.keys(raw), ['first', 'b', 'c']);
-  assert.deepEqual(raw.first, { base_url: 'http://x2', active: true, auth_token: 'new' });
+  assert.deepEqual(raw.first, { base_url: 'http://x2', active: true, weight: 2, auth_token: 'new' });
   assert.throws(() => upsertInRaw(raw, { name: 'b', base_url: 'http://q' }, 'claude.json'), /name: "b" already exists/);
   assert.throws(() => upsertInRaw(raw, { original: 'nope', name: 'x', base_url: 'http://q' }, 'claude.json'), /no config named "nope"/);
   assert.deepEqual(Object.keys(deleteFromRaw(raw, 'b', 'claude.json')), ['first', 'c']);

@@ -39,10 +39,17 @@ export function maskRaw(raw: RawConfigFile): RawConfigFile {
   return out;
 }
 
+/** Two base URLs are the same upstream when they differ at most by trailing slashes. */
+function sameUrl(a: unknown, b: unknown): boolean {
+  return typeof a === 'string' && typeof b === 'string' && a.trim().replace(/\/+$/, '') === b.trim().replace(/\/+$/, '');
+}
+
 /**
  * Puts the stored keys back where the page sent masks: first the same entry's key (under its old
- * name when renamed), then any stored key with that mask. A mask that matches nothing is refused, so
- * a key can never be silently replaced by its own mask.
+ * name when renamed), then any stored key with that mask, but only a key stored for the same base
+ * URL: a key never follows a URL it was not typed for (a masked key pasted under another relay's URL
+ * would otherwise hand it to that relay). A mask that matches nothing is refused, so a key can never
+ * be silently replaced by its own mask.
  */
 export function unmaskRaw(next: RawConfigFile, current: RawConfigFile, renamedFrom: Record<string, string> = {}): RawConfigFile {
   const out: RawConfigFile = {};
@@ -51,14 +58,18 @@ export function unmaskRaw(next: RawConfigFile, current: RawConfigFile, renamedFr
     for (const field of KEY_FIELDS) {
       const value = copy[field];
       if (typeof value !== 'string' || !isMasked(value)) continue;
-      const own = current[renamedFrom[name] ?? name]?.[field];
+      const mine = current[renamedFrom[name] ?? name];
+      const own = sameUrl(mine?.base_url, copy.base_url) ? mine?.[field] : undefined;
       const stored =
         typeof own === 'string' && maskKey(own) === value
           ? own
           : Object.values(current)
+              .filter((e) => sameUrl(e.base_url, copy.base_url))
               .flatMap((e) => KEY_FIELDS.map((f) => e[f]))
               .find((k): k is string => typeof k === 'string' && k.length >= 16 && maskKey(k) === value);
-      if (stored === undefined) throw new ClpError('bad_request', `${name}.${field}: a masked key that matches no stored key; type the full key`);
+      if (stored === undefined) {
+        throw new ClpError('bad_request', `${name}.${field}: a masked key that matches no key stored for this base_url; type the full key`);
+      }
       copy[field] = stored;
     }
     out[name] = copy;
@@ -82,10 +93,16 @@ export function upsertInRaw(raw: RawConfigFile, edit: ConfigEdit, label: string)
   if (edit.original !== undefined && !Object.hasOwn(raw, edit.original)) throw new ClpError('config_not_found', `${label}: no config named "${edit.original}"`);
   if (edit.original === undefined && Object.hasOwn(raw, edit.name)) throw new ClpError('bad_request', `name: "${edit.name}" already exists in ${label}`);
   if (edit.original !== undefined && edit.name !== edit.original && Object.hasOwn(raw, edit.name)) throw new ClpError('bad_request', `name: "${edit.name}" already exists in ${label}`);
-  const entry: Record<string, unknown> = { ...(raw[from] ?? {}), base_url: edit.base_url };
+  const before = raw[from];
+  const entry: Record<string, unknown> = { ...(before ?? {}), base_url: edit.base_url };
+  // A key stays only with the URL it was typed for: a new base_url without the key typed again drops it.
+  const moved = before !== undefined && !sameUrl(before.base_url, edit.base_url);
   for (const field of KEY_FIELDS) {
     const value = edit[field];
-    if (value === undefined || (value !== null && isMasked(value))) continue;
+    if (value === undefined || (value !== null && isMasked(value))) {
+      if (moved) delete entry[field];
+      continue;
+    }
     if (value === null || value === '') delete entry[field];
     else entry[field] = value;
   }
