@@ -4,6 +4,12 @@ import { DidChangeState, DidEndRequest, DidStartRequest, type NotificationType }
 import type { EventBus } from '../events.ts';
 
 const HEARTBEAT_MS = 15_000;
+/**
+ * How much a page may leave unread before it is cut off. A frozen or throttled tab stops reading;
+ * without a bound its share of every event piles up in the owner's memory (five such tabs took the
+ * owner from 250 to 490 MB). A live page reconnects by itself and re-reads its state.
+ */
+export const MAX_BACKLOG_BYTES = 1024 * 1024;
 
 /**
  * The dashboard's live feed over server-sent events (`GET /api/events`): one event per protocol
@@ -16,7 +22,10 @@ export class LiveFeed {
   private readonly unsubscribe: Array<() => void>;
   private readonly heartbeat: NodeJS.Timeout;
 
-  constructor(events: EventBus) {
+  constructor(
+    events: EventBus,
+    private readonly maxBacklog = MAX_BACKLOG_BYTES,
+  ) {
     this.unsubscribe = [
       events.on('request:start', (s) => {
         if (!this.clients.size) return;
@@ -34,6 +43,11 @@ export class LiveFeed {
     if (this.clients.size) this.write(`event: ${type.method}\ndata: ${JSON.stringify(payload)}\n\n`);
   }
 
+  /** How many pages follow the feed now. */
+  get size(): number {
+    return this.clients.size;
+  }
+
   attach(req: IncomingMessage, res: ServerResponse): void {
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', 'x-accel-buffering': 'no' });
     res.write('retry: 1000\n\nevent: hello\ndata: {}\n\n');
@@ -44,7 +58,12 @@ export class LiveFeed {
   }
 
   private write(text: string): void {
-    for (const res of this.clients) res.write(text);
+    for (const res of this.clients) {
+      if (res.writableLength > this.maxBacklog) {
+        this.clients.delete(res);
+        res.destroy();
+      } else res.write(text);
+    }
   }
 
   close(): void {
