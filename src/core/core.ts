@@ -20,6 +20,7 @@ import { Pricing } from './usage/pricing.ts';
 import { Pool } from './pool/pool.ts';
 import { RouteSet } from './routing/route-set.ts';
 import { newToken, writeToken } from './owner/token.ts';
+import { ensureClientSecret, isLoopbackHost } from './owner/client-secret.ts';
 import { join } from 'node:path';
 import { existsSync } from 'node:fs';
 import { createHandlers } from './ui/handlers.ts';
@@ -118,10 +119,11 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const stages = [filterStage(() => filters.rules())];
   const price = (record: RequestRecord) => pricing.price(record);
   let requestStore: RequestStore | null = null;
+  let secret: string | null = null;
   const proxies = Object.fromEntries(
     SERVICES.map((service) => [
       service,
-      createProxyServer({ service, store: stores[service], client, pool, routes, events, log, maxBodyBytes, captureBytes, now, price, stages, health: () => health(service) }),
+      createProxyServer({ service, store: stores[service], client, pool, routes, events, log, maxBodyBytes, captureBytes, now, price, stages, health: () => health(service), bindHost: settings.host, clientSecret: () => secret }),
     ]),
   ) as Record<ServiceName, Server>;
 
@@ -197,7 +199,14 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     pool,
     requests: () => requestStore,
     async start() {
+      if (!settings.clientSecret && !isLoopbackHost(settings.host)) {
+        throw new ClpError(
+          'config_invalid',
+          `settings.json: host "${settings.host}" would let other machines spend your keys; keep it on 127.0.0.1, or set "clientSecret": true so that clients must send CLP's secret`,
+        );
+      }
       await ensurePrivateDir(paths.home);
+      if (settings.clientSecret) secret = await ensureClientSecret(paths.clientSecret);
       await ensurePrivateDir(paths.runDir);
       for (const service of SERVICES) {
         const store = stores[service];

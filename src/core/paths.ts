@@ -12,6 +12,8 @@ export interface ClpPaths {
   filters: string;
   routes: string;
   log: string;
+  /** The secret clients send as their key when `clientSecret` is on. */
+  clientSecret: string;
   config(service: ServiceName): string;
 }
 
@@ -30,6 +32,7 @@ export function clpPaths(home: string): ClpPaths {
     filters: join(home, 'filter.json'),
     routes: join(home, 'routes.json'),
     log: join(home, 'run', 'clp.log'),
+    clientSecret: join(home, 'client-secret'),
     config: (service) => join(home, `${service}.json`),
   };
 }

@@ -32,6 +32,17 @@ export const settingsSchema = z.object({
     .prefault({}),
   /** The largest request body accepted. Claude Code sends whole conversations; the API allows 32 MB. */
   maxBodyMb: z.number().positive().max(1024).prefault(64),
+  /**
+   * Clients must send CLP's per-install secret (`$CLP_HOME/client-secret`) as their key: Claude Code
+   * as `ANTHROPIC_AUTH_TOKEN`, Codex as its provider's bearer token (the setup commands write it).
+   * Needed before `host` may be anything but loopback. Off by default: on loopback, only local
+   * processes can reach the ports.
+   */
+  clientSecret: z.boolean().prefault(false),
+  /** The longest cool-down an upstream's `retry-after` may impose on a config (one bad header cooled every config for a year). */
+  maxRetryAfterSec: z.number().int().min(1).max(86_400).prefault(300),
+  /** Request bodies held in memory at once, all requests together; past it new requests get a 429. */
+  maxBodiesInMemoryMb: z.number().positive().max(16_384).prefault(512),
   /** Built-in secret detectors to run on every request body, on top of `filter.json`. */
   filters: z
     .object({

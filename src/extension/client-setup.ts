@@ -10,6 +10,8 @@ import { recordChange, undoLast, writeWithBackup } from '../core/setup/history.t
 export interface SetupContext {
   claudeUrl: string;
   codexUrl: string;
+  /** CLP's client secret when the `clientSecret` setting is on: what the clients must send as their key. */
+  clientSecret: string | null;
   historyFile: string;
   output: vscode.OutputChannel;
 }
@@ -47,7 +49,7 @@ export async function setUpClaudeCode(ctx: SetupContext): Promise<boolean> {
   const key = claudeSettingKey();
   const config = vscode.workspace.getConfiguration();
   const current = config.inspect(key)?.globalValue;
-  const plan = planClaudeExtensionEnv(current, ctx.claudeUrl);
+  const plan = planClaudeExtensionEnv(current, ctx.claudeUrl, ctx.clientSecret ?? undefined);
   let applied = false;
   if (await confirm(`Point the Claude Code extension at CLP (user setting ${key})?`, plan.changes)) {
     await recordChange(ctx.historyFile, { at: new Date().toISOString(), what: `user setting ${key}`, target: { kind: 'setting', key }, before: current === undefined ? null : JSON.stringify(current) });
@@ -56,7 +58,7 @@ export async function setUpClaudeCode(ctx: SetupContext): Promise<boolean> {
     applied = true;
   }
   const file = join(home(), '.claude', 'settings.json');
-  const filePlan = planClaudeSettingsFile(await readText(file), ctx.claudeUrl, file);
+  const filePlan = planClaudeSettingsFile(await readText(file), ctx.claudeUrl, file, ctx.clientSecret ?? undefined);
   if (await confirm(`Also point the Claude Code CLI in terminals at CLP (${file})? A backup is kept.`, filePlan.changes)) {
     await mkdir(dirname(file), { recursive: true });
     await writeWithBackup(ctx.historyFile, file, filePlan.next, file, new Date());
@@ -69,7 +71,7 @@ export async function setUpClaudeCode(ctx: SetupContext): Promise<boolean> {
 
 export async function setUpCodex(ctx: SetupContext): Promise<boolean> {
   const file = join(home(), '.codex', 'config.toml');
-  const plan = planCodexConfig(await readText(file), ctx.codexUrl);
+  const plan = planCodexConfig(await readText(file), ctx.codexUrl, ctx.clientSecret);
   if (!(await confirm(`Add a CLP provider to ${file} and select it? A backup is kept.`, plan.changes))) return false;
   await mkdir(dirname(file), { recursive: true });
   await writeWithBackup(ctx.historyFile, file, plan.next, file, new Date());

@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { Logger } from '../core/log.ts';
 import { clpPaths, resolveHome } from '../core/paths.ts';
+import { hostForUrl } from '../core/net.ts';
+import { ensureClientSecret } from '../core/owner/client-secret.ts';
 import type { DashboardState } from '../shared/dashboard.ts';
 import type { PoolStatus } from '../shared/pool.ts';
 import { ConfigActivate, ConfigSave, ConfigTest, DidChangeState, DidEndRequest, PoolAct, PoolGet, StatusGet } from '../shared/protocol.ts';
@@ -125,13 +127,15 @@ export class ClpExtension {
     this.scheduleReload();
   }
 
-  private setupContext(): SetupContext {
-    const { ports, host } = this.ownership.settings;
-    const h = host.includes(':') ? `[${host}]` : host;
+  private async setupContext(): Promise<SetupContext> {
+    const { ports, host, clientSecret } = this.ownership.settings;
+    const h = hostForUrl(host);
+    const paths = clpPaths(resolveHome(process.env));
     return {
       claudeUrl: `http://${h}:${ports.claude}`,
       codexUrl: `http://${h}:${ports.codex}/v1`,
-      historyFile: join(clpPaths(resolveHome(process.env)).dataDir, 'setup-history.json'),
+      clientSecret: clientSecret ? await ensureClientSecret(paths.clientSecret) : null,
+      historyFile: join(paths.dataDir, 'setup-history.json'),
       output: this.output,
     };
   }
@@ -165,10 +169,10 @@ export class ClpExtension {
       for (const service of SERVICES) await vscode.window.showTextDocument(vscode.Uri.file(paths.config(service)), { preview: false });
     });
     register('clp.showLog', async () => this.output.show());
-    register('clp.setupClaudeCode', () => setUpClaudeCode(this.setupContext()));
-    register('clp.setupCodex', () => setUpCodex(this.setupContext()));
-    register('clp.undoSetup', () => undoSetup(this.setupContext()));
-    register('clp.doctor', () => runDoctor(this.setupContext()));
+    register('clp.setupClaudeCode', async () => setUpClaudeCode(await this.setupContext()));
+    register('clp.setupCodex', async () => setUpCodex(await this.setupContext()));
+    register('clp.undoSetup', async () => undoSetup(await this.setupContext()));
+    register('clp.doctor', async () => runDoctor(await this.setupContext()));
     register('clp.installCli', () => this.installCli());
     register('clp.config.activate', async (node: ConfigNode) => {
       await link().call(ConfigActivate, { service: node.service, name: node.config.name });

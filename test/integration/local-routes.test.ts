@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { request } from 'node:http';
 import { after, before, test } from 'node:test';
 import { FakeUpstream } from '../helpers/fake-upstream.ts';
 import { startCore } from '../helpers/core.ts';
 import { tempHome, writeConfig } from '../helpers/home.ts';
+import { raw } from '../helpers/raw.ts';
 
 let home: Awaited<ReturnType<typeof tempHome>>;
 let core: Awaited<ReturnType<typeof startCore>>;
@@ -22,18 +22,6 @@ after(async () => {
   await up.close();
   await home.cleanup();
 });
-
-function raw(port: number, method: string, path: string, headers: Record<string, string> = {}, body?: string) {
-  return new Promise<{ status: number; headers: Record<string, unknown>; body: string }>((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, method, path, headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString() }));
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
-}
 
 test('HEAD / (Claude Code\'s preflight) is answered 200 at once, not forwarded', async () => {
   const res = await raw(core.ports().claude, 'HEAD', '/');

@@ -62,3 +62,16 @@ test('doctor: a clean setup, then each thing that defeats it', () => {
     assert.ok(findings[0]!.fix.length > 0);
   }
 });
+
+test('with clientSecret on, the setup writes the secret as each client key, and says so without printing it', () => {
+  const secret = `clp-${'a'.repeat(48)}`;
+  const ext = planClaudeExtensionEnv([], 'http://127.0.0.1:3210', secret);
+  assert.deepEqual(ext.next.find((e) => e.name === 'ANTHROPIC_AUTH_TOKEN'), { name: 'ANTHROPIC_AUTH_TOKEN', value: secret });
+  assert.ok(!ext.changes.join('\n').includes(secret));
+  const file = planClaudeSettingsFile('{"env":{"ANTHROPIC_AUTH_TOKEN":"clp"}}', 'http://127.0.0.1:3210', 'settings.json', secret);
+  assert.equal(JSON.parse(file.next).env.ANTHROPIC_AUTH_TOKEN, secret);
+  assert.ok(!file.changes.join('\n').includes(secret));
+  const codex = planCodexConfig('', 'http://127.0.0.1:3211/v1', secret);
+  assert.match(codex.next, new RegExp(`\\[model_providers\\.clp\\][^[]*experimental_bearer_token = "${secret}"`));
+  assert.doesNotMatch(planCodexConfig('', 'http://127.0.0.1:3211/v1').next, /bearer/);
+});

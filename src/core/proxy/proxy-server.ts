@@ -13,7 +13,7 @@ import { Cancel } from './cancel.ts';
 import { compose, type RequestContext, type Stage } from './context.ts';
 import { finishedRecord } from './record.ts';
 import { sendError } from './respond.ts';
-import { browserGuard } from './stages/browser-guard.ts';
+import { clientGuard, clientSecret } from './stages/client-guard.ts';
 import { forward } from './stages/forward.ts';
 import { localRoutes } from './stages/local-routes.ts';
 import { readBody } from './stages/read-body.ts';
@@ -38,19 +38,24 @@ export interface ProxyServerDeps {
   /** Adds the cost to a finished request's record. */
   price: (record: RequestRecord) => RequestRecord;
   now: () => number;
+  /** The address the port is bound to. */
+  bindHost: string;
+  /** The secret clients must send when the `clientSecret` setting is on; null when it is off. */
+  clientSecret: () => string | null;
   /** Stages that run between reading the body and planning the upstreams (today: the filters). */
   stages?: readonly Stage[];
 }
 
 /**
  * One proxy listener (Claude on 3210, Codex on 3211). Each request runs the stage pipeline:
- * local answers, browser guard, body, [extra stages], upstream plan, routing, forward (with failover).
+ * browser and Host guard, local answers, client secret, body, [extra stages], upstream plan, routing, forward (with failover).
  */
 export function createProxyServer(deps: ProxyServerDeps): Server {
   const dialect = dialectWriter(SERVICE_DIALECT[deps.service]);
   const pipeline = compose([
+    clientGuard({ bindHost: deps.bindHost, secret: deps.clientSecret }),
     localRoutes(deps.health),
-    browserGuard,
+    clientSecret(deps.clientSecret),
     readBody(deps.maxBodyBytes),
     ...(deps.stages ?? []),
     selectUpstream(deps.store, deps.pool),

@@ -18,11 +18,11 @@ export interface Plan<T> {
  * The Claude Code extension's `environmentVariables` setting (a list of `{name, value}`): points it at
  * CLP and keeps every other variable as it was.
  */
-export function planClaudeExtensionEnv(current: unknown, baseUrl: string): Plan<EnvEntry[]> {
+export function planClaudeExtensionEnv(current: unknown, baseUrl: string, token: string = PLACEHOLDER_TOKEN): Plan<EnvEntry[]> {
   const list = Array.isArray(current) ? (current as EnvEntry[]).filter((e) => e && typeof e.name === 'string') : [];
   const wanted: EnvEntry[] = [
     { name: 'ANTHROPIC_BASE_URL', value: baseUrl },
-    { name: 'ANTHROPIC_AUTH_TOKEN', value: PLACEHOLDER_TOKEN },
+    { name: 'ANTHROPIC_AUTH_TOKEN', value: token },
   ];
   const changes: string[] = [];
   const next = list.filter((e) => e.name !== 'ANTHROPIC_API_KEY' || (changes.push('remove ANTHROPIC_API_KEY (it would win over the proxy token)'), false)).map((e) => ({ ...e }));
@@ -30,9 +30,9 @@ export function planClaudeExtensionEnv(current: unknown, baseUrl: string): Plan<
     const existing = next.find((e) => e.name === w.name);
     if (!existing) {
       next.push(w);
-      changes.push(`add ${w.name}=${w.value}`);
+      changes.push(`add ${w.name}=${w.name === 'ANTHROPIC_AUTH_TOKEN' && w.value !== PLACEHOLDER_TOKEN ? "(CLP's client secret)" : w.value}`);
     } else if (existing.value !== w.value) {
-      changes.push(`set ${w.name}: ${w.name === 'ANTHROPIC_AUTH_TOKEN' ? '(a token)' : existing.value} → ${w.value}`);
+      changes.push(`set ${w.name}: ${w.name === 'ANTHROPIC_AUTH_TOKEN' ? `(a token) → ${w.value === PLACEHOLDER_TOKEN ? w.value : "(CLP's client secret)"}` : `${existing.value} → ${w.value}`}`);
       existing.value = w.value;
     }
   }
@@ -43,7 +43,7 @@ export function planClaudeExtensionEnv(current: unknown, baseUrl: string): Plan<
  * `~/.claude/settings.json` for the terminal CLI: sets `env.ANTHROPIC_BASE_URL` and a placeholder
  * token, leaving every other key as it was. A file that is not JSON is refused, never replaced.
  */
-export function planClaudeSettingsFile(text: string | null, baseUrl: string, file: string): Plan<string> {
+export function planClaudeSettingsFile(text: string | null, baseUrl: string, file: string, token: string = PLACEHOLDER_TOKEN): Plan<string> {
   let json: Record<string, unknown> = {};
   if (text !== null && text.trim()) {
     try {
@@ -59,9 +59,13 @@ export function planClaudeSettingsFile(text: string | null, baseUrl: string, fil
     changes.push(`env.ANTHROPIC_BASE_URL: ${env.ANTHROPIC_BASE_URL ?? '(unset)'} → ${baseUrl}`);
     env.ANTHROPIC_BASE_URL = baseUrl;
   }
-  if (env.ANTHROPIC_AUTH_TOKEN !== PLACEHOLDER_TOKEN) {
-    changes.push(`env.ANTHROPIC_AUTH_TOKEN → ${PLACEHOLDER_TOKEN} (a placeholder: CLP sends the config's key)`);
-    env.ANTHROPIC_AUTH_TOKEN = PLACEHOLDER_TOKEN;
+  if (env.ANTHROPIC_AUTH_TOKEN !== token) {
+    changes.push(
+      token === PLACEHOLDER_TOKEN
+        ? `env.ANTHROPIC_AUTH_TOKEN → ${PLACEHOLDER_TOKEN} (a placeholder: CLP sends the config's key)`
+        : "env.ANTHROPIC_AUTH_TOKEN → CLP's client secret (setting clientSecret; CLP still sends the config's key upstream)",
+    );
+    env.ANTHROPIC_AUTH_TOKEN = token;
   }
   if ('ANTHROPIC_API_KEY' in env) {
     changes.push('remove env.ANTHROPIC_API_KEY (it would win over the proxy token)');

@@ -34,11 +34,13 @@ export function readTomlKeys(text: string): Map<string, Map<string, string>> {
  * Adds a `[model_providers.clp]` table pointing at the proxy and selects it with a top-level
  * `model_provider`. Only those lines change: comments, other providers and profiles stay.
  */
-export function planCodexConfig(text: string | null, baseUrl: string): Plan<string> {
+export function planCodexConfig(text: string | null, baseUrl: string, clientSecret: string | null = null): Plan<string> {
   const lines = (text ?? '').split(/\r?\n/);
   if (lines.length && lines.at(-1) === '') lines.pop();
   const changes: string[] = [];
   const block = [`[model_providers.${PROVIDER_ID}]`, 'name = "CLP"', `base_url = "${baseUrl}"`, 'wire_api = "responses"'];
+  // With the clientSecret setting on, Codex sends CLP's secret as its bearer token.
+  if (clientSecret) block.push(`experimental_bearer_token = "${clientSecret}"`);
 
   const firstTable = lines.findIndex((l) => tableName(l) !== null);
   const topEnd = firstTable < 0 ? lines.length : firstTable;
