@@ -11,6 +11,7 @@ import { createMemoryLogger, type Logger } from './log.ts';
 import { closeServer, hostForUrl, listen } from './net.ts';
 import { clpPaths, resolveHome, type ClpPaths } from './paths.ts';
 import { createProxyServer } from './proxy/proxy-server.ts';
+import { BodyBudget } from './proxy/body-budget.ts';
 import { UpstreamClient } from './proxy/upstream-client.ts';
 import { loadSettings, type Settings, type SettingsInput } from './settings.ts';
 import { createUiServer } from './ui/ui-server.ts';
@@ -113,17 +114,18 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const captureBytes = settings.log.bodyKb * 1024;
   const pricing = new Pricing(paths.prices, log, now);
   const filters = new FilterSet(paths.filters, settings.filters.detectors, log);
-  const pool = new Pool(join(paths.dataDir, 'lb_config.json'), log, now);
+  const pool = new Pool(join(paths.dataDir, 'lb_config.json'), log, now, Math.random, settings.maxRetryAfterSec * 1000);
   const routeSet = new RouteSet(paths.routes, join(paths.dataDir, 'model_router_config.json'), log);
   const routes = () => routeSet.routes();
   const stages = [filterStage(() => filters.rules())];
   const price = (record: RequestRecord) => pricing.price(record);
   let requestStore: RequestStore | null = null;
   let secret: string | null = null;
+  const bodyBudget = new BodyBudget(Math.round(settings.maxBodiesInMemoryMb * 1024 * 1024));
   const proxies = Object.fromEntries(
     SERVICES.map((service) => [
       service,
-      createProxyServer({ service, store: stores[service], client, pool, routes, events, log, maxBodyBytes, captureBytes, now, price, stages, health: () => health(service), bindHost: settings.host, clientSecret: () => secret }),
+      createProxyServer({ service, store: stores[service], client, pool, routes, events, log, maxBodyBytes, captureBytes, now, price, stages, health: () => health(service), bindHost: settings.host, clientSecret: () => secret, clientHeadersMs: settings.timeouts.clientHeadersMs, bodyBudget }),
     ]),
   ) as Record<ServiceName, Server>;
 

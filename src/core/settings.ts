@@ -28,6 +28,8 @@ export const settingsSchema = z.object({
       connectMs: millis.prefault(10_000),
       headersMs: millis.prefault(600_000),
       streamIdleMs: millis.prefault(300_000),
+      /** A client that has not sent its request headers by then gets a 408 and its socket is closed. */
+      clientHeadersMs: millis.prefault(60_000),
     })
     .prefault({}),
   /** The largest request body accepted. Claude Code sends whole conversations; the API allows 32 MB. */

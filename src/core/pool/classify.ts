@@ -24,6 +24,8 @@ export interface Outcome {
 export const AUTH_COOLDOWN_MS = 30 * 60_000;
 export const OVERLOAD_BACKOFF_MS = 15_000;
 export const DEFAULT_RATE_LIMIT_MS = 30_000;
+/** The default cap on an upstream's `retry-after` (setting maxRetryAfterSec). */
+export const MAX_RETRY_AFTER_MS = 5 * 60_000;
 
 /**
  * `retry-after-ms`, else `retry-after` in seconds or as an HTTP date, in milliseconds from `now`.
@@ -50,13 +52,20 @@ function seconds(ms: number): string {
  * conversation going; 4xx caused by the request itself pass straight through (another upstream would
  * refuse it too) and cost the config nothing: the original tool counted those as failures (B7).
  */
-export function classifyStatus(status: number, headers: Record<string, string | string[] | undefined>, now: number, bodyHint = ''): Outcome {
+export function classifyStatus(
+  status: number,
+  headers: Record<string, string | string[] | undefined>,
+  now: number,
+  bodyHint = '',
+  maxRetryAfterMs = MAX_RETRY_AFTER_MS,
+): Outcome {
   if (status < 400) return { class: 'ok', failover: false, cooldownMs: null, countsAsFailure: false, reason: `HTTP ${status}` };
   if (status === 529 || bodyHint.includes('overloaded_error')) {
     return { class: 'overloaded', failover: true, cooldownMs: OVERLOAD_BACKOFF_MS, countsAsFailure: false, reason: `HTTP ${status} overloaded` };
   }
   if (status === 429) {
-    const wait = retryAfterMs(headers, now) ?? DEFAULT_RATE_LIMIT_MS;
+    // Capped: one careless `retry-after: 31536000` must not cool a config for a year.
+    const wait = Math.min(retryAfterMs(headers, now) ?? DEFAULT_RATE_LIMIT_MS, maxRetryAfterMs);
     return { class: 'rate_limit', failover: true, cooldownMs: wait, countsAsFailure: false, reason: `HTTP 429, cooling down ${seconds(wait)}` };
   }
   if (status === 401 || status === 402 || status === 403) {

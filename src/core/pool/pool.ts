@@ -4,7 +4,7 @@ import { WatchedFile } from '../config/watched-file.ts';
 import { withFileLock, writeFileAtomic } from '../fs/atomic.ts';
 import type { Logger } from '../log.ts';
 import { localDay } from '../store/request-store.ts';
-import type { Outcome } from './classify.ts';
+import { MAX_RETRY_AFTER_MS, type Outcome } from './classify.ts';
 import { availability, disableToday, emptyHealth, purgeOldDisables, recordOutcome, resetHealth, type ServiceHealth } from './health.ts';
 import { parseLbFile, serializeLbFile, type LbFile } from './lb-file.ts';
 import { byPriority, selectCandidates, type Plan } from './select.ts';
@@ -39,6 +39,8 @@ export class Pool {
     private readonly log: Logger,
     private readonly now: () => number = Date.now,
     private readonly random: () => number = Math.random,
+    /** The cap on an upstream's `retry-after` (setting maxRetryAfterSec). */
+    readonly maxRetryAfterMs: number = MAX_RETRY_AFTER_MS,
   ) {
     this.file = new WatchedFile<LbFile>(path, parseLbFile, defaults(), (value, s) => {
       if (s.error) log.warn(`${s.error} (pool state kept in memory; the file is not written over)`);
@@ -99,6 +101,23 @@ export class Pool {
       sticky: this.lastUpstream(service, session),
       pinned,
     });
+  }
+
+  /**
+   * Seconds until the first of `names` comes back, for the `retry-after` of CLP's own 503: at least
+   * 1, at most `capMs`; `fallbackMs` when none of them says (disabled for today, say).
+   */
+  retryAfterSec(service: ServiceName, names: readonly string[], capMs = this.maxRetryAfterMs, fallbackMs = 30_000): number {
+    const h = this.health(service);
+    const now = this.now();
+    const today = localDay(now);
+    let soonest = Infinity;
+    for (const name of names) {
+      const a = availability(h, name, now, today);
+      if (!a.ok && a.until !== null) soonest = Math.min(soonest, a.until - now);
+    }
+    const ms = Number.isFinite(soonest) ? soonest : fallbackMs;
+    return Math.max(1, Math.ceil(Math.min(ms, capMs) / 1000));
   }
 
   /** Records an attempt's outcome. In `active` mode nothing is counted, as in the original. */

@@ -52,6 +52,8 @@ export interface RequestContext {
   ttfbMs: number | null;
   bytesIn: number;
   bytesOut: number;
+  /** Bytes of this request's body taken from the shared body budget (given back when it ends). */
+  heldBytes: number;
 }
 
 /** What a stage returns when it answered and the pipeline stops (plain stages return no new promise). */

@@ -9,11 +9,12 @@ import type { ConfigStore } from '../config/store.ts';
 import type { EventBus } from '../events.ts';
 import type { Logger } from '../log.ts';
 import { dialectWriter } from '../providers/dialect.ts';
+import type { BodyBudget } from './body-budget.ts';
 import { Cancel } from './cancel.ts';
 import { compose, type RequestContext, type Stage } from './context.ts';
 import { finishedRecord } from './record.ts';
 import { sendError } from './respond.ts';
-import { clientGuard, clientSecret } from './stages/client-guard.ts';
+import { clientGuard, clientSecret, pathGuard } from './stages/client-guard.ts';
 import { forward } from './stages/forward.ts';
 import { localRoutes } from './stages/local-routes.ts';
 import { readBody } from './stages/read-body.ts';
@@ -38,6 +39,10 @@ export interface ProxyServerDeps {
   /** Adds the cost to a finished request's record. */
   price: (record: RequestRecord) => RequestRecord;
   now: () => number;
+  /** Request bodies in memory, shared by both ports. */
+  bodyBudget: BodyBudget;
+  /** How long a client may take to send its request headers (slow clients hold sockets). */
+  clientHeadersMs: number;
   /** The address the port is bound to. */
   bindHost: string;
   /** The secret clients must send when the `clientSecret` setting is on; null when it is off. */
@@ -54,9 +59,10 @@ export function createProxyServer(deps: ProxyServerDeps): Server {
   const dialect = dialectWriter(SERVICE_DIALECT[deps.service]);
   const pipeline = compose([
     clientGuard({ bindHost: deps.bindHost, secret: deps.clientSecret }),
+    pathGuard,
     localRoutes(deps.health),
     clientSecret(deps.clientSecret),
-    readBody(deps.maxBodyBytes),
+    readBody(deps.maxBodyBytes, deps.bodyBudget),
     ...(deps.stages ?? []),
     selectUpstream(deps.store, deps.pool),
     routeStage(deps.routes, deps.pool, deps.store),
@@ -96,6 +102,7 @@ export function createProxyServer(deps: ProxyServerDeps): Server {
       ttfbMs: null,
       bytesIn: 0,
       bytesOut: 0,
+      heldBytes: 0,
     };
     // A client that goes away cancels its upstream call at once (stopping generation and billing).
     // `res` close, not `req` close: the latter fires as soon as the body has been read.
@@ -107,6 +114,9 @@ export function createProxyServer(deps: ProxyServerDeps): Server {
     } catch (err) {
       deps.log.error(`${deps.service}: request ${ctx.id} failed inside CLP: ${(err as Error).stack ?? err}`);
       sendError(ctx, 500, 'internal', 'internal proxy error (see the CLP log)');
+    } finally {
+      deps.bodyBudget.release(ctx.heldBytes);
+      ctx.heldBytes = 0;
     }
     if (!ctx.local) {
       // The response has ended: finishing the tap (and any decompression) costs the client nothing.
@@ -122,17 +132,38 @@ export function createProxyServer(deps: ProxyServerDeps): Server {
       // Above the idle time of the clients' connection pools, so a reused socket is never closed
       // under a request that is just being sent.
       keepAliveTimeout: 120_000,
-      headersTimeout: 60_000,
-      requestTimeout: 300_000,
+      headersTimeout: deps.clientHeadersMs,
+      requestTimeout: Math.max(300_000, deps.clientHeadersMs),
+      // How often node looks for sockets past the header timeout (its default is 30 s).
+      connectionsCheckingInterval: Math.max(50, Math.min(30_000, Math.floor(deps.clientHeadersMs / 4))),
     },
     (req, res) => void handle(req, res),
   );
   server.on('upgrade', refuseUpgrade);
-  server.on('clientError', (_err, socket) => {
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');
-    else socket.destroy();
-  });
+  server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => answerClientError(err, socket, dialect));
   return server;
+}
+
+/**
+ * A request node could not read: its headers came too slowly (408) or its framing is broken (400).
+ * The answer is short, in the client's dialect, and the socket is then destroyed, not half-closed: a
+ * slow or broken client must not hold a file descriptor for minutes.
+ */
+function answerClientError(err: NodeJS.ErrnoException, socket: Duplex, dialect: ReturnType<typeof dialectWriter>): void {
+  if (!socket.writable || err.code === 'ECONNRESET') {
+    socket.destroy();
+    return;
+  }
+  const timeout = err.code === 'ERR_HTTP_REQUEST_TIMEOUT';
+  const status = timeout ? 408 : 400;
+  const body = timeout
+    ? dialect.errorBody(408, 'request_timeout', 'the request headers did not arrive in time')
+    : dialect.errorBody(400, 'bad_request', 'the request could not be read as HTTP/1.1');
+  const head = `HTTP/1.1 ${status} ${timeout ? 'Request Timeout' : 'Bad Request'}\r\nconnection: close\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n`;
+  socket.end(head + body);
+  // Destroyed once the answer is written (or at once if the peer does not take it).
+  (socket as Duplex & { destroySoon?: () => void }).destroySoon?.();
+  setTimeout(() => socket.destroy(), 1000).unref();
 }
 
 /**

@@ -23,12 +23,14 @@ const microseconds = (ms: number) => Math.round(ms * 1000) / 1000;
 
 /**
  * The error class of a finished request: CLP's own error code first, then an upstream error status,
- * then an error the upstream put inside a 200 stream.
+ * then an error the upstream put inside a 200 stream, then a stream that ended without saying it
+ * was complete (no `message_stop`, `response.completed` or `[DONE]`): cut short, never a clean 200.
  */
 export function errorClass(ctx: RequestContext, tap: TapResult | null): string | null {
   if (ctx.errorCode) return ctx.errorCode;
   if (ctx.status !== null && ctx.status >= 400) return `http_${ctx.status}`;
   if (tap?.streamError) return `stream_${tap.streamError}`;
+  if (tap && !tap.completed && !tap.undecodable) return 'stream_incomplete';
   return null;
 }
 

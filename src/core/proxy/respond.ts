@@ -19,12 +19,12 @@ export function sendJson(ctx: RequestContext, status: number, body: unknown, ext
  * compressed or non-SSE body already under way) the connection is cut, so the client sees a broken
  * response rather than a short one that looks complete.
  */
-export function sendError(ctx: RequestContext, status: number, code: ErrorCode, message: string, sseOpen = false): void {
+export function sendError(ctx: RequestContext, status: number, code: ErrorCode, message: string, sseOpen = false, headers: Record<string, string> = {}): void {
   ctx.errorCode = code;
   const res = ctx.res;
   if (res.destroyed || res.writableEnded) return;
   if (!res.headersSent) {
-    sendJson(ctx, status, ctx.dialect.errorBody(status, code, message));
+    sendJson(ctx, status, ctx.dialect.errorBody(status, code, message), headers);
     return;
   }
   if (sseOpen) {

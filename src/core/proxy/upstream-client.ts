@@ -63,18 +63,33 @@ export class UpstreamBody {
     else if (this.ended) sink.end();
   }
 
-  /** The whole body, keeping at most `cap` bytes (an error body the proxy must look at). */
-  readAll(cap = 256 * 1024): Promise<Buffer> {
+  /**
+   * The whole body, keeping at most `cap` bytes (an error body the proxy must look at). A body still
+   * unfinished after `deadlineMs` is cut there and what came is returned: an error answer that
+   * stalls must not hold the request for the whole stream idle timeout.
+   */
+  readAll(cap = 256 * 1024, deadlineMs = 10_000): Promise<Buffer> {
     return new Promise((resolve, reject) => {
       const chunks: Buffer[] = [];
       let size = 0;
+      const timer = setTimeout(() => {
+        this.destroy();
+        resolve(Buffer.concat(chunks));
+      }, deadlineMs);
+      timer.unref();
       this.read({
         data: (chunk) => {
           if (size < cap) chunks.push(chunk);
           size += chunk.length;
         },
-        end: () => resolve(Buffer.concat(chunks)),
-        error: reject,
+        end: () => {
+          clearTimeout(timer);
+          resolve(Buffer.concat(chunks));
+        },
+        error: (err) => {
+          clearTimeout(timer);
+          reject(err);
+        },
       });
     });
   }

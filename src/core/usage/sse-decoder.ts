@@ -8,6 +8,8 @@ const LF = 10;
 const CR = 13;
 const COLON = 58;
 const SPACE = 32;
+/** The longest line worth decoding; past it the line is dropped, with the event it belongs to. */
+export const MAX_LINE_BYTES = 8 * 1024 * 1024;
 
 /**
  * An incremental Server-Sent Events decoder (WHATWG rules): lines end in `\n`, `\r\n` or `\r`, even
@@ -18,10 +20,19 @@ const SPACE = 32;
  *
  * `want` picks the events worth decoding by their `event:` name (null: unnamed). The others are only
  * framed: their data is never copied, decoded or joined, which is most of a stream's text deltas.
+ *
+ * Linear in the bytes pushed, whatever the chunking: the pieces of an unfinished line are kept in a
+ * list and joined once, and a line past `maxLine` is given up (a 50 MB line without a newline once
+ * held the owner for 47 s when each chunk was appended to a growing copy).
  */
 export class SseDecoder {
-  /** The bytes of an unfinished line. */
-  private partial: Buffer | null = null;
+  /** The pieces of an unfinished line. */
+  private partial: Buffer[] = [];
+  private partialBytes = 0;
+  /** The current line passed the bound: its bytes are skipped up to its end. */
+  private overlong = false;
+  /** The current event lost a line to the bound: it is not delivered. */
+  private broken = false;
   private pendingCR = false;
   private started = false;
   private event: string | null = null;
@@ -30,7 +41,10 @@ export class SseDecoder {
   /** `want` of the current event's name, asked once per name. */
   private wanted: boolean | undefined = undefined;
 
-  constructor(private readonly want: (event: string | null) => boolean = () => true) {}
+  constructor(
+    private readonly want: (event: string | null) => boolean = () => true,
+    private readonly maxLine = MAX_LINE_BYTES,
+  ) {}
 
   push(chunk: Uint8Array, onEvent: (e: SseEvent) => void): void {
     const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
@@ -52,10 +66,17 @@ export class SseDecoder {
         if (end === len) end = -1;
       }
       if (end < 0) break;
-      if (this.partial) {
-        const line = Buffer.concat([this.partial, buf.subarray(pos, end)]);
-        this.partial = null;
-        this.line(line, 0, line.length, onEvent);
+      if (this.overlong) {
+        this.overlong = false;
+      } else if (this.partialBytes) {
+        this.partial.push(buf.subarray(pos, end));
+        const line = Buffer.concat(this.partial, this.partialBytes + end - pos);
+        this.partial = [];
+        this.partialBytes = 0;
+        if (line.length > this.maxLine) this.broken = true;
+        else this.line(line, 0, line.length, onEvent);
+      } else if (end - pos > this.maxLine) {
+        this.broken = true;
       } else {
         this.line(buf, pos, end, onEvent);
       }
@@ -68,19 +89,30 @@ export class SseDecoder {
       }
       pos = end + 1;
     }
-    if (pos < len) {
-      const rest = buf.subarray(pos);
-      this.partial = this.partial ? Buffer.concat([this.partial, rest]) : Buffer.from(rest);
+    if (pos < len && !this.overlong) {
+      // A copy: the caller may reuse its buffer once push returns.
+      const rest = Buffer.from(buf.subarray(pos));
+      if (this.partialBytes + rest.length > this.maxLine) {
+        this.partial = [];
+        this.partialBytes = 0;
+        this.overlong = true;
+        this.broken = true;
+      } else {
+        this.partial.push(rest);
+        this.partialBytes += rest.length;
+      }
     }
   }
 
   /** Flushes the end of the stream. A last event missing its blank line is still delivered. */
   end(onEvent: (e: SseEvent) => void): void {
-    if (this.partial) {
-      const line = this.partial;
-      this.partial = null;
+    if (this.partialBytes) {
+      const line = Buffer.concat(this.partial, this.partialBytes);
+      this.partial = [];
+      this.partialBytes = 0;
       this.line(line, 0, line.length, onEvent);
     }
+    this.overlong = false;
     this.dispatch(onEvent);
   }
 
@@ -112,11 +144,13 @@ export class SseDecoder {
     const data = this.data;
     const hasData = this.hasData;
     const wanted = this.wanted;
+    const broken = this.broken;
+    this.broken = false;
     this.event = null;
     this.data = [];
     this.hasData = false;
     this.wanted = undefined;
-    if (!hasData || !(wanted ?? this.want(event))) return;
+    if (broken || !hasData || !(wanted ?? this.want(event))) return;
     onEvent({ event, data: joinLines(data) });
   }
 }

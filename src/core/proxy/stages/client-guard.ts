@@ -68,3 +68,27 @@ export function clientSecret(current: () => string | null): Stage {
     return refuse(ctx, 401, 'unauthorized', 'CLP requires its client secret as the key (setting clientSecret): run the client setup again, or send the secret from $CLP_HOME/client-secret');
   };
 }
+
+/**
+ * Whether a path has a `.` or `..` segment, however it is spelled (`%2e`, `%2E`, an encoded slash or
+ * a backslash between): such a path is joined to a config's `base_url` as it is, and an upstream that
+ * normalises it would answer for another path than the one CLP was asked for (`/v1/../../admin`).
+ */
+export function hasDotSegment(path: string): boolean {
+  const decoded = path.replace(/%2e/gi, '.').replace(/%2f|%5c|\\/gi, '/');
+  for (const segment of decoded.split('/')) if (segment === '.' || segment === '..') return true;
+  return false;
+}
+
+/** Refuses a path with dot segments before it goes near an upstream. */
+export const pathGuard: Stage = (ctx, next) => {
+  if (!hasDotSegment(ctx.path)) return next();
+  return refuse400(ctx);
+};
+
+function refuse400(ctx: RequestContext): Promise<void> {
+  ctx.local = true;
+  ctx.req.resume();
+  sendError(ctx, 400, 'bad_request', 'the request path has a "." or ".." segment, which CLP does not pass to an upstream');
+  return DONE;
+}

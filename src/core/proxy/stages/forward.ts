@@ -90,7 +90,7 @@ export function forward(deps: ForwardDeps): Stage {
       const status = upstream.statusCode;
       let buffered: Buffer | null = null;
       if (status === 400 && body && !signatureRetried && mayCarrySignedHistory(body, ctx.service)) {
-        buffered = await upstream.body.readAll();
+        buffered = await upstream.body.readAll().catch(() => Buffer.alloc(0));
         if (isSignedHistoryError(ctx.service, status, buffered.toString('utf8'))) {
           const stripped = stripSignedHistory(body, ctx.service);
           if (stripped) {
@@ -102,9 +102,11 @@ export function forward(deps: ForwardDeps): Stage {
           }
         }
       }
-      const outcome = classifyStatus(status, upstream.headers, deps.now());
+      const outcome = classifyStatus(status, upstream.headers, deps.now(), '', deps.pool.maxRetryAfterMs);
       if (outcome.failover && !last) {
-        buffered ??= await upstream.body.readAll().catch(() => Buffer.alloc(0));
+        // The failed answer's body is not wanted: dropped at once, so a body that stalls cannot
+        // hold up the next candidate.
+        if (!buffered) upstream.body.destroy();
         record(ctx, deps, config, outcome, t);
         failures.push(`"${config.name}": ${outcome.reason}`);
         continue;
@@ -112,7 +114,14 @@ export function forward(deps: ForwardDeps): Stage {
       if (body !== (ctx.upstreamBody ?? ctx.body)) ctx.upstreamBody = body;
       if (outcome.class !== 'ok') record(ctx, deps, config, outcome, t);
       else if (failures.length) ctx.trace.push({ attempt: config.name, outcome: outcome.reason, ms: Math.round(performance.now() - t) });
-      const ok = await relay(ctx, deps, config, upstream, buffered);
+      let ok: boolean;
+      try {
+        ok = await relay(ctx, deps, config, upstream, buffered);
+      } catch (err) {
+        // Whatever broke after the upstream answered, its body is not left running (or buffering).
+        upstream.body.destroy();
+        throw err;
+      }
       if (outcome.class === 'ok') {
         if (ok) {
           deps.pool.report(ctx.service, config.name, outcome);
@@ -124,6 +133,15 @@ export function forward(deps: ForwardDeps): Stage {
       return;
     }
   };
+}
+
+/**
+ * A name as a header value. Header values are Latin-1 on the wire and Node refuses anything else, so
+ * a config named `中转站` or with an emoji is sent percent-encoded (as `encodeURIComponent` does);
+ * plain ASCII names go as they are.
+ */
+export function headerSafe(value: string): string {
+  return /^[\x20-\x7e]*$/.test(value) ? value : encodeURIComponent(value);
 }
 
 /** How an upstream is named in errors: the config and its origin, never a path or query (keys hide there). */
@@ -146,10 +164,10 @@ function relay(ctx: RequestContext, deps: ForwardDeps, config: UpstreamConfig, u
   ctx.tap = new ResponseTap(upstream.headers, { captureBytes: deps.captureBytes });
   const headers = buildClientHeaders(upstream.headers);
   headers['x-clp-request-id'] = ctx.id;
-  headers['x-clp-upstream'] = config.name;
+  headers['x-clp-upstream'] = headerSafe(config.name);
   if (ctx.modelRewrittenFrom && ctx.service === 'codex') {
     // Codex warns about a reroute when `openai-model` differs from the model it asked for.
-    for (const name of ['openai-model', 'x-openai-model']) if (headers[name] !== undefined) headers[name] = ctx.modelRewrittenFrom;
+    for (const name of ['openai-model', 'x-openai-model']) if (headers[name] !== undefined) headers[name] = headerSafe(ctx.modelRewrittenFrom);
   }
   const sse = isPlainEventStream(upstream.headers);
   const res = ctx.res;

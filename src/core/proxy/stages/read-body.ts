@@ -1,3 +1,4 @@
+import type { BodyBudget } from '../body-budget.ts';
 import { scanBody } from '../body-scan.ts';
 import type { Stage } from '../context.ts';
 import { isStreamRequest } from '../headers.ts';
@@ -8,7 +9,7 @@ import { sessionIdOf } from '../session.ts';
  * Reads the whole request body (needed to choose, rewrite and retry it), refusing one over the limit
  * as soon as it crosses it, then reads its top-level `model` and `stream` without parsing the rest.
  */
-export function readBody(maxBytes: number): Stage {
+export function readBody(maxBytes: number, budget: BodyBudget): Stage {
   return async (ctx, next) => {
     const method = ctx.req.method ?? 'GET';
     const declared = Number(ctx.req.headers['content-length'] ?? '0');
@@ -17,26 +18,33 @@ export function readBody(maxBytes: number): Stage {
     if (hasBody) {
       const chunks: Buffer[] = [];
       let size = 0;
-      const ok = await new Promise<boolean>((resolve, reject) => {
+      const ok = await new Promise<'ok' | 'large' | 'busy'>((resolve, reject) => {
+        const stop = (why: 'large' | 'busy') => {
+          ctx.req.removeAllListeners('data');
+          ctx.req.pause();
+          resolve(why);
+        };
         ctx.req.on('data', (chunk: Buffer) => {
           size += chunk.length;
-          if (size > maxBytes) {
-            ctx.req.removeAllListeners('data');
-            ctx.req.pause();
-            resolve(false);
-            return;
-          }
+          if (size > maxBytes) return stop('large');
+          if (!budget.reserve(chunk.length)) return stop('busy');
+          ctx.heldBytes += chunk.length;
           chunks.push(chunk);
         });
-        ctx.req.once('end', () => resolve(true));
+        ctx.req.once('end', () => resolve('ok'));
         ctx.req.once('error', reject);
-        ctx.cancel.onCancel(() => resolve(false));
+        ctx.cancel.onCancel(() => resolve('large'));
       });
       if (ctx.cancel.cancelled) {
         ctx.errorCode = 'client_aborted';
         return;
       }
-      if (!ok) return tooLarge(ctx, maxBytes);
+      if (ok === 'large') return tooLarge(ctx, maxBytes);
+      if (ok === 'busy') {
+        ctx.res.setHeader('connection', 'close');
+        sendError(ctx, 429, 'overloaded', `CLP holds ${Math.round(budget.limitBytes / 1048576)} MB of request bodies already (setting maxBodiesInMemoryMb); retry in a moment`, false, { 'retry-after': '1' });
+        return;
+      }
       ctx.body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
       ctx.bytesIn = size;
       ctx.facts = scanBody(ctx.body);

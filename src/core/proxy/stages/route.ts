@@ -30,7 +30,7 @@ export function routeStage(routes: () => Routes, pool: Pool, store: ConfigStore)
         if (decision.config) {
           ctx.pinned = decision.config;
           const plan = pool.plan(ctx.service, store.snapshot(), ctx.sessionId, decision.config);
-          if (!plan.candidates.length) return refuseNoUpstream(ctx, plan.skipped);
+          if (!plan.candidates.length) return refuseNoUpstream(ctx, plan.skipped, pool);
           ctx.candidates = plan.candidates;
         }
       }

@@ -27,15 +27,19 @@ export function selectUpstream(store: ConfigStore, pool: Pool): Stage {
     if (plan.skipped.length || ctx.pinned) {
       ctx.trace.push({ plan: { mode: pool.mode(ctx.service), candidates: plan.candidates.map((c) => c.name), skipped: plan.skipped } });
     }
-    if (!plan.candidates.length) return refuseNoUpstream(ctx, plan.skipped);
+    if (!plan.candidates.length) return refuseNoUpstream(ctx, plan.skipped, pool);
     ctx.candidates = plan.candidates;
     return next();
   };
 }
 
-/** The one answer when no candidate is left: a 503 saying why each config was skipped. */
-export function refuseNoUpstream(ctx: RequestContext, skipped: Plan['skipped']): Promise<void> {
+/**
+ * The one answer when no candidate is left: a 503 saying why each config was skipped, with a
+ * `retry-after` for when the first of them is back (capped, like the upstreams' own).
+ */
+export function refuseNoUpstream(ctx: RequestContext, skipped: Plan['skipped'], pool: Pool): Promise<void> {
   const reasons = skipped.map((s) => `"${s.name}": ${s.why}`).join('; ');
-  sendError(ctx, 503, 'no_upstream', `no ${ctx.service} upstream is available: ${reasons || 'none configured'}`);
+  const retry = pool.retryAfterSec(ctx.service, skipped.map((s) => s.name));
+  sendError(ctx, 503, 'no_upstream', `no ${ctx.service} upstream is available: ${reasons || 'none configured'}`, false, { 'retry-after': String(retry) });
   return DONE;
 }
