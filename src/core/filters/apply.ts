@@ -10,6 +10,13 @@ export type FilterHits = Record<string, number>;
 export function applyToText(text: string, rules: readonly FilterRule[], hits: FilterHits): string {
   let out = text;
   for (const rule of rules) {
+    // A string without the text every match contains is passed over without running the pattern.
+    const anchors = rule.anchors ?? (rule.literal !== null ? [rule.literal] : null);
+    if (anchors && !anchors.some((a) => out.includes(a))) continue;
+    if (rule.find) {
+      out = replaceFound(out, rule, hits);
+      continue;
+    }
     rule.pattern.lastIndex = 0;
     if (!rule.pattern.test(out)) continue;
     rule.pattern.lastIndex = 0;
@@ -24,6 +31,19 @@ export function applyToText(text: string, rules: readonly FilterRule[], hits: Fi
     hits[rule.label] = (hits[rule.label] ?? 0) + count;
   }
   return out;
+}
+
+function replaceFound(text: string, rule: FilterRule, hits: FilterHits): string {
+  const found = rule.find!(text);
+  if (!found.length) return text;
+  let out = '';
+  let at = 0;
+  for (const [start, end] of found) {
+    out += text.slice(at, start) + rule.replace(text.slice(start, end), [], undefined);
+    at = end;
+  }
+  hits[rule.label] = (hits[rule.label] ?? 0) + found.length;
+  return out + text.slice(at);
 }
 
 /**
@@ -82,7 +102,9 @@ function prefilterOf(rules: readonly FilterRule[]): Prefilter {
       else open.push(rule);
     }
     const alternatives = [...needles].map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
-    const longest = Math.max(0, ...[...needles].map((s) => s.length));
+    const longest = Math.max(6, ...[...needles].map((s) => s.length));
+    // A needle may hide behind a JSON escape (`hun\u0074er2`): such an escape sends the body the slow way.
+    if (alternatives.length) alternatives.push(PRINTABLE_ESCAPE.source);
     p = { anyNeedle: alternatives.length ? new RegExp(alternatives.join('|')) : null, longest, open };
     prefilters.set(rules, p);
   }
@@ -101,6 +123,13 @@ function holdsNeedle(raw: Buffer, re: RegExp, longest: number): boolean {
 const WINDOW = 32 * 1024;
 
 /**
+ * A JSON `\uXXXX` escape of a printable ASCII character. JSON writers never need one (they escape
+ * only quotes, backslashes and control characters), but any JSON may use them, and then a needle is
+ * no longer in the raw bytes as it is in the decoded text.
+ */
+const PRINTABLE_ESCAPE = /\\u00[2-7][0-9a-fA-F]/;
+
+/**
  * The rules for `service` that could match somewhere in `raw`. Usually a body holds none of the
  * needles: one regex over its bytes (as latin1, where the ASCII needles match exactly and UTF-8
  * never does) says so, which costs about half of searching needle by needle.
@@ -108,9 +137,10 @@ const WINDOW = 32 * 1024;
 export function applicableRules(raw: Buffer, service: ServiceName, rules: readonly FilterRule[]): FilterRule[] {
   if (!rules.length || !raw.length) return [];
   const p = prefilterOf(rules);
-  const candidates = p.anyNeedle && holdsNeedle(raw, p.anyNeedle, p.longest) ? rules : p.open;
+  const hit = p.anyNeedle !== null && holdsNeedle(raw, p.anyNeedle, p.longest);
+  const escaped = hit && holdsNeedle(raw, PRINTABLE_ESCAPE, 6);
   const out: FilterRule[] = [];
-  for (const r of candidates) if (r.services.has(service) && mightMatch(raw, r)) out.push(r);
+  for (const r of hit ? rules : p.open) if (r.services.has(service) && (escaped || mightMatch(raw, r))) out.push(r);
   return out;
 }
 

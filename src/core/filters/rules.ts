@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { SERVICES, type ServiceName } from '../../shared/services.ts';
 import { filterRuleSchema } from '../../shared/rules.ts';
 import { formatIssue, parseJsonText } from '../config/issues.ts';
+import { linearRegExp } from './linear-regex.ts';
 
 export interface CompiledRule {
   /** Shown in records and traces: the rule's name, or `#<index>` (never its source: it may be a secret). */
@@ -13,6 +14,8 @@ export interface CompiledRule {
   literal: string | null;
   /** Plain text every match contains (a regex's leading literal run), for the same pre-check. */
   anchors?: readonly string[];
+  /** Finds the matches itself (start, end) instead of `pattern`, for a detector no regex does in linear time. */
+  find?: (text: string) => Array<[number, number]>;
   replace: (match: string, groups: string[], named: Record<string, string> | undefined) => string;
 }
 
@@ -66,7 +69,8 @@ export function compileRules(label: string, value: unknown): CompiledRules {
     const regex = (r.match ?? 'regex') === 'regex';
     let pattern: RegExp;
     try {
-      pattern = new RegExp(regex ? r.source : escapeRegExp(r.source), regex ? 'gs' : 'g');
+      // Literals are searched as plain text (linear); regexes run on the linear-time engine.
+      pattern = regex ? linearRegExp(r.source, 'gs') : new RegExp(escapeRegExp(r.source), 'g');
     } catch (err) {
       const where = Array.isArray(parsed.data) ? `${i}.source` : 'source';
       return { ok: false, error: `${label}: ${where}: ${(err as Error).message}` };
