@@ -41,6 +41,8 @@ export interface RequestDetail extends RequestRecord {
   upstream_body: string | null;
   response_body: string | null;
   response_body_truncated: boolean;
+  /** Set when the stored headers and bodies could not be read back (the record itself is intact). */
+  bodies_unreadable?: boolean;
 }
 
 export type UsageGroupBy = 'config' | 'model' | 'day';

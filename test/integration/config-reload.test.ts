@@ -21,14 +21,14 @@ test('a broken config file is never overwritten; the last good version keeps ser
     const broken = '{ "good": { "base_url": "' + b.baseUrl + '", "auth_token": "t" }, oops }';
     const file = await writeConfig(home, 'claude', broken);
     assert.ok(await eventually(() => core.stores.claude.state().error !== null, 1500), 'the broken edit was noticed');
-    assert.match(core.stores.claude.state().error!, /^claude\.json: \(json\): /);
+    assert.match(core.stores.claude.state().error!, /^claude\.json: line \d+, column \d+: not valid JSON/);
     assert.match(core.status().services.claude.config.error!, /^claude\.json: /);
 
     const served = await client.messages.create(ask);
     assert.equal(served.content[0]?.type === 'text' && served.content[0].text, 'Hello from good');
     assert.equal(await readFile(file, 'utf8'), broken, 'the broken file is left exactly as the user wrote it');
 
-    await assert.rejects(core.activate('claude', 'good'), /claude\.json: \(json\): .*will not overwrite/);
+    await assert.rejects(core.activate('claude', 'good'), /claude\.json: line \d+, column \d+: not valid JSON.*will not overwrite/);
     assert.equal(await readFile(file, 'utf8'), broken);
 
     await writeConfig(home, 'claude', { fixed: { base_url: b.baseUrl, auth_token: 't' } });

@@ -34,7 +34,7 @@ test('numeric-string and null weights are read the way the original read them', 
 });
 
 const broken: Array<[string, string]> = [
-  ['{"a": {"base_url": "https://x"', 'claude.json: (json): '],
+  ['{"a": {"base_url": "https://x"', 'claude.json: line 1, column 31: not valid JSON (the file ends too early)'],
   ['[]', 'claude.json: (root): '],
   ['{"a": 5}', 'claude.json: a: '],
   ['{"a": {"auth_token": "t"}}', 'claude.json: a.base_url: '],

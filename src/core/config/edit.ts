@@ -17,10 +17,37 @@ export function isMasked(value: string): boolean {
   return value.includes(MASK_MARK);
 }
 
+/**
+ * A base URL as views show it: a query's values masked like keys (some relays take the key as
+ * `?key=…`). Userinfo never gets this far: the config schema refuses it.
+ */
+export function maskUrl(url: string): string {
+  const q = url.indexOf('?');
+  if (q < 0) return url;
+  const hash = url.indexOf('#', q);
+  const query = url.slice(q + 1, hash < 0 ? undefined : hash);
+  const masked = query
+    .split('&')
+    .map((pair) => {
+      const eq = pair.indexOf('=');
+      return eq < 0 ? pair : `${pair.slice(0, eq)}=${maskKey(decodeURIComponentSafe(pair.slice(eq + 1))) || ''}`;
+    })
+    .join('&');
+  return `${url.slice(0, q)}?${masked}`;
+}
+
+function decodeURIComponentSafe(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}
+
 export function configViews(entries: readonly UpstreamConfig[], active: UpstreamConfig | null): ConfigView[] {
   return entries.map((e) => ({
     name: e.name,
-    base_url: e.baseUrl,
+    base_url: maskUrl(e.baseUrl),
     auth_token: e.authToken ? maskKey(e.authToken) : null,
     api_key: e.apiKey ? maskKey(e.apiKey) : null,
     weight: e.weight,
@@ -34,6 +61,7 @@ export function maskRaw(raw: RawConfigFile): RawConfigFile {
   for (const [name, entry] of Object.entries(raw)) {
     const copy = { ...entry };
     for (const field of KEY_FIELDS) if (typeof copy[field] === 'string' && copy[field]) copy[field] = maskKey(copy[field] as string);
+    if (typeof copy.base_url === 'string') copy.base_url = maskUrl(copy.base_url);
     out[name] = copy;
   }
   return out;
@@ -55,10 +83,15 @@ export function unmaskRaw(next: RawConfigFile, current: RawConfigFile, renamedFr
   const out: RawConfigFile = {};
   for (const [name, entry] of Object.entries(next)) {
     const copy = { ...entry };
+    const mine = current[renamedFrom[name] ?? name];
+    if (typeof copy.base_url === 'string' && isMasked(copy.base_url)) {
+      const url = typeof mine?.base_url === 'string' && maskUrl(mine.base_url) === copy.base_url ? mine.base_url : undefined;
+      if (url === undefined) throw new ClpError('bad_request', `${name}.base_url: a masked URL that matches no stored one; type the full URL`);
+      copy.base_url = url;
+    }
     for (const field of KEY_FIELDS) {
       const value = copy[field];
       if (typeof value !== 'string' || !isMasked(value)) continue;
-      const mine = current[renamedFrom[name] ?? name];
       const own = sameUrl(mine?.base_url, copy.base_url) ? mine?.[field] : undefined;
       const stored =
         typeof own === 'string' && maskKey(own) === value
@@ -94,9 +127,12 @@ export function upsertInRaw(raw: RawConfigFile, edit: ConfigEdit, label: string)
   if (edit.original === undefined && Object.hasOwn(raw, edit.name)) throw new ClpError('bad_request', `name: "${edit.name}" already exists in ${label}`);
   if (edit.original !== undefined && edit.name !== edit.original && Object.hasOwn(raw, edit.name)) throw new ClpError('bad_request', `name: "${edit.name}" already exists in ${label}`);
   const before = raw[from];
-  const entry: Record<string, unknown> = { ...(before ?? {}), base_url: edit.base_url };
+  // The page shows a URL's query masked; sent back as it was shown, it means the stored URL.
+  const baseUrl = typeof before?.base_url === 'string' && isMasked(edit.base_url) && maskUrl(before.base_url) === edit.base_url ? before.base_url : edit.base_url;
+  if (isMasked(baseUrl)) throw new ClpError('bad_request', `base_url: a masked URL that matches no stored one; type the full URL`);
+  const entry: Record<string, unknown> = { ...(before ?? {}), base_url: baseUrl };
   // A key stays only with the URL it was typed for: a new base_url without the key typed again drops it.
-  const moved = before !== undefined && !sameUrl(before.base_url, edit.base_url);
+  const moved = before !== undefined && !sameUrl(before.base_url, baseUrl);
   for (const field of KEY_FIELDS) {
     const value = edit[field];
     if (value === undefined || (value !== null && isMasked(value))) {

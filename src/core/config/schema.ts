@@ -1,6 +1,16 @@
 import { z } from 'zod';
 import { formatIssue, parseJsonText } from './issues.ts';
 
+/** `https://user:pass@relay/…`: a credential CLP would otherwise drop without a word. */
+function hasUserinfo(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return url.username !== '' || url.password !== '';
+  } catch {
+    return false;
+  }
+}
+
 function isHttpUrl(value: string): boolean {
   try {
     const url = new URL(value);
@@ -29,7 +39,10 @@ const weightSchema = z.union([
  * Unlike the original, an entry with only `api_key` (no `auth_token` key) is accepted.
  */
 export const configEntrySchema = z.looseObject({
-  base_url: z.string().refine(isHttpUrl, 'must be an http:// or https:// URL'),
+  base_url: z
+    .string()
+    .refine(isHttpUrl, 'must be an http:// or https:// URL')
+    .refine((v) => !hasUserinfo(v), 'must not carry user:password@ (CLP does not send it); put the key in auth_token or api_key'),
   auth_token: z.string().optional(),
   api_key: z.string().optional(),
   weight: weightSchema.optional(),

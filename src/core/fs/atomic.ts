@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { chmod, mkdir, open, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { chmod, lstat, mkdir, open, readFile, readlink, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
 
 /** Creates a folder that may hold secrets: 0700, and tightened if it already exists looser. */
 export async function ensurePrivateDir(dir: string): Promise<void> {
@@ -16,9 +16,11 @@ export async function ensurePrivateDir(dir: string): Promise<void> {
  * file beside the target (same filesystem, so rename is atomic), is flushed to disk, then renamed over.
  * A crash half-way leaves at most a stray `.tmp` file, never a half-written config.
  */
-export async function writeFileAtomic(path: string, data: string | Uint8Array, mode = 0o600): Promise<void> {
+export async function writeFileAtomic(linkOrPath: string, data: string | Uint8Array, mode = 0o600): Promise<void> {
+  const path = await linkTarget(linkOrPath);
   const dir = dirname(path);
-  await ensurePrivateDir(dir);
+  // The folder a link points into is the user's own (a dotfiles repository): it is not re-permissioned.
+  if (path === linkOrPath) await ensurePrivateDir(dir);
   const tmp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   const handle = await open(tmp, 'w', mode);
   try {
@@ -37,6 +39,21 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array, m
     await chmod(path, mode).catch(() => undefined);
     await syncDir(dir);
   }
+}
+
+/**
+ * Where a write to `path` must land: a config file that is a symlink (dotfiles kept in a repository)
+ * stays one, so the file it points to is written, not the link replaced. Followed a few hops; a
+ * longer chain is refused.
+ */
+async function linkTarget(path: string): Promise<string> {
+  let current = path;
+  for (let hops = 0; hops < 8; hops++) {
+    const s = await lstat(current).catch(() => null);
+    if (!s?.isSymbolicLink()) return current;
+    current = resolve(dirname(current), await readlink(current));
+  }
+  throw new Error(`${path}: too many symbolic links; point it at the file directly`);
 }
 
 /** Flushes a folder's entries (the rename above) to disk; not every platform can open a folder. */

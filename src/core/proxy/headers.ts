@@ -29,6 +29,24 @@ const CLIENT_CREDENTIALS = new Set(['authorization', 'x-api-key', 'chatgpt-accou
 
 const NONE: ReadonlySet<string> = new Set();
 
+/** Names that say they carry a credential: `x-goog-api-key`, `x-auth-token`, `x-amz-security-token`, `x-client-secret`… */
+const CREDENTIAL_NAME = /api[-_]?key|token(?!s)|secret|passw|credential|session-key|^auth|cookie/i;
+const credentialNames = new Map<string, boolean>();
+
+/**
+ * Whether a request header carries a credential of the client's: such headers never leave the
+ * machine (the config's own key is what goes upstream) and are never stored. Decided once per
+ * header name.
+ */
+export function isCredentialHeader(name: string): boolean {
+  let hit = credentialNames.get(name);
+  if (hit === undefined) {
+    hit = CLIENT_CREDENTIALS.has(name) || name === 'proxy-authorization' || CREDENTIAL_NAME.test(name);
+    if (credentialNames.size < 1000) credentialNames.set(name, hit);
+  }
+  return hit;
+}
+
 function connectionListed(value: string | string[] | undefined): ReadonlySet<string> {
   // Nearly every request says `keep-alive` (or nothing): no header named there to drop.
   if (value === undefined || value === 'keep-alive' || value === 'close') return NONE;
@@ -49,7 +67,7 @@ export function buildUpstreamHeaders(incoming: IncomingHttpHeaders, config: Upst
   for (const name in incoming) {
     const value = incoming[name];
     if (value === undefined) continue;
-    if (HOP_BY_HOP.has(name) || REQUEST_ONLY_DROP.has(name) || CLIENT_CREDENTIALS.has(name) || listed.has(name)) continue;
+    if (HOP_BY_HOP.has(name) || REQUEST_ONLY_DROP.has(name) || isCredentialHeader(name) || listed.has(name)) continue;
     out[name] = Array.isArray(value) ? value.join(', ') : value;
   }
   if (config.authToken) out.authorization = `Bearer ${config.authToken}`;

@@ -3,19 +3,55 @@ import { performance } from 'node:perf_hooks';
 import type { RequestDetailParts, RequestFinished } from '../events.ts';
 import type { TapResult } from '../usage/response-tap.ts';
 import type { RequestContext } from './context.ts';
+import { isCredentialHeader } from './headers.ts';
 
-/** Request headers that hold the client's credentials or cookies: never stored, never shown. */
-const SECRET_REQUEST_HEADERS = new Set(['authorization', 'x-api-key', 'cookie', 'chatgpt-account-id', 'proxy-authorization']);
 const SECRET_RESPONSE_HEADERS = new Set(['set-cookie']);
+const responseSecret = (name: string) => SECRET_RESPONSE_HEADERS.has(name) || isCredentialHeader(name);
 
-export function cleanHeaders(headers: IncomingHttpHeaders | Record<string, string | string[] | undefined>, secret: Set<string>): Record<string, string> {
+/**
+ * Headers as the log keeps them: credentials and cookies are `[removed]`, and the config's own keys,
+ * should an upstream echo one back in a header, are cut out of every value.
+ */
+export function cleanHeaders(
+  headers: IncomingHttpHeaders | Record<string, string | string[] | undefined>,
+  secret: (name: string) => boolean,
+  keys: readonly string[] = [],
+): Record<string, string> {
   const out: Record<string, string> = {};
   for (const name in headers) {
     const value = headers[name];
     if (value === undefined) continue;
-    out[name] = secret.has(name) ? '[removed]' : Array.isArray(value) ? value.join(', ') : value;
+    out[name] = secret(name) ? '[removed]' : scrubText(Array.isArray(value) ? value.join(', ') : value, keys);
   }
   return out;
+}
+
+const KEY_MARK = '[key removed]';
+
+/** The config's keys (long enough to be keys) cut out of a text. */
+export function scrubText(text: string, keys: readonly string[]): string {
+  let out = text;
+  for (const key of keys) if (out.includes(key)) out = out.split(key).join(KEY_MARK);
+  return out;
+}
+
+/** The same for a body: some upstreams quote the key they were sent in their error answer. */
+export function scrubBody(body: Buffer, keys: readonly string[]): Buffer {
+  let out = body;
+  for (const key of keys) {
+    if (out.indexOf(key) < 0) continue;
+    out = Buffer.from(out.toString('latin1').split(Buffer.from(key).toString('latin1')).join(KEY_MARK), 'latin1');
+  }
+  return out;
+}
+
+/** The keys of the config that served, as they could come back from its upstream. */
+function keysOf(ctx: RequestContext): string[] {
+  const c = ctx.config;
+  if (!c) return [];
+  const keys: string[] = [];
+  for (const k of [c.authToken, c.apiKey]) if (k && k.length >= 8) keys.push(k);
+  return keys;
 }
 
 /** Milliseconds kept to the microsecond: shorter to write and read back than a full double. */
@@ -36,13 +72,14 @@ export function errorClass(ctx: RequestContext, tap: TapResult | null): string |
 
 /** Builds the finished request's record (without cost: the recorder prices it) and its detail parts. */
 export function finishedRecord(ctx: RequestContext, tap: TapResult | null): RequestFinished {
+  const keys = keysOf(ctx);
   const detail: RequestDetailParts = {
-    requestHeaders: cleanHeaders(ctx.req.headers, SECRET_REQUEST_HEADERS),
-    responseHeaders: ctx.responseHeaders ? cleanHeaders(ctx.responseHeaders, SECRET_RESPONSE_HEADERS) : {},
+    requestHeaders: cleanHeaders(ctx.req.headers, isCredentialHeader, keys),
+    responseHeaders: ctx.responseHeaders ? cleanHeaders(ctx.responseHeaders, responseSecret, keys) : {},
     requestBody: ctx.loggedBody ?? ctx.body,
     // Kept only when it differs from the logged body (a model rewrite, stripped thinking blocks).
     upstreamBody: ctx.upstreamBody && ctx.upstreamBody !== ctx.loggedBody ? ctx.upstreamBody : null,
-    responseBody: tap?.body ?? Buffer.alloc(0),
+    responseBody: tap?.body ? scrubBody(tap.body, keys) : Buffer.alloc(0),
     responseTruncated: tap?.truncated ?? false,
   };
   return {

@@ -301,10 +301,18 @@ export class RequestStore {
       const found = this.segments.find(id, id.length >= 36 ? 1 : 2);
       if (found.length !== 1) return null;
       const line = found[0]!;
-      const blob = this.segments.readBlob(line);
-      const bodies = blob ? decodeBlob(blob) : null;
+      // A damaged blob (a torn write, a bad disk) costs the bodies, never the record.
+      let bodies: ReturnType<typeof decodeBlob> | null = null;
+      let unreadable = false;
+      try {
+        const blob = this.segments.readBlob(line);
+        bodies = blob ? decodeBlob(blob) : null;
+      } catch {
+        unreadable = true;
+      }
       return {
         ...line.r,
+        ...(unreadable ? { bodies_unreadable: true } : {}),
         request_headers: bodies?.request_headers ?? {},
         response_headers: bodies?.response_headers ?? {},
         request_body: bodies?.request_body ?? null,
