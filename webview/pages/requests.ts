@@ -101,6 +101,7 @@ export class ClpRequests extends Page {
       ${d.usage
         ? html`<table class="grid usage-grid"><tr>${USAGE_METRICS.map((m) => html`<th>${m}</th>`)}</tr><tr>${USAGE_METRICS.map((m) => html`<td>${d.usage![m]}</td>`)}</tr></table>`
         : nothing}
+      ${d.bodies_unreadable ? html`<p class="bad">The stored headers and bodies of this request could not be read back (the log file is damaged); the record above is intact.</p>` : nothing}
       ${d.trace ? html`<details open><summary>Decisions</summary><pre class="trace">${JSON.stringify(d.trace, null, 2)}</pre></details>` : nothing}
       <details open class="response">
         <summary>Response <button class="link" @click=${(e: Event) => (e.preventDefault(), (this.rawResponse = !this.rawResponse))}>${this.rawResponse ? 'readable' : 'raw'}</button></summary>
