@@ -75,6 +75,8 @@ export function clientSecret(current: () => string | null): Stage {
  * normalises it would answer for another path than the one CLP was asked for (`/v1/../../admin`).
  */
 export function hasDotSegment(path: string): boolean {
+  // Nearly every path has no dot, percent sign or backslash at all: nothing to decode then.
+  if (!/[.%\\]/.test(path)) return false;
   const decoded = path.replace(/%2e/gi, '.').replace(/%2f|%5c|\\/gi, '/');
   for (const segment of decoded.split('/')) if (segment === '.' || segment === '..') return true;
   return false;
