@@ -125,7 +125,25 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const proxies = Object.fromEntries(
     SERVICES.map((service) => [
       service,
-      createProxyServer({ service, store: stores[service], client, pool, routes, events, log, maxBodyBytes, captureBytes, now, price, stages, health: () => health(service), bindHost: settings.host, clientSecret: () => secret, clientHeadersMs: settings.timeouts.clientHeadersMs, bodyBudget }),
+      createProxyServer({
+        service,
+        store: stores[service],
+        client,
+        pool,
+        routes,
+        events,
+        log,
+        maxBodyBytes,
+        captureBytes,
+        now,
+        price,
+        stages,
+        health: () => health(service),
+        bindHost: settings.host,
+        clientSecret: () => secret,
+        clientHeadersMs: settings.timeouts.clientHeadersMs,
+        bodyBudget,
+      }),
     ]),
   ) as Record<ServiceName, Server>;
 
