@@ -1,9 +1,8 @@
 // One build for every bundle CLP ships: the VS Code extension, the `clp` CLI and the webview.
 // Everything runtime-side is bundled, so the .vsix and `npm i -g` need no node_modules at run time.
 import { build } from 'esbuild';
-import { copyFileSync, mkdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 
-const watch = process.argv.includes('--watch');
 const common = {
   bundle: true,
   platform: 'node',
@@ -41,7 +40,9 @@ const result = await Promise.all([
 mkdirSync('dist/webview', { recursive: true });
 for (const file of ['codicon.css', 'codicon.ttf']) copyFileSync(`node_modules/@vscode/codicons/dist/${file}`, `dist/webview/${file}`);
 
-if (watch) console.log('esbuild: watch mode is not supported; run `npm run build` again');
+// What went into each bundle, for test/architecture.test.ts (budgets and what each may contain).
+mkdirSync('dist/meta', { recursive: true });
+['extension', 'cli', 'webview'].forEach((name, i) => writeFileSync(`dist/meta/${name}.json`, JSON.stringify(result[i].metafile)));
 for (const r of result) for (const [file, out] of Object.entries(r.metafile.outputs)) {
   if (/\.(js|css)$/.test(file)) console.log(`built ${file} (${Math.round(out.bytes / 1024)} KiB)`);
 }

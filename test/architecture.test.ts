@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { test } from 'node:test';
 import { VERSION } from '../src/shared/version.ts';
 
@@ -46,8 +46,84 @@ test('the version in code is the package version', () => {
   assert.equal(VERSION, pkg.version);
 });
 
-test('the design card\'s top level exists', () => {
-  for (const entry of ['package.json', 'tsconfig.json', 'src', 'webview', 'media', 'esbuild.mjs', 'test', '.vscodeignore', 'README.md', '.ci/run']) {
-    assert.ok(statSync(join(root, entry)), entry);
+/** Relative imports of a file, resolved to repository paths. */
+function localImports(file: string): string[] {
+  return imports(file)
+    .filter((spec) => spec.startsWith('.'))
+    .map((spec) => relative(root, resolve(dirname(file), spec)));
+}
+
+const tree = () => [...sources(join(root, 'src')), ...sources(join(root, 'webview'))];
+
+test('inside core, the rooms depend one way: the store, pool, usage, routing and filters never reach into the proxy or the web server', () => {
+  const rules: Array<[string, RegExp]> = [
+    ['src/core/pool', /^src\/core\/(store|proxy|ui|web)\//],
+    ['src/core/usage', /^src\/core\/(store|proxy|ui|web)\//],
+    ['src/core/routing', /^src\/core\/(store|proxy|ui|web)\//],
+    ['src/core/filters', /^src\/core\/(store|proxy|ui|web)\//],
+    ['src/core/store', /^src\/core\/(proxy|ui|web)\//],
+    ['src/core/proxy', /^src\/core\/(store|ui|web)\//],
+    ['src/core/body', /^src\/core\/(?!body\/)/],
+  ];
+  for (const [room, forbidden] of rules) {
+    for (const file of sources(join(root, room))) {
+      for (const target of localImports(file)) assert.ok(!forbidden.test(target), `${relative(root, file)} imports ${target}`);
+    }
+  }
+});
+
+test('no import cycles anywhere in src or webview', () => {
+  const graph = new Map(tree().map((f) => [relative(root, f), localImports(f)]));
+  const state = new Map<string, 1 | 2>();
+  const stack: string[] = [];
+  const cycles: string[] = [];
+  const visit = (node: string) => {
+    state.set(node, 1);
+    stack.push(node);
+    for (const next of graph.get(node) ?? []) {
+      if (!graph.has(next)) continue;
+      if (state.get(next) === 1) cycles.push([...stack.slice(stack.indexOf(next)), next].join(' -> '));
+      else if (!state.has(next)) visit(next);
+    }
+    stack.pop();
+    state.set(node, 2);
+  };
+  for (const node of graph.keys()) if (!state.has(node)) visit(node);
+  assert.deepEqual(cycles, []);
+});
+
+test('no source file is over 500 lines', () => {
+  for (const file of tree()) {
+    const lines = readFileSync(file, 'utf8').split('\n').length;
+    assert.ok(lines <= 500, `${relative(root, file)} has ${lines} lines`);
+  }
+});
+
+interface Metafile {
+  inputs: Record<string, { imports: Array<{ path: string; external?: boolean }> }>;
+  outputs: Record<string, { bytes: number; inputs: Record<string, unknown>; imports: Array<{ path: string; external?: boolean }> }>;
+}
+const meta = (name: string): Metafile => JSON.parse(readFileSync(join(root, 'dist', 'meta', `${name}.json`), 'utf8'));
+
+test('the dashboard bundle holds the page, the shared protocol and its browser packages only, within its budget', () => {
+  const m = meta('webview');
+  const js = m.outputs['dist/webview/app.js']!;
+  for (const input of Object.keys(js.inputs)) {
+    assert.match(input, /^(webview\/|src\/shared\/|node_modules\/(lit|lit-html|lit-element|@lit|@lit-labs|uplot)\/)/, `the page bundles ${input}`);
+  }
+  for (const [file, info] of Object.entries(m.inputs)) for (const i of info.imports) assert.ok(!/^node:|^(fs|path|crypto|http)$/.test(i.path), `${file} imports ${i.path}`);
+  assert.ok(js.bytes <= 150 * 1024, `app.js is ${Math.round(js.bytes / 1024)} KiB (budget 150 KiB)`);
+});
+
+/** Bundle sizes as recorded; a bundle may grow 10% past them before this fails (then record anew). */
+const BUDGET_BYTES = { extension: 3_090_000, cli: 3_075_000 };
+
+test('the extension and CLI bundles stay within 10% of their recorded size; only the extension reaches vscode', () => {
+  for (const [name, budget] of Object.entries(BUDGET_BYTES)) {
+    const out = meta(name).outputs[`dist/${name}.js`]!;
+    assert.ok(out.bytes <= budget * 1.1, `${name}.js is ${out.bytes} bytes, over 110% of its budget ${budget}`);
+    const reachesVscode = out.imports.some((i) => i.external && i.path === 'vscode');
+    assert.equal(reachesVscode, name === 'extension', `${name}.js ${reachesVscode ? 'imports' : 'does not import'} vscode`);
+    for (const i of out.imports) if (i.external) assert.match(i.path, /^(vscode|node:.+|[a-z_]+)$/, `${name}.js leaves ${i.path} unbundled`);
   }
 });

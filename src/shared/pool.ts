@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import type { ServiceName } from './services.ts';
 
 /** `active`: the active config only (the original's "by active state"); `pool`: every config, failed over. */
@@ -27,12 +26,10 @@ export interface PoolStatus {
   members: PoolMember[];
 }
 
-/** The pool changes a user can ask for, from `clp pool` or the dashboard; validated at the edge. */
-export const poolActionSchema = z.discriminatedUnion('action', [
-  z.object({ action: z.literal('disable-today'), name: z.string().min(1) }),
-  z.object({ action: z.literal('reset'), name: z.string().min(1).optional() }),
-  z.object({ action: z.literal('pin'), name: z.string().min(1) }),
-  z.object({ action: z.literal('mode'), mode: z.enum(['active', 'pool']) }),
-  z.object({ action: z.literal('order'), order: z.enum(['priority', 'weighted']) }),
-]);
-export type PoolAction = z.infer<typeof poolActionSchema>;
+/** The pool changes a user can ask for, from `clp pool` or the dashboard; checked by `core/pool/schema.ts`. */
+export type PoolAction =
+  | { action: 'disable-today'; name: string }
+  | { action: 'reset'; name?: string }
+  | { action: 'pin'; name: string }
+  | { action: 'mode'; mode: PoolMode }
+  | { action: 'order'; order: PoolOrder };

@@ -1,22 +1,24 @@
-import { z } from 'zod';
 import type { DashboardState, ConfigView, ConnectivityResult, FiltersView, FilterTry, LiveEnd, LiveStart, RoutesView } from './dashboard.ts';
-import type { RequestDetail, RequestRecord, UsageReport } from './records.ts';
-import { SERVICES } from './services.ts';
-import { poolActionSchema, type PoolStatus } from './pool.ts';
-import { filterRuleSchema, routesFileSchema, type RouteDecision } from './rules.ts';
+import type { RequestDetail, RequestRecord, UsageGroupBy, UsageReport } from './records.ts';
+import type { ServiceName } from './services.ts';
+import type { PoolAction, PoolStatus } from './pool.ts';
+import type { FilterRuleInput, RouteDecision, RoutesFile, RoutesFileInput } from './rules.ts';
 import type { ErrorShape } from './errors.ts';
 import type { StatusReport } from './status.ts';
 
 /**
  * The one message protocol between the dashboard and its host, used by both sides: the Lit page,
- * the :3300 server and the VS Code webview host. Each request is a value that carries its method, its
- * params schema (checked by the host on every transport) and, as a phantom type, its result.
- * Methods are `noun/verb`.
+ * the :3300 server, the VS Code webview host and the owner client. Each request is a value that
+ * carries its method and, as phantom types, its params (as a caller writes them, and as the handler
+ * gets them once checked, defaults filled in) and its result. Plain data: the host checks params
+ * against its own schemas (`core/web/params.ts`), so nothing here ships a validation library to the
+ * page. Methods are `noun/verb`.
  */
-export interface RequestType<M extends string, P extends z.ZodType, R> {
+export interface RequestType<M extends string, P, R, C = P> {
   readonly method: M;
-  readonly params: P;
-  /** Never set: carries the result type. */
+  /** Never set: carry the types. */
+  readonly params?: P;
+  readonly checked?: C;
   readonly result?: R;
 }
 
@@ -25,61 +27,69 @@ export interface NotificationType<T> {
   readonly payload?: T;
 }
 
-function request<R>() {
-  return <M extends string, P extends z.ZodType>(method: M, params: P): RequestType<M, P, R> => ({ method, params });
+function request<P, R, C = P>() {
+  return <M extends string>(method: M): RequestType<M, P, R, C> => ({ method });
 }
 function notification<T>(method: string): NotificationType<T> {
   return { method };
 }
 
-const service = z.enum(SERVICES);
-const name = z.string().min(1).max(200);
-const none = z.object({}).strict();
+type None = Record<string, never>;
+type OfService = { service: ServiceName };
+type Named = { service: ServiceName; name: string };
 
-/** A key field from a form: a full key, a masked one (keep what is stored), or empty (none). */
-const keyField = z.string().max(4096).nullable().optional();
+/** A key field from a form: a full key, a masked one (keep what is stored), or empty/null (none). */
+type KeyField = string | null;
 
-export const StatusGet = request<DashboardState>()('status/get', none);
+export interface ConfigSaveParams {
+  service: ServiceName;
+  /** The name being edited, when it is an edit (a different `name` renames it). */
+  original?: string;
+  name: string;
+  base_url: string;
+  auth_token?: KeyField;
+  api_key?: KeyField;
+  weight?: number;
+}
+export interface ConfigTestParams extends Named {
+  model: string;
+  effort?: 'minimal' | 'low' | 'medium' | 'high';
+}
+export interface LogsListParams {
+  service?: ServiceName;
+  limit?: number;
+  sinceMs?: number;
+}
+export interface UsageGetParams {
+  service?: ServiceName;
+  since?: string;
+  by: UsageGroupBy;
+}
+
+export const StatusGet = request<None, DashboardState>()('status/get');
 /** Who owns the ports and each service's state, without today's usage (the CLI's and other windows' read). */
-export const OwnerStatus = request<StatusReport>()('owner/status', none);
-export const ConfigsRaw = request<{ text: string }>()('configs/raw', z.object({ service }));
-export const ConfigSave = request<ConfigView[]>()(
-  'configs/save',
-  z.object({
-    service,
-    /** The name being edited, when it is an edit (a different `name` renames it). */
-    original: name.optional(),
-    name,
-    base_url: z.string().min(1).max(2048),
-    auth_token: keyField,
-    api_key: keyField,
-    weight: z.number().finite().min(0).max(1_000_000).optional(),
-  }),
-);
-export const ConfigSaveRaw = request<ConfigView[]>()('configs/saveRaw', z.object({ service, text: z.string().max(1_000_000) }));
-export const ConfigDelete = request<ConfigView[]>()('configs/delete', z.object({ service, name }));
-export const ConfigActivate = request<ConfigView[]>()('configs/activate', z.object({ service, name }));
-export const ConfigTest = request<ConnectivityResult>()(
-  'configs/test',
-  z.object({ service, name, model: z.string().min(1).max(200), effort: z.enum(['minimal', 'low', 'medium', 'high']).optional() }),
-);
-export const FiltersGet = request<FiltersView>()('filters/get', none);
-export const FiltersSave = request<FiltersView>()('filters/save', z.object({ rules: z.array(filterRuleSchema).max(500) }));
-export const FiltersTry = request<FilterTry>()('filters/try', z.object({ rules: z.array(filterRuleSchema).max(500), sample: z.string().max(200_000), service }));
-export const RoutesGet = request<RoutesView>()('routes/get', none);
-export const RoutesSave = request<RoutesView>()('routes/save', z.object({ routes: routesFileSchema }));
-export const RoutesTry = request<RouteDecision>()('routes/try', z.object({ routes: routesFileSchema, service, model: z.string().max(200), config: z.string().max(200).nullable() }));
-export const PoolGet = request<PoolStatus>()('pool/get', z.object({ service }));
-export const PoolAct = request<PoolStatus>()('pool/action', z.object({ service, action: poolActionSchema }));
-export const LogsList = request<RequestRecord[]>()(
-  'logs/list',
-  z.object({ service: service.optional(), limit: z.number().int().min(1).max(1000).default(100), sinceMs: z.number().optional() }),
-);
-export const LogsGet = request<RequestDetail>()('logs/get', z.object({ id: z.string().regex(/^[A-Za-z0-9-]{6,64}$/) }));
-export const UsageGet = request<UsageReport>()(
-  'usage/get',
-  z.object({ service: service.optional(), since: z.string().max(20).optional(), by: z.enum(['config', 'model', 'day']) }),
-);
+export const OwnerStatus = request<None, StatusReport>()('owner/status');
+export const ConfigsRaw = request<OfService, { text: string }>()('configs/raw');
+export const ConfigSave = request<ConfigSaveParams, ConfigView[]>()('configs/save');
+export const ConfigSaveRaw = request<OfService & { text: string }, ConfigView[]>()('configs/saveRaw');
+export const ConfigDelete = request<Named, ConfigView[]>()('configs/delete');
+export const ConfigActivate = request<Named, ConfigView[]>()('configs/activate');
+export const ConfigTest = request<ConfigTestParams, ConnectivityResult>()('configs/test');
+export const FiltersGet = request<None, FiltersView>()('filters/get');
+export const FiltersSave = request<{ rules: FilterRuleInput[] }, FiltersView>()('filters/save');
+export const FiltersTry = request<{ rules: FilterRuleInput[]; sample: string; service: ServiceName }, FilterTry>()('filters/try');
+export const RoutesGet = request<None, RoutesView>()('routes/get');
+export const RoutesSave = request<{ routes: RoutesFileInput }, RoutesView, { routes: RoutesFile }>()('routes/save');
+export const RoutesTry = request<
+  { routes: RoutesFileInput; service: ServiceName; model: string; config: string | null },
+  RouteDecision,
+  { routes: RoutesFile; service: ServiceName; model: string; config: string | null }
+>()('routes/try');
+export const PoolGet = request<OfService, PoolStatus>()('pool/get');
+export const PoolAct = request<OfService & { action: PoolAction }, PoolStatus>()('pool/action');
+export const LogsList = request<LogsListParams, RequestRecord[], LogsListParams & { limit: number }>()('logs/list');
+export const LogsGet = request<{ id: string }, RequestDetail>()('logs/get');
+export const UsageGet = request<UsageGetParams, UsageReport>()('usage/get');
 
 /** Every request, by method: the host's dispatch table is checked against this. */
 export const REQUESTS = {
@@ -107,9 +117,9 @@ export const REQUESTS = {
 export type Requests = typeof REQUESTS;
 export type Method = keyof Requests;
 export type AnyRequest = Requests[Method];
-export type ParamsOf<T> = T extends RequestType<string, infer P, unknown> ? z.input<P> : never;
-export type CheckedParamsOf<T> = T extends RequestType<string, infer P, unknown> ? z.output<P> : never;
-export type ResultOf<T> = T extends RequestType<string, z.ZodType, infer R> ? R : never;
+export type ParamsOf<T> = T extends RequestType<string, infer P, unknown, unknown> ? P : never;
+export type CheckedParamsOf<T> = T extends RequestType<string, unknown, unknown, infer C> ? C : never;
+export type ResultOf<T> = T extends RequestType<string, unknown, infer R, unknown> ? R : never;
 
 export function isMethod(value: string): value is Method {
   return Object.hasOwn(REQUESTS, value);

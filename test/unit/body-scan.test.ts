@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { scanBody } from '../../src/core/proxy/body-scan.ts';
+import { scanBody } from '../../src/core/body/body-scan.ts';
 
 const scan = (s: string) => {
   const { json, model, stream } = scanBody(Buffer.from(s));

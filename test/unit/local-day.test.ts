@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { localDay } from '../../src/core/store/request-store.ts';
+import { localDay } from '../../src/core/time.ts';
 
 test('localDay is the local calendar day, also right across midnight and after the cache warmed', () => {
   const midnight = new Date(2027, 0, 15, 0, 0, 0).getTime();

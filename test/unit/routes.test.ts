@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { replaceModel, scanBody } from '../../src/core/proxy/body-scan.ts';
+import { replaceModel, scanBody } from '../../src/core/body/body-scan.ts';
 import { decideRoute, importOriginalRouter, parseRoutes } from '../../src/core/routing/routes.ts';
 import type { RouteRule } from '../../src/shared/rules.ts';
 

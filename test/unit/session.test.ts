@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { scanBody } from '../../src/core/proxy/body-scan.ts';
+import { scanBody } from '../../src/core/body/body-scan.ts';
 import { sessionIdOf } from '../../src/core/proxy/session.ts';
 
 const facts = (body: unknown) => scanBody(Buffer.from(JSON.stringify(body)));

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { SERVICES, type ServiceName } from '../../shared/services.ts';
-import { filterRuleSchema } from '../../shared/rules.ts';
+import { filterRuleSchema } from './schema.ts';
 import { formatIssue, parseJsonText } from '../config/issues.ts';
 import { linearRegExp } from './linear-regex.ts';
 

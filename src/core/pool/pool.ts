@@ -3,7 +3,7 @@ import type { ConfigSnapshot } from '../config/store.ts';
 import { WatchedFile } from '../config/watched-file.ts';
 import { withFileLock, writeFileAtomic } from '../fs/atomic.ts';
 import type { Logger } from '../log.ts';
-import { localDay } from '../store/request-store.ts';
+import { localDay } from '../time.ts';
 import { MAX_RETRY_AFTER_MS, type Outcome } from './classify.ts';
 import { availability, disableToday, emptyHealth, purgeOldDisables, recordOutcome, resetHealth, type ServiceHealth } from './health.ts';
 import { parseLbFile, serializeLbFile, type LbFile } from './lb-file.ts';

@@ -1,15 +1,7 @@
-import type { ErrorCode } from '../../shared/errors.ts';
 import type { Dialect } from '../../shared/services.ts';
 import { anthropicDialect } from './anthropic.ts';
+import type { DialectWriter } from './dialect-writer.ts';
 import { openaiDialect } from './openai.ts';
-
-/** How errors CLP makes itself are written for one API's clients. */
-export interface DialectWriter {
-  /** A complete JSON error body for an HTTP error status. */
-  errorBody(status: number, code: ErrorCode, message: string): string;
-  /** One SSE event that ends a stream that has already started, in a form the client acts on. */
-  streamError(code: ErrorCode, message: string): string;
-}
 
 export function dialectWriter(dialect: Dialect): DialectWriter {
   return dialect === 'anthropic' ? anthropicDialect : openaiDialect;

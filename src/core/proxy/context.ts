@@ -2,9 +2,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ErrorCode } from '../../shared/errors.ts';
 import type { ServiceName } from '../../shared/services.ts';
 import type { UpstreamConfig } from '../config/schema.ts';
-import type { DialectWriter } from '../providers/dialect.ts';
+import type { DialectWriter } from '../providers/dialect-writer.ts';
 import type { ResponseTap } from '../usage/response-tap.ts';
-import type { BodyFacts } from './body-scan.ts';
+import type { BodyFacts } from '../body/body-scan.ts';
 import type { Cancel } from './cancel.ts';
 
 /** Everything one request carries through the pipeline's stages. */

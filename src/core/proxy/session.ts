@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import type { BodyFacts } from './body-scan.ts';
+import type { BodyFacts } from '../body/body-scan.ts';
 
 /**
  * The client's conversation id, used to group requests and (later) to keep a session on one upstream.

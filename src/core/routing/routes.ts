@@ -1,5 +1,6 @@
 import { SERVICES } from '../../shared/services.ts';
-import { routesFileSchema, type RouteDecision, type RouteRule, type Routes } from '../../shared/rules.ts';
+import type { RouteDecision, RouteRule, Routes } from '../../shared/rules.ts';
+import { routesFileSchema } from './schema.ts';
 import { formatIssue, parseJsonText } from '../config/issues.ts';
 import type { Parsed } from '../config/watched-file.ts';
 

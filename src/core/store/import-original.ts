@@ -5,10 +5,11 @@ import type { RequestRecord } from '../../shared/records.ts';
 import { isServiceName, type ServiceName } from '../../shared/services.ts';
 import type { Usage } from '../../shared/usage.ts';
 import type { Logger } from '../log.ts';
-import { scanBody } from '../proxy/body-scan.ts';
+import { scanBody } from '../body/body-scan.ts';
 import type { Pricing } from '../usage/pricing.ts';
 import type { DailyImport, RowInput } from './protocol.ts';
-import { localDay, type RequestStore } from './request-store.ts';
+import { localDay } from '../time.ts';
+import type { RequestStore } from './request-store.ts';
 
 export const ORIGINAL_MARKER = 'import:clp-original';
 

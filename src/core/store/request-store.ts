@@ -7,6 +7,7 @@ import type { RequestFinished } from '../events.ts';
 import { writeFileAtomic } from '../fs/atomic.ts';
 import type { Logger } from '../log.ts';
 import { decodeBlob, encodeBlob } from './blob.ts';
+import { localDay } from '../time.ts';
 import { addDaily, addRequests, dailyOf, type DailyAdd, foldDaily, forgetStatements, getMeta, SCHEMA, setMeta, takeLegacyRows, usageReport, windowReport } from './db.ts';
 import type { DailyImport, LogsQuery, RowInput, UsageQuery } from './protocol.ts';
 import { SegmentLog, type LogPosition } from './segments.ts';
@@ -26,20 +27,6 @@ export interface RequestStoreOptions {
    * at 50 ms its resident memory under load was still about 30 MB above what it is at 10 ms.
    */
   flushMs?: number;
-}
-
-/** The local calendar day of an instant, `YYYY-MM-DD`: the unit of the daily totals. */
-let dayCache = { from: 0, to: -1, day: '' };
-
-export function localDay(ms: number): string {
-  // Every request asks; the answer changes once a day, so the current minute's answer is reused.
-  if (ms >= dayCache.from && ms < dayCache.to) return dayCache.day;
-  const d = new Date(ms);
-  const day = `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
-  const minute = Math.floor(ms / 60_000) * 60_000;
-  const sameMinute = new Date(minute).getDate() === new Date(minute + 59_999).getDate();
-  dayCache = sameMinute ? { from: minute, to: minute + 60_000, day } : { from: 0, to: -1, day };
-  return day;
 }
 
 /** At most `cap` bytes of a body; a copy only when the body is much larger (so the rest can be freed). */

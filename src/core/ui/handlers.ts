@@ -2,8 +2,9 @@ import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import type { DashboardState, ServiceToday } from '../../shared/dashboard.ts';
 import { ClpError } from '../../shared/errors.ts';
-import { REQUESTS, isMethod, type CheckedParamsOf, type Method, type Requests, type ResultOf } from '../../shared/protocol.ts';
-import { filterRuleSchema } from '../../shared/rules.ts';
+import { isMethod, type CheckedParamsOf, type Method, type Requests, type ResultOf } from '../../shared/protocol.ts';
+import { PARAMS } from './params.ts';
+import { filterRuleSchema } from '../filters/schema.ts';
 import { SERVICES, type ServiceName } from '../../shared/services.ts';
 import type { StatusReport } from '../../shared/status.ts';
 import { emptyTotals } from '../../shared/usage.ts';
@@ -20,7 +21,8 @@ import { applyPoolAction } from '../pool/actions.ts';
 import type { Pool } from '../pool/pool.ts';
 import type { RouteSet } from '../routing/route-set.ts';
 import { decideRoute } from '../routing/routes.ts';
-import { localDay, type RequestStore } from '../store/request-store.ts';
+import type { RequestStore } from '../store/request-store.ts';
+import { localDay } from '../time.ts';
 import { parseSince } from '../usage/since.ts';
 import { testConnectivity } from './connectivity.ts';
 
@@ -173,7 +175,7 @@ export function createHandlers(deps: DashboardDeps): Handlers {
 /** Validates a request's params against its protocol definition, then runs its handler. */
 export async function dispatch(handlers: Handlers, method: string, raw: unknown): Promise<unknown> {
   if (!isMethod(method)) throw new ClpError('not_found', `no method ${method}`);
-  const parsed = REQUESTS[method].params.safeParse(raw ?? {});
+  const parsed = (PARAMS[method] as z.ZodType).safeParse(raw ?? {});
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     throw new ClpError('bad_request', `${issue.path.join('.') || 'params'}: ${issue.message}`);

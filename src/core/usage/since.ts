@@ -1,5 +1,5 @@
 import { ClpError } from '../../shared/errors.ts';
-import { localDay } from '../store/request-store.ts';
+import { localDay } from '../time.ts';
 
 /**
  * `--since` windows: `12h` (the last 12 hours, read from request rows), `7d` (today and the six days

@@ -1,5 +1,5 @@
 import type { BodyBudget } from '../body-budget.ts';
-import { scanBody } from '../body-scan.ts';
+import { scanBody } from '../../body/body-scan.ts';
 import type { Stage } from '../context.ts';
 import { isStreamRequest } from '../headers.ts';
 import { sendError } from '../respond.ts';

@@ -2,7 +2,7 @@ import type { ConfigStore } from '../../config/store.ts';
 import type { Pool } from '../../pool/pool.ts';
 import { decideRoute } from '../../routing/routes.ts';
 import type { Routes } from '../../../shared/rules.ts';
-import { replaceModel } from '../body-scan.ts';
+import { replaceModel } from '../../body/body-scan.ts';
 import type { Stage } from '../context.ts';
 import { refuseNoUpstream } from './select-upstream.ts';
 

@@ -1,0 +1,46 @@
+import { z } from 'zod';
+import type { CheckedParamsOf, Method, ParamsOf, Requests } from '../../shared/protocol.ts';
+import { SERVICES } from '../../shared/services.ts';
+import { filterRuleSchema } from '../filters/schema.ts';
+import { poolActionSchema } from '../pool/schema.ts';
+import { routesFileSchema } from '../routing/schema.ts';
+
+const service = z.enum(SERVICES);
+const name = z.string().min(1).max(200);
+const none = z.object({}).strict();
+/** A key field from a form: a full key, a masked one (keep what is stored), or empty (none). */
+const keyField = z.string().max(4096).nullable().optional();
+
+/**
+ * The params of every protocol request, checked by the host on every transport before its handler
+ * runs. Each schema is typed against the protocol's own params types, so the two cannot drift.
+ */
+export const PARAMS: { [M in Method]: z.ZodType<CheckedParamsOf<Requests[M]>, ParamsOf<Requests[M]>> } = {
+  'status/get': none,
+  'owner/status': none,
+  'configs/raw': z.object({ service }),
+  'configs/save': z.object({
+    service,
+    original: name.optional(),
+    name,
+    base_url: z.string().min(1).max(2048),
+    auth_token: keyField,
+    api_key: keyField,
+    weight: z.number().finite().min(0).max(1_000_000).optional(),
+  }),
+  'configs/saveRaw': z.object({ service, text: z.string().max(1_000_000) }),
+  'configs/delete': z.object({ service, name }),
+  'configs/activate': z.object({ service, name }),
+  'configs/test': z.object({ service, name, model: z.string().min(1).max(200), effort: z.enum(['minimal', 'low', 'medium', 'high']).optional() }),
+  'filters/get': none,
+  'filters/save': z.object({ rules: z.array(filterRuleSchema).max(500) }),
+  'filters/try': z.object({ rules: z.array(filterRuleSchema).max(500), sample: z.string().max(200_000), service }),
+  'routes/get': none,
+  'routes/save': z.object({ routes: routesFileSchema }),
+  'routes/try': z.object({ routes: routesFileSchema, service, model: z.string().max(200), config: z.string().max(200).nullable() }),
+  'pool/get': z.object({ service }),
+  'pool/action': z.object({ service, action: poolActionSchema }),
+  'logs/list': z.object({ service: service.optional(), limit: z.number().int().min(1).max(1000).default(100), sinceMs: z.number().optional() }),
+  'logs/get': z.object({ id: z.string().regex(/^[A-Za-z0-9-]{6,64}$/) }),
+  'usage/get': z.object({ service: service.optional(), since: z.string().max(20).optional(), by: z.enum(['config', 'model', 'day']) }),
+};
