@@ -14,7 +14,7 @@ import { createProxyServer } from './proxy/proxy-server.ts';
 import { BodyBudget } from './proxy/body-budget.ts';
 import { UpstreamClient } from './proxy/upstream-client.ts';
 import { loadSettings, type Settings, type SettingsInput } from './settings.ts';
-import { createUiServer } from './ui/ui-server.ts';
+import { createWebServer } from './web/web-server.ts';
 import { importOriginalOnce } from './store/import-original.ts';
 import { RequestStore } from './store/request-store.ts';
 import { Pricing } from './usage/pricing.ts';
@@ -24,8 +24,8 @@ import { newToken, writeToken } from './owner/token.ts';
 import { ensureClientSecret, isLoopbackHost } from './owner/client-secret.ts';
 import { join } from 'node:path';
 import { existsSync } from 'node:fs';
-import { createHandlers } from './ui/handlers.ts';
-import { LiveFeed } from './ui/live.ts';
+import { createHandlers } from './web/handlers.ts';
+import { LiveFeed } from './web/live.ts';
 import { DidChangeState } from '../shared/protocol.ts';
 import { FilterSet } from './filters/filter-set.ts';
 import { redactResponse } from './filters/redact-log.ts';
@@ -177,15 +177,13 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     stores,
     pool,
     filters,
-    filtersPath: paths.filters,
     detectors: settings.filters.detectors,
     routeSet,
-    routesPath: paths.routes,
     requests: () => requestStore,
     now,
     changed: (reason) => live.send(DidChangeState, { reason }),
   });
-  const ui = createUiServer({
+  const ui = createWebServer({
     handlers,
     live,
     assetsDir: options.assetsDir ?? defaultAssetsDir(),

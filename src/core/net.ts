@@ -12,7 +12,7 @@ export function listen(server: Server, host: string, port: number, role: string)
       } else if (err.code === 'EACCES') {
         reject(new ClpError('port_in_use', `port ${port} (${role}) on ${host} needs privileges this user lacks`));
       } else {
-        reject(new ClpError('port_in_use', `cannot listen on ${host}:${port} (${role}): ${err.message}`));
+        reject(new ClpError('listen_failed', `cannot listen on ${host}:${port} (${role}): ${err.message}`));
       }
     };
     const onListening = () => {

@@ -23,6 +23,8 @@ export type ErrorCode =
   | 'port_in_use' // a listener could not bind
   | 'already_running' // a second owner was asked to start
   | 'not_running' // the owner the command needs is not there
+  | 'log_disabled' // the request log is switched off in settings
+  | 'listen_failed' // a listener could not bind for another reason than a port in use
   | 'bad_request' // malformed input at an edge (CLI args, API parameters)
   | 'not_found' // no such route or item
   | 'internal'; // a bug: never expected

@@ -3,7 +3,7 @@ import { createServer } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
 import { test } from 'node:test';
 import { EventBus } from '../../src/core/events.ts';
-import { LiveFeed } from '../../src/core/ui/live.ts';
+import { LiveFeed } from '../../src/core/web/live.ts';
 import { DidChangeState } from '../../src/shared/protocol.ts';
 import { eventually } from '../helpers/home.ts';
 

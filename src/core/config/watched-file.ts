@@ -1,6 +1,7 @@
 import { watch, type FSWatcher } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
+import { withFileLock, writeFileAtomic } from '../fs/atomic.ts';
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string };
 
@@ -99,6 +100,15 @@ export class WatchedFile<T> {
     if (error === this.error) return;
     this.error = error;
     this.onChange?.(this.current, this.state());
+  }
+
+  /**
+   * Writes the file (under its lock, atomically) and reads it back, so what is in force is what was
+   * written. The one way CLP itself changes a file it follows.
+   */
+  async save(text: string): Promise<void> {
+    await withFileLock(this.file, () => writeFileAtomic(this.file, text));
+    await this.reload();
   }
 
   watch(): void {

@@ -1,8 +1,14 @@
+import { readFile } from 'node:fs/promises';
+import { z } from 'zod';
+import { ClpError } from '../../shared/errors.ts';
+import type { FilterRuleInput } from '../../shared/rules.ts';
+import { parseJsonText } from '../config/issues.ts';
 import { WatchedFile, type WatchedState } from '../config/watched-file.ts';
 import type { Logger } from '../log.ts';
 import type { FilterRule } from './apply.ts';
 import { detectorRules, type DetectorName } from './detectors.ts';
-import { compileRulesText, type CompiledRule } from './rules.ts';
+import { compileRules, compileRulesText, type CompiledRule } from './rules.ts';
+import { filterRuleSchema } from './schema.ts';
 
 /**
  * The rules in force: `filter.json` (hot-reloaded; a bad pattern is refused with `path: message` and
@@ -49,6 +55,24 @@ export class FilterSet {
   /** Reads the file now (after CLP wrote it), rather than at the next watch event. */
   reload(): Promise<void> {
     return this.file.reload();
+  }
+
+  /** The rules as written in the file (for the editor), and the file's error while it is broken. */
+  async view(): Promise<{ rules: FilterRuleInput[]; error: string | null }> {
+    const text = await readFile(this.file.file, 'utf8').catch(() => '');
+    const error = this.file.state().error;
+    if (!text.trim()) return { rules: [], error: null };
+    const json = parseJsonText(this.file.label, text);
+    if (!json.ok) return { rules: [], error: json.error };
+    const parsed = z.array(filterRuleSchema).safeParse(Array.isArray(json.value) ? json.value : [json.value]);
+    return parsed.success ? { rules: parsed.data, error } : { rules: [], error: error ?? `${this.file.label}: not a list of rules` };
+  }
+
+  /** Saves new rules; refused (and nothing written) when one would not compile. */
+  async save(rules: FilterRuleInput[]): Promise<void> {
+    const compiled = compileRules('rules', rules);
+    if (!compiled.ok) throw new ClpError('bad_request', compiled.error);
+    await this.file.save(`${JSON.stringify(rules, null, 2)}\n`);
   }
 
   close(): void {

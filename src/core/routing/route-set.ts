@@ -3,7 +3,7 @@ import { WatchedFile, type WatchedState } from '../config/watched-file.ts';
 import { writeFileIfMissing } from '../fs/atomic.ts';
 import type { Logger } from '../log.ts';
 import { emptyRoutes, importOriginalRouter, parseRoutes } from './routes.ts';
-import type { Routes } from '../../shared/rules.ts';
+import type { Routes, RoutesFile } from '../../shared/rules.ts';
 
 /** `routes.json`, hot-reloaded; created once from the original tool's router file when that exists. */
 export class RouteSet {
@@ -53,6 +53,11 @@ export class RouteSet {
   /** Reads the file now (after CLP wrote it), rather than at the next watch event. */
   reload(): Promise<void> {
     return this.file.reload();
+  }
+
+  /** Saves new routes (already checked against the schema) and puts them in force. */
+  save(routes: RoutesFile): Promise<void> {
+    return this.file.save(`${JSON.stringify(routes, null, 2)}\n`);
   }
 
   close(): void {

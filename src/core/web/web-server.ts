@@ -6,7 +6,7 @@ import { dispatch, type Handlers } from './handlers.ts';
 import type { LiveFeed } from './live.ts';
 import { createAssetServer, isAsset, sendShell } from './page.ts';
 
-export interface UiServerDeps {
+export interface WebServerDeps {
   host: string;
   /** The one unauthenticated answer: CLP, version, pid. */
   ping: () => OwnerPing;
@@ -25,7 +25,7 @@ export interface UiServerDeps {
  * owner. Only loopback names are accepted as `Host`, which defeats DNS rebinding (a foreign page
  * whose name now resolves to 127.0.0.1 still sends its own name).
  */
-export function createUiServer(deps: UiServerDeps): Server {
+export function createWebServer(deps: WebServerDeps): Server {
   const assets = createAssetServer(deps.assetsDir);
   const server = createServer({ keepAliveTimeout: 10_000 }, (req, res) => {
     if (!hostAllowed(req.headers.host, deps.host, deps.port())) {
@@ -62,6 +62,7 @@ const STATUS_OF: Partial<Record<ErrorCode, number>> = {
   not_found: 404,
   config_not_found: 404,
   not_running: 503,
+  log_disabled: 409,
   origin_refused: 403,
   config_invalid: 409,
 };
@@ -72,7 +73,7 @@ const NEEDS_TOKEN: ErrorShape = { code: 'unauthorized', message: "this needs CLP
  * Every route but the page shell, its static assets, the liveness answer and the challenge needs the
  * token: reads too, since the log holds prompts.
  */
-function route(req: IncomingMessage, res: ServerResponse, deps: UiServerDeps, assets: ReturnType<typeof createAssetServer>): void {
+function route(req: IncomingMessage, res: ServerResponse, deps: WebServerDeps, assets: ReturnType<typeof createAssetServer>): void {
   const url = new URL(req.url ?? '/', 'http://local');
   const path = url.pathname;
   if (!originAllowed(req.headers.origin, deps.host, deps.port())) {
@@ -102,7 +103,7 @@ function sendError(res: ServerResponse, err: unknown): void {
 }
 
 /** One dashboard request (the token was checked by the router). */
-async function callRpc(req: IncomingMessage, res: ServerResponse, deps: UiServerDeps, method: string): Promise<void> {
+async function callRpc(req: IncomingMessage, res: ServerResponse, deps: WebServerDeps, method: string): Promise<void> {
   try {
     const body = await readJson(req, 2 * 1024 * 1024);
     sendJson(res, 200, await dispatch(deps.handlers, method, body));
@@ -112,7 +113,7 @@ async function callRpc(req: IncomingMessage, res: ServerResponse, deps: UiServer
 }
 
 /** The owner proves it holds the token: an HMAC of the caller's nonce (the token itself never leaves). */
-async function answerChallenge(req: IncomingMessage, res: ServerResponse, deps: UiServerDeps): Promise<void> {
+async function answerChallenge(req: IncomingMessage, res: ServerResponse, deps: WebServerDeps): Promise<void> {
   try {
     const body = (await readJson(req, 4096)) as { nonce?: unknown };
     const nonce = body?.nonce;

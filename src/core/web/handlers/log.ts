@@ -1,0 +1,58 @@
+import type { DashboardState, ServiceToday } from '../../../shared/dashboard.ts';
+import { ClpError } from '../../../shared/errors.ts';
+import { SERVICES, type ServiceName } from '../../../shared/services.ts';
+import { emptyTotals } from '../../../shared/usage.ts';
+import type { RequestStore } from '../../store/request-store.ts';
+import { localDay } from '../../time.ts';
+import { parseSince } from '../../usage/since.ts';
+import { configViewsOf } from './configs.ts';
+import type { DashboardDeps, HandlersOf } from './deps.ts';
+
+function needStore(deps: DashboardDeps): RequestStore {
+  const store = deps.requests();
+  if (!store) throw new ClpError('log_disabled', 'the request log is switched off (settings: log.enabled)');
+  return store;
+}
+
+async function today(deps: DashboardDeps): Promise<Record<ServiceName, ServiceToday>> {
+  const out = {} as Record<ServiceName, ServiceToday>;
+  const store = deps.requests();
+  await store?.flush();
+  const report = store ? await store.usage({ by: 'config', sinceDay: localDay(deps.now()) }) : null;
+  for (const service of SERVICES) {
+    const total = report?.services[service]?.total ?? emptyTotals();
+    out[service] = { requests: total.requests, errors: total.errors, totals: total, cost_usd: total.cost_usd };
+  }
+  return out;
+}
+
+type LogMethods = 'status/get' | 'owner/status' | 'logs/list' | 'logs/get' | 'usage/get';
+
+/** The owner's state and what the request log holds; reads see every request that has finished. */
+export function logHandlers(deps: DashboardDeps): HandlersOf<LogMethods> {
+  return {
+    'status/get': async () => {
+      const configs = {} as DashboardState['configs'];
+      for (const service of SERVICES) configs[service] = configViewsOf(deps.stores[service]);
+      return { status: deps.status(), configs, today: await today(deps) };
+    },
+    'owner/status': async () => deps.status(),
+    'logs/list': async (q) => {
+      const store = needStore(deps);
+      await store.flush();
+      return store.logs(q);
+    },
+    'logs/get': async ({ id }) => {
+      const store = needStore(deps);
+      await store.flush();
+      const detail = await store.log(id);
+      if (!detail) throw new ClpError('not_found', `no request with id ${id}`);
+      return detail;
+    },
+    'usage/get': async ({ service, since, by }) => {
+      const store = needStore(deps);
+      await store.flush();
+      return { ...(await store.usage({ service, by, ...parseSince(since, deps.now()) })), since: since ?? null };
+    },
+  };
+}

@@ -1,0 +1,35 @@
+import { ClpError } from '../../../shared/errors.ts';
+import { applyToText } from '../../filters/apply.ts';
+import { compileRules } from '../../filters/rules.ts';
+import { decideRoute } from '../../routing/routes.ts';
+import type { DashboardDeps, HandlersOf } from './deps.ts';
+
+type RuleMethods = 'filters/get' | 'filters/save' | 'filters/try' | 'routes/get' | 'routes/save' | 'routes/try';
+
+/** Filters and routes: read, save (through the object that owns the file) and try without saving. */
+export function ruleHandlers(deps: DashboardDeps): HandlersOf<RuleMethods> {
+  const filtersView = async () => ({ ...(await deps.filters.view()), detectors: [...deps.detectors] });
+  const routesView = () => ({ routes: deps.routeSet.routes(), error: deps.routeSet.state().error });
+  return {
+    'filters/get': filtersView,
+    'filters/save': async ({ rules }) => {
+      await deps.filters.save(rules);
+      deps.changed('filters saved');
+      return filtersView();
+    },
+    'filters/try': async ({ rules, sample, service }) => {
+      const compiled = compileRules('rules', rules);
+      if (!compiled.ok) throw new ClpError('bad_request', compiled.error);
+      const hits: Record<string, number> = {};
+      const output = applyToText(sample, compiled.rules.filter((r) => r.services.has(service)), hits);
+      return { output, hits };
+    },
+    'routes/get': async () => routesView(),
+    'routes/save': async ({ routes }) => {
+      await deps.routeSet.save(routes);
+      deps.changed('routes saved');
+      return routesView();
+    },
+    'routes/try': async ({ routes, service, model, config }) => decideRoute(routes[service] ?? [], model || null, config),
+  };
+}
