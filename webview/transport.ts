@@ -75,7 +75,6 @@ export class VsCodeTransport implements Transport {
       } else if (m.kind === 'notify') this.onNotify(m.method, m.payload);
       else if (m.kind === 'resync') this.onResync();
     });
-    this.api.postMessage({ kind: 'ready' });
   }
 
   request(method: string, params: unknown): Promise<unknown> {

@@ -5,7 +5,7 @@ import { createCore, type Core } from '../core/core.ts';
 import { ensurePrivateDir } from '../core/fs/atomic.ts';
 import { createFileLogger } from '../core/log.ts';
 import type { ClpPaths } from '../core/paths.ts';
-import { ClpError, type ErrorShape } from '../shared/errors.ts';
+import { ClpError, toErrorShape, type ErrorShape } from '../shared/errors.ts';
 import type { OwnerKind } from '../shared/status.ts';
 
 /** The hidden argv word that makes `cli.js` run as the daemon. */
@@ -13,10 +13,6 @@ export const DAEMON_ARG = '__daemon';
 
 type DaemonMessage = { ok: true } | { ok: false; error: ErrorShape };
 
-export function errorShape(err: unknown): ErrorShape {
-  if (err instanceof ClpError) return err.toJSON();
-  return { code: 'internal', message: (err as Error)?.message ?? String(err) };
-}
 
 /**
  * Starts the daemon as a detached child and waits until it says its ports answer, or why it could
@@ -46,7 +42,7 @@ export async function spawnDaemon(paths: ClpPaths, env: NodeJS.ProcessEnv, ready
       finish({ ok: false, error: { code: 'internal', message: `CLP did not get ready within ${readyTimeoutMs / 1000} s; see ${paths.log}` } });
     }, readyTimeoutMs);
     child.once('message', (m) => finish(m as DaemonMessage));
-    child.once('error', (err) => finish({ ok: false, error: errorShape(err) }));
+    child.once('error', (err) => finish({ ok: false, error: toErrorShape(err) }));
     child.once('exit', (code) => finish({ ok: false, error: { code: 'internal', message: `CLP exited (code ${code}) before it was ready; see ${paths.log}` } }));
   });
 }
@@ -64,7 +60,7 @@ export async function runOwner(paths: ClpPaths, kind: Exclude<OwnerKind, 'vscode
     core = await createCore({ home: paths.home, ownerKind: kind, log });
     await core.start();
   } catch (err) {
-    log.error(`start failed: ${errorShape(err).message}`);
+    log.error(`start failed: ${toErrorShape(err).message}`);
     await log.close();
     throw err;
   }
@@ -90,7 +86,7 @@ export async function daemonMain(paths: ClpPaths): Promise<void> {
     await runOwner(paths, 'daemon');
     process.send?.({ ok: true } satisfies DaemonMessage);
   } catch (err) {
-    process.send?.({ ok: false, error: errorShape(err) } satisfies DaemonMessage);
+    process.send?.({ ok: false, error: toErrorShape(err) } satisfies DaemonMessage);
     process.exitCode = 1;
     setTimeout(() => process.exit(1), 100).unref();
   }

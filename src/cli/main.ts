@@ -58,7 +58,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
         throw new ClpError('bad_request', `unknown command "${args.command.name}"`);
     }
   } catch (e) {
-    const error = e instanceof ClpError ? e : new ClpError('internal', (e as Error)?.stack ?? String(e));
+    const error = ClpError.is(e) ? e : new ClpError('internal', (e as Error)?.stack ?? String(e));
     err(`clp: ${error.message}`);
     if (error.code === 'bad_request') {
       err('Run `clp --help` for usage.');

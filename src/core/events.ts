@@ -15,12 +15,6 @@ export interface RequestStarted {
   bytesIn: number;
 }
 
-export interface RequestFirstByte {
-  id: string;
-  service: ServiceName;
-  ttfbMs: number;
-}
-
 /** What the request log keeps besides the record; bodies are raw here and capped by the recorder. */
 export interface RequestDetailParts {
   requestHeaders: Record<string, string>;
@@ -38,7 +32,6 @@ export interface RequestFinished {
 
 export interface CoreEvents {
   'request:start': RequestStarted;
-  'request:first-byte': RequestFirstByte;
   'request:end': RequestFinished;
   'config:change': { service: ServiceName; state: ConfigFileState; active: string | null };
 }

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { ErrorShape } from '../shared/errors.ts';
-import { isClpError } from '../shared/errors.ts';
+import { toErrorShape } from '../shared/errors.ts';
 import type { HostMessage, PageMessage } from '../shared/protocol.ts';
 import type { OwnerClient } from '../core/owner/owner-client.ts';
 
@@ -16,10 +16,6 @@ export class DashboardPanel {
     private readonly assets: vscode.Uri,
     private readonly link: () => OwnerClient,
   ) {}
-
-  get open(): boolean {
-    return this.panel !== null;
-  }
 
   show(): void {
     if (this.panel) return this.panel.reveal();
@@ -54,7 +50,7 @@ export class DashboardPanel {
       const result = await this.link().callMethod(m.method, m.params);
       void panel.webview.postMessage({ kind: 'response', id: m.id, ok: true, result } satisfies HostMessage);
     } catch (err) {
-      const error: ErrorShape = isClpError(err) ? err.toJSON() : { code: 'internal', message: (err as Error).message };
+      const error: ErrorShape = toErrorShape(err);
       void panel.webview.postMessage({ kind: 'response', id: m.id, ok: false, error } satisfies HostMessage);
     }
   }

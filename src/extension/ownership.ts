@@ -4,7 +4,7 @@ import type { Logger } from '../core/log.ts';
 import { clpPaths, resolveHome } from '../core/paths.ts';
 import { loadSettings, type Settings, type SettingsInput } from '../core/settings.ts';
 import { OwnerClient } from '../core/owner/owner-client.ts';
-import { ClpError, isClpError } from '../shared/errors.ts';
+import { ClpError } from '../shared/errors.ts';
 import type { StatusReport } from '../shared/status.ts';
 
 export type OwnershipState =
@@ -90,7 +90,7 @@ export class Ownership {
         if (winner.kind === 'owner') return this.set({ kind: 'attached', status: winner.status });
         const message = (err as Error).message;
         this.options.log.error(`CLP did not start: ${message}`);
-        this.set(isClpError(err) && err.code === 'port_in_use' ? { kind: 'blocked', message } : { kind: 'error', message });
+        this.set(ClpError.is(err, 'port_in_use') ? { kind: 'blocked', message } : { kind: 'error', message });
       }
     });
   }
@@ -121,15 +121,6 @@ export class Ownership {
   async restart(): Promise<void> {
     await this.stop();
     await this.start();
-  }
-
-  /** The owner's status now (read from the core when this window owns). */
-  async refresh(): Promise<void> {
-    if (this.core) return this.set({ kind: 'owner', status: this.core.status() });
-    if (this.current.kind === 'attached') {
-      const probe = await this.link.probe();
-      if (probe.kind === 'owner') this.set({ kind: 'attached', status: probe.status });
-    }
   }
 
   private async tick(): Promise<void> {

@@ -53,7 +53,12 @@ export class ClpError extends Error {
   }
 }
 
-export function isClpError(value: unknown): value is ClpError {
-  return value instanceof ClpError;
+/**
+ * Any thrown value as `{ code, message }`: a CLP error keeps its code (matched by shape, so one that
+ * crossed a boundary counts too); anything else is `internal`.
+ */
+export function toErrorShape(err: unknown): ErrorShape {
+  if (ClpError.is(err)) return { code: err.code, message: err.message };
+  return { code: 'internal', message: (err as Error | null)?.message ?? String(err) };
 }
 

@@ -135,7 +135,7 @@ export const DidChangeState = notification<{ reason: string }>('state/didChange'
  * The envelopes over VS Code's postMessage. Over HTTP the same request is `POST /api/rpc/<method>`
  * with the params as its body, and notifications are server-sent events named by method.
  */
-export type PageMessage = { kind: 'request'; id: number; method: string; params: unknown } | { kind: 'ready' };
+export type PageMessage = { kind: 'request'; id: number; method: string; params: unknown };
 export type HostMessage =
   | { kind: 'response'; id: number; ok: true; result: unknown }
   | { kind: 'response'; id: number; ok: false; error: ErrorShape }

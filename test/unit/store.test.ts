@@ -3,7 +3,6 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import initSqlJs from 'sql.js';
 import { createMemoryLogger } from '../../src/core/log.ts';
 import { importOriginalOnce } from '../../src/core/store/import-original.ts';
 import { localDay } from '../../src/core/time.ts';
@@ -179,50 +178,6 @@ test('the original tool\'s request log and usage history are imported once', asy
     assert.ok(!(await readFile(file)).includes('sk-leak'), `the original's plaintext keys are not imported (${file})`);
   }
   await store.close();
-  await cleanup();
-});
-
-test('a database from schema 1 (every request in memory) moves its requests to the log once, counted once', async () => {
-  const { home, cleanup } = await tempHome();
-  await mkdir(home, { recursive: true });
-  const SQL = await initSqlJs();
-  const old = new SQL.Database();
-  old.exec(`CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
-CREATE TABLE requests (
-  id TEXT PRIMARY KEY, started_at INTEGER NOT NULL, day TEXT NOT NULL, service TEXT NOT NULL, config TEXT,
-  model_requested TEXT, model_sent TEXT, model_answered TEXT, method TEXT, path TEXT, status INTEGER, error TEXT,
-  duration_ms REAL, ttfb_ms REAL, bytes_in INTEGER, bytes_out INTEGER, stream INTEGER, session_id TEXT,
-  has_usage INTEGER, input INTEGER, cached_create INTEGER, cached_read INTEGER, output INTEGER, reasoning INTEGER,
-  total INTEGER, cache_5m INTEGER, cache_1h INTEGER, cost_usd REAL, trace TEXT);
-CREATE TABLE bodies (id TEXT PRIMARY KEY, request_headers TEXT, response_headers TEXT, request_body BLOB, request_truncated INTEGER,
-  upstream_body BLOB, response_body BLOB, response_truncated INTEGER);
-CREATE TABLE daily (day TEXT NOT NULL, service TEXT NOT NULL, config TEXT NOT NULL, model TEXT NOT NULL,
-  requests INTEGER NOT NULL DEFAULT 0, errors INTEGER NOT NULL DEFAULT 0, input INTEGER NOT NULL DEFAULT 0,
-  cached_create INTEGER NOT NULL DEFAULT 0, cached_read INTEGER NOT NULL DEFAULT 0, output INTEGER NOT NULL DEFAULT 0,
-  reasoning INTEGER NOT NULL DEFAULT 0, total INTEGER NOT NULL DEFAULT 0, cost_usd REAL NOT NULL DEFAULT 0,
-  unpriced INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (day, service, config, model));
-INSERT INTO meta VALUES ('schema', '1');`);
-  const now = Date.now();
-  const day = localDay(now);
-  old.run(`INSERT INTO requests VALUES ('11111111-aaaa-4aaa-8aaa-000000000001', ?, ?, 'claude', 'prod', 'm', 'm', 'm', 'POST', '/v1/messages', 200, NULL,
-    10, 5, 100, 200, 1, 's', 1, 1, 2, 3, 4, 0, 10, NULL, NULL, 0.01, NULL)`, [now - 1000, day]);
-  old.run(`INSERT INTO daily VALUES (?, 'claude', 'prod', 'm', 1, 0, 1, 2, 3, 4, 0, 10, 0.01, 0)`, [day]);
-  await writeFile(join(home, 'clp.sqlite'), old.export());
-  // A row its journal still held (acknowledged after the last snapshot), and one already in the snapshot.
-  const journaled = finished({ started_at: now - 500 }).record;
-  await writeFile(join(home, 'clp.journal'), [journaled, { id: '11111111-aaaa-4aaa-8aaa-000000000001' }].map((r) => JSON.stringify({ r: r.id === journaled.id ? r : { ...journaled, ...r }, d: day, b: null })).join('\n'));
-
-  for (let round = 0; round < 2; round++) {
-    const store = await open(home);
-    const ids = (await store.logs({ limit: 10 })).map((r) => r.id);
-    assert.deepEqual(ids, [journaled.id, '11111111-aaaa-4aaa-8aaa-000000000001']);
-    assert.equal((await store.usage({ by: 'config' })).services.claude.total.requests, 2, 'each request counted once');
-    assert.equal((await store.log('11111111-aaaa'))?.usage?.output, 4);
-    await store.close();
-  }
-  const now2 = new SQL.Database(await readFile(join(home, 'clp.sqlite')));
-  assert.deepEqual(now2.exec("SELECT name FROM sqlite_master WHERE name IN ('requests', 'bodies')"), [], 'the old tables are gone');
-  await assert.rejects(stat(join(home, 'clp.journal')), 'the old journal is gone');
   await cleanup();
 });
 

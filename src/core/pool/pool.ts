@@ -8,7 +8,7 @@ import { MAX_RETRY_AFTER_MS, type Outcome } from './classify.ts';
 import { availability, disableToday, emptyHealth, purgeOldDisables, recordOutcome, resetHealth, type ServiceHealth } from './health.ts';
 import { parseLbFile, serializeLbFile, type LbFile } from './lb-file.ts';
 import { byPriority, selectCandidates, type Plan } from './select.ts';
-import type { PoolMember, PoolMode, PoolOrder, PoolStatus } from '../../shared/pool.ts';
+import type { PoolMode, PoolOrder, PoolStatus } from '../../shared/pool.ts';
 
 const SESSION_TTL_MS = 2 * 60 * 60_000;
 const MAX_SESSIONS = 10_000;

@@ -176,10 +176,6 @@ export class UpstreamClient {
     });
   }
 
-  close(): Promise<void> {
-    return this.agent.close();
-  }
-
   destroy(): Promise<void> {
     return this.agent.destroy();
   }

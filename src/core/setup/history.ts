@@ -43,10 +43,6 @@ export async function recordChange(historyFile: string, change: SetupChange): Pr
   });
 }
 
-export async function lastChange(historyFile: string): Promise<SetupChange | null> {
-  return (await readHistory(historyFile)).at(-1) ?? null;
-}
-
 /**
  * Undoes the newest change: a file gets its old text back (or is removed when CLP created it); a
  * setting's old value is handed to `restoreSetting`. Returns what was undone.

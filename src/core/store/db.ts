@@ -12,9 +12,6 @@ import type { DailyImport, UsageQuery } from './protocol.ts';
  *   totals outlive retention;
  * - `meta`: one-off markers (schema version, the original tool's import, the log position the totals
  *   include).
- *
- * `requests` and `bodies` are the tables of schema 1, which kept every request in memory; they are
- * read once by `takeLegacyRows` and dropped.
  */
 export const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
@@ -44,9 +41,6 @@ export function forgetStatements(db: Database): void {
   for (const stmt of statements.get(db)?.values() ?? []) stmt.free();
   statements.delete(db);
 }
-
-const RECORD_COLUMNS =
-  'id, started_at, service, config, model_requested, model_sent, model_answered, method, path, status, error, duration_ms, ttfb_ms, bytes_in, bytes_out, stream, session_id, has_usage, input, cached_create, cached_read, output, reasoning, total, cache_5m, cache_1h, cost_usd, trace';
 
 export type DailyAdd = Omit<DailyImport, 'service'> & { service: string; requests: number; errors: number; cost_usd: number; unpriced: number };
 
@@ -183,53 +177,3 @@ export function windowReport(lines: Iterable<{ record: RequestRecord; day: strin
   return { since: null, by: q.by, services };
 }
 
-function recordOf(row: Record<string, SqlValue>): RequestRecord {
-  const hasUsage = row.has_usage === 1;
-  return {
-    id: String(row.id),
-    started_at: Number(row.started_at),
-    service: row.service as ServiceName,
-    config: (row.config as string | null) ?? null,
-    model_requested: (row.model_requested as string | null) ?? null,
-    model_sent: (row.model_sent as string | null) ?? null,
-    model_answered: (row.model_answered as string | null) ?? null,
-    method: String(row.method),
-    path: String(row.path),
-    status: row.status === null ? null : Number(row.status),
-    error: (row.error as string | null) ?? null,
-    duration_ms: Number(row.duration_ms),
-    ttfb_ms: row.ttfb_ms === null ? null : Number(row.ttfb_ms),
-    bytes_in: Number(row.bytes_in),
-    bytes_out: Number(row.bytes_out),
-    stream: row.stream === 1,
-    session_id: (row.session_id as string | null) ?? null,
-    usage: hasUsage
-      ? {
-          input: Number(row.input),
-          cached_create: Number(row.cached_create),
-          cached_read: Number(row.cached_read),
-          output: Number(row.output),
-          reasoning: Number(row.reasoning),
-          total: Number(row.total),
-          cache_5m: row.cache_5m === null ? null : Number(row.cache_5m),
-          cache_1h: row.cache_1h === null ? null : Number(row.cache_1h),
-        }
-      : null,
-    cost_usd: row.cost_usd === null ? null : Number(row.cost_usd),
-    trace: row.trace === null ? null : JSON.parse(String(row.trace)),
-  };
-}
-
-/**
- * Schema 1 kept requests in the database: hands back their records (oldest first, for the segment
- * log; their daily totals are already counted) and drops those tables. Bodies are not carried over.
- */
-export function takeLegacyRows(db: Database): Array<{ record: RequestRecord; day: string }> {
-  const has = all(db, "SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'requests'").length > 0;
-  if (!has) return [];
-  const rows = all(db, `SELECT ${RECORD_COLUMNS}, day FROM requests ORDER BY started_at`).map((row) => ({ record: recordOf(row), day: String(row.day) }));
-  forgetStatements(db);
-  db.exec('DROP TABLE IF EXISTS requests; DROP TABLE IF EXISTS bodies; VACUUM;');
-  setMeta(db, 'schema', '2');
-  return rows;
-}

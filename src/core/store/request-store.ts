@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { Database, SqlJsStatic } from 'sql.js';
 import initSqlJs from 'sql.js/dist/sql-wasm-inline.js';
@@ -8,7 +8,7 @@ import { writeFileAtomic } from '../fs/atomic.ts';
 import type { Logger } from '../log.ts';
 import { decodeBlob, encodeBlob } from './blob.ts';
 import { localDay } from '../time.ts';
-import { addDaily, addRequests, dailyOf, type DailyAdd, foldDaily, forgetStatements, getMeta, SCHEMA, setMeta, takeLegacyRows, usageReport, windowReport } from './db.ts';
+import { addDaily, addRequests, dailyOf, type DailyAdd, foldDaily, forgetStatements, getMeta, SCHEMA, setMeta, usageReport, windowReport } from './db.ts';
 import type { DailyImport, LogsQuery, RowInput, UsageQuery } from './protocol.ts';
 import { SegmentLog, type LogPosition } from './segments.ts';
 
@@ -117,28 +117,15 @@ export class RequestStore {
     return store;
   }
 
-  /** Brings the totals up to the log: schema 1's rows and journal once, then lines past the saved position. */
+  /** Brings the totals up to the log: the lines past the position the saved totals include. */
   private async recover(fresh: boolean): Promise<number> {
-    const journalPath = join(this.options.dataDir, 'clp.journal');
-    const legacy = takeLegacyRows(this.db);
-    const seen = new Set(legacy.map((l) => l.record.id));
-    const journal = legacyJournal(journalPath, seen);
-    let recovered = 0;
-    if (legacy.length || journal.length) {
-      await this.segments.append([...legacy, ...journal].map((l) => ({ id: l.record.id, day: l.day, record: l.record, blob: null })));
-      this.inTransaction(() => addRequests(this.db, journal));
-      recovered = journal.length;
-    } else {
-      const saved = getMeta(this.db, POSITION);
-      const replay: Array<{ record: RequestRecord; day: string }> = [];
-      for (const line of this.segments.since(saved ? (JSON.parse(saved) as LogPosition) : null)) replay.push({ record: line.r, day: line.d });
-      if (replay.length) this.inTransaction(() => addRequests(this.db, replay));
-      recovered = replay.length;
-    }
-    if (recovered || legacy.length || fresh) await this.snapshotNow();
-    rmSync(journalPath, { force: true });
+    const saved = getMeta(this.db, POSITION);
+    const replay: Array<{ record: RequestRecord; day: string }> = [];
+    for (const line of this.segments.since(saved ? (JSON.parse(saved) as LogPosition) : null)) replay.push({ record: line.r, day: line.d });
+    if (replay.length) this.inTransaction(() => addRequests(this.db, replay));
+    if (replay.length || fresh) await this.snapshotNow();
     this.lastSnapshot = this.now();
-    return recovered;
+    return replay.length;
   }
 
   private inTransaction(run: () => void): void {
@@ -365,18 +352,3 @@ function tune(db: Database): void {
   db.exec('PRAGMA journal_mode = MEMORY; PRAGMA synchronous = OFF; PRAGMA temp_store = MEMORY;');
 }
 
-/** Schema 1's journal: rows that were acknowledged but not yet in its last snapshot. */
-function legacyJournal(path: string, seen: Set<string>): Array<{ record: RequestRecord; day: string }> {
-  if (!existsSync(path)) return [];
-  const out: Array<{ record: RequestRecord; day: string }> = [];
-  for (const raw of readFileSync(path, 'utf8').split('\n')) {
-    try {
-      const line = JSON.parse(raw) as { r: RequestRecord; d: string };
-      if (!seen.has(line.r.id)) out.push({ record: line.r, day: line.d });
-      seen.add(line.r.id);
-    } catch {
-      // a torn last line
-    }
-  }
-  return out;
-}

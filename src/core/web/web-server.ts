@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { ClpError, type ErrorCode, type ErrorShape } from '../../shared/errors.ts';
+import { ClpError, toErrorShape, type ErrorCode, type ErrorShape } from '../../shared/errors.ts';
 import type { OwnerPing } from '../../shared/status.ts';
 import { ownerProof, tokenMatches } from '../owner/token.ts';
 import { dispatch, type Handlers } from './handlers.ts';
@@ -98,8 +98,8 @@ function route(req: IncomingMessage, res: ServerResponse, deps: WebServerDeps, a
 }
 
 function sendError(res: ServerResponse, err: unknown): void {
-  const e = err instanceof ClpError ? err : new ClpError('internal', (err as Error).message);
-  sendJson(res, STATUS_OF[e.code] ?? 500, e.toJSON());
+  const e = toErrorShape(err);
+  sendJson(res, STATUS_OF[e.code] ?? 500, e);
 }
 
 /** One dashboard request (the token was checked by the router). */

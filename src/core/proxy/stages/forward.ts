@@ -174,7 +174,6 @@ function relay(ctx: RequestContext, deps: ForwardDeps, config: UpstreamConfig, u
   const firstByte = () => {
     if (ctx.ttfbMs !== null) return;
     ctx.ttfbMs = performance.now() - ctx.t0;
-    deps.events.emit('request:first-byte', { id: ctx.id, service: ctx.service, ttfbMs: ctx.ttfbMs });
   };
   if (buffered) {
     headers['content-length'] = String(buffered.length);
