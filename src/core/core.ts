@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import { ClpError } from '../shared/errors.ts';
 import { SERVICES, type ServiceName } from '../shared/services.ts';
+import { clientUrl } from '../shared/service-profile.ts';
 import type { HealthReport, OwnerInfo, OwnerKind, ServiceStatus, StatusReport } from '../shared/status.ts';
 import { VERSION } from '../shared/version.ts';
 import { activateConfig } from './config/activate.ts';
@@ -156,7 +157,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       services[service] = {
         running,
         port,
-        url: `http://${urlHost}:${port}${service === 'codex' ? '/v1' : ''}`,
+        url: clientUrl(service, urlHost, port),
         active: snapshot.active?.name ?? null,
         placeholder: snapshot.active === null,
         config: stores[service].state(),

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { z } from 'zod';
 import { ClpError } from '../shared/errors.ts';
+import { SERVICE_PROFILE } from '../shared/service-profile.ts';
 import { formatIssue, parseJsonText } from './config/issues.ts';
 
 const port = z.number().int().min(0).max(65_535);
@@ -18,8 +19,8 @@ export const settingsSchema = z.object({
   host: z.string().min(1).prefault('127.0.0.1'),
   ports: z
     .object({
-      claude: port.prefault(3210),
-      codex: port.prefault(3211),
+      claude: port.prefault(SERVICE_PROFILE.claude.defaultPort),
+      codex: port.prefault(SERVICE_PROFILE.codex.defaultPort),
       ui: port.prefault(3300),
     })
     .prefault({}),

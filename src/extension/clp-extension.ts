@@ -10,6 +10,7 @@ import type { DashboardState } from '../shared/dashboard.ts';
 import type { PoolStatus } from '../shared/pool.ts';
 import { ConfigActivate, ConfigSave, ConfigTest, DidChangeState, DidEndRequest, PoolAct, PoolGet, StatusGet } from '../shared/protocol.ts';
 import { SERVICES, type ServiceName } from '../shared/services.ts';
+import { clientUrl, SERVICE_PROFILE } from '../shared/service-profile.ts';
 import { TEST_MODELS } from '../shared/models.ts';
 import { runDoctor, setUpClaudeCode, setUpCodex, undoSetup, type SetupContext } from './client-setup.ts';
 import { DashboardPanel } from './dashboard-panel.ts';
@@ -132,8 +133,8 @@ export class ClpExtension {
     const h = hostForUrl(host);
     const paths = clpPaths(resolveHome(process.env));
     return {
-      claudeUrl: `http://${h}:${ports.claude}`,
-      codexUrl: `http://${h}:${ports.codex}/v1`,
+      claudeUrl: clientUrl('claude', h, ports.claude),
+      codexUrl: clientUrl('codex', h, ports.codex),
       clientSecret: clientSecret ? await ensureClientSecret(paths.clientSecret) : null,
       historyFile: join(paths.dataDir, 'setup-history.json'),
       output: this.output,
@@ -194,7 +195,7 @@ export class ClpExtension {
     type Item = vscode.QuickPickItem & { service?: ServiceName; name?: string };
     const items: Item[] = [];
     for (const service of SERVICES) {
-      items.push({ label: service === 'claude' ? 'Claude Code' : 'Codex', kind: vscode.QuickPickItemKind.Separator });
+      items.push({ label: SERVICE_PROFILE[service].label, kind: vscode.QuickPickItemKind.Separator });
       for (const c of d.configs[service]) {
         items.push({ label: `${c.active ? '$(check) ' : ''}${c.name}`, description: c.base_url, detail: c.active ? 'active' : undefined, service, name: c.name });
       }
@@ -217,8 +218,8 @@ export class ClpExtension {
     const name = await vscode.window.showInputBox({ prompt: 'Config name', validateInput: (v) => (v.trim() ? null : 'a name is needed') });
     if (!name) return;
     const base_url = await vscode.window.showInputBox({
-      prompt: service === 'claude' ? 'Base URL (without /v1)' : 'Base URL (with /v1)',
-      value: service === 'claude' ? 'https://api.anthropic.com' : 'https://api.openai.com/v1',
+      prompt: SERVICE_PROFILE[service].v1InBaseUrl ? 'Base URL (with /v1)' : 'Base URL (without /v1)',
+      value: SERVICE_PROFILE[service].defaultBaseUrl,
       validateInput: (v) => (/^https?:\/\/\S+$/.test(v) ? null : 'an http:// or https:// URL'),
     });
     if (!base_url) return;

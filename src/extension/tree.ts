@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { ConfigView, DashboardState } from '../shared/dashboard.ts';
 import type { PoolStatus } from '../shared/pool.ts';
 import { SERVICES, type ServiceName } from '../shared/services.ts';
+import { SERVICE_PROFILE } from '../shared/service-profile.ts';
 
 export type ConfigNode = { kind: 'config'; service: ServiceName; config: ConfigView };
 type Node = { kind: 'service'; service: ServiceName } | ConfigNode;
@@ -28,7 +29,7 @@ export class ConfigTree implements vscode.TreeDataProvider<Node> {
 
   getTreeItem(node: Node): vscode.TreeItem {
     if (node.kind === 'service') {
-      const item = new vscode.TreeItem(node.service === 'claude' ? 'Claude Code' : 'Codex', vscode.TreeItemCollapsibleState.Expanded);
+      const item = new vscode.TreeItem(SERVICE_PROFILE[node.service].label, vscode.TreeItemCollapsibleState.Expanded);
       const svc = this.state!.status.services[node.service];
       item.description = svc.config.error ? 'config file broken' : `:${svc.port}`;
       item.tooltip = svc.config.error ?? svc.url;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { anthropicDialect, anthropicErrorType } from '../../src/core/providers/anthropic.ts';
-import { openaiDialect } from '../../src/core/providers/openai.ts';
+import { anthropicDialect, anthropicErrorType } from '../../src/core/providers/anthropic/errors.ts';
+import { openaiDialect } from '../../src/core/providers/openai/errors.ts';
 import { classifyUpstreamError } from '../../src/core/proxy/upstream-errors.ts';
 
 test('Anthropic error bodies have the API shape and the mapped type', () => {

@@ -2,6 +2,7 @@ import { html, nothing } from 'lit';
 import type { ConfigView, ConnectivityResult, DashboardState } from '../../src/shared/dashboard.ts';
 import { ConfigActivate, ConfigDelete, ConfigSave, ConfigSaveRaw, ConfigTest, ConfigsRaw } from '../../src/shared/protocol.ts';
 import { SERVICES, type ServiceName } from '../../src/shared/services.ts';
+import { SERVICE_PROFILE } from '../../src/shared/service-profile.ts';
 import { Page } from '../base.ts';
 import { TEST_MODELS } from '../../src/shared/models.ts';
 
@@ -50,7 +51,7 @@ export class ClpConfigs extends Page {
     this.raw = null;
     this.draft = c
       ? { original: c.name, name: c.name, base_url: c.base_url, keyKind: c.api_key && !c.auth_token ? 'api_key' : 'auth_token', key: c.auth_token ?? c.api_key ?? '', weight: String(c.weight) }
-      : { name: '', base_url: this.service === 'codex' ? 'https://api.openai.com/v1' : 'https://api.anthropic.com', keyKind: this.service === 'codex' ? 'auth_token' : 'api_key', key: '', weight: '0' };
+      : { name: '', base_url: SERVICE_PROFILE[this.service].defaultBaseUrl, keyKind: SERVICE_PROFILE[this.service].keyField, key: '', weight: '0' };
   }
 
   private async save(e: Event): Promise<void> {
@@ -94,7 +95,7 @@ export class ClpConfigs extends Page {
     const t = this.testing!;
     this.result = 'running';
     const r = await this.run(() =>
-      this.client.call(ConfigTest, { service: this.service, name: t.name, model: t.model, ...(this.service === 'codex' && t.effort ? { effort: t.effort as 'low' } : {}) }),
+      this.client.call(ConfigTest, { service: this.service, name: t.name, model: t.model, ...(SERVICE_PROFILE[this.service].reasoningEffort && t.effort ? { effort: t.effort as 'low' } : {}) }),
     );
     this.result = r ?? null;
   }
@@ -168,7 +169,7 @@ export class ClpConfigs extends Page {
       <p class="muted">Sends one tiny request ("Reply with the word OK.", 16 tokens at most) with this config's key. Nothing of yours is in it.</p>
       <label>Model <input list="models" .value=${t.model} @input=${(e: Event) => (this.testing = { ...t, model: (e.target as HTMLInputElement).value })} /></label>
       <datalist id="models">${TEST_MODELS[this.service].map((m) => html`<option value=${m}></option>`)}</datalist>
-      ${this.service === 'codex'
+      ${SERVICE_PROFILE[this.service].reasoningEffort
         ? html`<label>Reasoning <select @change=${(e: Event) => (this.testing = { ...t, effort: (e.target as HTMLSelectElement).value })}>
             ${['minimal', 'low', 'medium', 'high'].map((x) => html`<option ?selected=${x === t.effort}>${x}</option>`)}
           </select></label>`

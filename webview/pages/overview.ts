@@ -3,6 +3,7 @@ import type { DashboardState, LiveStart } from '../../src/shared/dashboard.ts';
 import { ConfigActivate } from '../../src/shared/protocol.ts';
 import type { RequestRecord } from '../../src/shared/records.ts';
 import { SERVICES, type ServiceName } from '../../src/shared/services.ts';
+import { SERVICE_PROFILE } from '../../src/shared/service-profile.ts';
 import { activity } from '../activity.ts';
 import { Page } from '../base.ts';
 import { compact, money, percent } from '../format.ts';
@@ -67,7 +68,7 @@ export class ClpOverview extends Page {
       <article class="card" data-service=${service}>
         <header>
           <span class="dot ${st.running ? 'ok' : 'off'}"></span>
-          <h2>${service === 'claude' ? 'Claude Code' : 'Codex'}</h2>
+          <h2>${SERVICE_PROFILE[service].label}</h2>
           <code class="muted">${st.url}</code>
         </header>
         ${st.config.error ? html`<div class="banner error">${st.config.error}</div>` : nothing}

@@ -1,6 +1,7 @@
 import { ConfigStore } from '../../core/config/store.ts';
 import { hostForUrl } from '../../core/net.ts';
 import { SERVICES, type ServiceName } from '../../shared/services.ts';
+import { clientUrl } from '../../shared/service-profile.ts';
 import type { ServiceStatus, StatusReport } from '../../shared/status.ts';
 import { EXIT, type CliContext } from '../context.ts';
 import { formatStatus } from '../format.ts';
@@ -19,7 +20,7 @@ export async function currentStatus(ctx: CliContext): Promise<StatusReport> {
     services[service] = {
       running: false,
       port,
-      url: `http://${host}:${port}${service === 'codex' ? '/v1' : ''}`,
+      url: clientUrl(service, host, port),
       active: store.snapshot().active?.name ?? null,
       placeholder: store.snapshot().active === null,
       config: store.state(),

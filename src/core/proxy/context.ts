@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ErrorCode } from '../../shared/errors.ts';
 import type { ServiceName } from '../../shared/services.ts';
 import type { UpstreamConfig } from '../config/schema.ts';
-import type { DialectWriter } from '../providers/dialect-writer.ts';
+import type { Provider } from '../providers/provider.ts';
 import type { ResponseTap } from '../usage/response-tap.ts';
 import type { BodyFacts } from '../body/body-scan.ts';
 import type { Cancel } from './cancel.ts';
@@ -11,7 +11,8 @@ import type { Cancel } from './cancel.ts';
 export interface RequestContext {
   readonly id: string;
   readonly service: ServiceName;
-  readonly dialect: DialectWriter;
+  /** What CLP knows about this port's API: its error dialect, local answers, signed history. */
+  readonly provider: Provider;
   readonly req: IncomingMessage;
   readonly res: ServerResponse;
   /** Epoch milliseconds, for records. */

@@ -2,13 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { Duplex } from 'node:stream';
-import { SERVICE_DIALECT, type ServiceName } from '../../shared/services.ts';
+import type { ServiceName } from '../../shared/services.ts';
 import type { RequestRecord } from '../../shared/records.ts';
 import type { HealthReport } from '../../shared/status.ts';
 import type { ConfigStore } from '../config/store.ts';
 import type { EventBus } from '../events.ts';
 import type { Logger } from '../log.ts';
-import { dialectWriter } from '../providers/dialect.ts';
+import type { DialectWriter } from '../providers/dialect-writer.ts';
+import { providerOf } from '../providers/registry.ts';
 import type { BodyBudget } from './body-budget.ts';
 import { Cancel } from './cancel.ts';
 import { compose, type RequestContext, type Stage } from './context.ts';
@@ -56,11 +57,11 @@ export interface ProxyServerDeps {
  * browser and Host guard, local answers, client secret, body, [extra stages], upstream plan, routing, forward (with failover).
  */
 export function createProxyServer(deps: ProxyServerDeps): Server {
-  const dialect = dialectWriter(SERVICE_DIALECT[deps.service]);
+  const provider = providerOf(deps.service);
   const pipeline = compose([
     clientGuard({ bindHost: deps.bindHost, secret: deps.clientSecret }),
     pathGuard,
-    localRoutes(deps.health),
+    localRoutes(deps.health, provider),
     clientSecret(deps.clientSecret),
     readBody(deps.maxBodyBytes, deps.bodyBudget),
     ...(deps.stages ?? []),
@@ -75,7 +76,7 @@ export function createProxyServer(deps: ProxyServerDeps): Server {
     const ctx: RequestContext = {
       id: randomUUID(),
       service: deps.service,
-      dialect,
+      provider,
       req,
       res,
       startedAt: deps.now(),
@@ -140,7 +141,7 @@ export function createProxyServer(deps: ProxyServerDeps): Server {
     (req, res) => void handle(req, res),
   );
   server.on('upgrade', refuseUpgrade);
-  server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => answerClientError(err, socket, dialect));
+  server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => answerClientError(err, socket, provider.errors));
   return server;
 }
 
@@ -149,7 +150,7 @@ export function createProxyServer(deps: ProxyServerDeps): Server {
  * The answer is short, in the client's dialect, and the socket is then destroyed, not half-closed: a
  * slow or broken client must not hold a file descriptor for minutes.
  */
-function answerClientError(err: NodeJS.ErrnoException, socket: Duplex, dialect: ReturnType<typeof dialectWriter>): void {
+function answerClientError(err: NodeJS.ErrnoException, socket: Duplex, dialect: DialectWriter): void {
   if (!socket.writable || err.code === 'ECONNRESET') {
     socket.destroy();
     return;

@@ -24,11 +24,11 @@ export function sendError(ctx: RequestContext, status: number, code: ErrorCode, 
   const res = ctx.res;
   if (res.destroyed || res.writableEnded) return;
   if (!res.headersSent) {
-    sendJson(ctx, status, ctx.dialect.errorBody(status, code, message), headers);
+    sendJson(ctx, status, ctx.provider.errors.errorBody(status, code, message), headers);
     return;
   }
   if (sseOpen) {
-    res.end(ctx.dialect.streamError(code, message));
+    res.end(ctx.provider.errors.streamError(code, message));
     return;
   }
   res.destroy();

@@ -8,6 +8,7 @@ import type { Logger } from '../log.ts';
 import { scanBody } from '../body/body-scan.ts';
 import type { Pricing } from '../usage/pricing.ts';
 import type { DailyImport, RowInput } from './protocol.ts';
+import { SERVICE_PROFILE } from '../../shared/service-profile.ts';
 import { localDay } from '../time.ts';
 import type { RequestStore } from './request-store.ts';
 
@@ -23,7 +24,7 @@ const n = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
 export function originalMetrics(service: ServiceName, m: Obj): Usage {
   const cachedRead = n(m.cached_read);
   const cachedCreate = n(m.cached_create);
-  const input = service === 'codex' ? Math.max(0, n(m.input) - cachedRead) : n(m.input);
+  const input = SERVICE_PROFILE[service].inputIncludesCacheReads ? Math.max(0, n(m.input) - cachedRead) : n(m.input);
   const output = n(m.output);
   return { input, cached_create: cachedCreate, cached_read: cachedRead, output, reasoning: n(m.reasoning), total: input + cachedCreate + cachedRead + output, cache_5m: null, cache_1h: null };
 }

@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import type { UpstreamConfig } from '../../config/schema.ts';
-import { isSignedHistoryError, mayCarrySignedHistory, stripSignedHistory } from '../../conversation/strip.ts';
+import { stripSignedHistory } from '../../conversation/strip.ts';
 import type { EventBus } from '../../events.ts';
 import { classifyStatus, classifyTransport, midStreamFailure, type Outcome } from '../../pool/classify.ts';
 import type { Pool } from '../../pool/pool.ts';
@@ -43,7 +43,7 @@ export function forward(deps: ForwardDeps): Stage {
       // Thinking signatures and encrypted reasoning only verify at the upstream that made them: when a
       // conversation moves (a switch, a failover), its earlier turns go without them.
       if (body && previous && previous !== config.name) {
-        const stripped = stripSignedHistory(body, ctx.service);
+        const stripped = stripSignedHistory(body, ctx.provider);
         if (stripped) {
           body = stripped.body;
           ctx.trace.push({ strip: { removed: stripped.removed, reason: `session moved from "${previous}" to "${config.name}"` } });
@@ -89,10 +89,10 @@ export function forward(deps: ForwardDeps): Stage {
 
       const status = upstream.statusCode;
       let buffered: Buffer | null = null;
-      if (status === 400 && body && !signatureRetried && mayCarrySignedHistory(body, ctx.service)) {
+      if (status === 400 && body && !signatureRetried && ctx.provider.signedHistory.mayCarry(body)) {
         buffered = await upstream.body.readAll().catch(() => Buffer.alloc(0));
-        if (isSignedHistoryError(ctx.service, status, buffered.toString('utf8'))) {
-          const stripped = stripSignedHistory(body, ctx.service);
+        if (ctx.provider.signedHistory.isRejection(status, buffered.toString('utf8'))) {
+          const stripped = stripSignedHistory(body, ctx.provider);
           if (stripped) {
             signatureRetried = true;
             ctx.upstreamBody = stripped.body;
@@ -165,9 +165,8 @@ function relay(ctx: RequestContext, deps: ForwardDeps, config: UpstreamConfig, u
   const headers = buildClientHeaders(upstream.headers);
   headers['x-clp-request-id'] = ctx.id;
   headers['x-clp-upstream'] = headerSafe(config.name);
-  if (ctx.modelRewrittenFrom && ctx.service === 'codex') {
-    // Codex warns about a reroute when `openai-model` differs from the model it asked for.
-    for (const name of ['openai-model', 'x-openai-model']) if (headers[name] !== undefined) headers[name] = headerSafe(ctx.modelRewrittenFrom);
+  if (ctx.modelRewrittenFrom) {
+    for (const name of ctx.provider.modelHeaders) if (headers[name] !== undefined) headers[name] = headerSafe(ctx.modelRewrittenFrom);
   }
   const sse = isPlainEventStream(upstream.headers);
   const res = ctx.res;

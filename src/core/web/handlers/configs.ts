@@ -5,7 +5,7 @@ import { activateConfig } from '../../config/activate.ts';
 import { configViews, deleteFromRaw, maskRaw, unmaskRaw, upsertInRaw } from '../../config/edit.ts';
 import { parseConfigText } from '../../config/schema.ts';
 import type { ConfigStore } from '../../config/store.ts';
-import { testConnectivity } from '../connectivity.ts';
+import { testConnectivity } from '../../providers/connectivity.ts';
 import type { DashboardDeps, HandlersOf } from './deps.ts';
 
 async function rawOf(store: ConfigStore) {

@@ -1,4 +1,4 @@
-import type { DialectWriter } from './dialect-writer.ts';
+import type { DialectWriter } from '../dialect-writer.ts';
 
 /** Anthropic's `error.type` per status (docs.claude.com/en/api/errors). */
 export function anthropicErrorType(status: number): string {

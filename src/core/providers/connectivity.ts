@@ -5,31 +5,19 @@ import type { ServiceName } from '../../shared/services.ts';
 import type { UpstreamConfig } from '../config/schema.ts';
 import { buildUpstreamHeaders } from '../proxy/headers.ts';
 import { joinUpstreamUrl, originOf } from '../proxy/url.ts';
+import { providerOf } from './registry.ts';
 
-/** The fixed prompt of a connectivity test: it carries nothing of the user's. */
-const PROMPT = 'Reply with the word OK.';
-
-export interface TestRequest {
+export interface TestCall {
   url: string;
   headers: Record<string, string>;
   body: string;
 }
 
-/** Pure: the smallest request that proves a config works, in its service's API. */
-export function buildTestRequest(service: ServiceName, config: UpstreamConfig, model: string, effort?: string): TestRequest {
-  const base = { 'content-type': 'application/json', accept: 'application/json', 'user-agent': 'clp-connectivity-test' };
-  if (service === 'claude') {
-    return {
-      url: joinUpstreamUrl(config.baseUrl, '/v1/messages'),
-      headers: buildUpstreamHeaders({ ...base, 'anthropic-version': '2023-06-01' }, config),
-      body: JSON.stringify({ model, max_tokens: 16, messages: [{ role: 'user', content: PROMPT }] }),
-    };
-  }
-  return {
-    url: joinUpstreamUrl(config.baseUrl, '/v1/responses'),
-    headers: buildUpstreamHeaders(base, config),
-    body: JSON.stringify({ model, input: [{ role: 'user', content: PROMPT }], max_output_tokens: 16, store: false, stream: false, ...(effort ? { reasoning: { effort } } : {}) }),
-  };
+/** Pure: the provider's smallest request that proves a config works, sent with the config's key. */
+export function buildTestRequest(service: ServiceName, config: UpstreamConfig, model: string, effort?: string): TestCall {
+  const test = providerOf(service).testRequest(model, effort);
+  const base = { 'content-type': 'application/json', accept: 'application/json', 'user-agent': 'clp-connectivity-test', ...test.headers };
+  return { url: joinUpstreamUrl(config.baseUrl, test.path), headers: buildUpstreamHeaders(base, config), body: test.body };
 }
 
 /** The reply's text for both APIs, or the error message an upstream put in its JSON. */

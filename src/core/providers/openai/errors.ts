@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { DialectWriter } from './dialect-writer.ts';
+import type { DialectWriter } from '../dialect-writer.ts';
 
 export function openaiErrorType(status: number): string {
   switch (status) {

@@ -1,0 +1,25 @@
+import { TEST_PROMPT, type Provider } from '../provider.ts';
+import { anthropicDialect } from './errors.ts';
+import { isThinkingRejection, mayCarryThinking, stripThinking } from './signed-history.ts';
+
+/** The Anthropic Messages API, as Claude Code speaks it. */
+export const anthropicProvider: Provider = {
+  service: 'claude',
+  errors: anthropicDialect,
+  localAnswer(method, path) {
+    // `/api/hello` is Claude Code's older health probe; `/api/event_logging/*` its telemetry, which
+    // is answered here and never sent to a relay.
+    if (path === '/api/hello' && (method === 'GET' || method === 'HEAD')) return { status: 200, body: { ok: true } };
+    if (path.startsWith('/api/event_logging/')) return { status: 204, body: null };
+    return null;
+  },
+  signedHistory: { mayCarry: mayCarryThinking, strip: stripThinking, isRejection: isThinkingRejection },
+  modelHeaders: [],
+  testRequest(model) {
+    return {
+      path: '/v1/messages',
+      headers: { 'anthropic-version': '2023-06-01' },
+      body: JSON.stringify({ model, max_tokens: 16, messages: [{ role: 'user', content: TEST_PROMPT }] }),
+    };
+  },
+};

@@ -1,0 +1,20 @@
+import { TEST_PROMPT, type Provider } from '../provider.ts';
+import { openaiDialect } from './errors.ts';
+import { isReasoningRejection, mayCarryReasoning, stripReasoning } from './signed-history.ts';
+
+/** The OpenAI Responses API, as Codex speaks it. */
+export const openaiProvider: Provider = {
+  service: 'codex',
+  errors: openaiDialect,
+  localAnswer: () => null,
+  signedHistory: { mayCarry: mayCarryReasoning, strip: stripReasoning, isRejection: isReasoningRejection },
+  // Codex warns about a reroute when `openai-model` differs from the model it asked for.
+  modelHeaders: ['openai-model', 'x-openai-model'],
+  testRequest(model, effort) {
+    return {
+      path: '/v1/responses',
+      headers: {},
+      body: JSON.stringify({ model, input: [{ role: 'user', content: TEST_PROMPT }], max_output_tokens: 16, store: false, stream: false, ...(effort ? { reasoning: { effort } } : {}) }),
+    };
+  },
+};

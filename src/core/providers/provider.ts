@@ -1,0 +1,47 @@
+import type { ServiceName } from '../../shared/services.ts';
+import type { DialectWriter } from './dialect-writer.ts';
+
+type Obj = Record<string, unknown>;
+
+/** The fixed prompt of a connectivity test: it carries nothing of the user's. */
+export const TEST_PROMPT = 'Reply with the word OK.';
+
+/** A request answered by CLP itself, never forwarded: a status and a JSON body (null: no body). */
+export interface LocalAnswer {
+  status: number;
+  body: unknown;
+}
+
+/** The smallest request that proves a config works: a path under the config's base URL. */
+export interface TestRequest {
+  path: string;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/**
+ * Everything CLP knows about one API, in one place: each provider folder implements this, and the
+ * stages and the web server ask it instead of branching on the service.
+ */
+export interface Provider {
+  readonly service: ServiceName;
+  /** Errors CLP makes itself, in this API's dialect. */
+  readonly errors: DialectWriter;
+  /** Requests the client makes that CLP answers itself (probes, telemetry); null: forward it. */
+  localAnswer(method: string, path: string): LocalAnswer | null;
+  /**
+   * History signed by the upstream that made it (thinking signatures, encrypted reasoning) only
+   * verifies there: when a conversation moves, its earlier turns go without it.
+   */
+  readonly signedHistory: {
+    /** Cheap check on the raw bytes: is there anything a strip could remove? */
+    mayCarry(raw: Buffer): boolean;
+    /** Removes it from the parsed body in place; returns how many items went. */
+    strip(body: Obj): number;
+    /** The upstream's 400 for history it cannot verify, by its own wording. */
+    isRejection(status: number, text: string): boolean;
+  };
+  /** Response headers that name the answering model and go back to the requested one after a rewrite. */
+  readonly modelHeaders: readonly string[];
+  testRequest(model: string, effort?: string): TestRequest;
+}
