@@ -30,7 +30,6 @@ import { LiveFeed } from './web/live.ts';
 import { DidChangeState } from '../shared/protocol.ts';
 import { FilterSet } from './filters/filter-set.ts';
 import { redactResponse } from './filters/redact-log.ts';
-import { filterStage } from './proxy/stages/filter.ts';
 import type { RequestRecord } from '../shared/records.ts';
 
 export interface CoreOptions {
@@ -118,7 +117,6 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const pool = new Pool(join(paths.dataDir, 'lb_config.json'), log, now, Math.random, settings.maxRetryAfterSec * 1000);
   const routeSet = new RouteSet(paths.routes, join(paths.dataDir, 'model_router_config.json'), log);
   const routes = () => routeSet.routes();
-  const stages = [filterStage(() => filters.rules())];
   const price = (record: RequestRecord) => pricing.price(record);
   let requestStore: RequestStore | null = null;
   let secret: string | null = null;
@@ -138,7 +136,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
         captureBytes,
         now,
         price,
-        stages,
+        filters: () => filters.rules(),
         health: () => health(service),
         bindHost: settings.host,
         clientSecret: () => secret,

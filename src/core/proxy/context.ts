@@ -30,8 +30,6 @@ export interface RequestContext {
   config: UpstreamConfig | null;
   /** The upstreams to try, in order (the pool's plan). */
   candidates: UpstreamConfig[];
-  /** The configs a routing rule pinned this request to. */
-  pinned: readonly string[] | null;
   /** The model the client asked for, when routing rewrote it (its name goes back in `openai-model`). */
   modelRewrittenFrom: string | null;
   /** The model sent upstream; routing may change it from the one the client asked for. */

@@ -12,18 +12,19 @@ import type { DialectWriter } from '../providers/dialect-writer.ts';
 import { providerOf } from '../providers/registry.ts';
 import type { BodyBudget } from './body-budget.ts';
 import { Cancel } from './cancel.ts';
-import { compose, type RequestContext, type Stage } from './context.ts';
+import { compose, type RequestContext } from './context.ts';
 import { finishedRecord } from './record.ts';
 import { sendError } from './respond.ts';
 import { clientGuard, clientSecret, pathGuard } from './stages/client-guard.ts';
 import { forward } from './stages/forward.ts';
 import { localRoutes } from './stages/local-routes.ts';
 import { readBody } from './stages/read-body.ts';
-import { selectUpstream } from './stages/select-upstream.ts';
 import type { UpstreamClient } from './upstream-client.ts';
 import type { Pool } from '../pool/pool.ts';
 import type { Routes } from '../../shared/rules.ts';
-import { routeStage } from './stages/route.ts';
+import { planStage } from './stages/plan.ts';
+import { filterStage } from './stages/filter.ts';
+import type { FilterRule } from '../filters/apply.ts';
 
 export interface ProxyServerDeps {
   service: ServiceName;
@@ -48,13 +49,14 @@ export interface ProxyServerDeps {
   bindHost: string;
   /** The secret clients must send when the `clientSecret` setting is on; null when it is off. */
   clientSecret: () => string | null;
-  /** Stages that run between reading the body and planning the upstreams (today: the filters). */
-  stages?: readonly Stage[];
+  /** The filter rules in force (file rules, then detectors). */
+  filters: () => readonly FilterRule[];
 }
 
 /**
  * One proxy listener (Claude on 3210, Codex on 3211). Each request runs the stage pipeline:
- * browser and Host guard, local answers, client secret, body, [extra stages], upstream plan, routing, forward (with failover).
+ * browser and Host guard, path guard, local answers, client secret, body, filters, plan (pool and
+ * routing together), forward (with failover).
  */
 export function createProxyServer(deps: ProxyServerDeps): Server {
   const provider = providerOf(deps.service);
@@ -64,9 +66,8 @@ export function createProxyServer(deps: ProxyServerDeps): Server {
     localRoutes(deps.health, provider),
     clientSecret(deps.clientSecret),
     readBody(deps.maxBodyBytes, deps.bodyBudget),
-    ...(deps.stages ?? []),
-    selectUpstream(deps.store, deps.pool),
-    routeStage(deps.routes, deps.pool, deps.store),
+    filterStage(deps.filters),
+    planStage(deps.store, deps.pool, deps.routes),
     forward({ client: deps.client, events: deps.events, pool: deps.pool, captureBytes: deps.captureBytes, now: deps.now }),
   ]);
 
@@ -88,7 +89,6 @@ export function createProxyServer(deps: ProxyServerDeps): Server {
       stream: false,
       config: null,
       candidates: [],
-      pinned: null,
       modelRewrittenFrom: null,
       modelSent: null,
       upstreamBody: null,

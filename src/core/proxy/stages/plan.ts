@@ -1,18 +1,26 @@
+import type { Routes } from '../../../shared/rules.ts';
+import { replaceModel } from '../../body/body-scan.ts';
 import type { ConfigStore } from '../../config/store.ts';
 import type { Pool } from '../../pool/pool.ts';
 import type { Plan } from '../../pool/select.ts';
+import { decideRoute } from '../../routing/routes.ts';
 import { DONE, type RequestContext, type Stage } from '../context.ts';
 import { sendError } from '../respond.ts';
 
 /**
- * Plans the upstreams for this request from the config snapshot current at this moment; the request
- * keeps them to its end, so a switch applies to the next request and never to one in flight.
+ * Decides, once, which configs this request tries and with which model, from the config snapshot
+ * current at this moment (the request keeps them to its end, so a switch applies to the next request
+ * and never to one in flight):
+ * 1. the pool's plan (the active config, or every healthy config in pool mode);
+ * 2. the routing rules, which see the config the plan would use first: a rewrite changes only the
+ *    body's top-level `model`, a pin narrows the plan to its configs (still subject to their health:
+ *    a pin never routes to a config that is cooling down or disabled).
  * - No usable config (placeholder mode): a 400, which neither Claude Code nor Codex retries, naming
  *   the file to edit; a retry loop would only delay the message.
  * - Configs, but none available: a 503 saying why each one was skipped (the clients retry 5xx, and a
  *   cooling config comes back), never a silent route to a dead upstream.
  */
-export function selectUpstream(store: ConfigStore, pool: Pool): Stage {
+export function planStage(store: ConfigStore, pool: Pool, routes: () => Routes): Stage {
   return (ctx, next) => {
     const snapshot = store.snapshot();
     if (!snapshot.active) {
@@ -21,10 +29,23 @@ export function selectUpstream(store: ConfigStore, pool: Pool): Stage {
       sendError(ctx, 400, 'no_config', `no upstream is configured for ${ctx.service}: ${why}. Add one to ${store.file}`);
       return DONE;
     }
-    const plan = pool.plan(ctx.service, snapshot, ctx.sessionId, ctx.pinned);
+    let plan = pool.plan(ctx.service, snapshot, ctx.sessionId, null);
+    let pinned: string[] | null = null;
+    const rules = routes()[ctx.service];
+    if (rules.length) {
+      const decision = decideRoute(rules, ctx.facts?.model ?? null, plan.candidates[0]?.name ?? null);
+      if (decision.matched.length) {
+        ctx.trace.push({ route: decision });
+        if (decision.model && decision.model !== ctx.modelSent) rewriteModel(ctx, decision.model);
+        if (decision.config) {
+          pinned = decision.config;
+          plan = pool.plan(ctx.service, snapshot, ctx.sessionId, pinned);
+        }
+      }
+    }
     // The plan is worth keeping when it left configs out or a rule pinned it; otherwise it is added
     // only if a failover happens (forward.ts), so the common record carries no trace at all.
-    if (plan.skipped.length || ctx.pinned) {
+    if (plan.skipped.length || pinned) {
       ctx.trace.push({ plan: { mode: pool.mode(ctx.service), candidates: plan.candidates.map((c) => c.name), skipped: plan.skipped } });
     }
     if (!plan.candidates.length) return refuseNoUpstream(ctx, plan.skipped, pool);
@@ -33,11 +54,20 @@ export function selectUpstream(store: ConfigStore, pool: Pool): Stage {
   };
 }
 
+function rewriteModel(ctx: RequestContext, model: string): void {
+  const body = ctx.upstreamBody ?? ctx.body;
+  const rewritten = body ? replaceModel(body, model) : null;
+  if (!rewritten) return;
+  ctx.upstreamBody = rewritten;
+  ctx.modelRewrittenFrom = ctx.modelSent;
+  ctx.modelSent = model;
+}
+
 /**
  * The one answer when no candidate is left: a 503 saying why each config was skipped, with a
  * `retry-after` for when the first of them is back (capped, like the upstreams' own).
  */
-export function refuseNoUpstream(ctx: RequestContext, skipped: Plan['skipped'], pool: Pool): Promise<void> {
+function refuseNoUpstream(ctx: RequestContext, skipped: Plan['skipped'], pool: Pool): Promise<void> {
   const reasons = skipped.map((s) => `"${s.name}": ${s.why}`).join('; ');
   const retry = pool.retryAfterSec(ctx.service, skipped.map((s) => s.name));
   sendError(ctx, 503, 'no_upstream', `no ${ctx.service} upstream is available: ${reasons || 'none configured'}`, false, { 'retry-after': String(retry) });
