@@ -28,8 +28,26 @@ export interface RequestRecord {
   /** Dollars; null when the model has no price (shown as "unknown", never as zero). */
   cost_usd: number | null;
   /** The routing and failover decisions taken for this request, when any. */
-  trace: unknown;
+  trace: TraceEntry[] | null;
 }
+
+/**
+ * One decision taken for a request, in the order taken. Only decisions worth reading are kept: a
+ * request its first candidate served, with no rule, filter or strip involved, has no trace at all.
+ */
+export type TraceEntry =
+  /** The secrets the filters removed, by rule label and count (never what they matched). */
+  | { kind: 'filters'; hits: Record<string, number> }
+  /** The routing rules that matched and what they decided. */
+  | { kind: 'route'; model: string | null; config: string[] | null; matched: string[] }
+  /** The configs planned, and why others were left out. */
+  | { kind: 'plan'; mode: 'active' | 'pool'; candidates: string[]; skipped: Array<{ name: string; why: string }> }
+  /** Signed history dropped because the conversation moved to another upstream. */
+  | { kind: 'strip'; removed: number; reason: string }
+  /** One attempt at one config, when more than one was tried or it failed. */
+  | { kind: 'attempt'; config: string; outcome: string; ms: number }
+  /** A record imported from the original tool's history. */
+  | { kind: 'imported'; from: 'clp-original' };
 
 export interface RequestDetail extends RequestRecord {
   /** Headers as the client sent them, credentials and cookies removed. */

@@ -62,7 +62,7 @@ test('a 300 KB conversation with secrets in tool results reaches the upstream as
 
   assert.ok(await eventually(() => live.length > n));
   const record = live.at(-1)!;
-  assert.deepEqual(record.trace, [{ filters: { 'db-password': 199, 'detector:aws': 99, 'detector:anthropic': 99 } }]);
+  assert.deepEqual(record.trace, [{ kind: 'filters', hits: { 'db-password': 199, 'detector:aws': 99, 'detector:anthropic': 99 } }]);
   await core.requests()!.flush();
   const stored = await core.requests()!.log(record.id);
   assert.ok(!stored!.request_body!.includes(AWS_KEY) && !stored!.request_body!.includes(ANT_KEY));

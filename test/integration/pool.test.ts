@@ -75,11 +75,11 @@ for (const [name, behaviour] of failures) {
     const rec = await lastRecord();
     assert.equal(rec.config, 'b');
     assert.equal(rec.status, 200);
-    const trace = rec.trace as Array<Record<string, unknown>>;
-    const attempts = trace.filter((t) => 'attempt' in t).map((t) => t.attempt);
+    const trace = rec.trace!;
+    const attempts = trace.flatMap((t) => (t.kind === 'attempt' ? [t.config] : []));
     assert.deepEqual(attempts, ['a', 'b']);
     // A failover record starts with the plan it followed.
-    assert.deepEqual(trace[0], { plan: { mode: 'pool', candidates: ['a', 'b', 'c'], skipped: [] } });
+    assert.deepEqual(trace[0], { kind: 'plan', mode: 'pool', candidates: ['a', 'b', 'c'], skipped: [] });
   });
 }
 
@@ -98,7 +98,9 @@ test('429 cools the config until its retry-after: the next request skips it, and
   const before = a.requests.length;
   assert.equal(text(await client.messages.create(ask)), 'Hello from b');
   assert.equal(a.requests.length, before, 'a was not even tried');
-  const plan = ((await lastRecord()).trace as Array<{ plan?: { skipped: Array<{ name: string; why: string }> } }>)[0]!.plan!;
+  const plan = (await lastRecord()).trace![0]!;
+  assert.equal(plan.kind, 'plan');
+  if (plan.kind !== 'plan') return;
   assert.match(plan.skipped[0]!.why, /^cooling down (29|30) s \(HTTP 429, cooling down 30 s\)$/);
   const status = core.pool.status('claude', core.stores.claude.snapshot());
   assert.equal(status.members.find((m) => m.name === 'a')!.available, false);

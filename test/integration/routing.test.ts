@@ -56,7 +56,7 @@ test('rewrite and pin combine; the record keeps both models', async () => {
   await eventually(() => live.length > n);
   const rec = live.at(-1)!;
   assert.deepEqual([rec.model_requested, rec.model_sent, rec.config], ['claude-opus-4-5', 'glm-4.6', 'cheap']);
-  assert.ok((rec.trace as Array<{ route?: unknown }>).some((t) => t.route));
+  assert.ok(rec.trace!.some((t) => t.kind === 'route' && t.matched.length > 0));
 });
 
 test('Codex: a rewritten model does not trigger the reroute warning (openai-model agrees with what Codex asked for)', async () => {

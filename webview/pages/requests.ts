@@ -1,7 +1,7 @@
 import { html, nothing } from 'lit';
 import type { LiveStart } from '../../src/shared/dashboard.ts';
 import { LogsGet } from '../../src/shared/protocol.ts';
-import type { RequestDetail, RequestRecord } from '../../src/shared/records.ts';
+import type { RequestDetail, RequestRecord, TraceEntry } from '../../src/shared/records.ts';
 import { renderResponse, type Block } from '../../src/shared/response-view.ts';
 import { USAGE_METRICS } from '../../src/shared/usage.ts';
 import { Page } from '../base.ts';
@@ -102,7 +102,7 @@ export class ClpRequests extends Page {
         ? html`<table class="grid usage-grid"><tr>${USAGE_METRICS.map((m) => html`<th>${m}</th>`)}</tr><tr>${USAGE_METRICS.map((m) => html`<td>${d.usage![m]}</td>`)}</tr></table>`
         : nothing}
       ${d.bodies_unreadable ? html`<p class="bad">The stored headers and bodies of this request could not be read back (the log file is damaged); the record above is intact.</p>` : nothing}
-      ${d.trace ? html`<details open><summary>Decisions</summary><pre class="trace">${JSON.stringify(d.trace, null, 2)}</pre></details>` : nothing}
+      ${d.trace ? html`<details open><summary>Decisions</summary><ol class="trace">${d.trace.map((t) => html`<li>${traceLine(t)}</li>`)}</ol></details>` : nothing}
       <details open class="response">
         <summary>Response <button class="link" @click=${(e: Event) => (e.preventDefault(), (this.rawResponse = !this.rawResponse))}>${this.rawResponse ? 'readable' : 'raw'}</button></summary>
         ${d.response_body_truncated ? html`<p class="muted">Only the start of the response was kept.</p>` : nothing}
@@ -142,12 +142,35 @@ function headers(h: Record<string, string>) {
  * The log keeps only what the filters let through (the original text, which may hold a secret, is
  * never stored), so "before filtering" is the same text with the rules that fired named.
  */
-function hitsNote(trace: unknown): string {
-  const entry = Array.isArray(trace) ? (trace as Array<Record<string, unknown>>).find((t) => t.filters) : undefined;
-  if (!entry) return '';
-  const hits = entry.filters as Record<string, number>;
-  return ` (filtered: ${Object.entries(hits)
+function hitsNote(trace: TraceEntry[] | null): string {
+  const entry = trace?.find((t) => t.kind === 'filters');
+  if (entry?.kind !== 'filters') return '';
+  return ` (filtered: ${hitsText(entry.hits)})`;
+}
+
+const hitsText = (hits: Record<string, number>) =>
+  Object.entries(hits)
     .map(([rule, n]) => `${rule} ×${n}`)
-    .join(', ')})`;
+    .join(', ');
+
+/** One decision, in words. */
+export function traceLine(t: TraceEntry): string {
+  switch (t.kind) {
+    case 'filters':
+      return `Filters: ${hitsText(t.hits)}`;
+    case 'route':
+      return `Routing (${t.matched.join(', ')}): ${[t.model ? `model → ${t.model}` : '', t.config ? `pinned to ${t.config.join(', ')}` : ''].filter(Boolean).join('; ')}`;
+    case 'plan':
+      return `Plan (${t.mode} mode): ${t.candidates.join(' → ') || 'no candidate'}${t.skipped.length ? `; skipped ${t.skipped.map((s) => `${s.name} (${s.why})`).join(', ')}` : ''}`;
+    case 'strip':
+      return `Removed ${t.removed} signed item(s) from the history: ${t.reason}`;
+    case 'attempt':
+      return `Tried ${t.config}: ${t.outcome} (${t.ms} ms)`;
+    case 'imported':
+      return "Imported from the original CLP's history";
+    default:
+      // A record written by an older CLP, before decisions had a kind.
+      return JSON.stringify(t);
+  }
 }
 customElements.define('clp-requests', ClpRequests);

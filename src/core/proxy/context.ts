@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ErrorCode } from '../../shared/errors.ts';
+import type { TraceEntry } from '../../shared/records.ts';
 import type { ServiceName } from '../../shared/services.ts';
 import type { UpstreamConfig } from '../config/schema.ts';
 import type { Provider } from '../providers/provider.ts';
@@ -40,7 +41,7 @@ export interface RequestContext {
   loggedBody: Buffer | null;
   sessionId: string | null;
   /** Decisions taken for this request (routing, failover), kept in its record. */
-  trace: unknown[];
+  trace: TraceEntry[];
   /** Watches the response body for usage and keeps its first bytes for the log. */
   tap: ResponseTap | null;
   responseHeaders: Record<string, string | string[] | undefined> | null;

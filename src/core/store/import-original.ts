@@ -86,7 +86,7 @@ export function parseOriginalLog(text: string): RowInput[] {
       session_id: null,
       usage: metrics ? originalMetrics(service, metrics) : null,
       cost_usd: null,
-      trace: { imported: 'clp-original' },
+      trace: [{ kind: 'imported', from: 'clp-original' }],
     };
     rows.push({ record, day: localDay(started), detail: null });
   }

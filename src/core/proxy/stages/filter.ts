@@ -14,7 +14,7 @@ export function filterStage(rules: () => readonly FilterRule[]): Stage {
       if (result.body) {
         ctx.upstreamBody = result.body;
         ctx.loggedBody = result.body;
-        ctx.trace.push({ filters: result.hits });
+        ctx.trace.push({ kind: 'filters', hits: result.hits });
       }
     }
     return next();

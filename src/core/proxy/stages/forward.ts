@@ -46,7 +46,7 @@ export function forward(deps: ForwardDeps): Stage {
         const stripped = stripSignedHistory(body, ctx.provider);
         if (stripped) {
           body = stripped.body;
-          ctx.trace.push({ strip: { removed: stripped.removed, reason: `session moved from "${previous}" to "${config.name}"` } });
+          ctx.trace.push({ kind: 'strip', removed: stripped.removed, reason: `session moved from "${previous}" to "${config.name}"` });
         }
       }
       if (!started) {
@@ -96,7 +96,7 @@ export function forward(deps: ForwardDeps): Stage {
           if (stripped) {
             signatureRetried = true;
             ctx.upstreamBody = stripped.body;
-            ctx.trace.push({ strip: { removed: stripped.removed, reason: `"${config.name}" rejected the signed history; retried once without it` } });
+            ctx.trace.push({ kind: 'strip', removed: stripped.removed, reason: `"${config.name}" rejected the signed history; retried once without it` });
             i--;
             continue;
           }
@@ -113,7 +113,7 @@ export function forward(deps: ForwardDeps): Stage {
       }
       if (body !== (ctx.upstreamBody ?? ctx.body)) ctx.upstreamBody = body;
       if (outcome.class !== 'ok') record(ctx, deps, config, outcome, t);
-      else if (failures.length) ctx.trace.push({ attempt: config.name, outcome: outcome.reason, ms: Math.round(performance.now() - t) });
+      else if (failures.length) ctx.trace.push({ kind: 'attempt', config: config.name, outcome: outcome.reason, ms: Math.round(performance.now() - t) });
       let ok: boolean;
       try {
         ok = await relay(ctx, deps, config, upstream, buffered);
@@ -151,10 +151,10 @@ function upstreamLabel(config: UpstreamConfig): string {
 
 function record(ctx: RequestContext, deps: ForwardDeps, config: UpstreamConfig, outcome: Outcome, t: number): void {
   deps.pool.report(ctx.service, config.name, outcome);
-  if (ctx.candidates.length > 1 && !ctx.trace.some((entry) => typeof entry === 'object' && entry !== null && 'plan' in entry)) {
-    ctx.trace.unshift({ plan: { mode: deps.pool.mode(ctx.service), candidates: ctx.candidates.map((c) => c.name), skipped: [] } });
+  if (ctx.candidates.length > 1 && !ctx.trace.some((entry) => entry.kind === 'plan')) {
+    ctx.trace.unshift({ kind: 'plan', mode: deps.pool.mode(ctx.service), candidates: ctx.candidates.map((c) => c.name), skipped: [] });
   }
-  ctx.trace.push({ attempt: config.name, outcome: outcome.reason, ms: Math.round(performance.now() - t) });
+  ctx.trace.push({ kind: 'attempt', config: config.name, outcome: outcome.reason, ms: Math.round(performance.now() - t) });
 }
 
 /** Relays status, headers and body to the client; resolves true when the body ended cleanly. */

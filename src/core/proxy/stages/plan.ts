@@ -35,7 +35,7 @@ export function planStage(store: ConfigStore, pool: Pool, routes: () => Routes):
     if (rules.length) {
       const decision = decideRoute(rules, ctx.facts?.model ?? null, plan.candidates[0]?.name ?? null);
       if (decision.matched.length) {
-        ctx.trace.push({ route: decision });
+        ctx.trace.push({ kind: 'route', ...decision });
         if (decision.model && decision.model !== ctx.modelSent) rewriteModel(ctx, decision.model);
         if (decision.config) {
           pinned = decision.config;
@@ -46,7 +46,7 @@ export function planStage(store: ConfigStore, pool: Pool, routes: () => Routes):
     // The plan is worth keeping when it left configs out or a rule pinned it; otherwise it is added
     // only if a failover happens (forward.ts), so the common record carries no trace at all.
     if (plan.skipped.length || pinned) {
-      ctx.trace.push({ plan: { mode: pool.mode(ctx.service), candidates: plan.candidates.map((c) => c.name), skipped: plan.skipped } });
+      ctx.trace.push({ kind: 'plan', mode: pool.mode(ctx.service), candidates: plan.candidates.map((c) => c.name), skipped: plan.skipped });
     }
     if (!plan.candidates.length) return refuseNoUpstream(ctx, plan.skipped, pool);
     ctx.candidates = plan.candidates;
