@@ -141,3 +141,31 @@ test('a browser without the token gets the instructions, and no data', async () 
   assert.match(await fresh.locator('main.locked').innerText(), /clp ui/);
   await fresh.close();
 });
+
+test('a failover request shows its decisions in words, at both widths and in both themes', async () => {
+  const token = await dashboardToken(home.home);
+  await fetch(`${core.urls.ui}/api/rpc/pool/action`, { method: 'POST', headers: { 'x-clp-token': token }, body: JSON.stringify({ service: 'claude', action: { action: 'mode', mode: 'pool' } }) });
+  relayA.behaviour = { kind: 'status', status: 500, body: { type: 'error', error: { type: 'api_error', message: 'down' } } };
+  try {
+    await page.locator('button.tab[data-page="requests"]').click();
+    const before = await page.locator('tr.record').count();
+    await ask('fail over, please');
+    await eventually(async () => (await page.locator('tr.record').count()) === before + 1, 5000);
+    await page.locator('tr.record').first().click();
+    const trace = page.locator('aside.detail ol.trace');
+    await trace.waitFor();
+    const lines = await trace.locator('li').allInnerTexts();
+    assert.match(lines[0]!, /^Plan \(pool mode\): relay-a → relay-b/);
+    assert.ok(lines.some((l) => /^Tried relay-a: HTTP 500 \(\d+ ms\)$/.test(l)), lines.join('\n'));
+    assert.ok(lines.some((l) => /^Tried relay-b: HTTP 200/.test(l)), lines.join('\n'));
+    for (const [width, scheme] of [[1400, 'light'], [800, 'dark']] as const) {
+      await page.setViewportSize({ width, height: 900 });
+      await page.emulateMedia({ colorScheme: scheme });
+      await page.screenshot({ path: artifactPath(`request-trace-${width}-${scheme}.png`), fullPage: true });
+    }
+  } finally {
+    relayA.behaviour = { kind: 'ok' };
+    await page.setViewportSize({ width: 1400, height: 900 });
+    await page.emulateMedia({ colorScheme: 'light' });
+  }
+});
