@@ -1,13 +1,9 @@
+import { compactNumber, prettyJson as prettyJsonText } from '../src/shared/format.ts';
 import type { Usage } from '../src/shared/usage.ts';
 
-/** 1234567 -> "1.23M": token counts at a glance. */
-export function compact(n: number): string {
-  const abs = Math.abs(n);
-  if (abs >= 1e9) return `${(n / 1e9).toFixed(2)}B`;
-  if (abs >= 1e6) return `${(n / 1e6).toFixed(2)}M`;
-  if (abs >= 1e4) return `${(n / 1e3).toFixed(1)}k`;
-  return String(Math.round(n));
-}
+
+/** Token counts at a glance (the one format of every view). */
+export const compact = compactNumber;
 
 export function money(n: number | null | undefined): string {
   if (n === null || n === undefined) return 'unknown';
@@ -26,7 +22,7 @@ export function time(epochMs: number): string {
 
 export function tokens(u: Usage | null): string {
   if (!u) return '–';
-  return `${compact(u.input + u.cached_read + u.cached_create)} in / ${compact(u.output)} out`;
+  return `${compactNumber(u.input + u.cached_read + u.cached_create)} in / ${compactNumber(u.output)} out`;
 }
 
 export function percent(part: number, whole: number): string {
@@ -34,10 +30,5 @@ export function percent(part: number, whole: number): string {
 }
 
 export function prettyJson(text: string | null): string {
-  if (!text) return '';
-  try {
-    return JSON.stringify(JSON.parse(text), null, 2);
-  } catch {
-    return text;
-  }
+  return text ? prettyJsonText(text) : '';
 }

@@ -1,5 +1,5 @@
 import { createCore, type Core, type CoreOptions } from '../core/core.ts';
-import { isProcessAlive } from '../core/fs/atomic.ts';
+import { stopProcess } from '../core/process.ts';
 import type { Logger } from '../core/log.ts';
 import { clpPaths, resolveHome } from '../core/paths.ts';
 import { loadSettings, type Settings, type SettingsInput } from '../core/settings.ts';
@@ -109,10 +109,7 @@ export class Ownership {
         if (owner?.kind === 'vscode') {
           throw new ClpError('owned_elsewhere', `CLP is owned by another VS Code window (pid ${owner.pid}); stop it there`);
         }
-        if (owner) {
-          process.kill(owner.pid, 'SIGTERM');
-          for (let i = 0; i < 100 && isProcessAlive(owner.pid); i++) await new Promise((r) => setTimeout(r, 100));
-        }
+        if (owner) await stopProcess(owner.pid);
       }
       this.set({ kind: 'stopped' });
     });

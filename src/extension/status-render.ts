@@ -1,3 +1,4 @@
+import { compactNumber } from '../shared/format.ts';
 import type { DashboardState } from '../shared/dashboard.ts';
 import { SERVICES } from '../shared/services.ts';
 import type { OwnershipState } from './ownership.ts';
@@ -10,11 +11,6 @@ export interface StatusBarView {
   background: 'statusBarItem.errorBackground' | 'statusBarItem.warningBackground' | null;
 }
 
-function compact(n: number): string {
-  if (n >= 1e6) return `${(n / 1e6).toFixed(2)}M`;
-  if (n >= 1e4) return `${(n / 1e3).toFixed(1)}k`;
-  return String(n);
-}
 
 /**
  * Pure: the status bar item for an ownership state and the owner's dashboard state. Red when CLP
@@ -41,7 +37,7 @@ export function renderStatusBar(own: OwnershipState, dash: DashboardState | null
   for (const s of SERVICES) {
     const svc = status.services[s];
     const today = dash?.today[s];
-    lines.push(`- **${s}** → \`${svc.active ?? 'no config'}\` on ${svc.url}${today ? ` · today ${today.requests} requests, ${compact(today.totals.total)} tokens, $${today.cost_usd.toFixed(2)}${today.errors ? `, ${today.errors} errors` : ''}` : ''}`);
+    lines.push(`- **${s}** → \`${svc.active ?? 'no config'}\` on ${svc.url}${today ? ` · today ${today.requests} requests, ${compactNumber(today.totals.total)} tokens, $${today.cost_usd.toFixed(2)}${today.errors ? `, ${today.errors} errors` : ''}` : ''}`);
     if (svc.config.error) lines.push(`  - ⚠ ${svc.config.error}`);
   }
   lines.push('', 'Click to switch config.');

@@ -1,3 +1,4 @@
+import { prettyJson } from './format.ts';
 /**
  * Turns a logged response (SSE or JSON, Anthropic Messages or OpenAI Responses/Chat) into blocks a
  * person can read: text, thinking or reasoning summaries, tool calls with their input rebuilt. Pure,
@@ -37,17 +38,11 @@ function sseEvents(body: string): Array<{ event: string; data: Obj }> | null {
   return out;
 }
 
-function pretty(json: string): string {
-  try {
-    return JSON.stringify(JSON.parse(json), null, 2);
-  } catch {
-    return json;
-  }
-}
+
 
 /** Codex's `shell` calls, as a command line with its options rather than a JSON blob. */
 function toolInput(name: string, args: string): string {
-  if (name !== 'shell' && name !== 'local_shell') return pretty(args);
+  if (name !== 'shell' && name !== 'local_shell') return prettyJson(args);
   try {
     const a = JSON.parse(args) as Obj;
     const cmd = Array.isArray(a.command) ? (a.command as string[]).join(' ') : str(a.command);
@@ -116,7 +111,7 @@ function fromEvents(events: Array<{ event: string; data: Obj }>, view: ResponseV
     else if (Array.isArray(data.choices)) for (const c of data.choices as Obj[]) chatText += str(((c.delta ?? {}) as Obj).content);
   }
   for (const [, block] of [...anthropic].sort((a, b) => a[0] - b[0])) {
-    if (block.kind === 'tool') view.blocks.push({ kind: 'tool', name: block.name, input: pretty(block.json || '{}') });
+    if (block.kind === 'tool') view.blocks.push({ kind: 'tool', name: block.name, input: prettyJson(block.json || '{}') });
     else view.blocks.push(block);
   }
   for (const item of done) responsesItem(item, view.blocks);

@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { isProcessAlive } from '../../src/core/fs/atomic.ts';
+import { isProcessAlive } from '../../src/core/process.ts';
 import type { StatusReport } from '../../src/shared/status.ts';
 import { CLI, clp, isolatedEnv } from '../helpers/cli.ts';
 import { FakeUpstream } from '../helpers/fake-upstream.ts';

@@ -1,4 +1,4 @@
-import { isProcessAlive } from '../../core/fs/atomic.ts';
+import { stopProcess } from '../../core/process.ts';
 import { ClpError } from '../../shared/errors.ts';
 import { EXIT, type CliContext } from '../context.ts';
 
@@ -19,17 +19,7 @@ export async function stopCommand(ctx: CliContext): Promise<number> {
   if (kind === 'vscode') {
     throw new ClpError('owned_elsewhere', `the ports are owned by a VS Code window (pid ${pid}); stop CLP from VS Code ("CLP: Stop Proxy")`);
   }
-  process.kill(pid, 'SIGTERM');
-  const deadline = Date.now() + 10_000;
-  while (Date.now() < deadline) {
-    if (!isProcessAlive(pid)) break;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  if (isProcessAlive(pid)) {
-    process.kill(pid, 'SIGKILL');
-    ctx.out(`CLP (pid ${pid}) did not stop within 10 s and was killed`);
-  } else {
-    ctx.out(`CLP stopped (pid ${pid})`);
-  }
+  if ((await stopProcess(pid)) === 'killed') ctx.out(`CLP (pid ${pid}) did not stop within 10 s and was killed`);
+  else ctx.out(`CLP stopped (pid ${pid})`);
   return EXIT.ok;
 }

@@ -2,16 +2,11 @@ import type { RequestDetail, RequestRecord, UsageReport } from '../../shared/rec
 import { ClpError } from '../../shared/errors.ts';
 import { SERVICES } from '../../shared/services.ts';
 import type { UsageTotals } from '../../shared/usage.ts';
+import { compactNumber } from '../../shared/format.ts';
 import { EXIT, type CliContext } from '../context.ts';
 import { LogsGet, LogsList, UsageGet } from '../../shared/protocol.ts';
 import { isServiceName, type ServiceName } from '../../shared/services.ts';
 
-/** `12345` as `12.3k`, `1234567` as `1.23M`: readable at a glance, exact in --json. */
-export function shortNumber(n: number): string {
-  if (n < 1000) return String(n);
-  if (n < 1_000_000) return `${(n / 1000).toFixed(n < 10_000 ? 2 : 1)}k`;
-  return `${(n / 1_000_000).toFixed(2)}M`;
-}
 
 /** Dollars, or `unknown` for requests whose model has no price (never shown as $0). */
 export function costText(t: Pick<UsageTotals, 'cost_usd' | 'unpriced'>): string {
@@ -47,7 +42,7 @@ export function formatUsage(report: UsageReport): string {
     const s = report.services[service];
     if (!s) continue;
     const rows: string[][] = [head];
-    const row = (name: string, t: UsageTotals) => [name, String(t.requests), ...(['input', 'cached_create', 'cached_read', 'output', 'reasoning', 'total'] as const).map((k) => shortNumber(t[k])), costText(t)];
+    const row = (name: string, t: UsageTotals) => [name, String(t.requests), ...(['input', 'cached_create', 'cached_read', 'output', 'reasoning', 'total'] as const).map((k) => compactNumber(t[k])), costText(t)];
     for (const [name, t] of Object.entries(s[groupKey] ?? {})) rows.push(row(name, t));
     rows.push(row('total', s.total));
     const widths = head.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
@@ -72,7 +67,7 @@ export function formatLogs(rows: RequestRecord[]): string {
   if (!rows.length) return 'no requests yet';
   return rows
     .map((r) => {
-      const tokens = r.usage ? `${shortNumber(r.usage.total)} tok` : '-';
+      const tokens = r.usage ? `${compactNumber(r.usage.total)} tok` : '-';
       const cost = r.cost_usd === null ? (r.usage ? 'unknown' : '-') : `$${r.cost_usd.toFixed(4)}`;
       const ttfb = r.ttfb_ms === null ? '-' : `${Math.round(r.ttfb_ms)}ms`;
       return [r.id.slice(0, 8), time(r.started_at), r.service.padEnd(6), (r.config ?? '-').padEnd(12), (r.model_sent ?? '-').padEnd(24), String(r.status ?? '-').padStart(3), r.error ?? '', `ttfb ${ttfb}`, `${(r.duration_ms / 1000).toFixed(1)}s`, tokens, cost].join('  ');

@@ -1,4 +1,5 @@
 import type { ServiceName } from '../../shared/services.ts';
+import { escapeRegExp } from '../glob.ts';
 import type { CompiledRule } from './rules.ts';
 
 export type FilterRule = CompiledRule;
@@ -101,7 +102,7 @@ function prefilterOf(rules: readonly FilterRule[]): Prefilter {
       if (n) for (const b of n) needles.add(b.toString('latin1'));
       else open.push(rule);
     }
-    const alternatives = [...needles].map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+    const alternatives = [...needles].map(escapeRegExp);
     const longest = Math.max(6, ...[...needles].map((s) => s.length));
     // A needle may hide behind a JSON escape (`hun\u0074er2`): such an escape sends the body the slow way.
     if (alternatives.length) alternatives.push(PRINTABLE_ESCAPE.source);

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { SERVICES, type ServiceName } from '../../shared/services.ts';
 import { filterRuleSchema } from './schema.ts';
 import { formatIssue, parseJsonText } from '../config/issues.ts';
+import { escapeRegExp } from '../glob.ts';
 import { linearRegExp } from './linear-regex.ts';
 
 export interface CompiledRule {
@@ -38,14 +39,11 @@ export function leadingLiteral(source: string): string | null {
   return out.length >= 3 ? out : null;
 }
 
-function escapeRegExp(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
 
 /**
  * A replacement text. For regex rules `\1`…`\9` and `\g<name>` refer to groups (the original's Python
  * template syntax); anything else, including a stray backslash, is literal text, so a target can never
- * make a request fail (the original's bug B13).
+ * make a request fail (the original tool failed the request on one).
  */
 function replacer(target: string, regex: boolean): CompiledRule['replace'] {
   if (!regex || !/\\(\d|g<)/.test(target)) return () => target;

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { chmod, lstat, mkdir, open, readFile, readlink, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
+import { isProcessAlive } from '../process.ts';
 
 /** Creates a folder that may hold secrets: 0700, and tightened if it already exists looser. */
 export async function ensurePrivateDir(dir: string): Promise<void> {
@@ -132,15 +133,6 @@ export async function writeFileIfMissing(path: string, data: string): Promise<bo
     await writeFileAtomic(path, data);
     return true;
   });
-}
-
-export function isProcessAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 function sleep(ms: number): Promise<void> {

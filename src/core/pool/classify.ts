@@ -1,3 +1,5 @@
+import { secondsText } from '../../shared/format.ts';
+
 /** What one attempt against an upstream came to, for failover and health. */
 export type OutcomeClass =
   | 'ok'
@@ -43,14 +45,11 @@ export function retryAfterMs(headers: Record<string, string | string[] | undefin
   return Number.isFinite(date) ? Math.max(0, date - now) : null;
 }
 
-function seconds(ms: number): string {
-  return `${Math.round(ms / 1000)} s`;
-}
 
 /**
  * Classifies an upstream's answer (or its absence). Failing over on 429/529/5xx/network keeps the
  * conversation going; 4xx caused by the request itself pass straight through (another upstream would
- * refuse it too) and cost the config nothing: the original tool counted those as failures (B7).
+ * refuse it too) and cost the config nothing: the original tool counted those as failures.
  */
 export function classifyStatus(
   status: number,
@@ -66,7 +65,7 @@ export function classifyStatus(
   if (status === 429) {
     // Capped: one careless `retry-after: 31536000` must not cool a config for a year.
     const wait = Math.min(retryAfterMs(headers, now) ?? DEFAULT_RATE_LIMIT_MS, maxRetryAfterMs);
-    return { class: 'rate_limit', failover: true, cooldownMs: wait, countsAsFailure: false, reason: `HTTP 429, cooling down ${seconds(wait)}` };
+    return { class: 'rate_limit', failover: true, cooldownMs: wait, countsAsFailure: false, reason: `HTTP 429, cooling down ${secondsText(wait)}` };
   }
   if (status === 401 || status === 402 || status === 403) {
     return { class: 'auth', failover: true, cooldownMs: AUTH_COOLDOWN_MS, countsAsFailure: false, reason: `HTTP ${status}: credential rejected` };

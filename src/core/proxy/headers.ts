@@ -99,7 +99,7 @@ export function isPlainEventStream(headers: Record<string, string | string[] | u
 
 /**
  * A request is a stream when its body says `"stream": true` (Claude Code sends `accept:
- * application/json` even when streaming, so headers alone miss it: the original tool's bug B5) or
+ * application/json` even when streaming, so headers alone miss it, as the original tool did) or
  * when its headers ask for one.
  */
 export function isStreamRequest(headers: IncomingHttpHeaders, bodyStream: boolean | null): boolean {

@@ -1,4 +1,5 @@
 import type { ErrorCode } from '../../shared/errors.ts';
+import { secondsText } from '../../shared/format.ts';
 
 export interface UpstreamFailure {
   code: Extract<ErrorCode, 'upstream_unreachable' | 'upstream_timeout' | 'upstream_stalled' | 'upstream_failed'>;
@@ -17,11 +18,11 @@ export function classifyUpstreamError(err: unknown, timeouts: { connectMs: numbe
   const code = e?.code ?? e?.cause?.code ?? '';
   switch (code) {
     case 'UND_ERR_CONNECT_TIMEOUT':
-      return { code: 'upstream_timeout', status: 504, reason: `no connection within ${seconds(timeouts.connectMs)}` };
+      return { code: 'upstream_timeout', status: 504, reason: `no connection within ${secondsText(timeouts.connectMs)}` };
     case 'UND_ERR_HEADERS_TIMEOUT':
-      return { code: 'upstream_timeout', status: 504, reason: `no response within ${seconds(timeouts.headersMs)}` };
+      return { code: 'upstream_timeout', status: 504, reason: `no response within ${secondsText(timeouts.headersMs)}` };
     case 'UND_ERR_BODY_TIMEOUT':
-      return { code: 'upstream_stalled', status: 504, reason: `the upstream sent nothing for ${seconds(timeouts.streamIdleMs)}` };
+      return { code: 'upstream_stalled', status: 504, reason: `the upstream sent nothing for ${secondsText(timeouts.streamIdleMs)}` };
     case 'ECONNREFUSED':
       return { code: 'upstream_unreachable', status: 502, reason: 'connection refused' };
     case 'ENOTFOUND':
@@ -40,6 +41,3 @@ export function classifyUpstreamError(err: unknown, timeouts: { connectMs: numbe
   }
 }
 
-function seconds(ms: number): string {
-  return ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`;
-}

@@ -1,6 +1,7 @@
 import { SERVICES } from '../../shared/services.ts';
 import type { RouteDecision, RouteRule, Routes } from '../../shared/rules.ts';
 import { routesFileSchema } from './schema.ts';
+import { globMatches } from '../glob.ts';
 import { formatIssue, parseJsonText } from '../config/issues.ts';
 import type { Parsed } from '../config/watched-file.ts';
 
@@ -17,17 +18,13 @@ export function parseRoutes(label: string, text: string): Parsed<Routes> {
   return { ok: true, value: { claude: parsed.data.claude ?? [], codex: parsed.data.codex ?? [] } };
 }
 
-function glob(pattern: string, value: string): boolean {
-  if (!pattern.includes('*')) return pattern === value;
-  return new RegExp(`^${pattern.split('*').map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`).test(value);
-}
 
 /** Pure: which rules match this request, and what they decide. */
 export function decideRoute(rules: readonly RouteRule[], model: string | null, chosenConfig: string | null): RouteDecision {
   const decision: RouteDecision = { model: null, config: null, matched: [] };
   rules.forEach((rule, i) => {
     if (rule.enabled === false) return;
-    if (rule.match.model !== undefined && (model === null || !glob(rule.match.model, model))) return;
+    if (rule.match.model !== undefined && (model === null || !globMatches(rule.match.model, model))) return;
     if (rule.match.config !== undefined && rule.match.config !== chosenConfig) return;
     decision.matched.push(rule.name ?? `#${i}`);
     if (rule.model !== undefined && decision.model === null) decision.model = rule.model;

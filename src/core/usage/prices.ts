@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { ClpError } from '../../shared/errors.ts';
 import type { Usage } from '../../shared/usage.ts';
 import { formatIssue, parseJsonText } from '../config/issues.ts';
+import { globRegExp } from '../glob.ts';
 
 /** Dollars per million tokens. Cache rates are optional: unset ones are derived as the API bills them. */
 export const priceSchema = z.object({
@@ -56,15 +57,12 @@ export const DEFAULT_PRICES: PriceTable = {
   'o4-mini': { input: 1.1, output: 4.4, cache_read: 0.275 },
 };
 
-function globToRegExp(pattern: string): RegExp {
-  return new RegExp(`^${pattern.split('*').map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`, 'i');
-}
 
 /** A price lookup over user entries (first) and defaults; exact names beat patterns, longer patterns beat shorter. */
 export function createPriceBook(user: PriceTable = {}): (model: string | null) => Price | null {
   const compile = (table: PriceTable) =>
     Object.entries(table)
-      .map(([pattern, price]) => ({ pattern, price, re: globToRegExp(pattern), exact: !pattern.includes('*') }))
+      .map(([pattern, price]) => ({ pattern, price, re: globRegExp(pattern, 'i'), exact: !pattern.includes('*') }))
       .sort((a, b) => Number(b.exact) - Number(a.exact) || b.pattern.length - a.pattern.length);
   const tiers = [compile(user), compile(DEFAULT_PRICES)];
   const cache = new Map<string, Price | null>();
