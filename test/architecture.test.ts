@@ -72,6 +72,19 @@ test('inside core, the rooms depend one way: the store, pool, usage, routing and
   }
 });
 
+test('the CLI and the extension reach the engine only through its front doors', () => {
+  // The composition root, the owner client, the offline file operations and the few plain helpers
+  // every adapter needs; never the engine's rooms (proxy, store, pool, web server) themselves.
+  const doors = /^src\/core\/(core|offline|paths|settings|log|net|process)\.ts$|^src\/core\/(owner|setup)\/|^src\/core\/pool\/schema\.ts$|^src\/core\/fs\/atomic\.ts$/;
+  for (const layer of ['src/cli', 'src/extension']) {
+    for (const file of sources(join(root, layer))) {
+      for (const target of localImports(file)) {
+        if (target.startsWith('src/core/')) assert.match(target, doors, `${relative(root, file)} imports ${target}`);
+      }
+    }
+  }
+});
+
 test('no import cycles anywhere in src or webview', () => {
   const graph = new Map(tree().map((f) => [relative(root, f), localImports(f)]));
   const state = new Map<string, 1 | 2>();

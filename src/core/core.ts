@@ -1,17 +1,18 @@
 import type { Server } from 'node:http';
 import { ClpError } from '../shared/errors.ts';
 import { SERVICES, type ServiceName } from '../shared/services.ts';
-import { clientUrl } from '../shared/service-profile.ts';
-import type { HealthReport, OwnerInfo, OwnerKind, ServiceStatus, StatusReport } from '../shared/status.ts';
+import type { HealthReport, OwnerInfo, OwnerKind, StatusReport } from '../shared/status.ts';
 import { VERSION } from '../shared/version.ts';
 import { activateConfig } from './config/activate.ts';
 import { ConfigStore } from './config/store.ts';
 import { EventBus } from './events.ts';
 import { ensurePrivateDir } from './fs/atomic.ts';
 import { createMemoryLogger, type Logger } from './log.ts';
-import { closeServer, hostForUrl, listen } from './net.ts';
+import { closeServer, listen } from './net.ts';
 import { clpPaths, resolveHome, type ClpPaths } from './paths.ts';
 import { createProxyServer } from './proxy/proxy-server.ts';
+import { statusReport } from './status-report.ts';
+import { lbConfigPath } from './offline.ts';
 import { BodyBudget } from './proxy/body-budget.ts';
 import { UpstreamClient } from './proxy/upstream-client.ts';
 import { loadSettings, type Settings, type SettingsInput } from './settings.ts';
@@ -114,7 +115,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const captureBytes = settings.log.bodyKb * 1024;
   const pricing = new Pricing(paths.prices, log, now);
   const filters = new FilterSet(paths.filters, settings.filters.detectors, log);
-  const pool = new Pool(join(paths.dataDir, 'lb_config.json'), log, now, Math.random, settings.maxRetryAfterSec * 1000);
+  const pool = new Pool(lbConfigPath(paths), log, now, Math.random, settings.maxRetryAfterSec * 1000);
   const routeSet = new RouteSet(paths.routes, join(paths.dataDir, 'model_router_config.json'), log);
   const routes = () => routeSet.routes();
   const price = (record: RequestRecord) => pricing.price(record);
@@ -146,24 +147,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     ]),
   ) as Record<ServiceName, Server>;
 
-  const status = (): StatusReport => {
-    const urlHost = hostForUrl(settings.host);
-    const services = {} as Record<ServiceName, ServiceStatus>;
-    for (const service of SERVICES) {
-      const snapshot = stores[service].snapshot();
-      const port = bound[service] || settings.ports[service];
-      services[service] = {
-        running,
-        port,
-        url: clientUrl(service, urlHost, port),
-        active: snapshot.active?.name ?? null,
-        placeholder: snapshot.active === null,
-        config: stores[service].state(),
-      };
-    }
-    const uiPort = bound.ui || settings.ports.ui;
-    return { owner: running ? owner : null, services, ui: { running, port: uiPort, url: `http://${urlHost}:${uiPort}/` }, home: paths.home };
-  };
+  const status = (): StatusReport => statusReport({ settings, home: paths.home, stores, owner: running ? owner : null, bound });
 
   // The log keeps only what the filters let through, responses included.
   events.on('request:end', (finished) => requestStore?.add(redactResponse(finished, filters.rules())));

@@ -1,5 +1,4 @@
-import { activateConfig } from '../../core/config/activate.ts';
-import { ConfigStore } from '../../core/config/store.ts';
+import { activateInFile, loadConfigs } from '../../core/offline.ts';
 import { ClpError } from '../../shared/errors.ts';
 import { isServiceName, type ServiceName } from '../../shared/services.ts';
 import { EXIT, type CliContext } from '../context.ts';
@@ -9,13 +8,6 @@ function serviceArg(value: string): ServiceName {
   return value;
 }
 
-async function loadStore(ctx: CliContext, service: ServiceName): Promise<ConfigStore> {
-  const store = new ConfigStore(ctx.paths.config(service));
-  await store.reload();
-  const state = store.state();
-  if (state.error) throw new ClpError('config_invalid', state.error);
-  return store;
-}
 
 /** The base URL as shown to people: scheme, host and path, never a query (some relays put keys there). */
 function displayUrl(url: string): string {
@@ -25,7 +17,7 @@ function displayUrl(url: string): string {
 
 export async function listCommand(ctx: CliContext, serviceName: string, json: boolean): Promise<number> {
   const service = serviceArg(serviceName);
-  const store = await loadStore(ctx, service);
+  const store = await loadConfigs(ctx.paths, service);
   const snapshot = store.snapshot();
   const configs = snapshot.entries.map((e) => ({
     name: e.name,
@@ -49,8 +41,7 @@ export async function listCommand(ctx: CliContext, serviceName: string, json: bo
 
 export async function activeCommand(ctx: CliContext, serviceName: string, name: string): Promise<number> {
   const service = serviceArg(serviceName);
-  const store = new ConfigStore(ctx.paths.config(service));
-  await activateConfig(store, name);
+  await activateInFile(ctx.paths, service, name);
   const owner = (await ctx.owner.ping()) !== null;
   ctx.out(`${service}: active config is now "${name}"${owner ? '; it applies to the next request' : ' (CLP is not running: `clp start`)'}`);
   return EXIT.ok;

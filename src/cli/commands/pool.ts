@@ -1,10 +1,6 @@
-import { join } from 'node:path';
-import { ConfigStore } from '../../core/config/store.ts';
-import { createMemoryLogger } from '../../core/log.ts';
-import { applyPoolAction } from '../../core/pool/actions.ts';
 import type { PoolAction, PoolStatus } from '../../shared/pool.ts';
 import { poolActionSchema } from '../../core/pool/schema.ts';
-import { Pool } from '../../core/pool/pool.ts';
+import { offlinePool } from '../../core/offline.ts';
 import { ClpError } from '../../shared/errors.ts';
 import { isServiceName, type ServiceName } from '../../shared/services.ts';
 import { EXIT, type CliContext } from '../context.ts';
@@ -45,17 +41,7 @@ export async function poolCommand(ctx: CliContext, words: string[], json: boolea
   if ((await ctx.owner.ping()) !== null) {
     status = action ? await ctx.owner.call(PoolAct, { service, action }) : await ctx.owner.call(PoolGet, { service });
   } else {
-    const store = new ConfigStore(ctx.paths.config(service));
-    await store.reload();
-    if (store.state().error) throw new ClpError('config_invalid', store.state().error!);
-    const pool = new Pool(join(ctx.paths.dataDir, 'lb_config.json'), createMemoryLogger());
-    await pool.start();
-    try {
-      if (action) await applyPoolAction(pool, store, service, action);
-      status = pool.status(service, store.snapshot());
-    } finally {
-      await pool.close();
-    }
+    status = await offlinePool(ctx.paths, service, action);
   }
   ctx.out(json ? JSON.stringify(status, null, 2) : formatPool(status));
   return EXIT.ok;

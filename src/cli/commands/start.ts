@@ -1,4 +1,4 @@
-import { ConfigStore } from '../../core/config/store.ts';
+import { loadConfigs } from '../../core/offline.ts';
 import { SERVICES } from '../../shared/services.ts';
 import { ClpError } from '../../shared/errors.ts';
 import { EXIT, type CliContext } from '../context.ts';
@@ -8,12 +8,7 @@ import type { StatusReport } from '../../shared/status.ts';
 
 /** Refuses early, with `file: path: message`, when a config file is broken: there is no good version to serve. */
 async function checkConfigs(ctx: CliContext): Promise<void> {
-  for (const service of SERVICES) {
-    const store = new ConfigStore(ctx.paths.config(service));
-    await store.reload();
-    const state = store.state();
-    if (state.error) throw new ClpError('config_invalid', state.error);
-  }
+  for (const service of SERVICES) await loadConfigs(ctx.paths, service);
 }
 
 function placeholderHints(ctx: CliContext, report: StatusReport | null): string[] {

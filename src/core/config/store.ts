@@ -55,6 +55,15 @@ export class ConfigStore {
     this.label = this.watched.label;
   }
 
+  /** A store read once, for a command that needs a good file: throws `file: path: message` when it is broken. */
+  static async load(file: string): Promise<ConfigStore> {
+    const store = new ConfigStore(file);
+    await store.reload();
+    const error = store.state().error;
+    if (error) throw new ClpError('config_invalid', error);
+    return store;
+  }
+
   snapshot(): ConfigSnapshot {
     return this.watched.value();
   }
