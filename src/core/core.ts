@@ -10,15 +10,15 @@ import { ensurePrivateDir } from './fs/atomic.ts';
 import { createMemoryLogger, type Logger } from './log.ts';
 import { closeServer, listen } from './net.ts';
 import { clpPaths, resolveHome, type ClpPaths } from './paths.ts';
-import { createProxyServer } from './proxy/proxy-server.ts';
+import { createProxyHandler, createProxyServer, type ProxyHandler } from './proxy/proxy-server.ts';
 import { statusReport } from './status-report.ts';
 import { lbConfigPath } from './offline.ts';
 import { BodyBudget } from './proxy/body-budget.ts';
-import { UpstreamClient } from './proxy/upstream-client.ts';
+import { UpstreamClient, type Upstream } from './proxy/upstream-client.ts';
 import { loadSettings, type Settings, type SettingsInput } from './settings.ts';
 import { createWebServer } from './web/web-server.ts';
 import { importOriginalOnce } from './store/import-original.ts';
-import { RequestStore } from './store/request-store.ts';
+import { RequestStore, type RequestStoreOptions } from './store/request-store.ts';
 import { Pricing } from './usage/pricing.ts';
 import { Pool } from './pool/pool.ts';
 import { RouteSet } from './routing/route-set.ts';
@@ -44,6 +44,10 @@ export interface CoreOptions {
   now?: () => number;
   /** The built dashboard (dist/webview); found next to the bundle, or in dist/ when run from source. */
   assetsDir?: string;
+  /** How upstreams are called: undici by default; a scripted fake in in-process tests. */
+  upstream?: Upstream;
+  /** Opens the request log: the segment-file store by default. */
+  openRequestStore?: (options: RequestStoreOptions) => Promise<RequestStore>;
 }
 
 function defaultAssetsDir(): string {
@@ -66,6 +70,8 @@ export interface Core {
   status(): StatusReport;
   /** The ports actually bound (differs from settings when a setting is 0). */
   ports(): { claude: number; codex: number; ui: number };
+  /** A port's pipeline as a plain handler, for in-process requests (the listener calls the same one). */
+  proxyHandler(service: ServiceName): ProxyHandler;
   /** Makes `name` the active config of `service`, written to its file; applies to the next request. */
   activate(service: ServiceName, name: string): Promise<void>;
 }
@@ -81,7 +87,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const now = options.now ?? Date.now;
   const log = options.log ?? createMemoryLogger();
   const events = new EventBus();
-  const client = new UpstreamClient(settings.timeouts);
+  const client = options.upstream ?? new UpstreamClient(settings.timeouts);
   const owner: OwnerInfo = { pid: process.pid, kind: options.ownerKind, startedAt: new Date(now()).toISOString(), version: VERSION };
 
   const stores = {} as Record<ServiceName, ConfigStore>;
@@ -122,10 +128,10 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   let requestStore: RequestStore | null = null;
   let secret: string | null = null;
   const bodyBudget = new BodyBudget(Math.round(settings.maxBodiesInMemoryMb * 1024 * 1024));
-  const proxies = Object.fromEntries(
+  const proxyHandlers = Object.fromEntries(
     SERVICES.map((service) => [
       service,
-      createProxyServer({
+      createProxyHandler({
         service,
         store: stores[service],
         client,
@@ -145,6 +151,9 @@ export async function createCore(options: CoreOptions): Promise<Core> {
         bodyBudget,
       }),
     ]),
+  ) as Record<ServiceName, ProxyHandler>;
+  const proxies = Object.fromEntries(
+    SERVICES.map((service) => [service, createProxyServer({ service, clientHeadersMs: settings.timeouts.clientHeadersMs }, proxyHandlers[service])]),
   ) as Record<ServiceName, Server>;
 
   const status = (): StatusReport => statusReport({ settings, home: paths.home, stores, owner: running ? owner : null, bound });
@@ -228,7 +237,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
         await pricing.refresh();
         if (settings.log.enabled) {
           await ensurePrivateDir(paths.dataDir);
-          requestStore = await RequestStore.open({
+          requestStore = await (options.openRequestStore ?? ((o) => RequestStore.open(o)))({
             dataDir: paths.dataDir,
             retentionDays: settings.log.retentionDays,
             maxBytes: settings.log.maxMb * 1024 * 1024,
@@ -253,6 +262,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     stop,
     status,
     ports: () => ({ ...bound }),
+    proxyHandler: (service) => proxyHandlers[service],
     activate: (service, name) => activateConfig(stores[service], name),
   };
 }

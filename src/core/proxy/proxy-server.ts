@@ -19,7 +19,7 @@ import { clientGuard, clientSecret, pathGuard } from './stages/client-guard.ts';
 import { forward } from './stages/forward.ts';
 import { localRoutes } from './stages/local-routes.ts';
 import { readBody } from './stages/read-body.ts';
-import type { UpstreamClient } from './upstream-client.ts';
+import type { Upstream } from './upstream-client.ts';
 import type { Pool } from '../pool/pool.ts';
 import type { Routes } from '../../shared/rules.ts';
 import { planStage } from './stages/plan.ts';
@@ -29,7 +29,7 @@ import type { FilterRule } from '../filters/apply.ts';
 export interface ProxyServerDeps {
   service: ServiceName;
   store: ConfigStore;
-  client: UpstreamClient;
+  client: Upstream;
   pool: Pool;
   routes: () => Routes;
   events: EventBus;
@@ -58,7 +58,13 @@ export interface ProxyServerDeps {
  * browser and Host guard, path guard, local answers, client secret, body, filters, plan (pool and
  * routing together), forward (with failover).
  */
-export function createProxyServer(deps: ProxyServerDeps): Server {
+export type ProxyHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+
+/**
+ * The pipeline of one port as a plain request handler: the listener calls it, and so can a test
+ * with an in-memory request and response (no socket), to drive the decisions in-process.
+ */
+export function createProxyHandler(deps: ProxyServerDeps): ProxyHandler {
   const provider = providerOf(deps.service);
   const pipeline = compose([
     clientGuard({ bindHost: deps.bindHost, secret: deps.clientSecret }),
@@ -128,6 +134,12 @@ export function createProxyServer(deps: ProxyServerDeps): Server {
     }
   };
 
+  return handle;
+}
+
+/** The listener of one port, around its handler. */
+export function createProxyServer(deps: Pick<ProxyServerDeps, 'service' | 'clientHeadersMs'>, handle: ProxyHandler): Server {
+  const provider = providerOf(deps.service);
   const server = createServer(
     {
       // Above the idle time of the clients' connection pools, so a reused socket is never closed

@@ -21,12 +21,30 @@ export interface BodySink {
   error(err: Error): void;
 }
 
+/** A response body as the relay reads it (undici's, or a test's fake). */
+export interface ResponseBody {
+  /** Starts delivering the body to `sink` (chunks that came before, first). */
+  read(sink: BodySink): void;
+  readAll(cap?: number, deadlineMs?: number): Promise<Buffer>;
+  pause(): void;
+  resume(): void;
+  /** Stops the upstream call (the client went away, or the body is not wanted). */
+  destroy(): void;
+}
+
+/** How the proxy calls an upstream: undici in CLP, a scripted fake in in-process tests. */
+export interface Upstream {
+  readonly timeouts: UpstreamTimeouts;
+  send(url: string, req: UpstreamRequest): Promise<UpstreamResponse>;
+  destroy(): Promise<void>;
+}
+
 /**
  * An upstream response body, straight from undici's dispatch callbacks: no stream object, no promise
  * per chunk. Chunks that arrive before the reader attaches (they can come in the same tick as the
  * headers) wait in a queue; `pause`/`resume` stop and restart reading the upstream socket.
  */
-export class UpstreamBody {
+export class UpstreamBody implements ResponseBody {
   private queue: Buffer[] = [];
   private ended = false;
   private failed: Error | null = null;
@@ -111,7 +129,7 @@ export class UpstreamBody {
 export interface UpstreamResponse {
   statusCode: number;
   headers: Record<string, string | string[] | undefined>;
-  body: UpstreamBody;
+  body: ResponseBody;
 }
 
 /** Splits `scheme://host[:port]/path?query` into the origin and the rest, without a URL object. */
@@ -127,7 +145,7 @@ export function splitUrl(url: string): { origin: string; path: string } {
  * relayed with its encoding headers intact and never mislabelled (the original tool decompressed
  * bodies and still sent their `content-encoding`, which broke its clients' gzip decoding).
  */
-export class UpstreamClient {
+export class UpstreamClient implements Upstream {
   private readonly agent: Agent;
 
   constructor(readonly timeouts: UpstreamTimeouts) {

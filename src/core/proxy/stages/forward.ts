@@ -8,12 +8,12 @@ import { ResponseTap } from '../../usage/response-tap.ts';
 import type { RequestContext, Stage } from '../context.ts';
 import { buildClientHeaders, buildUpstreamHeaders, isPlainEventStream } from '../headers.ts';
 import { sendError } from '../respond.ts';
-import type { UpstreamClient, UpstreamResponse } from '../upstream-client.ts';
+import type { Upstream, UpstreamResponse } from '../upstream-client.ts';
 import { classifyUpstreamError } from '../upstream-errors.ts';
 import { joinUpstreamUrl, originOf } from '../url.ts';
 
 export interface ForwardDeps {
-  client: UpstreamClient;
+  client: Upstream;
   events: EventBus;
   pool: Pool;
   captureBytes: number;
