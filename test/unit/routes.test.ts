@@ -55,3 +55,21 @@ test('the original router file imports with its meaning: only the global mode\'s
   );
   assert.deepEqual(decideRoute(routes.claude, 'claude-3-5-haiku-20241022', 'x'), { model: null, config: null, matched: [] });
 });
+
+test('a request body has one owner: the log keeps the filtered text, upstream gets the rewrite, and the model span is reused', async () => {
+  const { RequestBody } = await import('../../src/core/body/request-body.ts');
+  const client = Buffer.from('{"model":"claude-haiku-4-5","messages":[{"role":"user","content":"pw hunter2"}]}');
+  const body = new RequestBody(client, scanBody(client));
+  assert.equal(body.changedForUpstream, null);
+  const filtered = Buffer.from(client.toString().replace('hunter2', '[pw]'));
+  body.filtered(filtered);
+  assert.equal(body.logged, filtered);
+  assert.equal(body.changedForUpstream, null, 'the filtered body is what the log keeps');
+  assert.ok(body.rewriteModel('glm-4.6'));
+  assert.equal(body.logged, filtered);
+  assert.equal(body.outgoing.toString(), filtered.toString().replace('claude-haiku-4-5', 'glm-4.6'));
+  assert.equal(body.changedForUpstream, body.outgoing);
+  const plain = new RequestBody(client, scanBody(client));
+  assert.ok(plain.rewriteModel('x'));
+  assert.equal(plain.outgoing.toString(), client.toString().replace('"claude-haiku-4-5"', '"x"'));
+});

@@ -6,6 +6,7 @@ import type { UpstreamConfig } from '../config/schema.ts';
 import type { Provider } from '../providers/provider.ts';
 import type { ResponseTap } from '../usage/response-tap.ts';
 import type { BodyFacts } from '../body/body-scan.ts';
+import type { RequestBody } from '../body/request-body.ts';
 import type { Cancel } from './cancel.ts';
 
 /** Everything one request carries through the pipeline's stages. */
@@ -24,7 +25,8 @@ export interface RequestContext {
   readonly cancel: Cancel;
   /** The path without its query string. */
   readonly path: string;
-  body: Buffer | null;
+  /** The request body and its versions (client, logged, outgoing); null for a bodiless request. */
+  body: RequestBody | null;
   facts: BodyFacts | null;
   stream: boolean;
   /** The upstream that answered (or the one being tried). */
@@ -35,10 +37,6 @@ export interface RequestContext {
   modelRewrittenFrom: string | null;
   /** The model sent upstream; routing may change it from the one the client asked for. */
   modelSent: string | null;
-  /** The body sent upstream when a stage changed it; null means the client's body went as it was. */
-  upstreamBody: Buffer | null;
-  /** The client's body as the request log may keep it (filters applied); null means the body as received. */
-  loggedBody: Buffer | null;
   sessionId: string | null;
   /** Decisions taken for this request (routing, failover), kept in its record. */
   trace: TraceEntry[];

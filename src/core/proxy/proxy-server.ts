@@ -97,8 +97,6 @@ export function createProxyHandler(deps: ProxyServerDeps): ProxyHandler {
       candidates: [],
       modelRewrittenFrom: null,
       modelSent: null,
-      upstreamBody: null,
-      loggedBody: null,
       sessionId: null,
       trace: [],
       tap: null,

@@ -76,9 +76,9 @@ export function finishedRecord(ctx: RequestContext, tap: TapResult | null): Requ
   const detail: RequestDetailParts = {
     requestHeaders: cleanHeaders(ctx.req.headers, isCredentialHeader, keys),
     responseHeaders: ctx.responseHeaders ? cleanHeaders(ctx.responseHeaders, responseSecret, keys) : {},
-    requestBody: ctx.loggedBody ?? ctx.body,
+    requestBody: ctx.body?.logged ?? null,
     // Kept only when it differs from the logged body (a model rewrite, stripped thinking blocks).
-    upstreamBody: ctx.upstreamBody && ctx.upstreamBody !== ctx.loggedBody ? ctx.upstreamBody : null,
+    upstreamBody: ctx.body?.changedForUpstream ?? null,
     responseBody: tap?.body ? scrubBody(tap.body, keys) : Buffer.alloc(0),
     responseTruncated: tap?.truncated ?? false,
   };

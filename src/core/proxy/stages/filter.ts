@@ -10,10 +10,9 @@ export function filterStage(rules: () => readonly FilterRule[]): Stage {
   return (ctx, next) => {
     const active = rules();
     if (ctx.body && active.length) {
-      const result = filterBody(ctx.body, ctx.service, active);
+      const result = filterBody(ctx.body.client, ctx.service, active);
       if (result.body) {
-        ctx.upstreamBody = result.body;
-        ctx.loggedBody = result.body;
+        ctx.body.filtered(result.body);
         ctx.trace.push({ kind: 'filters', hits: result.hits });
       }
     }

@@ -39,7 +39,7 @@ export function forward(deps: ForwardDeps): Stage {
       const config = candidates[i]!;
       const last = i === candidates.length - 1;
       ctx.config = config;
-      let body = ctx.upstreamBody ?? ctx.body;
+      let body = ctx.body?.outgoing ?? null;
       // Thinking signatures and encrypted reasoning only verify at the upstream that made them: when a
       // conversation moves (a switch, a failover), its earlier turns go without them.
       if (body && previous && previous !== config.name) {
@@ -95,7 +95,7 @@ export function forward(deps: ForwardDeps): Stage {
           const stripped = stripSignedHistory(body, ctx.provider);
           if (stripped) {
             signatureRetried = true;
-            ctx.upstreamBody = stripped.body;
+            ctx.body!.sent(stripped.body);
             ctx.trace.push({ kind: 'strip', removed: stripped.removed, reason: `"${config.name}" rejected the signed history; retried once without it` });
             i--;
             continue;
@@ -111,7 +111,7 @@ export function forward(deps: ForwardDeps): Stage {
         failures.push(`"${config.name}": ${outcome.reason}`);
         continue;
       }
-      if (body !== (ctx.upstreamBody ?? ctx.body)) ctx.upstreamBody = body;
+      if (body && body !== ctx.body!.outgoing) ctx.body!.sent(body);
       if (outcome.class !== 'ok') record(ctx, deps, config, outcome, t);
       else if (failures.length) ctx.trace.push({ kind: 'attempt', config: config.name, outcome: outcome.reason, ms: Math.round(performance.now() - t) });
       let ok: boolean;

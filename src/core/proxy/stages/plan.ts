@@ -1,5 +1,4 @@
 import type { Routes } from '../../../shared/rules.ts';
-import { replaceModel } from '../../body/body-scan.ts';
 import type { ConfigStore } from '../../config/store.ts';
 import type { Pool } from '../../pool/pool.ts';
 import type { Plan } from '../../pool/select.ts';
@@ -55,10 +54,7 @@ export function planStage(store: ConfigStore, pool: Pool, routes: () => Routes):
 }
 
 function rewriteModel(ctx: RequestContext, model: string): void {
-  const body = ctx.upstreamBody ?? ctx.body;
-  const rewritten = body ? replaceModel(body, model) : null;
-  if (!rewritten) return;
-  ctx.upstreamBody = rewritten;
+  if (!ctx.body?.rewriteModel(model)) return;
   ctx.modelRewrittenFrom = ctx.modelSent;
   ctx.modelSent = model;
 }

@@ -1,5 +1,6 @@
 import type { BodyBudget } from '../body-budget.ts';
 import { scanBody } from '../../body/body-scan.ts';
+import { RequestBody } from '../../body/request-body.ts';
 import type { Stage } from '../context.ts';
 import { isStreamRequest } from '../headers.ts';
 import { sendError } from '../respond.ts';
@@ -45,9 +46,10 @@ export function readBody(maxBytes: number, budget: BodyBudget): Stage {
         sendError(ctx, 429, 'overloaded', `CLP holds ${Math.round(budget.limitBytes / 1048576)} MB of request bodies already (setting maxBodiesInMemoryMb); retry in a moment`, false, { 'retry-after': '1' });
         return;
       }
-      ctx.body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
+      const bytes = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
       ctx.bytesIn = size;
-      ctx.facts = scanBody(ctx.body);
+      ctx.facts = scanBody(bytes);
+      ctx.body = new RequestBody(bytes, ctx.facts);
     }
     ctx.stream = isStreamRequest(ctx.req.headers, ctx.facts?.stream ?? null);
     ctx.modelSent = ctx.facts?.model ?? null;
