@@ -42,7 +42,8 @@ for (const file of ['codicon.css', 'codicon.ttf']) copyFileSync(`node_modules/@v
 
 // What went into each bundle, for test/architecture.test.ts (budgets and what each may contain).
 mkdirSync('dist/meta', { recursive: true });
-['extension', 'cli', 'webview'].forEach((name, i) => writeFileSync(`dist/meta/${name}.json`, JSON.stringify(result[i].metafile)));
-for (const r of result) for (const [file, out] of Object.entries(r.metafile.outputs)) {
-  if (/\.(js|css)$/.test(file)) console.log(`built ${file} (${Math.round(out.bytes / 1024)} KiB)`);
-}
+for (const [i, name] of ['extension', 'cli', 'webview'].entries()) writeFileSync(`dist/meta/${name}.json`, JSON.stringify(result[i].metafile));
+for (const r of result)
+  for (const [file, out] of Object.entries(r.metafile.outputs)) {
+    if (/\.(js|css)$/.test(file)) console.log(`built ${file} (${Math.round(out.bytes / 1024)} KiB)`);
+  }

@@ -75,7 +75,8 @@ test('inside core, the rooms depend one way: the store, pool, usage, routing and
 test('the CLI and the extension reach the engine only through its front doors', () => {
   // The composition root, the owner client, the offline file operations and the few plain helpers
   // every adapter needs; never the engine's rooms (proxy, store, pool, web server) themselves.
-  const doors = /^src\/core\/(core|offline|paths|settings|log|net|process)\.ts$|^src\/core\/(owner|setup)\/|^src\/core\/pool\/schema\.ts$|^src\/core\/fs\/atomic\.ts$/;
+  const doors =
+    /^src\/core\/(core|offline|paths|settings|log|net|process)\.ts$|^src\/core\/(owner|setup)\/|^src\/core\/pool\/schema\.ts$|^src\/core\/fs\/atomic\.ts$/;
   for (const layer of ['src/cli', 'src/extension']) {
     for (const file of sources(join(root, layer))) {
       for (const target of localImports(file)) {
@@ -124,7 +125,8 @@ test('the dashboard bundle holds the page, the shared protocol and its browser p
   for (const input of Object.keys(js.inputs)) {
     assert.match(input, /^(webview\/|src\/shared\/|node_modules\/(lit|lit-html|lit-element|@lit|@lit-labs|uplot)\/)/, `the page bundles ${input}`);
   }
-  for (const [file, info] of Object.entries(m.inputs)) for (const i of info.imports) assert.ok(!/^node:|^(fs|path|crypto|http)$/.test(i.path), `${file} imports ${i.path}`);
+  for (const [file, info] of Object.entries(m.inputs))
+    for (const i of info.imports) assert.ok(!/^node:|^(fs|path|crypto|http)$/.test(i.path), `${file} imports ${i.path}`);
   assert.ok(js.bytes <= 150 * 1024, `app.js is ${Math.round(js.bytes / 1024)} KiB (budget 150 KiB)`);
 });
 

@@ -107,7 +107,10 @@ export class ClpApp extends LitElement {
 
   async resync(): Promise<void> {
     try {
-      const [state, records] = await Promise.all([this.client.call(StatusGet, {}), this.client.call(LogsList, { limit: 500 }).catch(() => [] as RequestRecord[])]);
+      const [state, records] = await Promise.all([
+        this.client.call(StatusGet, {}),
+        this.client.call(LogsList, { limit: 500 }).catch(() => [] as RequestRecord[]),
+      ]);
       this.state = state;
       this.records = records;
       this.inflight = new Map();

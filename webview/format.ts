@@ -1,7 +1,6 @@
 import { compactNumber, prettyJson as prettyJsonText } from '../src/shared/format.ts';
 import type { Usage } from '../src/shared/usage.ts';
 
-
 /** Token counts at a glance (the one format of every view). */
 export const compact = compactNumber;
 

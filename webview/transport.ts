@@ -12,7 +12,10 @@ export interface Transport {
 }
 
 export class HostError extends Error {
-  constructor(readonly code: string, message: string) {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
     super(message);
   }
 }

@@ -28,12 +28,12 @@ export const COMMANDS: readonly CommandSpec[] = [
   {
     name: 'status',
     usage: 'clp status [--json]',
-    summary: 'who owns the ports, and each service\'s active config',
+    summary: "who owns the ports, and each service's active config",
     flags: ['json'],
     positionals: [0, 0],
     details: 'Exit code 0 when CLP is running, 3 when it is not.',
   },
-  { name: 'list', usage: 'clp list <claude|codex> [--json]', summary: 'list a service\'s configs (keys are never shown)', flags: ['json'], positionals: [1, 1] },
+  { name: 'list', usage: 'clp list <claude|codex> [--json]', summary: "list a service's configs (keys are never shown)", flags: ['json'], positionals: [1, 1] },
   {
     name: 'active',
     usage: 'clp active <claude|codex> <name>',
@@ -47,7 +47,8 @@ export const COMMANDS: readonly CommandSpec[] = [
     summary: 'the account pool: order, weights and health; disable a config for today, reset, pin to top, switch mode',
     flags: ['json'],
     positionals: [1, 3],
-    details: 'In `active` mode only the active config serves; in `pool` mode the healthy configs serve in priority (highest weight first) or weighted order, failing over within a request.',
+    details:
+      'In `active` mode only the active config serves; in `pool` mode the healthy configs serve in priority (highest weight first) or weighted order, failing over within a request.',
   },
   {
     name: 'usage',
@@ -56,7 +57,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     flags: ['json'],
     values: ['service', 'since', 'by'],
     positionals: [0, 0],
-    details: '--since takes 12h, 7d (today and the six days before), a date like 2026-11-01, or all (the default). Totals outlive the request log\'s retention.',
+    details: "--since takes 12h, 7d (today and the six days before), a date like 2026-11-01, or all (the default). Totals outlive the request log's retention.",
   },
   {
     name: 'logs',
@@ -87,7 +88,7 @@ const ALL_FLAGS = ['foreground', 'json', 'no-open', 'help'] as const;
 const ALL_VALUES = ['service', 'since', 'by', 'limit'] as const;
 
 export function parseCli(argv: readonly string[]): ParsedArgs {
-  let parsed;
+  let parsed: { values: Record<string, string | boolean | undefined>; positionals: string[] };
   try {
     parsed = parseArgs({
       args: [...argv],
@@ -102,7 +103,11 @@ export function parseCli(argv: readonly string[]): ParsedArgs {
     throw new ClpError('bad_request', (err as Error).message.split('\n')[0]!.replace(/^Unknown option/, 'unknown option'));
   }
   const [name, ...positionals] = parsed.positionals;
-  const flags = new Set(Object.entries(parsed.values).filter(([, v]) => v === true).map(([k]) => k));
+  const flags = new Set(
+    Object.entries(parsed.values)
+      .filter(([, v]) => v === true)
+      .map(([k]) => k),
+  );
   const values = new Map(Object.entries(parsed.values).filter((e): e is [string, string] => typeof e[1] === 'string'));
   const help = flags.delete('help');
   if (!name) return { command: null, positionals: [], flags, values, help: true };

@@ -13,7 +13,6 @@ export const DAEMON_ARG = '__daemon';
 
 type DaemonMessage = { ok: true } | { ok: false; error: ErrorShape };
 
-
 /**
  * Starts the daemon as a detached child and waits until it says its ports answer, or why it could
  * not start. Its early output (before the log is open) goes to `run/daemon.out`.
@@ -43,7 +42,9 @@ export async function spawnDaemon(paths: ClpPaths, env: NodeJS.ProcessEnv, ready
     }, readyTimeoutMs);
     child.once('message', (m) => finish(m as DaemonMessage));
     child.once('error', (err) => finish({ ok: false, error: toErrorShape(err) }));
-    child.once('exit', (code) => finish({ ok: false, error: { code: 'internal', message: `CLP exited (code ${code}) before it was ready; see ${paths.log}` } }));
+    child.once('exit', (code) =>
+      finish({ ok: false, error: { code: 'internal', message: `CLP exited (code ${code}) before it was ready; see ${paths.log}` } }),
+    );
   });
 }
 

@@ -22,5 +22,9 @@ export function globRegExp(pattern: string, flags = ''): RegExp {
 
 /** Whether `value` matches the glob (an exact comparison when it has no `*`). */
 export function globMatches(pattern: string, value: string, flags = ''): boolean {
-  return pattern.includes('*') ? globRegExp(pattern, flags).test(value) : flags.includes('i') ? pattern.toLowerCase() === value.toLowerCase() : pattern === value;
+  return pattern.includes('*')
+    ? globRegExp(pattern, flags).test(value)
+    : flags.includes('i')
+      ? pattern.toLowerCase() === value.toLowerCase()
+      : pattern === value;
 }

@@ -52,7 +52,12 @@ export async function setUpClaudeCode(ctx: SetupContext): Promise<boolean> {
   const plan = planClaudeExtensionEnv(current, ctx.claudeUrl, ctx.clientSecret ?? undefined);
   let applied = false;
   if (await confirm(`Point the Claude Code extension at CLP (user setting ${key})?`, plan.changes)) {
-    await recordChange(ctx.historyFile, { at: new Date().toISOString(), what: `user setting ${key}`, target: { kind: 'setting', key }, before: current === undefined ? null : JSON.stringify(current) });
+    await recordChange(ctx.historyFile, {
+      at: new Date().toISOString(),
+      what: `user setting ${key}`,
+      target: { kind: 'setting', key },
+      before: current === undefined ? null : JSON.stringify(current),
+    });
     await config.update(key, plan.next, vscode.ConfigurationTarget.Global);
     ctx.output.appendLine(`setup: ${key}: ${plan.changes.join('; ')}`);
     applied = true;
@@ -110,7 +115,9 @@ export async function runDoctor(ctx: SetupContext): Promise<Finding[]> {
     codexUrl: ctx.codexUrl,
     env: process.env,
     claudeFiles,
-    extensionEnv: installed ? ((vscode.workspace.getConfiguration().get(claudeSettingKey()) as Array<{ name: string; value: string }> | undefined) ?? []) : null,
+    extensionEnv: installed
+      ? ((vscode.workspace.getConfiguration().get(claudeSettingKey()) as Array<{ name: string; value: string }> | undefined) ?? [])
+      : null,
     codexToml: await readText(join(home(), '.codex', 'config.toml')),
   });
   ctx.output.appendLine('doctor:');
@@ -118,7 +125,9 @@ export async function runDoctor(ctx: SetupContext): Promise<Finding[]> {
   const problems = findings.filter((f) => f.severity !== 'ok');
   if (!problems.length) void vscode.window.showInformationMessage(findings[0]!.message);
   else {
-    void vscode.window.showWarningMessage(`CLP doctor: ${problems[0]!.message}${problems.length > 1 ? ` (+${problems.length - 1} more)` : ''}. ${problems[0]!.fix}`, 'Show All').then((a) => a && ctx.output.show());
+    void vscode.window
+      .showWarningMessage(`CLP doctor: ${problems[0]!.message}${problems.length > 1 ? ` (+${problems.length - 1} more)` : ''}. ${problems[0]!.fix}`, 'Show All')
+      .then((a) => a && ctx.output.show());
   }
   return findings;
 }

@@ -19,7 +19,6 @@ import { editorSettingsInput } from './settings-map.ts';
 import { renderStatusBar } from './status-render.ts';
 import { ConfigTree, UsageTree, type ConfigNode } from './tree.ts';
 
-
 /**
  * Everything the extension puts in the editor, built on one Ownership: the status bar item, the
  * tree views, the commands, the dashboard webview and client setup. Whether this window owns the
@@ -53,7 +52,11 @@ export class ClpExtension {
     this.status.name = 'CLP';
     this.status.command = 'clp.activateConfig';
     this.status.show();
-    c.subscriptions.push(this.status, vscode.window.registerTreeDataProvider('clp.configs', this.configs), vscode.window.registerTreeDataProvider('clp.usage', this.usage));
+    c.subscriptions.push(
+      this.status,
+      vscode.window.registerTreeDataProvider('clp.configs', this.configs),
+      vscode.window.registerTreeDataProvider('clp.usage', this.usage),
+    );
     this.registerCommands();
     await this.ownership.init();
     this.ownership.onChange((s) => this.onOwnership(s));
@@ -61,7 +64,11 @@ export class ClpExtension {
     const auto = vscode.workspace.getConfiguration('clp').get<boolean>('autoStart', true);
     if (auto) await this.ownership.start();
     else this.render();
-    void this.ownership.link.follow((method, payload) => this.onEvent(method, payload), () => this.onResync(), this.feed.signal);
+    void this.ownership.link.follow(
+      (method, payload) => this.onEvent(method, payload),
+      () => this.onResync(),
+      this.feed.signal,
+    );
     void this.offerCli();
   }
 
@@ -96,14 +103,19 @@ export class ClpExtension {
 
   private render(): void {
     const own = this.ownership.state;
-    const view = renderStatusBar(this.dashboard ? { ...own, ...(own.kind === 'owner' || own.kind === 'attached' ? { status: this.dashboard.status } : {}) } as OwnershipState : own, this.dashboard);
+    const view = renderStatusBar(
+      this.dashboard ? ({ ...own, ...(own.kind === 'owner' || own.kind === 'attached' ? { status: this.dashboard.status } : {}) } as OwnershipState) : own,
+      this.dashboard,
+    );
     this.status.text = view.text;
     this.status.tooltip = new vscode.MarkdownString(view.tooltip);
     this.status.backgroundColor = view.background ? new vscode.ThemeColor(view.background) : undefined;
   }
 
   private onOwnership(s: OwnershipState): void {
-    this.output.appendLine(`ownership: ${s.kind}${s.kind === 'attached' ? ` (owner pid ${s.status.owner?.pid}, ${s.status.owner?.kind})` : s.kind === 'blocked' || s.kind === 'error' ? `: ${s.message}` : ''}`);
+    this.output.appendLine(
+      `ownership: ${s.kind}${s.kind === 'attached' ? ` (owner pid ${s.status.owner?.pid}, ${s.status.owner?.kind})` : s.kind === 'blocked' || s.kind === 'error' ? `: ${s.message}` : ''}`,
+    );
     void vscode.commands.executeCommand('setContext', 'clp.running', s.kind === 'owner' || s.kind === 'attached');
     if (s.kind === 'blocked' && s.message !== this.lastBlocked) {
       this.lastBlocked = s.message;
@@ -152,7 +164,8 @@ export class ClpExtension {
           void vscode.window.showErrorMessage(`CLP: ${(err as Error).message}`);
         }
       };
-    const register = (id: string, fn: (...args: never[]) => Promise<unknown>) => this.context.subscriptions.push(vscode.commands.registerCommand(id, guard(fn)));
+    const register = (id: string, fn: (...args: never[]) => Promise<unknown>) =>
+      this.context.subscriptions.push(vscode.commands.registerCommand(id, guard(fn)));
 
     register('clp.activateConfig', () => this.pickConfig());
     register('clp.start', () => this.ownership.start());
@@ -197,7 +210,13 @@ export class ClpExtension {
     for (const service of SERVICES) {
       items.push({ label: SERVICE_PROFILE[service].label, kind: vscode.QuickPickItemKind.Separator });
       for (const c of d.configs[service]) {
-        items.push({ label: `${c.active ? '$(check) ' : ''}${c.name}`, description: c.base_url, detail: c.active ? 'active' : undefined, service, name: c.name });
+        items.push({
+          label: `${c.active ? '$(check) ' : ''}${c.name}`,
+          description: c.base_url,
+          detail: c.active ? 'active' : undefined,
+          service,
+          name: c.name,
+        });
       }
     }
     if (items.length === SERVICES.length) {
@@ -231,7 +250,9 @@ export class ClpExtension {
   }
 
   private async testConfig(node: ConfigNode): Promise<void> {
-    const model = await vscode.window.showQuickPick(TEST_MODELS[node.service], { placeHolder: `Model to test ${node.config.name} with (one tiny request, nothing of yours in it)` });
+    const model = await vscode.window.showQuickPick(TEST_MODELS[node.service], {
+      placeHolder: `Model to test ${node.config.name} with (one tiny request, nothing of yours in it)`,
+    });
     if (!model) return;
     const r = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Testing ${node.config.name}…` }, () =>
       this.ownership.link.call(ConfigTest, { service: node.service, name: node.config.name, model }),

@@ -76,7 +76,13 @@ export class Ownership {
       const existing = await this.link.probe();
       if (existing.kind === 'owner') return this.set({ kind: 'attached', status: existing.status });
       if (existing.kind === 'foreign') return this.set({ kind: 'blocked', message: existing.message });
-      const coreOptions: CoreOptions = { env: this.options.env, settings: this.options.settings, ownerKind: 'vscode', log: this.options.log, assetsDir: this.options.assetsDir };
+      const coreOptions: CoreOptions = {
+        env: this.options.env,
+        settings: this.options.settings,
+        ownerKind: 'vscode',
+        log: this.options.log,
+        assetsDir: this.options.assetsDir,
+      };
       let core: Core | null = null;
       try {
         core = await createCore(coreOptions);

@@ -11,7 +11,6 @@ export interface StatusBarView {
   background: 'statusBarItem.errorBackground' | 'statusBarItem.warningBackground' | null;
 }
 
-
 /**
  * Pure: the status bar item for an ownership state and the owner's dashboard state. Red when CLP
  * cannot serve, yellow when it serves but something needs a look (a broken config file, no config,
@@ -22,7 +21,11 @@ export function renderStatusBar(own: OwnershipState, dash: DashboardState | null
     case 'starting':
       return { text: '$(sync~spin) CLP', tooltip: 'CLP is starting…', background: null };
     case 'stopped':
-      return { text: '$(debug-stop) CLP: stopped', tooltip: 'The proxy is stopped. Click to switch config, or run "CLP: Start Proxy".', background: 'statusBarItem.warningBackground' };
+      return {
+        text: '$(debug-stop) CLP: stopped',
+        tooltip: 'The proxy is stopped. Click to switch config, or run "CLP: Start Proxy".',
+        background: 'statusBarItem.warningBackground',
+      };
     case 'blocked':
     case 'error':
       return { text: '$(error) CLP', tooltip: `CLP is not running: ${own.message}`, background: 'statusBarItem.errorBackground' };
@@ -37,7 +40,9 @@ export function renderStatusBar(own: OwnershipState, dash: DashboardState | null
   for (const s of SERVICES) {
     const svc = status.services[s];
     const today = dash?.today[s];
-    lines.push(`- **${s}** → \`${svc.active ?? 'no config'}\` on ${svc.url}${today ? ` · today ${today.requests} requests, ${compactNumber(today.totals.total)} tokens, $${today.cost_usd.toFixed(2)}${today.errors ? `, ${today.errors} errors` : ''}` : ''}`);
+    lines.push(
+      `- **${s}** → \`${svc.active ?? 'no config'}\` on ${svc.url}${today ? ` · today ${today.requests} requests, ${compactNumber(today.totals.total)} tokens, $${today.cost_usd.toFixed(2)}${today.errors ? `, ${today.errors} errors` : ''}` : ''}`,
+    );
     if (svc.config.error) lines.push(`  - ⚠ ${svc.config.error}`);
   }
   lines.push('', 'Click to switch config.');

@@ -61,4 +61,3 @@ export function toErrorShape(err: unknown): ErrorShape {
   if (ClpError.is(err)) return { code: err.code, message: err.message };
   return { code: 'internal', message: (err as Error | null)?.message ?? String(err) };
 }
-

@@ -38,8 +38,6 @@ function sseEvents(body: string): Array<{ event: string; data: Obj }> | null {
   return out;
 }
 
-
-
 /** Codex's `shell` calls, as a command line with its options rather than a JSON blob. */
 function toolInput(name: string, args: string): string {
   if (name !== 'shell' && name !== 'local_shell') return prettyJson(args);
@@ -63,7 +61,8 @@ function anthropicContent(content: Obj[], blocks: Block[]): void {
     if (b.type === 'text') blocks.push({ kind: 'text', text: str(b.text) });
     else if (b.type === 'thinking') blocks.push({ kind: 'thinking', text: str(b.thinking) });
     else if (b.type === 'redacted_thinking') blocks.push({ kind: 'thinking', text: '(redacted thinking)' });
-    else if (b.type === 'tool_use' || b.type === 'server_tool_use') blocks.push({ kind: 'tool', name: str(b.name), input: JSON.stringify(b.input ?? {}, null, 2) });
+    else if (b.type === 'tool_use' || b.type === 'server_tool_use')
+      blocks.push({ kind: 'tool', name: str(b.name), input: JSON.stringify(b.input ?? {}, null, 2) });
   }
 }
 
@@ -104,7 +103,7 @@ function fromEvents(events: Array<{ event: string; data: Obj }>, view: ResponseV
       else if (d.type === 'thinking_delta' && block.kind === 'thinking') block.text += str(d.thinking);
       else if (d.type === 'input_json_delta' && block.kind === 'tool') block.json = (block.json ?? '') + str(d.partial_json);
     } else if (type === 'error' || type === 'response.failed') {
-      const err = ((data.error ?? (data.response as Obj | undefined)?.error) ?? {}) as Obj;
+      const err = (data.error ?? (data.response as Obj | undefined)?.error ?? {}) as Obj;
       view.blocks.push({ kind: 'error', text: `${str(err.type) || str(err.code) || 'error'}: ${str(err.message)}` });
     } else if (type === 'response.output_item.done') done.push((data.item ?? {}) as Obj);
     else if (type === 'response.output_text.delta') responsesText += str(data.delta);

@@ -23,8 +23,26 @@ export interface ServiceProfile {
 }
 
 export const SERVICE_PROFILE: Readonly<Record<ServiceName, ServiceProfile>> = {
-  claude: { label: 'Claude Code', dialect: 'anthropic', defaultPort: 3210, defaultBaseUrl: 'https://api.anthropic.com', v1InBaseUrl: false, keyField: 'api_key', inputIncludesCacheReads: false, reasoningEffort: false },
-  codex: { label: 'Codex', dialect: 'openai', defaultPort: 3211, defaultBaseUrl: 'https://api.openai.com/v1', v1InBaseUrl: true, keyField: 'auth_token', inputIncludesCacheReads: true, reasoningEffort: true },
+  claude: {
+    label: 'Claude Code',
+    dialect: 'anthropic',
+    defaultPort: 3210,
+    defaultBaseUrl: 'https://api.anthropic.com',
+    v1InBaseUrl: false,
+    keyField: 'api_key',
+    inputIncludesCacheReads: false,
+    reasoningEffort: false,
+  },
+  codex: {
+    label: 'Codex',
+    dialect: 'openai',
+    defaultPort: 3211,
+    defaultBaseUrl: 'https://api.openai.com/v1',
+    v1InBaseUrl: true,
+    keyField: 'auth_token',
+    inputIncludesCacheReads: true,
+    reasoningEffort: true,
+  },
 };
 
 /** The URL a service's clients are pointed at: CLP's port, with `/v1` where the client expects it. */

@@ -14,7 +14,12 @@ const server = createServer((req, res) => {
     const headers: Record<string, string> = {};
     for (const [k, v] of Object.entries(req.headers)) if (v !== undefined && !HOP.has(k)) headers[k] = Array.isArray(v) ? v.join(', ') : v;
     try {
-      const up = await request(`${upstream}${req.url}`, { method: req.method as 'POST', headers, body: chunks.length ? Buffer.concat(chunks) : undefined, dispatcher: agent });
+      const up = await request(`${upstream}${req.url}`, {
+        method: req.method as 'POST',
+        headers,
+        body: chunks.length ? Buffer.concat(chunks) : undefined,
+        dispatcher: agent,
+      });
       const out: Record<string, string | string[]> = {};
       for (const [k, v] of Object.entries(up.headers)) if (v !== undefined && !HOP.has(k)) out[k] = v;
       if (up.headers['content-length']) out['content-length'] = up.headers['content-length'] as string;

@@ -106,7 +106,12 @@ async function fixedRate(url: string, rate: number, seconds: number, payload: st
 /** Time to first body byte of a stream of spaced events, and how many reads it arrived in. */
 async function ttfb(url: string, gapMs: number): Promise<{ ttfb: number; reads: number }> {
   const t = performance.now();
-  const res = await request(`${url}/v1/messages`, { method: 'POST', body: body(200, true), headers: { 'content-type': 'application/json', 'x-bench-gap-ms': String(gapMs) }, dispatcher: agent });
+  const res = await request(`${url}/v1/messages`, {
+    method: 'POST',
+    body: body(200, true),
+    headers: { 'content-type': 'application/json', 'x-bench-gap-ms': String(gapMs) },
+    dispatcher: agent,
+  });
   let first = 0;
   let reads = 0;
   for await (const _chunk of res.body) {
@@ -117,7 +122,14 @@ async function ttfb(url: string, gapMs: number): Promise<{ ttfb: number; reads: 
 }
 
 async function throughput(url: string, connections: number, payload: string): Promise<number> {
-  const result = await autocannon({ url: `${url}/v1/messages`, method: 'POST', body: payload, headers: { 'content-type': 'application/json' }, connections, duration: RATE_SECONDS });
+  const result = await autocannon({
+    url: `${url}/v1/messages`,
+    method: 'POST',
+    body: payload,
+    headers: { 'content-type': 'application/json' },
+    connections,
+    duration: RATE_SECONDS,
+  });
   return result.requests.average;
 }
 
@@ -161,8 +173,22 @@ async function main(): Promise<void> {
   const floor = await launch([...node, join(__dirname, 'floor.ts'), '0', upstream], env, 0, /^\d+$/);
 
   // CLP as users run it: a pool of three configs, filter rules and every detector, the request log on.
-  await writeFile(join(home, 'claude.json'), JSON.stringify({ a: { base_url: upstream, auth_token: 'sk-bench-a', weight: 10 }, b: { base_url: upstream, auth_token: 'sk-bench-b', weight: 5 }, c: { base_url: upstream, auth_token: 'sk-bench-c', weight: 1, active: true } }));
-  await writeFile(join(home, 'filter.json'), JSON.stringify([{ source: 'hunter2', op: 'remove', match: 'literal' }, { source: 'ACME-[0-9]{6}', op: 'remove' }, { source: 'internal.example.com', target: 'host', op: 'replace', match: 'literal' }]));
+  await writeFile(
+    join(home, 'claude.json'),
+    JSON.stringify({
+      a: { base_url: upstream, auth_token: 'sk-bench-a', weight: 10 },
+      b: { base_url: upstream, auth_token: 'sk-bench-b', weight: 5 },
+      c: { base_url: upstream, auth_token: 'sk-bench-c', weight: 1, active: true },
+    }),
+  );
+  await writeFile(
+    join(home, 'filter.json'),
+    JSON.stringify([
+      { source: 'hunter2', op: 'remove', match: 'literal' },
+      { source: 'ACME-[0-9]{6}', op: 'remove' },
+      { source: 'internal.example.com', target: 'host', op: 'replace', match: 'literal' },
+    ]),
+  );
   await writeFile(join(home, 'settings.json'), JSON.stringify({ filters: { detectors: ['anthropic', 'openai', 'aws', 'github', 'private_key', 'jwt'] } }));
   await mkdir(join(home, 'data'), { recursive: true });
   await writeFile(join(home, 'data', 'lb_config.json'), JSON.stringify({ mode: 'weight-based' }));
@@ -183,7 +209,14 @@ async function main(): Promise<void> {
 
   log('throughput at 50 connections');
   const tp = await rates(urls, 50, small);
-  rows.push(['small requests: throughput at 50 connections (req/s)', tp.median.direct.toFixed(0), tp.median.floor.toFixed(0), tp.median.clp.toFixed(0), tp.ratio.toFixed(2), '>= 0.80']);
+  rows.push([
+    'small requests: throughput at 50 connections (req/s)',
+    tp.median.direct.toFixed(0),
+    tp.median.floor.toFixed(0),
+    tp.median.clp.toFixed(0),
+    tp.ratio.toFixed(2),
+    '>= 0.80',
+  ]);
 
   const added = async (label: string, payload: string, rate: number, percentiles: Array<[string, number]>) => {
     log(label);
@@ -205,7 +238,10 @@ async function main(): Promise<void> {
       rows.push([`${label}: added ${name} latency (ms)`, d.toFixed(3), f.toFixed(3), c.toFixed(3), ratio, '<= 1.50']);
     }
   };
-  await added('small requests at 200/s', small, 200, [['p50', 0.5], ['p99', 0.99]]);
+  await added('small requests at 200/s', small, 200, [
+    ['p50', 0.5],
+    ['p99', 0.99],
+  ]);
   await added('64 KB bodies at 50/s', body(64 * 1024), 50, [['p50', 0.5]]);
   await added('256 KB bodies at 50/s', body(256 * 1024), 50, [['p50', 0.5]]);
 
@@ -226,28 +262,65 @@ async function main(): Promise<void> {
   }
   alone(null);
   const fd = median(first.direct);
-  rows.push(['stream: added time to first byte, p50 (ms)', fd.toFixed(3), (median(first.floor) - fd).toFixed(3), (median(first.clp) - fd).toFixed(3), '-', 'clp <= 1 ms']);
-  rows.push(['stream of 14 events 10 ms apart: reads at the client (p50)', String(median(reads.direct)), String(median(reads.floor)), String(median(reads.clp)), '-', 'as many as events (no buffering)']);
+  rows.push([
+    'stream: added time to first byte, p50 (ms)',
+    fd.toFixed(3),
+    (median(first.floor) - fd).toFixed(3),
+    (median(first.clp) - fd).toFixed(3),
+    '-',
+    'clp <= 1 ms',
+  ]);
+  rows.push([
+    'stream of 14 events 10 ms apart: reads at the client (p50)',
+    String(median(reads.direct)),
+    String(median(reads.floor)),
+    String(median(reads.clp)),
+    '-',
+    'as many as events (no buffering)',
+  ]);
 
   log('streams per second at 20 connections');
   const sp = await rates(urls, 20, body(200, true));
-  rows.push(['streams per second at 20 connections', sp.median.direct.toFixed(0), sp.median.floor.toFixed(0), sp.median.clp.toFixed(0), sp.ratio.toFixed(2), '>= 0.80']);
+  rows.push([
+    'streams per second at 20 connections',
+    sp.median.direct.toFixed(0),
+    sp.median.floor.toFixed(0),
+    sp.median.clp.toFixed(0),
+    sp.ratio.toFixed(2),
+    '>= 0.80',
+  ]);
 
   log('peak memory under 50 concurrent streams');
   const peak: Record<'floor' | 'clp', number> = { floor: 0, clp: 0 };
   for (const t of ['floor', 'clp'] as const) {
     const sampler = setInterval(() => (peak[t] = Math.max(peak[t], rssMb(pids[t]))), 20);
     const until = Date.now() + SECONDS * 1000;
-    await Promise.all(Array.from({ length: 50 }, async () => {
-      while (Date.now() < until) await ttfb(urls[t], 30);
-    }));
+    await Promise.all(
+      Array.from({ length: 50 }, async () => {
+        while (Date.now() < until) await ttfb(urls[t], 30);
+      }),
+    );
     clearInterval(sampler);
   }
-  rows.push(['peak resident memory, 50 concurrent streams (MB)', '-', peak.floor.toFixed(1), peak.clp.toFixed(1), (peak.clp / peak.floor).toFixed(2), '<= 1.50']);
+  rows.push([
+    'peak resident memory, 50 concurrent streams (MB)',
+    '-',
+    peak.floor.toFixed(1),
+    peak.clp.toFixed(1),
+    (peak.clp / peak.floor).toFixed(2),
+    '<= 1.50',
+  ]);
 
   log('memory after 10,000 and 100,000 requests');
   const drive = async (t: Target, n: number) => {
-    await autocannon({ url: `${urls[t]}/v1/messages`, method: 'POST', body: small, headers: { 'content-type': 'application/json' }, connections: 50, amount: n });
+    await autocannon({
+      url: `${urls[t]}/v1/messages`,
+      method: 'POST',
+      body: small,
+      headers: { 'content-type': 'application/json' },
+      connections: 50,
+      amount: n,
+    });
     await new Promise((r) => setTimeout(r, 1500)); // let the store thread catch up
   };
   const total = QUICK ? 20_000 : 100_000;
@@ -258,7 +331,14 @@ async function main(): Promise<void> {
     await drive(t, total - 10_000);
     mem[t][1] = rssMb(pids[t]);
   }
-  rows.push([`resident memory after 10,000 -> ${total.toLocaleString('en')} requests (MB)`, '-', `${mem.floor[0].toFixed(1)} -> ${mem.floor[1].toFixed(1)}`, `${mem.clp[0].toFixed(1)} -> ${mem.clp[1].toFixed(1)}`, (mem.clp[1] / mem.clp[0]).toFixed(2), 'no growth (~1.0)']);
+  rows.push([
+    `resident memory after 10,000 -> ${total.toLocaleString('en')} requests (MB)`,
+    '-',
+    `${mem.floor[0].toFixed(1)} -> ${mem.floor[1].toFixed(1)}`,
+    `${mem.clp[0].toFixed(1)} -> ${mem.clp[1].toFixed(1)}`,
+    (mem.clp[1] / mem.clp[0]).toFixed(2),
+    'no growth (~1.0)',
+  ]);
 
   const machine = `${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}${canPin ? ', proxies pinned to cpu 0, upstream to cpu 1 (and the load generator, for rates)' : ''}`;
   const table = [

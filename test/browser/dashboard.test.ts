@@ -121,7 +121,8 @@ test('configs: a new config added on the page is saved with its key, and the pag
   await page.locator('.test-result').waitFor();
   assert.match(await page.locator('.test-result').innerText(), /Works/);
   await page.screenshot({ path: artifactPath('configs.png'), fullPage: true });
-  for (const text of seen) for (const key of [KEY_A, KEY_B, 'sk-brand-new-cccccccccccccccccccc-3333']) assert.ok(!text.includes(key), `a response held a key: ${text.slice(0, 120)}`);
+  for (const text of seen)
+    for (const key of [KEY_A, KEY_B, 'sk-brand-new-cccccccccccccccccccc-3333']) assert.ok(!text.includes(key), `a response held a key: ${text.slice(0, 120)}`);
   assert.ok(seen.length > 10);
 });
 
@@ -144,7 +145,11 @@ test('a browser without the token gets the instructions, and no data', async () 
 
 test('a failover request shows its decisions in words, at both widths and in both themes', async () => {
   const token = await dashboardToken(home.home);
-  await fetch(`${core.urls.ui}/api/rpc/pool/action`, { method: 'POST', headers: { 'x-clp-token': token }, body: JSON.stringify({ service: 'claude', action: { action: 'mode', mode: 'pool' } }) });
+  await fetch(`${core.urls.ui}/api/rpc/pool/action`, {
+    method: 'POST',
+    headers: { 'x-clp-token': token },
+    body: JSON.stringify({ service: 'claude', action: { action: 'mode', mode: 'pool' } }),
+  });
   relayA.behaviour = { kind: 'status', status: 500, body: { type: 'error', error: { type: 'api_error', message: 'down' } } };
   try {
     await page.locator('button.tab[data-page="requests"]').click();
@@ -156,9 +161,18 @@ test('a failover request shows its decisions in words, at both widths and in bot
     await trace.waitFor();
     const lines = await trace.locator('li').allInnerTexts();
     assert.match(lines[0]!, /^Plan \(pool mode\): relay-a → relay-b/);
-    assert.ok(lines.some((l) => /^Tried relay-a: HTTP 500 \(\d+ ms\)$/.test(l)), lines.join('\n'));
-    assert.ok(lines.some((l) => /^Tried relay-b: HTTP 200/.test(l)), lines.join('\n'));
-    for (const [width, scheme] of [[1400, 'light'], [800, 'dark']] as const) {
+    assert.ok(
+      lines.some((l) => /^Tried relay-a: HTTP 500 \(\d+ ms\)$/.test(l)),
+      lines.join('\n'),
+    );
+    assert.ok(
+      lines.some((l) => /^Tried relay-b: HTTP 200/.test(l)),
+      lines.join('\n'),
+    );
+    for (const [width, scheme] of [
+      [1400, 'light'],
+      [800, 'dark'],
+    ] as const) {
       await page.setViewportSize({ width, height: 900 });
       await page.emulateMedia({ colorScheme: scheme });
       await page.screenshot({ path: artifactPath(`request-trace-${width}-${scheme}.png`), fullPage: true });

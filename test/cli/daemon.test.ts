@@ -45,20 +45,36 @@ test('clp start / status / list / active / second start / stop, as separate proc
     const list = await clp(['list', 'claude', '--json'], env);
     assert.equal(list.code, 0);
     const listed = JSON.parse(list.stdout);
-    assert.deepEqual(listed.configs.map((c: { name: string; active: boolean }) => [c.name, c.active]), [['prod', true], ['dev', false]]);
+    assert.deepEqual(
+      listed.configs.map((c: { name: string; active: boolean }) => [c.name, c.active]),
+      [
+        ['prod', true],
+        ['dev', false],
+      ],
+    );
     assert.ok(!list.stdout.includes('sk-'), 'no key, not even one put in a URL query, is listed');
     const human = await clp(['list', 'claude'], env);
     assert.match(human.stdout, /^\* prod/m);
     assert.ok(!human.stdout.includes('sk-'));
 
     // Switch through the CLI: the running daemon serves the next request from the new config.
-    const msg = () => fetch(`http://127.0.0.1:${env.CLP_CLAUDE_PORT}/v1/messages`, { method: 'POST', body: '{"model":"m","max_tokens":1,"messages":[]}', headers: { 'content-type': 'application/json' } });
+    const msg = () =>
+      fetch(`http://127.0.0.1:${env.CLP_CLAUDE_PORT}/v1/messages`, {
+        method: 'POST',
+        body: '{"model":"m","max_tokens":1,"messages":[]}',
+        headers: { 'content-type': 'application/json' },
+      });
     await msg();
     assert.equal(up.requests.at(-1)!.url, '/v1/messages');
     const active = await clp(['active', 'claude', 'dev'], env);
     assert.equal(active.code, 0, active.stderr);
     assert.match(active.stdout, /active config is now "dev"; it applies to the next request/);
-    assert.ok(await eventually(async () => ((await fetch(`http://127.0.0.1:${env.CLP_CLAUDE_PORT}/health`).then((r) => r.json())) as { active: string }).active === "dev", 1500));
+    assert.ok(
+      await eventually(
+        async () => ((await fetch(`http://127.0.0.1:${env.CLP_CLAUDE_PORT}/health`).then((r) => r.json())) as { active: string }).active === 'dev',
+        1500,
+      ),
+    );
     await msg();
     assert.equal(up.requests.at(-1)!.url, '/dev/v1/messages?key=sk-in-query');
     assert.equal(up.requests.at(-1)!.headers['x-api-key'], 'sk-dev-secret');
@@ -89,7 +105,10 @@ test('clp start / status / list / active / second start / stop, as separate proc
     assert.match(badSince.stderr, /^clp: since: expected e\.g\. 12h, 7d/);
     const logs = await clp(['logs', '--limit', '5', '--json'], env);
     const rows = JSON.parse(logs.stdout) as Array<{ id: string; config: string }>;
-    assert.deepEqual(rows.map((r) => r.config), ['dev', 'prod']);
+    assert.deepEqual(
+      rows.map((r) => r.config),
+      ['dev', 'prod'],
+    );
     const logLines = await clp(['logs'], env);
     assert.match(logLines.stdout, new RegExp(`^${rows[0]!.id.slice(0, 8)} `));
     const show = await clp(['logs', 'show', rows[0]!.id.slice(0, 8)], env);

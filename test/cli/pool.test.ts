@@ -9,12 +9,19 @@ type Status = { mode: string; order: string; members: Array<{ name: string; weig
 
 test('clp pool through the running owner, then on the files when none runs', async () => {
   const { home, cleanup } = await tempHome();
-  await writeConfig(home, 'claude', { a: { base_url: 'http://127.0.0.1:9/a', weight: 10, mine: 1 }, b: { base_url: 'http://127.0.0.1:9/b', weight: 5 }, c: { base_url: 'http://127.0.0.1:9/c', weight: 1, active: true } });
+  await writeConfig(home, 'claude', {
+    a: { base_url: 'http://127.0.0.1:9/a', weight: 10, mine: 1 },
+    b: { base_url: 'http://127.0.0.1:9/b', weight: 5 },
+    c: { base_url: 'http://127.0.0.1:9/c', weight: 1, active: true },
+  });
   const env = await isolatedEnv(home);
   try {
     assert.equal((await clp(['start'], env)).code, 0);
     const show = async () => JSON.parse((await clp(['pool', 'claude', '--json'], env)).stdout) as Status;
-    assert.deepEqual((await show()).members.map((m) => m.name), ['a', 'b', 'c']);
+    assert.deepEqual(
+      (await show()).members.map((m) => m.name),
+      ['a', 'b', 'c'],
+    );
     assert.equal((await show()).mode, 'active');
     assert.equal((await clp(['pool', 'claude', 'mode', 'pool'], env)).code, 0);
     assert.equal((await show()).mode, 'pool');
@@ -37,7 +44,11 @@ test('clp pool through the running owner, then on the files when none runs', asy
     const wrong = await fetch(url, { method: 'POST', body: resetBody, headers: { 'x-clp-token': '0'.repeat(64) } });
     assert.equal(wrong.status, 401);
     const token = (await readFile(join(home, 'run', 'token'), 'utf8')).trim();
-    const badBody = await fetch(url, { method: 'POST', body: '{"service":"claude","action":{"action":"mode","mode":"chaos"}}', headers: { 'x-clp-token': token } });
+    const badBody = await fetch(url, {
+      method: 'POST',
+      body: '{"service":"claude","action":{"action":"mode","mode":"chaos"}}',
+      headers: { 'x-clp-token': token },
+    });
     assert.equal(badBody.status, 400);
 
     assert.equal((await clp(['stop'], env)).code, 0);

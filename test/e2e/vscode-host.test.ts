@@ -30,19 +30,35 @@ before(async () => {
   assert.equal(setup.status, 0, 'code-server setup failed');
   run = await mkdtemp('/tmp/clp-cs-');
   const vsix = join(run, 'clp.vsix');
-  const pack = spawnSync(join(root, 'node_modules', '.bin', 'vsce'), ['package', '--no-dependencies', '--out', vsix], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  const pack = spawnSync(join(root, 'node_modules', '.bin', 'vsce'), ['package', '--no-dependencies', '--out', vsix], {
+    cwd: root,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   assert.equal(pack.status, 0, pack.stderr);
   for (const key of Object.keys(ports) as Array<keyof typeof ports>) ports[key] = await freePort();
   relayA = await FakeUpstream.start('anthropic', 'relay-a');
   relayB = await FakeUpstream.start('anthropic', 'relay-b');
   const clpHome = join(run, 'clp');
   await mkdir(clpHome, { recursive: true });
-  await writeFile(join(clpHome, 'claude.json'), JSON.stringify({ 'relay-a': { base_url: relayA.baseUrl, auth_token: 'sk-a-aaaaaaaaaaaaaaaaaaaaaaaa', active: true }, 'relay-b': { base_url: relayB.baseUrl, auth_token: 'sk-b-bbbbbbbbbbbbbbbbbbbbbbbb' } }));
+  await writeFile(
+    join(clpHome, 'claude.json'),
+    JSON.stringify({
+      'relay-a': { base_url: relayA.baseUrl, auth_token: 'sk-a-aaaaaaaaaaaaaaaaaaaaaaaa', active: true },
+      'relay-b': { base_url: relayB.baseUrl, auth_token: 'sk-b-bbbbbbbbbbbbbbbbbbbbbbbb' },
+    }),
+  );
   for (const d of ['home', 'tmp', 'ext', 'ws', 'ud/User']) await mkdir(join(run, d), { recursive: true });
   await writeFile(join(run, 'config.yaml'), `bind-addr: 127.0.0.1:${ports.cs}\nauth: none\ncert: false\n`);
   await writeFile(
     join(run, 'ud', 'User', 'settings.json'),
-    JSON.stringify({ 'workbench.startupEditor': 'none', 'chat.disableAIFeatures': true, 'git.enabled': false, 'remote.autoForwardPorts': false, 'workbench.tips.enabled': false }),
+    JSON.stringify({
+      'workbench.startupEditor': 'none',
+      'chat.disableAIFeatures': true,
+      'git.enabled': false,
+      'remote.autoForwardPorts': false,
+      'workbench.tips.enabled': false,
+    }),
   );
   const env = {
     ...process.env,
@@ -57,13 +73,37 @@ before(async () => {
   const args = ['--config', join(run, 'config.yaml'), '--user-data-dir', join(run, 'ud'), '--extensions-dir', join(run, 'ext')];
   const install = spawnSync(CS, [...args, '--install-extension', vsix], { env, encoding: 'utf8', timeout: 120_000 });
   assert.equal(install.status, 0, install.stderr);
-  server = spawn(CS, [...args, '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override', '--reconnection-grace-time', '5', join(run, 'ws')], { env, detached: true, stdio: 'ignore' });
-  assert.ok(await eventually(async () => (await fetch(`http://127.0.0.1:${ports.cs}/healthz`).catch(() => null))?.ok === true, 30_000, 200), 'code-server did not start');
+  server = spawn(
+    CS,
+    [
+      ...args,
+      '--disable-telemetry',
+      '--disable-update-check',
+      '--disable-workspace-trust',
+      '--disable-getting-started-override',
+      '--reconnection-grace-time',
+      '5',
+      join(run, 'ws'),
+    ],
+    { env, detached: true, stdio: 'ignore' },
+  );
+  assert.ok(
+    await eventually(async () => (await fetch(`http://127.0.0.1:${ports.cs}/healthz`).catch(() => null))?.ok === true, 30_000, 200),
+    'code-server did not start',
+  );
   browser = await chromium.launchPersistentContext(join(run, 'chromium'), {
     executablePath: CHROMIUM,
     headless: true,
     viewport: { width: 1400, height: 900 },
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
   page = browser.pages()[0] ?? (await browser.newPage());
   await page.goto(`http://127.0.0.1:${ports.cs}/`);
@@ -124,7 +164,10 @@ test('the CLP activity bar container lists the configs, the active one marked', 
   const rows = page.locator('.pane', { hasText: 'Configs' }).locator('.monaco-list-row');
   await rows.filter({ hasText: 'relay-a' }).first().waitFor({ timeout: 15_000 });
   const text = await rows.allInnerTexts();
-  assert.ok(text.some((row) => row.includes('relay-b')), text.join(' | '));
+  assert.ok(
+    text.some((row) => row.includes('relay-b')),
+    text.join(' | '),
+  );
   await page.screenshot({ path: artifactPath('vscode-tree.png') });
 });
 

@@ -28,7 +28,13 @@ before(async () => {
   });
   ports = { claude: await freePort(), codex: await freePort(), ui: await freePort() };
   // The extension honours CLP_HOME and the port variables, as the CLI does; HOME holds ~/.claude and ~/.codex.
-  Object.assign(process.env, { CLP_HOME: home.home, CLP_CLAUDE_PORT: String(ports.claude), CLP_CODEX_PORT: String(ports.codex), CLP_UI_PORT: String(ports.ui), HOME: userHome.home });
+  Object.assign(process.env, {
+    CLP_HOME: home.home,
+    CLP_CLAUDE_PORT: String(ports.claude),
+    CLP_CODEX_PORT: String(ports.codex),
+    CLP_UI_PORT: String(ports.ui),
+    HOME: userHome.home,
+  });
   delete process.env.ANTHROPIC_BASE_URL;
   delete process.env.ANTHROPIC_API_KEY;
   delete process.env.ANTHROPIC_AUTH_TOKEN;
@@ -64,7 +70,12 @@ afterEach(async () => {
 });
 
 const statusText = (fake: FakeVscode) => fake.statusItems[0]?.text ?? '';
-const ask = () => new Anthropic({ baseURL: `http://127.0.0.1:${ports.claude}`, apiKey: 'placeholder', maxRetries: 0 }).messages.create({ model: 'claude-sonnet-5-5', max_tokens: 8, messages: [{ role: 'user', content: 'hi' }] });
+const ask = () =>
+  new Anthropic({ baseURL: `http://127.0.0.1:${ports.claude}`, apiKey: 'placeholder', maxRetries: 0 }).messages.create({
+    model: 'claude-sonnet-5-5',
+    max_tokens: 8,
+    messages: [{ role: 'user', content: 'hi' }],
+  });
 
 test('two windows: one owns, the other attaches and switches config through it, then takes over when the owner stops', async () => {
   const a = window();
@@ -88,7 +99,13 @@ test('two windows: one owns, the other attaches and switches config through it, 
   const tree = b.trees.get('clp.configs')!;
   const [claude] = tree.getChildren() as unknown[];
   const items = (tree.getChildren(claude) as unknown[]).map((n) => tree.getTreeItem(n));
-  assert.deepEqual(items.map((i) => [i.label, i.contextValue]), [['relay-a', 'clp.config'], ['relay-b', 'clp.config.active']]);
+  assert.deepEqual(
+    items.map((i) => [i.label, i.contextValue]),
+    [
+      ['relay-a', 'clp.config'],
+      ['relay-b', 'clp.config.active'],
+    ],
+  );
 
   await extA.deactivate();
   assert.ok(await eventually(() => b.output.some((l) => l.includes('ownership: owner')), 10_000), b.output.join('\n'));
@@ -108,7 +125,12 @@ test('the webview bridge answers the page through the owner, and the page gets a
   panel.receive({ kind: 'request', id: 7, method: 'status/get', params: {} });
   panel.receive({ kind: 'request', id: 8, method: 'configs/activate', params: { service: 'claude' } });
   assert.ok(await eventually(() => panel.posted.length >= 2, 3000));
-  const byId = (id: number) => panel.posted.find((m) => (m as { id?: number }).id === id) as { ok: boolean; result?: { status: { services: { claude: { active: string } } } }; error?: { code: string } };
+  const byId = (id: number) =>
+    panel.posted.find((m) => (m as { id?: number }).id === id) as {
+      ok: boolean;
+      result?: { status: { services: { claude: { active: string } } } };
+      error?: { code: string };
+    };
   assert.equal(byId(7).ok, true);
   assert.equal(byId(7).result!.status.services.claude.active, 'relay-b');
   assert.deepEqual([byId(8).ok, byId(8).error!.code], [false, 'bad_request']);
@@ -162,7 +184,8 @@ test('Set Up Codex adds and selects a CLP provider without touching the rest; th
   const ext = await activate(w);
   const file = join(userHome.home, '.codex', 'config.toml');
   await mkdir(join(userHome.home, '.codex'), { recursive: true });
-  const original = '# my codex\nmodel = "gpt-5.4"\nmodel_provider = "openai"\nprofile = "work"\n\n[profiles.work]\nmodel_provider = "azure"\n\n[model_providers.azure]\nname = "Azure"\nbase_url = "https://x.openai.azure.com/openai"\n';
+  const original =
+    '# my codex\nmodel = "gpt-5.4"\nmodel_provider = "openai"\nprofile = "work"\n\n[profiles.work]\nmodel_provider = "azure"\n\n[model_providers.azure]\nname = "Azure"\nbase_url = "https://x.openai.azure.com/openai"\n';
   await writeFile(file, original);
   w.handlers.answer = (m) => (m.items.includes('Apply') ? 'Apply' : undefined);
   await w.commands.get('clp.setupCodex')!();
@@ -207,8 +230,23 @@ test('commands are contributed in category CLP and every one is registered', asy
     assert.equal(c.category, 'CLP');
     assert.ok(w.commands.has(c.command), `${c.command} is not registered`);
   }
-  for (const title of ['Activate Config', 'Start Proxy', 'Stop Proxy', 'Restart Proxy', 'Open Dashboard', 'Open Dashboard in Browser', 'Add Config', 'Edit Config Files', 'Show Log', 'Set Up Claude Code', 'Set Up Codex']) {
-    assert.ok(pkg.contributes.commands.some((c: { title: string }) => c.title === title), title);
+  for (const title of [
+    'Activate Config',
+    'Start Proxy',
+    'Stop Proxy',
+    'Restart Proxy',
+    'Open Dashboard',
+    'Open Dashboard in Browser',
+    'Add Config',
+    'Edit Config Files',
+    'Show Log',
+    'Set Up Claude Code',
+    'Set Up Codex',
+  ]) {
+    assert.ok(
+      pkg.contributes.commands.some((c: { title: string }) => c.title === title),
+      title,
+    );
   }
   await w.commands.get('clp.stop')!();
   assert.equal(statusText(w), '$(debug-stop) CLP: stopped');

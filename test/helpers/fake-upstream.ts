@@ -51,7 +51,9 @@ export class FakeUpstream {
     const server = createServer((req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => self!.handle({ method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') }, res));
+      req.on('end', () =>
+        self!.handle({ method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') }, res),
+      );
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     self = new FakeUpstream(api, name, server, (server.address() as AddressInfo).port);
@@ -80,7 +82,7 @@ export class FakeUpstream {
       this.open.delete(res);
       if (!res.writableEnded) {
         this.abortedRequests++;
-        this.waiters.splice(0).forEach((w) => w());
+        for (const w of this.waiters.splice(0)) w();
       }
     });
     const b = this.behaviour;
@@ -121,7 +123,8 @@ export class FakeUpstream {
       return this.json(res, 200, anthropicMessage(model, this.text), rec);
     }
     res.setHeader('openai-model', model); // as OpenAI does: the model that actually answered
-    if (path !== '/v1/responses') return this.json(res, 404, { error: { message: `Not found: ${path}`, type: 'invalid_request_error', param: null, code: null } }, rec);
+    if (path !== '/v1/responses')
+      return this.json(res, 404, { error: { message: `Not found: ${path}`, type: 'invalid_request_error', param: null, code: null } }, rec);
     if (body.stream) return this.stream(res, responsesStreamFrames(model, this.text));
     return this.json(res, 200, responsesObject(model, this.text), rec);
   }
@@ -143,7 +146,14 @@ export class FakeUpstream {
     if (!Array.isArray(input)) return null;
     for (const item of input) {
       if (item.type === 'reasoning' && item.encrypted_content !== `enc-${this.name}`) {
-        return { error: { message: 'The encrypted content gAAA... could not be verified.', type: 'invalid_request_error', param: null, code: 'invalid_encrypted_content' } };
+        return {
+          error: {
+            message: 'The encrypted content gAAA... could not be verified.',
+            type: 'invalid_request_error',
+            param: null,
+            code: 'invalid_encrypted_content',
+          },
+        };
       }
     }
     return null;

@@ -13,12 +13,19 @@ export interface Answer {
  * Runs one request through a port's pipeline in-process, as Hono's `app.request` does: a request and
  * a response in memory (node's own classes, with a socket that never connects), no network at all.
  */
-export async function inProcess(handler: ProxyHandler, request: { method?: string; path?: string; headers?: Record<string, string>; body?: unknown }): Promise<Answer> {
+export async function inProcess(
+  handler: ProxyHandler,
+  request: { method?: string; path?: string; headers?: Record<string, string>; body?: unknown },
+): Promise<Answer> {
   const req = new IncomingMessage(new Socket());
   const body = request.body === undefined ? null : typeof request.body === 'string' ? request.body : JSON.stringify(request.body);
   req.method = request.method ?? 'POST';
   req.url = request.path ?? '/v1/messages';
-  req.headers = { host: '127.0.0.1:0', ...(body !== null ? { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) } : {}), ...request.headers };
+  req.headers = {
+    host: '127.0.0.1:0',
+    ...(body !== null ? { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) } : {}),
+    ...request.headers,
+  };
   if (body !== null) req.push(body);
   req.push(null);
   const res = new ServerResponse(req);
@@ -80,7 +87,10 @@ export class ScriptedUpstream implements Upstream {
 
   async send(url: string, req: UpstreamRequest): Promise<UpstreamResponse> {
     this.calls.push({ url, headers: req.headers, body: req.body?.toString('utf8') ?? '' });
-    const next = this.script.shift() ?? { status: 200, body: { type: 'message', content: [{ type: 'text', text: 'ok' }], usage: { input_tokens: 1, output_tokens: 1 } } };
+    const next = this.script.shift() ?? {
+      status: 200,
+      body: { type: 'message', content: [{ type: 'text', text: 'ok' }], usage: { input_tokens: 1, output_tokens: 1 } },
+    };
     if (next instanceof Error) throw next;
     const text = typeof next.body === 'string' ? next.body : JSON.stringify(next.body ?? {});
     return { statusCode: next.status, headers: { 'content-type': 'application/json', ...next.headers }, body: new FixedBody(Buffer.from(text)) };

@@ -6,7 +6,14 @@ import { RequestStore } from '../../src/core/store/request-store.ts';
 import { finished } from './records.ts';
 
 async function run(): Promise<void> {
-  const store = await RequestStore.open({ dataDir: process.argv[2]!, retentionDays: 365, maxBytes: 512 * 1024 * 1024, bodyBytes: 64 * 1024, log: createMemoryLogger(), flushMs: 5 });
+  const store = await RequestStore.open({
+    dataDir: process.argv[2]!,
+    retentionDays: 365,
+    maxBytes: 512 * 1024 * 1024,
+    bodyBytes: 64 * 1024,
+    log: createMemoryLogger(),
+    flushMs: 5,
+  });
   process.stdout.write('ready\n');
   for (;;) {
     const batch = Array.from({ length: 20 }, () => finished({}, { request: randomBytes(4096) }));

@@ -91,16 +91,18 @@ export function createFakeVscode(extensionPath: string) {
   const handlers = {
     /** The button a test clicks for a message; undefined dismisses it. */
     answer: (_m: Message): string | undefined => undefined,
-    pick: (items: unknown[], _opts: unknown): unknown => undefined,
+    pick: (_items: unknown[], _opts: unknown): unknown => undefined,
     input: (_opts: { prompt?: string; value?: string }): string | undefined => undefined,
   };
 
-  const show = (level: Message['level']) => async (text: string, ...rest: unknown[]) => {
-    const opts = rest[0] && typeof rest[0] === 'object' ? (rest.shift() as { detail?: string }) : undefined;
-    const m: Message = { level, text, items: rest as string[], detail: opts?.detail };
-    messages.push(m);
-    return handlers.answer(m);
-  };
+  const show =
+    (level: Message['level']) =>
+    async (text: string, ...rest: unknown[]) => {
+      const opts = rest[0] && typeof rest[0] === 'object' ? (rest.shift() as { detail?: string }) : undefined;
+      const m: Message = { level, text, items: rest as string[], detail: opts?.detail };
+      messages.push(m);
+      return handlers.answer(m);
+    };
 
   const vscode = {
     EventEmitter,
@@ -118,7 +120,17 @@ export function createFakeVscode(extensionPath: string) {
     window: {
       createOutputChannel: () => ({ appendLine: (l: string) => output.push(l), show: () => undefined, dispose: () => undefined }),
       createStatusBarItem: () => {
-        const item = { text: '', tooltip: undefined as unknown, backgroundColor: undefined as ThemeColor | undefined, command: undefined as string | undefined, name: '', visible: false, show: () => (item.visible = true), hide: () => (item.visible = false), dispose: () => undefined };
+        const item = {
+          text: '',
+          tooltip: undefined as unknown,
+          backgroundColor: undefined as ThemeColor | undefined,
+          command: undefined as string | undefined,
+          name: '',
+          visible: false,
+          show: () => (item.visible = true),
+          hide: () => (item.visible = false),
+          dispose: () => undefined,
+        };
         statusItems.push(item);
         return item;
       },
@@ -143,7 +155,13 @@ export function createFakeVscode(extensionPath: string) {
             return record.html;
           },
         };
-        return { webview, iconPath: undefined, reveal: () => undefined, onDidDispose: dispose.event, dispose: () => ((record.disposed = true), dispose.fire()) };
+        return {
+          webview,
+          iconPath: undefined,
+          reveal: () => undefined,
+          onDidDispose: dispose.event,
+          dispose: () => ((record.disposed = true), dispose.fire()),
+        };
       },
       showInformationMessage: show('info'),
       showWarningMessage: show('warning'),

@@ -53,7 +53,7 @@ test('a non-streaming message, and the query string Claude Code adds, pass throu
   assert.equal(relayA.requests.at(-1)!.url, '/v1/messages?beta=true');
 });
 
-test('the client credential is replaced by the config\'s; other headers pass through', async () => {
+test("the client credential is replaced by the config's; other headers pass through", async () => {
   await client.messages.create(ask, { headers: { 'anthropic-beta': 'claude-code-20250219', 'x-claude-code-session-id': 'sess-42' } });
   const h = relayA.requests.at(-1)!.headers;
   assert.equal(h.authorization, 'Bearer sk-relay-a-token');
@@ -77,7 +77,10 @@ test('a live switch in the middle of a conversation: the next turn goes to the n
   assert.equal(first.content[0]?.type === 'text' && first.content[0].text, 'Hello from relay-a');
   const before = relayB.requests.length;
   await core.activate('claude', 'relay-b');
-  const second = await client.messages.create({ ...ask, messages: [...ask.messages, { role: 'assistant', content: 'Hello from relay-a' }, { role: 'user', content: 'again' }] });
+  const second = await client.messages.create({
+    ...ask,
+    messages: [...ask.messages, { role: 'assistant', content: 'Hello from relay-a' }, { role: 'user', content: 'again' }],
+  });
   assert.equal(second.content[0]?.type === 'text' && second.content[0].text, 'Hello from relay-b');
   const h = relayB.requests.at(-1)!.headers;
   assert.equal(relayB.requests.length, before + 1);
@@ -119,11 +122,15 @@ test('a gzip-compressed upstream body is relayed with its encoding headers intac
     // fetch decodes transparently; check the bytes were really gzip by asking node:http for them raw.
     const { request } = await import('node:http');
     const bytes = await new Promise<Buffer>((resolve, reject) => {
-      const req = request(`${core.urls.claude}/v1/messages`, { method: 'POST', headers: { 'content-type': 'application/json', 'accept-encoding': 'gzip' } }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve(Buffer.concat(chunks)));
-      });
+      const req = request(
+        `${core.urls.claude}/v1/messages`,
+        { method: 'POST', headers: { 'content-type': 'application/json', 'accept-encoding': 'gzip' } },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => resolve(Buffer.concat(chunks)));
+        },
+      );
       req.on('error', reject);
       req.end(JSON.stringify(ask));
     });
@@ -134,7 +141,11 @@ test('a gzip-compressed upstream body is relayed with its encoding headers intac
 });
 
 test('upstream error bodies pass through unchanged, with their status', async () => {
-  const body = { type: 'error', error: { type: 'invalid_request_error', message: 'messages.1.content.0: Invalid `signature` in `thinking` block' }, request_id: 'req_x' };
+  const body = {
+    type: 'error',
+    error: { type: 'invalid_request_error', message: 'messages.1.content.0: Invalid `signature` in `thinking` block' },
+    request_id: 'req_x',
+  };
   relayA.behaviour = { kind: 'status', status: 400, body, headers: { 'request-id': 'req_x' } };
   try {
     const res = await fetch(`${core.urls.claude}/v1/messages`, { method: 'POST', body: JSON.stringify(ask), headers: { 'content-type': 'application/json' } });
@@ -153,15 +164,18 @@ test('a 5 MB Claude-Code-shaped body is accepted and forwarded byte for byte', a
   assert.equal(relayA.requests.at(-1)!.body, JSON.stringify(big));
 });
 
-test('a body over the limit gets a 413 in Anthropic\'s dialect', async () => {
+test("a body over the limit gets a 413 in Anthropic's dialect", async () => {
   const small = await startCore(home.home, { maxBodyMb: 1 });
   try {
     const c = new Anthropic({ baseURL: small.urls.claude, authToken: 'x', apiKey: null, maxRetries: 0 });
-    await assert.rejects(c.messages.create({ ...ask, messages: [{ role: 'user', content: 'y'.repeat(2 * 1024 * 1024) }] }), (e: InstanceType<typeof Anthropic.APIError>) => {
-      assert.equal(e.status, 413);
-      assert.equal((e.error as { error: { type: string } }).error.type, 'request_too_large');
-      return true;
-    });
+    await assert.rejects(
+      c.messages.create({ ...ask, messages: [{ role: 'user', content: 'y'.repeat(2 * 1024 * 1024) }] }),
+      (e: InstanceType<typeof Anthropic.APIError>) => {
+        assert.equal(e.status, 413);
+        assert.equal((e.error as { error: { type: string } }).error.type, 'request_too_large');
+        return true;
+      },
+    );
   } finally {
     await small.stop();
   }

@@ -18,7 +18,7 @@ test('a broken config file is never overwritten; the last good version keeps ser
   const core = await startCore(home);
   try {
     const client = new Anthropic({ baseURL: core.urls.claude, authToken: 'x', apiKey: null, maxRetries: 0 });
-    const broken = '{ "good": { "base_url": "' + b.baseUrl + '", "auth_token": "t" }, oops }';
+    const broken = `{ "good": { "base_url": "${b.baseUrl}", "auth_token": "t" }, oops }`;
     const file = await writeConfig(home, 'claude', broken);
     assert.ok(await eventually(() => core.stores.claude.state().error !== null, 1500), 'the broken edit was noticed');
     assert.match(core.stores.claude.state().error!, /^claude\.json: line \d+, column \d+: not valid JSON/);

@@ -127,7 +127,14 @@ test('the raw JSON mode round-trips masked keys without losing them, and keeps u
 
 test('the form renames a config in place, keeping its key when the masked value comes back', async () => {
   const before = (await call('status/get')).json.configs.claude.find((c: { name: string }) => c.name === 'c');
-  const r = await call('configs/save', { service: 'claude', original: 'c', name: 'c2', base_url: 'http://127.0.0.1:9', auth_token: before.auth_token, weight: 2 });
+  const r = await call('configs/save', {
+    service: 'claude',
+    original: 'c',
+    name: 'c2',
+    base_url: 'http://127.0.0.1:9',
+    auth_token: before.auth_token,
+    weight: 2,
+  });
   assert.equal(r.status, 200, r.text);
   const file = JSON.parse(await readFile(core.stores.claude.file, 'utf8'));
   assert.deepEqual(Object.keys(file), ['a', 'b', 'c2']);
@@ -152,7 +159,11 @@ test('filters: an invalid rule is refused when saved; a valid one applies to the
   const bad = await call('filters/save', { rules: [{ source: '(unclosed', op: 'replace', target: 'x', match: 'regex' }] });
   assert.equal(bad.status, 400);
   assert.match(bad.json.message, /^rules: 0\.source: /);
-  const tried = await call('filters/try', { rules: [{ source: 'hunter2', op: 'replace', target: '[pw]', match: 'literal' }], sample: 'my hunter2!', service: 'claude' });
+  const tried = await call('filters/try', {
+    rules: [{ source: 'hunter2', op: 'replace', target: '[pw]', match: 'literal' }],
+    sample: 'my hunter2!',
+    service: 'claude',
+  });
   assert.deepEqual(tried.json, { output: 'my [pw]!', hits: { '#0': 1 } });
   assert.equal((await call('filters/save', { rules: [{ source: 'hunter2', op: 'replace', target: '[pw]', match: 'literal', name: 'pw' }] })).status, 200);
   const client = new Anthropic({ baseURL: core.urls.claude, apiKey: 'placeholder', maxRetries: 0 });

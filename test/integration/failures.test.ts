@@ -63,7 +63,7 @@ test('a client that goes away aborts its upstream request at once', async () => 
   assert.equal(rec.status, 200);
 });
 
-test('an upstream that never answers ends in a timely 504 in Anthropic\'s dialect', async () => {
+test("an upstream that never answers ends in a timely 504 in Anthropic's dialect", async () => {
   claudeUp.behaviour = { kind: 'hang' };
   try {
     const t0 = Date.now();
@@ -131,7 +131,7 @@ test('an upstream that drops the connection mid-stream gives an in-stream error,
   }
 });
 
-test('an unreachable upstream gets a 502 in the client\'s dialect, naming the config but not its path', async () => {
+test("an unreachable upstream gets a 502 in the client's dialect, naming the config but not its path", async () => {
   await core.activate('claude', 'dead');
   try {
     await assert.rejects(anthropic.messages.create(ask), (e: InstanceType<typeof Anthropic.APIError>) => {
@@ -146,7 +146,7 @@ test('an unreachable upstream gets a 502 in the client\'s dialect, naming the co
   }
 });
 
-test('an upstream that never answers a Codex call ends in a 504 in OpenAI\'s dialect', async () => {
+test("an upstream that never answers a Codex call ends in a 504 in OpenAI's dialect", async () => {
   codexUp.behaviour = { kind: 'hang' };
   try {
     await assert.rejects(openai.responses.create({ model: 'gpt-5-codex', input: 'hi' }), (e: InstanceType<typeof OpenAI.APIError>) => {

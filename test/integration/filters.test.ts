@@ -21,7 +21,10 @@ before(async () => {
   home = await tempHome();
   up = await FakeUpstream.start('anthropic', 'up');
   await writeConfig(home.home, 'claude', { prod: { base_url: up.baseUrl, auth_token: 't' } });
-  await writeFile(join(home.home, 'filter.json'), JSON.stringify([{ name: 'db-password', source: DB_PASSWORD, target: '[db password]', op: 'replace', match: 'literal' }]));
+  await writeFile(
+    join(home.home, 'filter.json'),
+    JSON.stringify([{ name: 'db-password', source: DB_PASSWORD, target: '[db password]', op: 'replace', match: 'literal' }]),
+  );
   await writeFile(join(home.home, 'settings.json'), JSON.stringify({ filters: { detectors: ['aws', 'anthropic'] } }));
   core = await startCore(home.home);
   core.events.on('request:end', (f) => live.push(f.record));
@@ -38,11 +41,35 @@ after(async () => {
 function conversation(): Anthropic.MessageCreateParamsNonStreaming {
   const messages: Anthropic.MessageParam[] = [];
   for (let i = 0; messages.length < 200; i++) {
-    messages.push({ role: 'user', content: i === 0 ? 'Fix the deploy script' : [{ type: 'tool_result', tool_use_id: `toolu_${i}`, content: `cat .env\nDB_PASSWORD=${DB_PASSWORD}\nAWS_ACCESS_KEY_ID=${AWS_KEY}\nANTHROPIC_API_KEY=${ANT_KEY}\n${'log line\n'.repeat(330)}` }] });
-    messages.push({ role: 'assistant', content: [{ type: 'thinking', thinking: `I saw ${DB_PASSWORD} in the file`, signature: 'EqQBCgIYAhIM-signed' }, { type: 'tool_use', id: `toolu_${i + 1}`, name: 'Bash', input: { command: `grep -r "${DB_PASSWORD}" .` } }] });
+    messages.push({
+      role: 'user',
+      content:
+        i === 0
+          ? 'Fix the deploy script'
+          : [
+              {
+                type: 'tool_result',
+                tool_use_id: `toolu_${i}`,
+                content: `cat .env\nDB_PASSWORD=${DB_PASSWORD}\nAWS_ACCESS_KEY_ID=${AWS_KEY}\nANTHROPIC_API_KEY=${ANT_KEY}\n${'log line\n'.repeat(330)}`,
+              },
+            ],
+    });
+    messages.push({
+      role: 'assistant',
+      content: [
+        { type: 'thinking', thinking: `I saw ${DB_PASSWORD} in the file`, signature: 'EqQBCgIYAhIM-signed' },
+        { type: 'tool_use', id: `toolu_${i + 1}`, name: 'Bash', input: { command: `grep -r "${DB_PASSWORD}" .` } },
+      ],
+    });
   }
   messages.push({ role: 'user', content: 'go on' });
-  return { model: 'claude-sonnet-5-5', max_tokens: 1024, system: [{ type: 'text', text: 'You are Claude Code.' }], tools: [{ name: 'Bash', description: 'run', input_schema: { type: 'object', properties: { command: { type: 'string' } } } }], messages };
+  return {
+    model: 'claude-sonnet-5-5',
+    max_tokens: 1024,
+    system: [{ type: 'text', text: 'You are Claude Code.' }],
+    tools: [{ name: 'Bash', description: 'run', input_schema: { type: 'object', properties: { command: { type: 'string' } } } }],
+    messages,
+  };
 }
 
 test('a 300 KB conversation with secrets in tool results reaches the upstream as valid JSON without them', async () => {
@@ -56,7 +83,10 @@ test('a 300 KB conversation with secrets in tool results reaches the upstream as
   const outsideThinking = sent.replace(/"thinking":"[^"]*"/g, '');
   const at = outsideThinking.indexOf(DB_PASSWORD);
   assert.equal(at, -1, `the literal rule removed it everywhere but signed thinking; left at: ${outsideThinking.slice(at - 80, at + 40)}`);
-  assert.match(parsed.messages[2].content[0].content, /DB_PASSWORD=\[db password\]\nAWS_ACCESS_KEY_ID=\[REDACTED:aws\]\nANTHROPIC_API_KEY=\[REDACTED:anthropic\]/);
+  assert.match(
+    parsed.messages[2].content[0].content,
+    /DB_PASSWORD=\[db password\]\nAWS_ACCESS_KEY_ID=\[REDACTED:aws\]\nANTHROPIC_API_KEY=\[REDACTED:anthropic\]/,
+  );
   assert.equal(parsed.messages[1].content[0].thinking, `I saw ${DB_PASSWORD} in the file`, 'signed thinking is byte for byte');
   assert.equal(parsed.messages[1].content[0].signature, 'EqQBCgIYAhIM-signed');
 

@@ -23,7 +23,7 @@ after(async () => {
   await home.cleanup();
 });
 
-test('HEAD / (Claude Code\'s preflight) is answered 200 at once, not forwarded', async () => {
+test("HEAD / (Claude Code's preflight) is answered 200 at once, not forwarded", async () => {
   const res = await raw(core.ports().claude, 'HEAD', '/');
   assert.equal(res.status, 200);
   assert.equal(up.requests.length, 0);
@@ -31,7 +31,15 @@ test('HEAD / (Claude Code\'s preflight) is answered 200 at once, not forwarded',
 
 test('GET /health names the service, port, pid, owner and active config', async () => {
   const res = await raw(core.ports().claude, 'GET', '/health');
-  assert.deepEqual(JSON.parse(res.body), { clp: true, service: 'claude', port: core.ports().claude, pid: process.pid, owner: 'foreground', active: 'prod', placeholder: false });
+  assert.deepEqual(JSON.parse(res.body), {
+    clp: true,
+    service: 'claude',
+    port: core.ports().claude,
+    pid: process.pid,
+    owner: 'foreground',
+    active: 'prod',
+    placeholder: false,
+  });
   const codex = JSON.parse((await raw(core.ports().codex, 'GET', '/health')).body);
   assert.equal(codex.service, 'codex');
   assert.equal(codex.placeholder, true);

@@ -44,11 +44,17 @@ test('a streamed Responses turn arrives event by event, ending in response.compl
   assert.equal(text, 'Hello from codex-a');
   assert.equal(types[0], 'response.created');
   assert.equal(types.at(-1), 'response.completed');
-  assert.deepEqual(usage, { input_tokens: 3772, input_tokens_details: { cached_tokens: 3456 }, output_tokens: 157, output_tokens_details: { reasoning_tokens: 64 }, total_tokens: 3929 });
+  assert.deepEqual(usage, {
+    input_tokens: 3772,
+    input_tokens_details: { cached_tokens: 3456 },
+    output_tokens: 157,
+    output_tokens_details: { reasoning_tokens: 64 },
+    total_tokens: 3929,
+  });
   assert.equal(relayA.requests.at(-1)!.url, '/v1/responses');
 });
 
-test('a non-streaming Responses call works and the client token is swapped for the config\'s', async () => {
+test("a non-streaming Responses call works and the client token is swapped for the config's", async () => {
   const res = await client.responses.create({ model: 'gpt-5-codex', input: 'hi' });
   assert.equal(res.output_text, 'Hello from codex-a');
   const h = relayA.requests.at(-1)!.headers;

@@ -23,7 +23,11 @@ before(async () => {
   upstream = await FakeUpstream.start('anthropic', 'relay');
   await writeConfig(home.home, 'claude', { a: { base_url: upstream.baseUrl, api_key: KEY, active: true } });
   core = await startCore(home.home);
-  await fetch(`${core.urls.claude}/v1/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"model":"claude-haiku-4-5","max_tokens":5,"messages":[{"role":"user","content":"a prompt nobody else may read"}]}' });
+  await fetch(`${core.urls.claude}/v1/messages`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: '{"model":"claude-haiku-4-5","max_tokens":5,"messages":[{"role":"user","content":"a prompt nobody else may read"}]}',
+  });
   await core.requests()!.flush();
 });
 
@@ -107,8 +111,22 @@ async function squatter(): Promise<{ port: number; seen: Array<{ url: string; he
         pid: 1,
         owner: { pid: 1, kind: 'daemon', startedAt: new Date().toISOString(), version: '0.1.0' },
         services: {
-          claude: { running: true, port: 1, url: 'http://127.0.0.1:1', active: null, placeholder: true, config: { file: '', ok: true, error: null, configs: 0 } },
-          codex: { running: true, port: 1, url: 'http://127.0.0.1:1/v1', active: null, placeholder: true, config: { file: '', ok: true, error: null, configs: 0 } },
+          claude: {
+            running: true,
+            port: 1,
+            url: 'http://127.0.0.1:1',
+            active: null,
+            placeholder: true,
+            config: { file: '', ok: true, error: null, configs: 0 },
+          },
+          codex: {
+            running: true,
+            port: 1,
+            url: 'http://127.0.0.1:1/v1',
+            active: null,
+            placeholder: true,
+            config: { file: '', ok: true, error: null, configs: 0 },
+          },
         },
         ui: { running: true, port: 1, url: 'http://127.0.0.1:1/' },
         home: '',
@@ -150,7 +168,9 @@ test('a program squatting on the dashboard port learns neither the token nor a t
     const { OwnerClient } = await import('../../src/core/owner/owner-client.ts');
     const { ConfigSave } = await import('../../src/shared/protocol.ts');
     const client = new OwnerClient('127.0.0.1', sq.port, join(h, 'run'));
-    await assert.rejects(client.call(ConfigSave, { service: 'claude', name: 'b', base_url: 'https://relay.example', api_key: KEY }), { code: 'owner_unverified' });
+    await assert.rejects(client.call(ConfigSave, { service: 'claude', name: 'b', base_url: 'https://relay.example', api_key: KEY }), {
+      code: 'owner_unverified',
+    });
     assert.deepEqual((await client.probe()).kind, 'foreign');
     for (const s of sq.seen) assert.ok(!JSON.stringify(s).includes(KEY) && !JSON.stringify(s).includes(stale));
   } finally {

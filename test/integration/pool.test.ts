@@ -29,7 +29,16 @@ before(async () => {
   });
   await mkdir(join(home.home, 'data'), { recursive: true });
   // The original tool's file, as it wrote it: weight-based mode for both services.
-  await writeFile(join(home.home, 'data', 'lb_config.json'), JSON.stringify({ mode: 'weight-based', services: { claude: { failureThreshold: 3, autoResetMinutes: 10, currentFailures: {}, excludedConfigs: [], excludedTimestamps: {}, manualDisabledUntil: {} } }, note: 'mine' }));
+  await writeFile(
+    join(home.home, 'data', 'lb_config.json'),
+    JSON.stringify({
+      mode: 'weight-based',
+      services: {
+        claude: { failureThreshold: 3, autoResetMinutes: 10, currentFailures: {}, excludedConfigs: [], excludedTimestamps: {}, manualDisabledUntil: {} },
+      },
+      note: 'mine',
+    }),
+  );
   core = await startCore(home.home, { timeouts: { connectMs: 2000, headersMs: 700, streamIdleMs: 700 } });
   core.events.on('request:end', (f) => live.push(f.record));
   client = new Anthropic({ baseURL: core.urls.claude, authToken: 'x', apiKey: null, maxRetries: 0 });
@@ -62,7 +71,10 @@ test('pool, priority order: the highest weight serves', async () => {
 const failures: Array<[string, FakeUpstream['behaviour']]> = [
   ['a 500', { kind: 'status', status: 500, body: { type: 'error', error: { type: 'api_error', message: 'boom' } } }],
   ['a 529 overloaded', { kind: 'status', status: 529, body: { type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } } }],
-  ['a 429 with retry-after', { kind: 'status', status: 429, body: { type: 'error', error: { type: 'rate_limit_error', message: 'slow down' } }, headers: { 'retry-after': '30' } }],
+  [
+    'a 429 with retry-after',
+    { kind: 'status', status: 429, body: { type: 'error', error: { type: 'rate_limit_error', message: 'slow down' } }, headers: { 'retry-after': '30' } },
+  ],
   ['a 401', { kind: 'status', status: 401, body: { type: 'error', error: { type: 'authentication_error', message: 'bad key' } } }],
   ['a hang past the header timeout', { kind: 'hang' }],
 ];
@@ -114,7 +126,7 @@ test('401 marks the credential bad, visibly', async () => {
   assert.match(member.why!, /credential rejected/);
 });
 
-test('400, 404 and 413 are the client\'s: passed through, no failover, no penalty', async () => {
+test("400, 404 and 413 are the client's: passed through, no failover, no penalty", async () => {
   for (const status of [400, 404, 413]) {
     a.behaviour = { kind: 'status', status, body: { type: 'error', error: { type: 'invalid_request_error', message: `bad ${status}` } } };
     const before = b.requests.length;
@@ -152,7 +164,7 @@ test('a stream that already started ends with an in-stream error, and is not ret
   assert.equal((await lastRecord()).error, 'upstream_failed');
 });
 
-test('all candidates down: one clear 503 in the client\'s dialect, saying why each was skipped', async () => {
+test("all candidates down: one clear 503 in the client's dialect, saying why each was skipped", async () => {
   for (const u of [a, b, c]) u.behaviour = failures[2]![1];
   await assert.rejects(client.messages.create(ask), (e: InstanceType<typeof Anthropic.APIError>) => e.status === 429);
   await assert.rejects(client.messages.create(ask), (e: InstanceType<typeof Anthropic.APIError>) => {
@@ -204,11 +216,21 @@ test('switching mid-conversation: thinking signed by the old upstream is strippe
     const first = await client.messages.create(ask, session);
     assert.equal(first.content[0]?.type, 'thinking');
     await core.activate('claude', 'b');
-    const turn2 = { ...ask, messages: [...ask.messages, { role: 'assistant' as const, content: first.content as Anthropic.ContentBlockParam[] }, { role: 'user' as const, content: 'and now?' }] };
+    const turn2 = {
+      ...ask,
+      messages: [
+        ...ask.messages,
+        { role: 'assistant' as const, content: first.content as Anthropic.ContentBlockParam[] },
+        { role: 'user' as const, content: 'and now?' },
+      ],
+    };
     const second = await client.messages.create(turn2, session);
     assert.equal(text(second), 'Hello from b', 'the conversation goes on at the new upstream');
     const sent = JSON.parse(b.requests.at(-1)!.body);
-    assert.deepEqual(sent.messages[1].content.map((x: { type: string }) => x.type), ['text']);
+    assert.deepEqual(
+      sent.messages[1].content.map((x: { type: string }) => x.type),
+      ['text'],
+    );
     assert.ok(!b.requests.at(-1)!.body.includes('sig-a'));
     assert.match(JSON.stringify((await lastRecord()).trace), /session moved from \\"a\\" to \\"b\\"/);
 
@@ -236,7 +258,11 @@ test('Codex: reasoning encrypted by the old upstream is dropped when the convers
     const openai = new OpenAI({ baseURL: core.urls.codex, apiKey: 'x', maxRetries: 0 });
     const first = await openai.responses.create({ model: 'gpt-5-codex', input: 'hi', prompt_cache_key: 'codex-conv' });
     await core.activate('codex', 'y');
-    const input = [{ role: 'user' as const, content: 'hi' }, ...(first.output as OpenAI.Responses.ResponseInputItem[]), { role: 'user' as const, content: 'more' }];
+    const input = [
+      { role: 'user' as const, content: 'hi' },
+      ...(first.output as OpenAI.Responses.ResponseInputItem[]),
+      { role: 'user' as const, content: 'more' },
+    ];
     const second = await openai.responses.create({ model: 'gpt-5-codex', input, prompt_cache_key: 'codex-conv' });
     assert.equal(second.output_text, 'Hello from y');
     assert.ok(!y.requests.at(-1)!.body.includes('enc-x'));

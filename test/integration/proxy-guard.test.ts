@@ -44,14 +44,24 @@ test('a DNS-rebinding page (a foreign Host) and any Sec-Fetch-Site but none are 
     assert.equal(e.error.type, 'permission_error');
     assert.match(e.error.message, /answers only to loopback names.*Host "attacker\.example:\d+" was refused/);
     assert.equal((await raw(port, 'GET', '/health', { host: `attacker.example:${port}` })).status, 403, 'not even the health answer');
-    assert.equal((await raw(port, 'POST', '/v1/messages', { host: `127.0.0.1:${port + 1}`, 'content-type': 'application/json' }, BODY)).status, 403, 'another port');
+    assert.equal(
+      (await raw(port, 'POST', '/v1/messages', { host: `127.0.0.1:${port + 1}`, 'content-type': 'application/json' }, BODY)).status,
+      403,
+      'another port',
+    );
     for (const site of ['same-origin', 'same-site', 'cross-site']) {
       const r = await raw(port, 'POST', '/v1/messages', { host: `127.0.0.1:${port}`, 'sec-fetch-site': site, 'content-type': 'application/json' }, BODY);
       assert.equal(r.status, 403, site);
       assert.match(JSON.parse(r.body).error.message, new RegExp(`Sec-Fetch-Site: ${site}`));
     }
     const codexPort = core.ports().codex;
-    const c = await raw(codexPort, 'POST', '/v1/responses', { host: `evil.example:${codexPort}`, 'content-type': 'application/json' }, '{"model":"gpt-5","input":"hi"}');
+    const c = await raw(
+      codexPort,
+      'POST',
+      '/v1/responses',
+      { host: `evil.example:${codexPort}`, 'content-type': 'application/json' },
+      '{"model":"gpt-5","input":"hi"}',
+    );
     assert.equal(c.status, 403);
     assert.equal(JSON.parse(c.body).error.code, 'origin_refused', 'OpenAI dialect');
     assert.equal(up.requests.length, before, 'nothing reached an upstream');
@@ -72,11 +82,14 @@ test('with clientSecret on, only clients that send the secret get through, and t
     const secret = (await readFile(join(home.home, 'client-secret'), 'utf8')).trim();
     assert.match(secret, /^clp-[0-9a-f]{48}$/);
     const refused = new Anthropic({ baseURL: core.urls.claude, apiKey: 'clp', maxRetries: 0 });
-    await assert.rejects(refused.messages.create({ model: 'claude-haiku-4-5', max_tokens: 5, messages: [{ role: 'user', content: 'hi' }] }), (err: { status?: number; message?: string }) => {
-      assert.equal(err.status, 401);
-      assert.match(String(err.message), /client secret/);
-      return true;
-    });
+    await assert.rejects(
+      refused.messages.create({ model: 'claude-haiku-4-5', max_tokens: 5, messages: [{ role: 'user', content: 'hi' }] }),
+      (err: { status?: number; message?: string }) => {
+        assert.equal(err.status, 401);
+        assert.match(String(err.message), /client secret/);
+        return true;
+      },
+    );
     const asBearer = new Anthropic({ baseURL: core.urls.claude, authToken: secret, apiKey: null, maxRetries: 0 });
     await asBearer.messages.create({ model: 'claude-haiku-4-5', max_tokens: 5, messages: [{ role: 'user', content: 'hi' }] });
     const asApiKey = new Anthropic({ baseURL: core.urls.claude, apiKey: secret, maxRetries: 0 });
@@ -93,14 +106,24 @@ test('with clientSecret on, only clients that send the secret get through, and t
 
     // With the secret, Host is no longer the guard (the port may be reached by another name).
     const port = core.ports().claude;
-    assert.equal((await raw(port, 'POST', '/v1/messages', { host: `devbox.lan:${port}`, authorization: `Bearer ${secret}`, 'content-type': 'application/json' }, BODY)).status, 200);
+    assert.equal(
+      (await raw(port, 'POST', '/v1/messages', { host: `devbox.lan:${port}`, authorization: `Bearer ${secret}`, 'content-type': 'application/json' }, BODY))
+        .status,
+      200,
+    );
   } finally {
     await core.stop();
   }
 });
 
 test('a host other than loopback is refused unless clientSecret is on, saying why', async () => {
-  const core = await createCore({ home: home.home, env: {}, ownerKind: 'foreground', log: createMemoryLogger(), settings: { host: '0.0.0.0', ports: { claude: 0, codex: 0, ui: 0 } } });
+  const core = await createCore({
+    home: home.home,
+    env: {},
+    ownerKind: 'foreground',
+    log: createMemoryLogger(),
+    settings: { host: '0.0.0.0', ports: { claude: 0, codex: 0, ui: 0 } },
+  });
   await assert.rejects(core.start(), (err: { code?: string; message?: string }) => {
     assert.equal(err.code, 'config_invalid');
     assert.match(String(err.message), /host "0\.0\.0\.0" would let other machines spend your keys.*"clientSecret": true/);

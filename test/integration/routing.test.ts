@@ -25,7 +25,14 @@ before(async () => {
   await writeConfig(home.home, 'codex', { relay: { base_url: codexUp.baseUrl } });
   await mkdir(join(home.home, 'data'), { recursive: true });
   // Only the original's router file exists: CLP imports it into routes.json on first start.
-  await writeFile(join(home.home, 'data', 'model_router_config.json'), JSON.stringify({ mode: 'config-mapping', modelMappings: { claude: [], codex: [] }, configMappings: { claude: [{ model: 'claude-3-5-haiku-20241022', config: 'cheap' }], codex: [] } }));
+  await writeFile(
+    join(home.home, 'data', 'model_router_config.json'),
+    JSON.stringify({
+      mode: 'config-mapping',
+      modelMappings: { claude: [], codex: [] },
+      configMappings: { claude: [{ model: 'claude-3-5-haiku-20241022', config: 'cheap' }], codex: [] },
+    }),
+  );
   core = await startCore(home.home);
   core.events.on('request:end', (f) => live.push(f.record));
 });
@@ -47,7 +54,10 @@ test('the original router file is imported; its config-mapping pins haiku to the
 });
 
 test('rewrite and pin combine; the record keeps both models', async () => {
-  await writeFile(join(home.home, 'routes.json'), JSON.stringify({ claude: [{ name: 'opus-via-cheap', match: { model: 'claude-opus-*' }, model: 'glm-4.6', config: 'cheap' }], codex: [] }));
+  await writeFile(
+    join(home.home, 'routes.json'),
+    JSON.stringify({ claude: [{ name: 'opus-via-cheap', match: { model: 'claude-opus-*' }, model: 'glm-4.6', config: 'cheap' }], codex: [] }),
+  );
   await new Promise((r) => setTimeout(r, 700));
   const client = new Anthropic({ baseURL: core.urls.claude, authToken: 'x', apiKey: null, maxRetries: 0 });
   const n = live.length;

@@ -16,7 +16,12 @@ import { dashboardToken, rpc } from '../helpers/rpc.ts';
 import { sseFrame } from '../fixtures/anthropic.ts';
 
 const BODY = '{"model":"claude-haiku-4-5","max_tokens":5,"messages":[{"role":"user","content":"hi"}]}';
-const ask = (baseURL: string) => new Anthropic({ baseURL, apiKey: 'placeholder', maxRetries: 0 }).messages.create({ model: 'claude-haiku-4-5', max_tokens: 5, messages: [{ role: 'user', content: 'hi' }] });
+const ask = (baseURL: string) =>
+  new Anthropic({ baseURL, apiKey: 'placeholder', maxRetries: 0 }).messages.create({
+    model: 'claude-haiku-4-5',
+    max_tokens: 5,
+    messages: [{ role: 'user', content: 'hi' }],
+  });
 
 /** An upstream whose every answer a test scripts. */
 async function scripted(handler: (req: IncomingMessage, res: ServerResponse) => void) {
@@ -38,7 +43,11 @@ async function scripted(handler: (req: IncomingMessage, res: ServerResponse) => 
   };
 }
 
-async function withCore<T>(configs: { claude?: unknown; codex?: unknown }, settings: Parameters<typeof startCore>[1], fn: (core: Awaited<ReturnType<typeof startCore>>, home: string) => Promise<T>): Promise<T> {
+async function withCore<T>(
+  configs: { claude?: unknown; codex?: unknown },
+  settings: Parameters<typeof startCore>[1],
+  fn: (core: Awaited<ReturnType<typeof startCore>>, home: string) => Promise<T>,
+): Promise<T> {
   const home = await tempHome();
   if (configs.claude) await writeConfig(home.home, 'claude', configs.claude);
   if (configs.codex) await writeConfig(home.home, 'codex', configs.codex);
@@ -63,13 +72,22 @@ test('config names outside Latin-1 (Chinese, emoji) work for requests, headers, 
       },
       {},
       async (core, home) => {
-        const res = await raw(core.ports().claude, 'POST', '/v1/messages', { host: `127.0.0.1:${core.ports().claude}`, 'content-type': 'application/json' }, BODY);
+        const res = await raw(
+          core.ports().claude,
+          'POST',
+          '/v1/messages',
+          { host: `127.0.0.1:${core.ports().claude}`, 'content-type': 'application/json' },
+          BODY,
+        );
         assert.equal(res.status, 200, res.body);
         assert.equal(decodeURIComponent(String(res.headers['x-clp-upstream'])), '中转站');
         await ask(core.urls.claude);
 
         // A model name outside Latin-1 in Codex's rewritten `openai-model`.
-        await writeFile(join(home, 'routes.json'), JSON.stringify({ claude: [{ match: { model: 'claude-opus-*' }, config: '🚀 relay' }], codex: [{ match: { model: '模型-*' }, model: 'gpt-5' }] }));
+        await writeFile(
+          join(home, 'routes.json'),
+          JSON.stringify({ claude: [{ match: { model: 'claude-opus-*' }, config: '🚀 relay' }], codex: [{ match: { model: '模型-*' }, model: 'gpt-5' }] }),
+        );
         await core.requests()!.flush();
         const token = await dashboardToken(home);
         const call = (method: string, params: unknown) => rpc(core.urls.ui, method, params, { 'x-clp-token': token });
@@ -80,7 +98,9 @@ test('config names outside Latin-1 (Chinese, emoji) work for requests, headers, 
         assert.equal(decodeURIComponent(answer.response.headers.get('openai-model')!), '模型-1');
         assert.equal(codexUp.requests.at(-1)!.body.includes('"model":"gpt-5"'), true);
 
-        const pinned = await new Anthropic({ baseURL: core.urls.claude, apiKey: 'x', maxRetries: 0 }).messages.create({ model: 'claude-opus-4-5', max_tokens: 5, messages: [{ role: 'user', content: 'hi' }] }).withResponse();
+        const pinned = await new Anthropic({ baseURL: core.urls.claude, apiKey: 'x', maxRetries: 0 }).messages
+          .create({ model: 'claude-opus-4-5', max_tokens: 5, messages: [{ role: 'user', content: 'hi' }] })
+          .withResponse();
         assert.equal(decodeURIComponent(pinned.response.headers.get('x-clp-upstream')!), '🚀 relay');
 
         await core.requests()!.flush();
@@ -88,7 +108,7 @@ test('config names outside Latin-1 (Chinese, emoji) work for requests, headers, 
         assert.deepEqual(new Set(logs.map((l) => l.config)), new Set(['中转站', '🚀 relay', '国内中转']));
         assert.ok(logs.every((l) => l.status === 200));
         const usage = (await call('usage/get', { by: 'config' })).json;
-        assert.ok(usage.services.claude.configs['中转站'] && usage.services.claude.configs['🚀 relay']);
+        assert.ok(usage.services.claude.configs.中转站 && usage.services.claude.configs['🚀 relay']);
         assert.equal((await call('pool/action', { service: 'claude', action: { action: 'disable-today', name: '🚀 relay' } })).status, 200);
         const pool = (await call('pool/get', { service: 'claude' })).json as { members: Array<{ name: string; disabledToday: boolean }> };
         assert.equal(pool.members.find((m) => m.name === '🚀 relay')!.disabledToday, true);
@@ -107,28 +127,46 @@ test('config names outside Latin-1 (Chinese, emoji) work for requests, headers, 
   }
 });
 
-test('a 429 with a year-long retry-after cools a config for the capped time only, and CLP\'s own 503 carries a retry-after', async () => {
+test("a 429 with a year-long retry-after cools a config for the capped time only, and CLP's own 503 carries a retry-after", async () => {
   const limited = await scripted((_req, res) => {
     res.writeHead(429, { 'content-type': 'application/json', 'retry-after': '31536000' });
     res.end('{"type":"error","error":{"type":"rate_limit_error","message":"slow down"}}');
   });
   try {
-    await withCore({ claude: { a: { base_url: limited.url, api_key: 'k', weight: 2, active: true }, b: { base_url: limited.url, api_key: 'k', weight: 1 } } }, { maxRetryAfterSec: 120 }, async (core, home) => {
-      const token = await dashboardToken(home);
-      await rpc(core.urls.ui, 'pool/action', { service: 'claude', action: { action: 'mode', mode: 'pool' } }, { 'x-clp-token': token });
-      const first = await raw(core.ports().claude, 'POST', '/v1/messages', { host: `127.0.0.1:${core.ports().claude}`, 'content-type': 'application/json' }, BODY);
-      assert.equal(first.status, 429);
-      const pool = (await rpc(core.urls.ui, 'pool/get', { service: 'claude' }, { 'x-clp-token': token })).json as { members: Array<{ name: string; why: string }> };
-      for (const m of pool.members) {
-        const secs = Number(/cooling down (\d+) s/.exec(m.why)?.[1]);
-        assert.ok(secs > 0 && secs <= 120, `${m.name}: ${m.why}`);
-      }
-      const refused = await raw(core.ports().claude, 'POST', '/v1/messages', { host: `127.0.0.1:${core.ports().claude}`, 'content-type': 'application/json' }, BODY);
-      assert.equal(refused.status, 503);
-      assert.match(JSON.parse(refused.body).error.message, /no claude upstream is available/);
-      const retry = Number(refused.headers['retry-after']);
-      assert.ok(retry >= 1 && retry <= 120, `retry-after ${refused.headers['retry-after']}`);
-    });
+    await withCore(
+      { claude: { a: { base_url: limited.url, api_key: 'k', weight: 2, active: true }, b: { base_url: limited.url, api_key: 'k', weight: 1 } } },
+      { maxRetryAfterSec: 120 },
+      async (core, home) => {
+        const token = await dashboardToken(home);
+        await rpc(core.urls.ui, 'pool/action', { service: 'claude', action: { action: 'mode', mode: 'pool' } }, { 'x-clp-token': token });
+        const first = await raw(
+          core.ports().claude,
+          'POST',
+          '/v1/messages',
+          { host: `127.0.0.1:${core.ports().claude}`, 'content-type': 'application/json' },
+          BODY,
+        );
+        assert.equal(first.status, 429);
+        const pool = (await rpc(core.urls.ui, 'pool/get', { service: 'claude' }, { 'x-clp-token': token })).json as {
+          members: Array<{ name: string; why: string }>;
+        };
+        for (const m of pool.members) {
+          const secs = Number(/cooling down (\d+) s/.exec(m.why)?.[1]);
+          assert.ok(secs > 0 && secs <= 120, `${m.name}: ${m.why}`);
+        }
+        const refused = await raw(
+          core.ports().claude,
+          'POST',
+          '/v1/messages',
+          { host: `127.0.0.1:${core.ports().claude}`, 'content-type': 'application/json' },
+          BODY,
+        );
+        assert.equal(refused.status, 503);
+        assert.match(JSON.parse(refused.body).error.message, /no claude upstream is available/);
+        const retry = Number(refused.headers['retry-after']);
+        assert.ok(retry >= 1 && retry <= 120, `retry-after ${refused.headers['retry-after']}`);
+      },
+    );
   } finally {
     await limited.close();
   }
@@ -141,13 +179,17 @@ test('a failed answer whose body stalls does not hold up failover to the next co
   });
   const good = await FakeUpstream.start('anthropic', 'good');
   try {
-    await withCore({ claude: { a: { base_url: stalling.url, api_key: 'k', weight: 2, active: true }, b: { base_url: good.baseUrl, api_key: 'k', weight: 1 } } }, { timeouts: { streamIdleMs: 60_000 } }, async (core, home) => {
-      await rpc(core.urls.ui, 'pool/action', { service: 'claude', action: { action: 'mode', mode: 'pool' } }, { 'x-clp-token': await dashboardToken(home) });
-      const t = Date.now();
-      const answer = await ask(core.urls.claude);
-      assert.match(JSON.stringify(answer.content), /Hello from good/);
-      assert.ok(Date.now() - t < 5000, `failover took ${Date.now() - t} ms`);
-    });
+    await withCore(
+      { claude: { a: { base_url: stalling.url, api_key: 'k', weight: 2, active: true }, b: { base_url: good.baseUrl, api_key: 'k', weight: 1 } } },
+      { timeouts: { streamIdleMs: 60_000 } },
+      async (core, home) => {
+        await rpc(core.urls.ui, 'pool/action', { service: 'claude', action: { action: 'mode', mode: 'pool' } }, { 'x-clp-token': await dashboardToken(home) });
+        const t = Date.now();
+        const answer = await ask(core.urls.claude);
+        assert.match(JSON.stringify(answer.content), /Hello from good/);
+        assert.ok(Date.now() - t < 5000, `failover took ${Date.now() - t} ms`);
+      },
+    );
   } finally {
     await stalling.close();
     await good.close();
@@ -157,12 +199,23 @@ test('a failed answer whose body stalls does not hold up failover to the next co
 test('a stream that ends without its closing event is recorded as incomplete, not as a clean 200', async () => {
   const cut = await scripted((_req, res) => {
     res.writeHead(200, { 'content-type': 'text/event-stream' });
-    res.write(sseFrame('message_start', { type: 'message_start', message: { id: 'm', type: 'message', role: 'assistant', model: 'claude-haiku-4-5', content: [], usage: { input_tokens: 3, output_tokens: 1 } } }));
+    res.write(
+      sseFrame('message_start', {
+        type: 'message_start',
+        message: { id: 'm', type: 'message', role: 'assistant', model: 'claude-haiku-4-5', content: [], usage: { input_tokens: 3, output_tokens: 1 } },
+      }),
+    );
     res.end(sseFrame('content_block_delta', { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: 'half an ans' } }));
   });
   try {
     await withCore({ claude: { a: { base_url: cut.url, api_key: 'k', active: true } } }, {}, async (core) => {
-      const res = await raw(core.ports().claude, 'POST', '/v1/messages', { host: `127.0.0.1:${core.ports().claude}`, 'content-type': 'application/json' }, BODY.replace('{', '{"stream":true,'));
+      const res = await raw(
+        core.ports().claude,
+        'POST',
+        '/v1/messages',
+        { host: `127.0.0.1:${core.ports().claude}`, 'content-type': 'application/json' },
+        BODY.replace('{', '{"stream":true,'),
+      );
       assert.equal(res.status, 200);
       await core.requests()!.flush();
       const [row] = await core.requests()!.logs({ limit: 1 });
@@ -221,11 +274,16 @@ test('a client too slow with its headers gets a 408 in its dialect and its socke
       s.write(`POST /v1/messages HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n`); // and the rest never comes
       return s;
     });
-    const answers = await Promise.all(sockets.map((s) => new Promise<string>((resolve) => {
-      let text = '';
-      s.on('data', (c: Buffer) => (text += c));
-      s.on('end', () => resolve(text));
-    })));
+    const answers = await Promise.all(
+      sockets.map(
+        (s) =>
+          new Promise<string>((resolve) => {
+            let text = '';
+            s.on('data', (c: Buffer) => (text += c));
+            s.on('end', () => resolve(text));
+          }),
+      ),
+    );
     for (const text of answers) {
       assert.match(text, /^HTTP\/1\.1 408 /);
       assert.equal(JSON.parse(text.slice(text.indexOf('\r\n\r\n') + 4)).error.message, 'CLP: the request headers did not arrive in time [request_timeout]');

@@ -33,8 +33,20 @@ test('keys an upstream echoes back are cut from the log, and credential-looking 
     const core = await startCore(home.home);
     try {
       const port = core.ports().claude;
-      const sneaky = { 'x-goog-api-key': 'client-secret-A', 'x-amz-security-token': 'client-secret-B', 'x-client-secret': 'client-secret-C', 'my-api-key': 'client-secret-D', 'x-auth-token': 'client-secret-E' };
-      const res = await raw(port, 'POST', '/v1/messages', { host: `127.0.0.1:${port}`, 'content-type': 'application/json', 'anthropic-version': '2023-06-01', ...sneaky }, BODY);
+      const sneaky = {
+        'x-goog-api-key': 'client-secret-A',
+        'x-amz-security-token': 'client-secret-B',
+        'x-client-secret': 'client-secret-C',
+        'my-api-key': 'client-secret-D',
+        'x-auth-token': 'client-secret-E',
+      };
+      const res = await raw(
+        port,
+        'POST',
+        '/v1/messages',
+        { host: `127.0.0.1:${port}`, 'content-type': 'application/json', 'anthropic-version': '2023-06-01', ...sneaky },
+        BODY,
+      );
       assert.equal(res.status, 401);
       const up = seen[0]!;
       for (const name of Object.keys(sneaky)) assert.equal(up[name], undefined, `${name} was forwarded`);
@@ -123,11 +135,17 @@ test('a config file that is a symlink stays one: the file it points to is writte
   try {
     const dotfiles = join(home.home, 'dotfiles');
     await mkdir(dotfiles);
-    await writeFile(join(dotfiles, 'claude.json'), JSON.stringify({ a: { base_url: up.baseUrl, api_key: 'k', active: true }, b: { base_url: up.baseUrl, api_key: 'k' } }));
+    await writeFile(
+      join(dotfiles, 'claude.json'),
+      JSON.stringify({ a: { base_url: up.baseUrl, api_key: 'k', active: true }, b: { base_url: up.baseUrl, api_key: 'k' } }),
+    );
     await symlink(join('dotfiles', 'claude.json'), join(home.home, 'claude.json'));
     const core = await startCore(home.home);
     try {
-      assert.equal((await rpc(core.urls.ui, 'configs/activate', { service: 'claude', name: 'b' }, { 'x-clp-token': await dashboardToken(home.home) })).status, 200);
+      assert.equal(
+        (await rpc(core.urls.ui, 'configs/activate', { service: 'claude', name: 'b' }, { 'x-clp-token': await dashboardToken(home.home) })).status,
+        200,
+      );
       assert.ok((await lstat(join(home.home, 'claude.json'))).isSymbolicLink(), 'still a link');
       assert.equal(JSON.parse(await readFile(join(dotfiles, 'claude.json'), 'utf8')).b.active, true);
     } finally {

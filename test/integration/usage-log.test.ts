@@ -53,7 +53,12 @@ async function settle(count: number) {
 test('Claude stream: the usage the SDK reports is exactly what CLP stored, with cost and session', async () => {
   const n = live.length;
   const final = await anthropic.messages
-    .stream({ model: 'claude-sonnet-4-5-20250929', max_tokens: 64, messages: [{ role: 'user', content: 'hi' }], metadata: { user_id: '{"device_id":"d","session_id":"conv-123"}' } })
+    .stream({
+      model: 'claude-sonnet-4-5-20250929',
+      max_tokens: 64,
+      messages: [{ role: 'user', content: 'hi' }],
+      metadata: { user_id: '{"device_id":"d","session_id":"conv-123"}' },
+    })
     .finalMessage();
   await settle(n + 1);
   const row = await stored(lastId());
@@ -83,7 +88,7 @@ test('Claude stream: the usage the SDK reports is exactly what CLP stored, with 
   assert.equal(live.at(-1)!.cost_usd, row.cost_usd, 'the live feed carries the priced record');
 });
 
-test('Codex stream and non-stream: the SDK\'s usage equals the stored usage (input excludes cached)', async () => {
+test("Codex stream and non-stream: the SDK's usage equals the stored usage (input excludes cached)", async () => {
   for (const stream of [true, false]) {
     const n = live.length;
     let usage: OpenAI.Responses.ResponseUsage | undefined;
@@ -154,7 +159,9 @@ test('the dashboard protocol serves usage and logs, and no stored key ever appea
   const ui = core.urls.ui;
   const token = await dashboardToken(home.home);
   const call = (method: string, params: unknown) => rpc(ui, method, params, { 'x-clp-token': token });
-  const usage = (await call('usage/get', { by: 'config' })).json as { services: Record<string, { total: { requests: number }; configs: Record<string, unknown> }> };
+  const usage = (await call('usage/get', { by: 'config' })).json as {
+    services: Record<string, { total: { requests: number }; configs: Record<string, unknown> }>;
+  };
   assert.ok(usage.services.claude!.total.requests >= 4);
   assert.ok(usage.services.claude!.configs.prod);
   assert.ok(usage.services.codex!.configs.relay);

@@ -6,9 +6,25 @@ import { test } from 'node:test';
 const root = join(__dirname, '..', '..');
 
 test('the .vsix holds the extension, the webview and the clp shim, and nothing else (allow-list)', () => {
-  const out = execFileSync(join(root, 'node_modules', '.bin', 'vsce'), ['ls', '--no-dependencies'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-  const files = out.split('\n').map((l) => l.trim()).filter(Boolean).sort();
-  for (const f of ['dist/extension.js', 'dist/cli.js', 'dist/webview/app.js', 'dist/webview/app.css', 'dist/webview/codicon.ttf', 'package.json', 'media/activity.svg']) {
+  const out = execFileSync(join(root, 'node_modules', '.bin', 'vsce'), ['ls', '--no-dependencies'], {
+    cwd: root,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const files = out
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .sort();
+  for (const f of [
+    'dist/extension.js',
+    'dist/cli.js',
+    'dist/webview/app.js',
+    'dist/webview/app.css',
+    'dist/webview/codicon.ttf',
+    'package.json',
+    'media/activity.svg',
+  ]) {
     assert.ok(files.includes(f), `${f} missing from ${files.join(', ')}`);
   }
   for (const f of files) assert.doesNotMatch(f, /^(src|test|webview|node_modules)\/|\.map$|\.ts$/, f);

@@ -21,7 +21,11 @@ test('no command, or --help anywhere, asks for help', () => {
 
 test('bad usage is a one-line coded error', () => {
   for (const argv of [['nope'], ['status', '--foreground'], ['active', 'claude'], ['list'], ['stop', 'extra'], ['start', '--bogus']]) {
-    assert.throws(() => parseCli(argv), (e: { code?: string; message?: string }) => e.code === 'bad_request' && !e.message!.includes('\n'), argv.join(' '));
+    assert.throws(
+      () => parseCli(argv),
+      (e: { code?: string; message?: string }) => e.code === 'bad_request' && !e.message!.includes('\n'),
+      argv.join(' '),
+    );
   }
 });
 

@@ -38,7 +38,10 @@ test('anything that is not one JSON object is reported as such', () => {
 });
 
 test('agrees with JSON.parse on a large generated conversation', () => {
-  const messages = Array.from({ length: 2000 }, (_, i) => ({ role: i % 2 ? 'assistant' : 'user', content: [{ type: 'text', text: `turn ${i} \u2603 "quoted" {x: [${i}]}` }] }));
+  const messages = Array.from({ length: 2000 }, (_, i) => ({
+    role: i % 2 ? 'assistant' : 'user',
+    content: [{ type: 'text', text: `turn ${i} \u2603 "quoted" {x: [${i}]}` }],
+  }));
   const body = { model: 'claude-opus', messages, system: [{ type: 'text', text: 'sys' }], metadata: { user_id: 'u' }, stream: true };
   const text = JSON.stringify(body);
   assert.ok(text.length > 100_000);

@@ -8,8 +8,18 @@ const URL = 'http://127.0.0.1:3210';
 const CODEX = 'http://127.0.0.1:3211/v1';
 
 test('Claude extension env: merged, API key dropped, and a second run changes nothing', () => {
-  const first = planClaudeExtensionEnv([{ name: 'A', value: '1' }, { name: 'ANTHROPIC_API_KEY', value: 'k' }], URL);
-  assert.deepEqual(first.next, [{ name: 'A', value: '1' }, { name: 'ANTHROPIC_BASE_URL', value: URL }, { name: 'ANTHROPIC_AUTH_TOKEN', value: 'clp' }]);
+  const first = planClaudeExtensionEnv(
+    [
+      { name: 'A', value: '1' },
+      { name: 'ANTHROPIC_API_KEY', value: 'k' },
+    ],
+    URL,
+  );
+  assert.deepEqual(first.next, [
+    { name: 'A', value: '1' },
+    { name: 'ANTHROPIC_BASE_URL', value: URL },
+    { name: 'ANTHROPIC_AUTH_TOKEN', value: 'clp' },
+  ]);
   assert.equal(first.changes.length, 3);
   assert.deepEqual(planClaudeExtensionEnv(first.next, URL).changes, []);
 });
@@ -47,13 +57,40 @@ const base = (over: Partial<DoctorInput>): DoctorInput => ({
 });
 
 test('doctor: a clean setup, then each thing that defeats it', () => {
-  assert.deepEqual(diagnose(base({})).map((f) => f.severity), ['ok']);
+  assert.deepEqual(
+    diagnose(base({})).map((f) => f.severity),
+    ['ok'],
+  );
   const cases: Array<[Partial<DoctorInput>, RegExp]> = [
     [{ env: { ANTHROPIC_BASE_URL: 'https://api.anthropic.com' } }, /shell sets ANTHROPIC_BASE_URL/],
     [{ env: { ANTHROPIC_API_KEY: 'a', ANTHROPIC_AUTH_TOKEN: 'b' } }, /both ANTHROPIC_API_KEY and ANTHROPIC_AUTH_TOKEN/],
-    [{ claudeFiles: [['~/.claude/settings.json', { env: { ANTHROPIC_BASE_URL: URL } }], ['.claude/settings.local.json', { env: { ANTHROPIC_BASE_URL: 'https://relay' } }]] }, /settings\.local\.json overrides ANTHROPIC_BASE_URL/],
-    [{ codexToml: `${planCodexConfig(null, CODEX).next}profile = "p"\n[profiles.p]\nmodel_provider = "openai"\n`.replace('model_provider = "clp"\n', 'model_provider = "clp"\nprofile = "p"\n') }, /profile "p" uses provider "openai"/],
-    [{ extensionEnv: [{ name: 'ANTHROPIC_API_KEY', value: 'k' }, { name: 'ANTHROPIC_BASE_URL', value: URL }] }, /environmentVariables set ANTHROPIC_API_KEY/],
+    [
+      {
+        claudeFiles: [
+          ['~/.claude/settings.json', { env: { ANTHROPIC_BASE_URL: URL } }],
+          ['.claude/settings.local.json', { env: { ANTHROPIC_BASE_URL: 'https://relay' } }],
+        ],
+      },
+      /settings\.local\.json overrides ANTHROPIC_BASE_URL/,
+    ],
+    [
+      {
+        codexToml: `${planCodexConfig(null, CODEX).next}profile = "p"\n[profiles.p]\nmodel_provider = "openai"\n`.replace(
+          'model_provider = "clp"\n',
+          'model_provider = "clp"\nprofile = "p"\n',
+        ),
+      },
+      /profile "p" uses provider "openai"/,
+    ],
+    [
+      {
+        extensionEnv: [
+          { name: 'ANTHROPIC_API_KEY', value: 'k' },
+          { name: 'ANTHROPIC_BASE_URL', value: URL },
+        ],
+      },
+      /environmentVariables set ANTHROPIC_API_KEY/,
+    ],
   ];
   for (const [input, expected] of cases) {
     const findings = diagnose(base(input));
@@ -66,7 +103,10 @@ test('doctor: a clean setup, then each thing that defeats it', () => {
 test('with clientSecret on, the setup writes the secret as each client key, and says so without printing it', () => {
   const secret = `clp-${'a'.repeat(48)}`;
   const ext = planClaudeExtensionEnv([], 'http://127.0.0.1:3210', secret);
-  assert.deepEqual(ext.next.find((e) => e.name === 'ANTHROPIC_AUTH_TOKEN'), { name: 'ANTHROPIC_AUTH_TOKEN', value: secret });
+  assert.deepEqual(
+    ext.next.find((e) => e.name === 'ANTHROPIC_AUTH_TOKEN'),
+    { name: 'ANTHROPIC_AUTH_TOKEN', value: secret },
+  );
   assert.ok(!ext.changes.join('\n').includes(secret));
   const file = planClaudeSettingsFile('{"env":{"ANTHROPIC_AUTH_TOKEN":"clp"}}', 'http://127.0.0.1:3210', 'settings.json', secret);
   assert.equal(JSON.parse(file.next).env.ANTHROPIC_AUTH_TOKEN, secret);

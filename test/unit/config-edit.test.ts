@@ -21,7 +21,10 @@ test('masking and unmasking the raw file round-trips, unknown fields included', 
 test('a renamed entry keeps its key; a mask that matches nothing is refused', () => {
   const raw = { a: { base_url: 'http://x', api_key: KEY } };
   assert.equal(unmaskRaw({ renamed: { base_url: 'http://x', api_key: 'sk-ant-a…wxyz' } }, raw).renamed!.api_key, KEY);
-  assert.throws(() => unmaskRaw({ a: { base_url: 'http://x', api_key: 'sk-other…0000' } }, raw), /a\.api_key: a masked key that matches no key stored for this base_url/);
+  assert.throws(
+    () => unmaskRaw({ a: { base_url: 'http://x', api_key: 'sk-other…0000' } }, raw),
+    /a\.api_key: a masked key that matches no key stored for this base_url/,
+  );
 });
 
 test('a key never follows a URL it was not typed for', () => {
@@ -32,8 +35,13 @@ test('a key never follows a URL it was not typed for', () => {
   assert.equal(unmaskRaw({ a: { base_url: 'http://x/', api_key: maskKey(KEY) } }, raw).a!.api_key, KEY, 'a trailing slash is the same URL');
   // The form: a new base_url without the key typed again drops it; typed again, it is kept.
   assert.deepEqual(upsertInRaw(raw, { original: 'a', name: 'a', base_url: 'http://attacker' }, 'claude.json').a, { base_url: 'http://attacker' });
-  assert.deepEqual(upsertInRaw(raw, { original: 'a', name: 'a', base_url: 'http://attacker', api_key: maskKey(KEY) }, 'claude.json').a, { base_url: 'http://attacker' });
-  assert.deepEqual(upsertInRaw(raw, { original: 'a', name: 'a', base_url: 'http://y', api_key: 'sk-typed-again' }, 'claude.json').a, { base_url: 'http://y', api_key: 'sk-typed-again' });
+  assert.deepEqual(upsertInRaw(raw, { original: 'a', name: 'a', base_url: 'http://attacker', api_key: maskKey(KEY) }, 'claude.json').a, {
+    base_url: 'http://attacker',
+  });
+  assert.deepEqual(upsertInRaw(raw, { original: 'a', name: 'a', base_url: 'http://y', api_key: 'sk-typed-again' }, 'claude.json').a, {
+    base_url: 'http://y',
+    api_key: 'sk-typed-again',
+  });
 });
 
 test('the form: add, edit keeping the key, replace the key, remove it, rename in place', () => {

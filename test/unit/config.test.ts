@@ -30,7 +30,10 @@ test('an entry with only api_key (no auth_token key) is accepted, unlike the ori
 test('numeric-string and null weights are read the way the original read them', () => {
   const parsed = parseConfigText('c.json', '{"a":{"base_url":"http://h","weight":"7.5"},"b":{"base_url":"http://h","weight":null}}');
   assert.ok(parsed.ok);
-  assert.deepEqual(parsed.entries.map((e) => e.weight), [7.5, 0]);
+  assert.deepEqual(
+    parsed.entries.map((e) => e.weight),
+    [7.5, 0],
+  );
 });
 
 const broken: Array<[string, string]> = [

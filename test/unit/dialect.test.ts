@@ -7,7 +7,16 @@ import { classifyUpstreamError } from '../../src/core/proxy/upstream-errors.ts';
 test('Anthropic error bodies have the API shape and the mapped type', () => {
   const body = JSON.parse(anthropicDialect.errorBody(504, 'upstream_timeout', 'too slow'));
   assert.deepEqual(body, { type: 'error', error: { type: 'timeout_error', message: 'CLP: too slow [upstream_timeout]' } });
-  const table: Array<[number, string]> = [[400, 'invalid_request_error'], [401, 'authentication_error'], [403, 'permission_error'], [404, 'not_found_error'], [413, 'request_too_large'], [429, 'rate_limit_error'], [502, 'api_error'], [529, 'overloaded_error']];
+  const table: Array<[number, string]> = [
+    [400, 'invalid_request_error'],
+    [401, 'authentication_error'],
+    [403, 'permission_error'],
+    [404, 'not_found_error'],
+    [413, 'request_too_large'],
+    [429, 'rate_limit_error'],
+    [502, 'api_error'],
+    [529, 'overloaded_error'],
+  ];
   for (const [status, type] of table) assert.equal(anthropicErrorType(status), type);
 });
 
@@ -17,7 +26,7 @@ test('Anthropic in-stream errors are `event: error` frames', () => {
   assert.equal(JSON.parse(frame.split('data: ')[1]!).error.type, 'api_error');
 });
 
-test('OpenAI error bodies have the API shape with CLP\'s code', () => {
+test("OpenAI error bodies have the API shape with CLP's code", () => {
   const body = JSON.parse(openaiDialect.errorBody(400, 'no_config', 'add one'));
   assert.deepEqual(body, { error: { message: 'CLP: add one', type: 'invalid_request_error', param: null, code: 'no_config' } });
   assert.equal(JSON.parse(openaiDialect.errorBody(502, 'upstream_unreachable', 'x')).error.type, 'server_error');

@@ -9,8 +9,22 @@ const status = (claude: string | null, codex: string | null, error: string | nul
   home: '/h',
   ui: { running: true, port: 3300, url: 'http://127.0.0.1:3300/' },
   services: {
-    claude: { running: true, port: 3210, url: 'http://127.0.0.1:3210', active: claude, placeholder: claude === null, config: { file: 'claude.json', ok: !error, error, configs: 1 } },
-    codex: { running: true, port: 3211, url: 'http://127.0.0.1:3211/v1', active: codex, placeholder: codex === null, config: { file: 'codex.json', ok: true, error: null, configs: 1 } },
+    claude: {
+      running: true,
+      port: 3210,
+      url: 'http://127.0.0.1:3210',
+      active: claude,
+      placeholder: claude === null,
+      config: { file: 'claude.json', ok: !error, error, configs: 1 },
+    },
+    codex: {
+      running: true,
+      port: 3211,
+      url: 'http://127.0.0.1:3211/v1',
+      active: codex,
+      placeholder: codex === null,
+      config: { file: 'codex.json', ok: true, error: null, configs: 1 },
+    },
   },
 });
 
@@ -22,7 +36,11 @@ test('the status bar is a pure rendering of the ownership state', () => {
     [{ kind: 'owner', status: status('prod', 'dev') }, '$(radio-tower) CLP claude:prod codex:dev', null],
     [{ kind: 'attached', status: status('prod', null) }, '$(radio-tower) CLP claude:prod codex:–', null],
     [{ kind: 'owner', status: status(null, null) }, '$(radio-tower) CLP claude:– codex:–', 'statusBarItem.warningBackground'],
-    [{ kind: 'owner', status: status('prod', 'dev', 'claude.json: a.base_url: bad') }, '$(radio-tower) CLP claude:prod codex:dev', 'statusBarItem.warningBackground'],
+    [
+      { kind: 'owner', status: status('prod', 'dev', 'claude.json: a.base_url: bad') },
+      '$(radio-tower) CLP claude:prod codex:dev',
+      'statusBarItem.warningBackground',
+    ],
   ];
   for (const [state, text, background] of rows) {
     const view = renderStatusBar(state, null);

@@ -13,7 +13,10 @@ const rules = (value: unknown) => {
 
 test('a literal rule matches however the JSON escapes the text', () => {
   const r = rules([{ source: 'hunter2', op: 'replace', target: '[pw]', match: 'literal' }]);
-  for (const raw of ['{"messages":[{"content":"my pw is hun\\u0074er2"}]}', '{"messages":[{"content":"my pw is \\u0068\\u0075\\u006e\\u0074\\u0065\\u0072\\u0032"}]}']) {
+  for (const raw of [
+    '{"messages":[{"content":"my pw is hun\\u0074er2"}]}',
+    '{"messages":[{"content":"my pw is \\u0068\\u0075\\u006e\\u0074\\u0065\\u0072\\u0032"}]}',
+  ]) {
     const out = filterBody(Buffer.from(raw), 'claude', r);
     assert.ok(out.body, raw);
     assert.equal(JSON.parse(out.body.toString()).messages[0].content, 'my pw is [pw]');
@@ -28,7 +31,11 @@ const WORST: Record<DetectorName, string[]> = {
   openai: [`sk-proj-${'a'.repeat(18)}.`.repeat(40_000), `sk-${'-'.repeat(18)}!`.repeat(50_000)],
   aws: [`AKIA${'A'.repeat(15)}!`.repeat(50_000), 'AKIA'.repeat(250_000)],
   github: [` ghp_${'a'.repeat(2000)}_`.repeat(500), ` github_pat_${'a'.repeat(38)} `.repeat(20_000)],
-  private_key: ['-----BEGIN PRIVATE KEY-----'.repeat(40_000), `-----BEGIN ${'A'.repeat(150)}`.repeat(6000), `-----BEGIN RSA PRIVATE KEY-----${'-----END X-----'.repeat(60_000)}`],
+  private_key: [
+    '-----BEGIN PRIVATE KEY-----'.repeat(40_000),
+    `-----BEGIN ${'A'.repeat(150)}`.repeat(6000),
+    `-----BEGIN RSA PRIVATE KEY-----${'-----END X-----'.repeat(60_000)}`,
+  ],
   jwt: ['eyJ-'.repeat(500_000), 'eyJaaaaaaaaaaa.eyJ-'.repeat(100_000)],
 };
 
@@ -56,7 +63,10 @@ test('the private key detector still finds every block, and leaves an unclosed B
   const out = applyToText(text, detectorRules(['private_key']), hits);
   assert.equal(out, 'a [REDACTED:private_key] b [REDACTED:private_key] c -----BEGIN PRIVATE KEY----- never closed');
   assert.deepEqual(hits, { 'detector:private_key': 2 });
-  assert.equal(applyToText('-----BEGIN PUBLIC KEY-----\nx\n-----END PUBLIC KEY-----', detectorRules(['private_key']), {}), '-----BEGIN PUBLIC KEY-----\nx\n-----END PUBLIC KEY-----');
+  assert.equal(
+    applyToText('-----BEGIN PUBLIC KEY-----\nx\n-----END PUBLIC KEY-----', detectorRules(['private_key']), {}),
+    '-----BEGIN PUBLIC KEY-----\nx\n-----END PUBLIC KEY-----',
+  );
 });
 
 test('user regex rules run in linear time on adversarial text; a pattern that cannot is refused with a reason', () => {
@@ -72,7 +82,10 @@ test('user regex rules run in linear time on adversarial text; a pattern that ca
     const ms = performance.now() - t;
     assert.ok(ms < 3000, `${source} took ${Math.round(ms)} ms`);
   }
-  const refused = compileRules('filter.json', [{ source: 'ok', op: 'remove' }, { source: '(a)\\1', op: 'remove' }]);
+  const refused = compileRules('filter.json', [
+    { source: 'ok', op: 'remove' },
+    { source: '(a)\\1', op: 'remove' },
+  ]);
   assert.equal(refused.ok, false);
   assert.match(!refused.ok ? refused.error : '', /^filter\.json: 1\.source: this pattern cannot run in linear time/);
   assert.equal(compileRules('filter.json', [{ source: '(?<=x)y', op: 'remove' }]).ok, false);

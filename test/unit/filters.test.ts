@@ -23,7 +23,11 @@ test('an original-tool rule (no `match`) keeps its regex meaning; `literal` matc
 
 test('matching sees decoded text: quotes, backslashes and newlines in a secret match, and the result is valid JSON', () => {
   const secret = 'pa"ss\\word\nline2';
-  const r = filterBody(Buffer.from(JSON.stringify({ messages: [{ role: 'user', content: `use ${secret} now` }] })), 'claude', rules([{ source: secret, op: 'remove', match: 'literal' }]));
+  const r = filterBody(
+    Buffer.from(JSON.stringify({ messages: [{ role: 'user', content: `use ${secret} now` }] })),
+    'claude',
+    rules([{ source: secret, op: 'remove', match: 'literal' }]),
+  );
   assert.ok(r.body);
   assert.equal(JSON.parse(r.body.toString()).messages[0].content, 'use  now');
   assert.deepEqual(r.hits, { '#0': 1 });
@@ -34,7 +38,13 @@ test('matching sees decoded text: quotes, backslashes and newlines in a secret m
 test('signed thinking blocks and encrypted reasoning are left byte for byte', () => {
   const body = {
     messages: [
-      { role: 'assistant', content: [{ type: 'thinking', thinking: 'secret-123 in my thoughts', signature: 'sig-secret-123' }, { type: 'text', text: 'secret-123' }] },
+      {
+        role: 'assistant',
+        content: [
+          { type: 'thinking', thinking: 'secret-123 in my thoughts', signature: 'sig-secret-123' },
+          { type: 'text', text: 'secret-123' },
+        ],
+      },
       { role: 'user', content: [{ type: 'tool_result', tool_use_id: 't', content: 'found secret-123' }] },
     ],
     input: [{ type: 'reasoning', encrypted_content: 'gAAAsecret-123', summary: [] }],
@@ -53,13 +63,19 @@ test('regex targets: \\1 and \\g<name> refer to groups, a stray backslash is lit
 });
 
 test('rules apply only to their services, and disabled ones not at all', () => {
-  const value = [{ source: 'x', target: 'y', op: 'replace', match: 'literal', services: ['codex'] }, { source: 'z', op: 'remove', match: 'literal', enabled: false }];
+  const value = [
+    { source: 'x', target: 'y', op: 'replace', match: 'literal', services: ['codex'] },
+    { source: 'z', op: 'remove', match: 'literal', enabled: false },
+  ];
   assert.equal(run({ t: 'xz' }, value, 'claude').body, null);
   assert.equal(run({ t: 'xz' }, value, 'codex').body.t, 'yz');
 });
 
 test('a bad pattern is refused with `path: message`; a bad file shape too', () => {
-  const bad = compileRules('filter.json', [{ source: 'ok', op: 'remove' }, { source: '(unclosed', op: 'remove' }]);
+  const bad = compileRules('filter.json', [
+    { source: 'ok', op: 'remove' },
+    { source: '(unclosed', op: 'remove' },
+  ]);
   assert.ok(!bad.ok && /^filter\.json: 1\.source: Invalid regular expression/.test(bad.error), !bad.ok ? bad.error : '');
   const shape = compileRules('filter.json', [{ source: 'a', op: 'delete' }]);
   assert.ok(!shape.ok && shape.error.startsWith('filter.json: 0.op: '));
@@ -68,15 +84,18 @@ test('a bad pattern is refused with `path: message`; a bad file shape too', () =
 test('a body with no possible match is not even parsed (returns null, untouched)', () => {
   const raw = Buffer.from('{"messages":[{"role":"user","content":"nothing here"}]}');
   assert.deepEqual(filterBody(raw, 'claude', rules([{ source: 'sk-live', op: 'remove', match: 'literal' }])), { body: null, hits: {} });
-  assert.equal(filterBody(Buffer.from('not json sk-live'), 'claude', rules([{ source: 'sk-live', op: 'remove', match: 'literal' }])).body?.toString(), 'not json ');
+  assert.equal(
+    filterBody(Buffer.from('not json sk-live'), 'claude', rules([{ source: 'sk-live', op: 'remove', match: 'literal' }])).body?.toString(),
+    'not json ',
+  );
 });
 
 test('built-in detectors find common key formats', () => {
   const samples: Record<string, string> = {
-    anthropic: 'sk-ant-api03-' + 'A'.repeat(40),
-    openai: 'sk-proj-' + 'b'.repeat(40),
+    anthropic: `sk-ant-api03-${'A'.repeat(40)}`,
+    openai: `sk-proj-${'b'.repeat(40)}`,
     aws: 'AKIAIOSFODNN7EXAMPLE',
-    github: 'ghp_' + 'c'.repeat(36),
+    github: `ghp_${'c'.repeat(36)}`,
     private_key: '-----BEGIN RSA PRIVATE KEY-----\nMIIEow\nabc\n-----END RSA PRIVATE KEY-----',
     jwt: 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U',
   };
@@ -123,6 +142,7 @@ test('the rules that could match a body: one search for all needles, then each r
   assert.deepEqual(names('{"content":"ACME-123456"}', 'codex'), ['codex-only', 'open']);
   assert.deepEqual(names(''), []);
   // Large bodies are searched in 32 KB windows: a needle across a window's edge is still seen.
-  for (const at of [32 * 1024 - 3, 64 * 1024 - 1, 100_000]) assert.deepEqual(names(`${'a'.repeat(at)}hunter2${'b'.repeat(70_000)}`), ['lit', 'open'], `at ${at}`);
+  for (const at of [32 * 1024 - 3, 64 * 1024 - 1, 100_000])
+    assert.deepEqual(names(`${'a'.repeat(at)}hunter2${'b'.repeat(70_000)}`), ['lit', 'open'], `at ${at}`);
   assert.deepEqual(names('c'.repeat(200_000)), ['open']);
 });

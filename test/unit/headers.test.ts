@@ -3,7 +3,14 @@ import { test } from 'node:test';
 import type { UpstreamConfig } from '../../src/core/config/schema.ts';
 import { buildClientHeaders, buildUpstreamHeaders, isPlainEventStream, isStreamRequest } from '../../src/core/proxy/headers.ts';
 
-const config = (authToken: string, apiKey: string): UpstreamConfig => ({ name: 'c', baseUrl: 'https://u.example.com', authToken, apiKey, weight: 0, active: true });
+const config = (authToken: string, apiKey: string): UpstreamConfig => ({
+  name: 'c',
+  baseUrl: 'https://u.example.com',
+  authToken,
+  apiKey,
+  weight: 0,
+  active: true,
+});
 
 const claudeCodeHeaders = {
   host: '127.0.0.1:3210',
@@ -26,7 +33,10 @@ const claudeCodeHeaders = {
 
 test('drops hop-by-hop, connection-listed and client credential headers; keeps end-to-end ones', () => {
   const out = buildUpstreamHeaders(claudeCodeHeaders, config('tok', ''));
-  assert.deepEqual(Object.keys(out).sort(), ['accept-encoding', 'anthropic-beta', 'anthropic-version', 'authorization', 'user-agent', 'x-claude-code-session-id'].sort());
+  assert.deepEqual(
+    Object.keys(out).sort(),
+    ['accept-encoding', 'anthropic-beta', 'anthropic-version', 'authorization', 'user-agent', 'x-claude-code-session-id'].sort(),
+  );
   assert.equal(out.authorization, 'Bearer tok');
   assert.equal(out['anthropic-beta'], claudeCodeHeaders['anthropic-beta']);
 });
@@ -52,7 +62,13 @@ test('response headers keep encoding and length (the body is relayed raw) but dr
     'retry-after': '3',
     'set-cookie': ['a=1', 'b=2'],
   });
-  assert.deepEqual(out, { 'content-type': 'application/json', 'content-encoding': 'gzip', 'content-length': '10', 'retry-after': '3', 'set-cookie': ['a=1', 'b=2'] });
+  assert.deepEqual(out, {
+    'content-type': 'application/json',
+    'content-encoding': 'gzip',
+    'content-length': '10',
+    'retry-after': '3',
+    'set-cookie': ['a=1', 'b=2'],
+  });
 });
 
 test('an injected error event is only possible on an uncompressed event stream', () => {

@@ -11,7 +11,10 @@ import { inProcess, ScriptedUpstream, type Answer, type ScriptedAnswer } from '.
 import { tempHome, writeConfig } from '../helpers/home.ts';
 
 const ask = { model: 'claude-haiku-4-5', max_tokens: 5, messages: [{ role: 'user', content: 'hi' }] };
-const TWO = { a: { base_url: 'https://a.example', api_key: 'key-a', weight: 2, active: true }, b: { base_url: 'https://b.example', api_key: 'key-b', weight: 1 } };
+const TWO = {
+  a: { base_url: 'https://a.example', api_key: 'key-a', weight: 2, active: true },
+  b: { base_url: 'https://b.example', api_key: 'key-b', weight: 1 },
+};
 
 interface Row {
   name: string;
@@ -41,9 +44,15 @@ const rows: Row[] = [
     script: [{ status: 500, body: { type: 'error', error: { type: 'api_error', message: 'down' } } }],
     expect: (a, up, r) => {
       assert.equal(a.status, 200);
-      assert.deepEqual(up.calls.map((c) => c.url), ['https://a.example/v1/messages', 'https://b.example/v1/messages']);
+      assert.deepEqual(
+        up.calls.map((c) => c.url),
+        ['https://a.example/v1/messages', 'https://b.example/v1/messages'],
+      );
       assert.equal(up.calls[1]!.headers['x-api-key'], 'key-b');
-      assert.deepEqual(r!.trace!.map((t) => t.kind), ['plan', 'attempt', 'attempt']);
+      assert.deepEqual(
+        r!.trace!.map((t) => t.kind),
+        ['plan', 'attempt', 'attempt'],
+      );
     },
   },
   {
@@ -52,7 +61,10 @@ const rows: Row[] = [
     script: [Object.assign(new Error('refused'), { code: 'ECONNREFUSED' }), Object.assign(new Error('refused'), { code: 'ECONNREFUSED' })],
     expect: (a, up) => {
       assert.equal(a.status, 502);
-      assert.match(JSON.parse(a.body).error.message, /upstream "b" \(https:\/\/b\.example\): connection refused \(tried "a": connection refused; "b": connection refused\)/);
+      assert.match(
+        JSON.parse(a.body).error.message,
+        /upstream "b" \(https:\/\/b\.example\): connection refused \(tried "a": connection refused; "b": connection refused\)/,
+      );
       assert.equal(up.calls.length, 2);
     },
   },
@@ -100,13 +112,24 @@ const rows: Row[] = [
   },
   {
     name: 'an upstream that rejects signed history gets the request once more without it',
-    script: [{ status: 400, body: { type: 'error', error: { type: 'invalid_request_error', message: 'messages.1.content.0: Invalid `signature` in `thinking` block' } } }],
+    script: [
+      {
+        status: 400,
+        body: { type: 'error', error: { type: 'invalid_request_error', message: 'messages.1.content.0: Invalid `signature` in `thinking` block' } },
+      },
+    ],
     request: {
       body: {
         ...ask,
         messages: [
           { role: 'user', content: 'hi' },
-          { role: 'assistant', content: [{ type: 'thinking', thinking: 'hm', signature: 'sig-other' }, { type: 'text', text: 'yo' }] },
+          {
+            role: 'assistant',
+            content: [
+              { type: 'thinking', thinking: 'hm', signature: 'sig-other' },
+              { type: 'text', text: 'yo' },
+            ],
+          },
           { role: 'user', content: 'again' },
         ],
       },
@@ -136,7 +159,14 @@ for (const row of rows) {
     await writeConfig(home, service, row.configs ?? TWO);
     for (const [file, value] of Object.entries(row.files ?? {})) await writeFile(join(home, file), JSON.stringify(value));
     const upstream = new ScriptedUpstream(row.script);
-    const core = await createCore({ home, env: {}, ownerKind: 'foreground', log: createMemoryLogger(), upstream, settings: { ports: { claude: 0, codex: 0, ui: 0 } } });
+    const core = await createCore({
+      home,
+      env: {},
+      ownerKind: 'foreground',
+      log: createMemoryLogger(),
+      upstream,
+      settings: { ports: { claude: 0, codex: 0, ui: 0 } },
+    });
     await core.start();
     try {
       if (row.pool) await applyPoolAction(core.pool, core.stores[service], service, { action: 'mode', mode: 'pool' });

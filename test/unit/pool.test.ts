@@ -13,7 +13,19 @@ const T0 = 1_800_000_000_000;
 const TODAY = '2027-01-15';
 
 function plan(over: Partial<SelectInput>) {
-  const p = selectCandidates({ entries: [C, A, B], active: B, mode: 'pool', order: 'priority', health: emptyHealth(), now: T0, today: TODAY, random: () => 0, sticky: null, pinned: null, ...over });
+  const p = selectCandidates({
+    entries: [C, A, B],
+    active: B,
+    mode: 'pool',
+    order: 'priority',
+    health: emptyHealth(),
+    now: T0,
+    today: TODAY,
+    random: () => 0,
+    sticky: null,
+    pinned: null,
+    ...over,
+  });
   return { picks: p.candidates.map((c) => c.name), skipped: p.skipped.map((s) => `${s.name}: ${s.why}`) };
 }
 
@@ -36,19 +48,46 @@ const table: Array<[string, Partial<SelectInput>, string[]]> = [
   ['two failures are not yet an exclusion', { health: after(['a', fail(), T0], ['a', fail(), T0]) }, ['a', 'b', 'c']],
   ['three consecutive failures exclude', { health: after(['a', fail(), T0], ['a', fail(), T0], ['a', fail(), T0]) }, ['b', 'c']],
   ['a success in between resets the count', { health: after(['a', fail(), T0], ['a', fail(), T0], ['a', ok, T0], ['a', fail(), T0]) }, ['a', 'b', 'c']],
-  ['after the 10-minute cool-down the excluded config is back as a probe', { now: T0 + 10 * 60_000, health: after(['a', fail(), T0], ['a', fail(), T0], ['a', fail(), T0]) }, ['a', 'b', 'c']],
+  [
+    'after the 10-minute cool-down the excluded config is back as a probe',
+    { now: T0 + 10 * 60_000, health: after(['a', fail(), T0], ['a', fail(), T0], ['a', fail(), T0]) },
+    ['a', 'b', 'c'],
+  ],
   ['429 cools the config until retry-after', { now: T0 + 5_000, health: after(['a', classifyStatus(429, { 'retry-after': '20' }, T0), T0]) }, ['b', 'c']],
-  ['…and it is back once retry-after has passed', { now: T0 + 20_001, health: after(['a', classifyStatus(429, { 'retry-after': '20' }, T0), T0]) }, ['a', 'b', 'c']],
+  [
+    '…and it is back once retry-after has passed',
+    { now: T0 + 20_001, health: after(['a', classifyStatus(429, { 'retry-after': '20' }, T0), T0]) },
+    ['a', 'b', 'c'],
+  ],
   ['529 backs off briefly (15 s), without counting as a failure', { now: T0 + 1000, health: after(['a', classifyStatus(529, {}, T0), T0]) }, ['b', 'c']],
   ['401 marks the credential bad for a long cool-down', { now: T0 + 20 * 60_000, health: after(['b', classifyStatus(401, {}, T0), T0]) }, ['a', 'c']],
-  ['400 costs nothing', { health: after(['a', classifyStatus(400, {}, T0), T0], ['a', classifyStatus(400, {}, T0), T0], ['a', classifyStatus(400, {}, T0), T0]) }, ['a', 'b', 'c']],
+  [
+    '400 costs nothing',
+    { health: after(['a', classifyStatus(400, {}, T0), T0], ['a', classifyStatus(400, {}, T0), T0], ['a', classifyStatus(400, {}, T0), T0]) },
+    ['a', 'b', 'c'],
+  ],
   ['disabled today is skipped today', { health: disableToday(emptyHealth(), 'a', TODAY) }, ['b', 'c']],
   ['…and not tomorrow', { today: '2027-01-16', health: disableToday(emptyHealth(), 'a', TODAY) }, ['a', 'b', 'c']],
   ['a pinned config is the only candidate', { pinned: ['c'] }, ['c']],
   ['a pinned sub-pool is tried in pool order', { pinned: ['c', 'b'] }, ['b', 'c']],
   ['a pinned sub-pool skips its unavailable members', { pinned: ['c', 'b'], health: disableToday(emptyHealth(), 'b', TODAY) }, ['c']],
   ['a pin holds in active mode too', { mode: 'active', pinned: ['a'] }, ['a']],
-  ['all down: nothing, never a silent fallback', { health: after(...['a', 'b', 'c'].flatMap((n) => [[n, fail(), T0], [n, fail(), T0], [n, fail(), T0]] as Array<[string, Outcome, number]>)) }, []],
+  [
+    'all down: nothing, never a silent fallback',
+    {
+      health: after(
+        ...['a', 'b', 'c'].flatMap(
+          (n) =>
+            [
+              [n, fail(), T0],
+              [n, fail(), T0],
+              [n, fail(), T0],
+            ] as Array<[string, Outcome, number]>,
+        ),
+      ),
+    },
+    [],
+  ],
 ];
 
 for (const [name, input, picks] of table) {
@@ -56,7 +95,10 @@ for (const [name, input, picks] of table) {
 }
 
 test('every skipped config says why', () => {
-  const p = plan({ now: T0 + 1000, health: after(['a', classifyStatus(429, { 'retry-after': '20' }, T0), T0], ['b', fail(), T0], ['b', fail(), T0], ['b', fail(), T0]) });
+  const p = plan({
+    now: T0 + 1000,
+    health: after(['a', classifyStatus(429, { 'retry-after': '20' }, T0), T0], ['b', fail(), T0], ['b', fail(), T0], ['b', fail(), T0]),
+  });
   assert.deepEqual(p.skipped, ['a: cooling down 19 s (HTTP 429, cooling down 20 s)', 'b: 3 consecutive failures (HTTP 500), back in 599 s']);
   assert.deepEqual(plan({ pinned: ['zz'] }).skipped, ['zz: pinned by a routing rule but no config has that name']);
 });

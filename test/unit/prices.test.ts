@@ -6,7 +6,17 @@ import { costOf, createPriceBook, loadUserPrices } from '../../src/core/usage/pr
 import type { Usage } from '../../src/shared/usage.ts';
 import { tempHome } from '../helpers/home.ts';
 
-const usage = (u: Partial<Usage>): Usage => ({ input: 0, cached_create: 0, cached_read: 0, output: 0, reasoning: 0, total: 0, cache_5m: null, cache_1h: null, ...u });
+const usage = (u: Partial<Usage>): Usage => ({
+  input: 0,
+  cached_create: 0,
+  cached_read: 0,
+  output: 0,
+  reasoning: 0,
+  total: 0,
+  cache_5m: null,
+  cache_1h: null,
+  ...u,
+});
 const M = 1_000_000;
 const near = (actual: number | null, expected: number) => assert.ok(actual !== null && Math.abs(actual - expected) < 1e-9, `${actual} != ${expected}`);
 
@@ -18,7 +28,10 @@ test('Anthropic: 1-hour cache writes cost 2x input, 5-minute 1.25x, reads 0.1x',
   assert.equal(costOf(usage({ cached_create: M, cache_5m: M, cache_1h: 0 }), price), 3.75);
   assert.equal(costOf(usage({ cached_create: M }), price), 3.75, 'an unsplit write is priced at the 5-minute rate');
   assert.equal(costOf(usage({ cached_read: M }), price), 0.3);
-  near(costOf(usage({ input: 3, cached_create: 2849, cache_5m: 0, cache_1h: 2849, cached_read: 9493, output: 527 }), price), (3 * 3 + 2849 * 6 + 9493 * 0.3 + 527 * 15) / M);
+  near(
+    costOf(usage({ input: 3, cached_create: 2849, cache_5m: 0, cache_1h: 2849, cached_read: 9493, output: 527 }), price),
+    (3 * 3 + 2849 * 6 + 9493 * 0.3 + 527 * 15) / M,
+  );
 });
 
 test('OpenAI: cached input at the cached rate, reasoning inside output', () => {

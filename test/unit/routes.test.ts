@@ -25,7 +25,9 @@ for (const [model, config, want] of table) {
 }
 
 test('a model rewrite changes only the top-level model value, byte for byte elsewhere', () => {
-  const body = Buffer.from('{"model" : "claude-3-5-haiku",\n "messages":[{"role":"assistant","content":[{"type":"thinking","thinking":"t","signature":"S\\u00e9"}],"model":"nested"}],"stream":true}');
+  const body = Buffer.from(
+    '{"model" : "claude-3-5-haiku",\n "messages":[{"role":"assistant","content":[{"type":"thinking","thinking":"t","signature":"S\\u00e9"}],"model":"nested"}],"stream":true}',
+  );
   const out = replaceModel(body, 'glm-4.6 "q"')!;
   assert.equal(out.toString(), body.toString().replace('"claude-3-5-haiku"', '"glm-4.6 \\"q\\""'));
   assert.equal(scanBody(out).model, 'glm-4.6 "q"');
@@ -38,10 +40,16 @@ test('routes.json is validated with `path: message`', () => {
   assert.ok(parseRoutes('routes.json', '').ok);
 });
 
-test('the original router file imports with its meaning: only the global mode\'s mappings are on', () => {
+test("the original router file imports with its meaning: only the global mode's mappings are on", () => {
   const original = {
     mode: 'model-mapping',
-    modelMappings: { claude: [{ source: 'claude-sonnet-4-5-20250929', target: 'claude-opus-4-1-20250805', source_type: 'model' }, { source: 'relay-a', target: 'glm-4.6', source_type: 'config' }], codex: [] },
+    modelMappings: {
+      claude: [
+        { source: 'claude-sonnet-4-5-20250929', target: 'claude-opus-4-1-20250805', source_type: 'model' },
+        { source: 'relay-a', target: 'glm-4.6', source_type: 'config' },
+      ],
+      codex: [],
+    },
     configMappings: { claude: [{ model: 'claude-3-5-haiku-20241022', config: 'cheap-relay' }], codex: [] },
   };
   const routes = importOriginalRouter(original);

@@ -9,7 +9,9 @@ import { tempHome } from '../helpers/home.ts';
 /** Runs the writer until it has acknowledged some requests, kills it with SIGKILL at a random moment, returns the acked ids. */
 function writeThenKill(dataDir: string, killAfterMs: number): Promise<string[]> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, '..', 'helpers', 'store-writer.ts'), dataDir], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, '..', 'helpers', 'store-writer.ts'), dataDir], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     const acked: string[] = [];
     let buffered = '';
     child.stdout.on('data', (c: Buffer) => {

@@ -28,7 +28,18 @@ test('records are stored, summed by config, model and day, listed newest first, 
   await store.flush();
 
   const byConfig = await store.usage({ by: 'config' });
-  assert.deepEqual(byConfig.services.claude.total, { requests: 2, input: 20, cached_create: 40, cached_read: 60, output: 80, reasoning: 0, total: 200, cost_usd: 0.5, unpriced: 1, errors: 1 });
+  assert.deepEqual(byConfig.services.claude.total, {
+    requests: 2,
+    input: 20,
+    cached_create: 40,
+    cached_read: 60,
+    output: 80,
+    reasoning: 0,
+    total: 200,
+    cost_usd: 0.5,
+    unpriced: 1,
+    errors: 1,
+  });
   assert.deepEqual(Object.keys(byConfig.services.claude.configs!), ['prod']);
   assert.equal(byConfig.services.codex.total.requests, 1);
   assert.equal(byConfig.services.codex.total.cost_usd, 0.25);
@@ -41,7 +52,10 @@ test('records are stored, summed by config, model and day, listed newest first, 
   assert.equal(lastHour.services.claude.total.requests, 1);
 
   const logs = await store.logs({ limit: 10 });
-  assert.deepEqual(logs.map((r) => r.id), [c.record.id, b.record.id, a.record.id]);
+  assert.deepEqual(
+    logs.map((r) => r.id),
+    [c.record.id, b.record.id, a.record.id],
+  );
   assert.deepEqual(logs[2], a.record);
   const detail = await store.log(a.record.id.slice(0, 8));
   assert.equal(detail?.request_body, '{"model":"claude-sonnet-4-5","messages":[]}');
@@ -70,7 +84,9 @@ test('bodies over the cap are cut and marked truncated', async () => {
 test('a large body is stored compressed and comes back byte for byte', async () => {
   const { home, cleanup } = await tempHome();
   const store = await open(home, {});
-  const text = JSON.stringify({ messages: Array.from({ length: 300 }, (_, i) => ({ role: 'user', content: `line ${i}: caf\u00e9 \u{1F600} the same words again and again` })) });
+  const text = JSON.stringify({
+    messages: Array.from({ length: 300 }, (_, i) => ({ role: 'user', content: `line ${i}: caf\u00e9 \u{1F600} the same words again and again` })),
+  });
   const f = finished({}, { request: Buffer.from(text) });
   store.add(f);
   await store.flush();
@@ -143,17 +159,40 @@ test('the byte budget drops the oldest bodies first, then rows, and the log shri
   await cleanup();
 });
 
-test('the original tool\'s request log and usage history are imported once', async () => {
+test("the original tool's request log and usage history are imported once", async () => {
   const { home, cleanup } = await tempHome();
   await mkdir(home, { recursive: true });
   const body = Buffer.from(JSON.stringify({ model: 'claude-sonnet-4-5-20250929', messages: [] })).toString('base64');
   const lines = [
-    { timestamp: '2025-10-01T10:00:00', service: 'claude', method: 'POST', path: 'https://relay.example.com/v1/messages?key=sk-x', status_code: 200, duration_ms: 900, channel: 'relay-a', target_headers: { authorization: 'Bearer sk-leak' }, filtered_body: body, usage: { service: 'claude', metrics: { input: 5, cached_create: 100, cached_read: 1000, output: 50, reasoning: 0, total: 55 } } },
-    { timestamp: '2025-10-02T11:00:00', service: 'codex', method: 'POST', path: 'https://relay.example.com/v1/responses', status_code: 500, duration_ms: 10, channel: 'c', usage: { service: 'codex', metrics: { input: 1000, cached_create: 0, cached_read: 800, output: 20, reasoning: 5, total: 1020 } } },
+    {
+      timestamp: '2025-10-01T10:00:00',
+      service: 'claude',
+      method: 'POST',
+      path: 'https://relay.example.com/v1/messages?key=sk-x',
+      status_code: 200,
+      duration_ms: 900,
+      channel: 'relay-a',
+      target_headers: { authorization: 'Bearer sk-leak' },
+      filtered_body: body,
+      usage: { service: 'claude', metrics: { input: 5, cached_create: 100, cached_read: 1000, output: 50, reasoning: 0, total: 55 } },
+    },
+    {
+      timestamp: '2025-10-02T11:00:00',
+      service: 'codex',
+      method: 'POST',
+      path: 'https://relay.example.com/v1/responses',
+      status_code: 500,
+      duration_ms: 10,
+      channel: 'c',
+      usage: { service: 'codex', metrics: { input: 1000, cached_create: 0, cached_read: 800, output: 20, reasoning: 5, total: 1020 } },
+    },
     'not json',
   ];
   await writeFile(join(home, 'proxy_requests.jsonl'), lines.map((l) => (typeof l === 'string' ? l : JSON.stringify(l))).join('\n'));
-  await writeFile(join(home, 'history_usage.json'), JSON.stringify({ claude: { 'relay-a': { input: 7, cached_create: 0, cached_read: 0, output: 3, reasoning: 0, total: 10 } }, codex: {} }));
+  await writeFile(
+    join(home, 'history_usage.json'),
+    JSON.stringify({ claude: { 'relay-a': { input: 7, cached_create: 0, cached_read: 0, output: 3, reasoning: 0, total: 10 } }, codex: {} }),
+  );
   const log = createMemoryLogger();
   const pricing = new Pricing(join(home, 'prices.json'), log);
   let store = await open(home, { retentionDays: 3650 }); // the imported rows are from 2025

@@ -35,7 +35,10 @@ test('a cached base URL gives the same answers as a fresh parse', () => {
 });
 
 test('splitUrl separates the origin from the path and query without a URL object', () => {
-  assert.deepEqual(splitUrl('https://relay.example.com:8443/api/v1/messages?beta=true'), { origin: 'https://relay.example.com:8443', path: '/api/v1/messages?beta=true' });
+  assert.deepEqual(splitUrl('https://relay.example.com:8443/api/v1/messages?beta=true'), {
+    origin: 'https://relay.example.com:8443',
+    path: '/api/v1/messages?beta=true',
+  });
   assert.deepEqual(splitUrl('http://127.0.0.1:3000'), { origin: 'http://127.0.0.1:3000', path: '/' });
   assert.deepEqual(splitUrl('http://[::1]:8080/v1'), { origin: 'http://[::1]:8080', path: '/v1' });
 });

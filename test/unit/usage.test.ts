@@ -50,15 +50,27 @@ test('Chat Completions stream: the final usage chunk, however chunked, with CRLF
   const bytes = Buffer.from(chatStreamFrames('deepseek-chat', 'one two three').join('').replace(/\n/g, '\r\n'));
   for (const chunks of splits(bytes)) {
     const r = await tapAll(SSE, chunks);
-    assert.deepEqual(r.usage, { input: 1827 - 1486, cached_create: 0, cached_read: 1486, output: 511, reasoning: 128, total: 2338, cache_5m: null, cache_1h: null });
+    assert.deepEqual(r.usage, {
+      input: 1827 - 1486,
+      cached_create: 0,
+      cached_read: 1486,
+      output: 511,
+      reasoning: 128,
+      total: 2338,
+      cache_5m: null,
+      cache_1h: null,
+    });
     assert.equal(r.completed, true);
   }
 });
 
-test('message_delta with only output_tokens keeps message_start\'s input and cache numbers (B11)', () => {
+test("message_delta with only output_tokens keeps message_start's input and cache numbers (B11)", () => {
   const s = new StreamUsage();
   const feed = (event: string, data: unknown) => s.onEvent({ event, data: JSON.stringify(data) });
-  feed('message_start', { type: 'message_start', message: { model: 'm', usage: { input_tokens: 10, cache_creation_input_tokens: 20, cache_read_input_tokens: 30, output_tokens: 1 } } });
+  feed('message_start', {
+    type: 'message_start',
+    message: { model: 'm', usage: { input_tokens: 10, cache_creation_input_tokens: 20, cache_read_input_tokens: 30, output_tokens: 1 } },
+  });
   feed('message_delta', { type: 'message_delta', delta: {}, usage: { output_tokens: 40 } });
   feed('message_delta', { type: 'message_delta', delta: {}, usage: { output_tokens: 55, input_tokens: null } });
   assert.deepEqual(s.usage(), { input: 10, cached_create: 20, cached_read: 30, output: 55, reasoning: 0, total: 115, cache_5m: null, cache_1h: null });
@@ -74,19 +86,27 @@ test('a stream cut before message_delta keeps what was seen', async () => {
 });
 
 test('an error event inside a 200 stream is reported', async () => {
-  const r = await tapAll(SSE, [Buffer.from(anthropicStreamFrames('m', 'x').slice(0, 2).join('') + sseFrame('error', { type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } }))]);
+  const r = await tapAll(SSE, [
+    Buffer.from(
+      anthropicStreamFrames('m', 'x').slice(0, 2).join('') + sseFrame('error', { type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } }),
+    ),
+  ]);
   assert.equal(r.streamError, 'overloaded_error');
 });
 
 test('events without an event: line (some relays) are recognised by their type', async () => {
-  const bytes = anthropicStreamFrames('m', 'hello').map((f) => f.replace(/^event: .*\n/, '')).join('');
+  const bytes = anthropicStreamFrames('m', 'hello')
+    .map((f) => f.replace(/^event: .*\n/, ''))
+    .join('');
   assert.deepEqual((await tapAll(SSE, [Buffer.from(bytes)])).usage, CLAUDE);
 });
 
 test('non-streaming bodies of all three APIs, plain and compressed, at any split', async () => {
   const claude = Buffer.from(JSON.stringify(anthropicMessage('claude-haiku-4-5', 'hi')));
   const codex = Buffer.from(JSON.stringify(responsesObject('gpt-5', 'hi')));
-  const chat = Buffer.from(JSON.stringify({ id: 'c', object: 'chat.completion', model: 'x', choices: [], usage: { prompt_tokens: 100, completion_tokens: 7, total_tokens: 107 } }));
+  const chat = Buffer.from(
+    JSON.stringify({ id: 'c', object: 'chat.completion', model: 'x', choices: [], usage: { prompt_tokens: 100, completion_tokens: 7, total_tokens: 107 } }),
+  );
   for (const chunks of splits(claude)) assert.deepEqual((await tapAll(JSON_TYPE, chunks)).usage, { ...CLAUDE, output: 527 });
   assert.deepEqual((await tapAll(JSON_TYPE, [codex])).usage, CODEX);
   assert.equal((await tapAll(JSON_TYPE, [chat])).usage?.output, 7);
@@ -137,7 +157,10 @@ test('SSE decoder: multi-line data, comments, CR-only line ends, a final event w
   d.push(Buffer.from(': keep-alive\r\revent: a\rdata: 1\rdata: 2\r\r'), (e) => events.push(e));
   d.push(Buffer.from('data:x'), (e) => events.push(e));
   d.end((e) => events.push(e));
-  assert.deepEqual(events, [{ event: 'a', data: '1\n2' }, { event: null, data: 'x' }]);
+  assert.deepEqual(events, [
+    { event: 'a', data: '1\n2' },
+    { event: null, data: 'x' },
+  ]);
 });
 
 test('SSE decoder: bytes split anywhere (inside a UTF-8 character, between CR and LF) give the same events', () => {
@@ -147,7 +170,11 @@ test('SSE decoder: bytes split anywhere (inside a UTF-8 character, between CR an
   const d = new SseDecoder();
   d.push(bytes, (e) => whole.push(e));
   d.end((e) => whole.push(e));
-  assert.deepEqual(whole, [{ event: 'message_start', data: '{"t":"h\u00e9llo \u{1F600}"}' }, { event: 'ping', data: '{}' }, { event: null, data: 'a\nb' }]);
+  assert.deepEqual(whole, [
+    { event: 'message_start', data: '{"t":"h\u00e9llo \u{1F600}"}' },
+    { event: 'ping', data: '{}' },
+    { event: null, data: 'a\nb' },
+  ]);
   for (let cut = 1; cut < bytes.length; cut++) {
     const got: SseEvent[] = [];
     const s = new SseDecoder();
@@ -161,13 +188,24 @@ test('SSE decoder: bytes split anywhere (inside a UTF-8 character, between CR an
 test('SSE decoder: events the reader does not want are framed but never delivered, whatever the field order', () => {
   const got: SseEvent[] = [];
   const d = new SseDecoder((name) => name !== 'content_block_delta');
-  d.push(Buffer.from('event: content_block_delta\ndata: {"skip":1}\n\ndata: {"late":1}\nevent: content_block_delta\n\nevent: message_delta\ndata: {"keep":1}\n\n'), (e) => got.push(e));
+  d.push(
+    Buffer.from('event: content_block_delta\ndata: {"skip":1}\n\ndata: {"late":1}\nevent: content_block_delta\n\nevent: message_delta\ndata: {"keep":1}\n\n'),
+    (e) => got.push(e),
+  );
   d.end((e) => got.push(e));
   assert.deepEqual(got, [{ event: 'message_delta', data: '{"keep":1}' }]);
 });
 
 test('cache writes are split by TTL when the response says so', () => {
-  assert.deepEqual(fromAnthropic({ input_tokens: 1, cache_creation_input_tokens: 10, cache_creation: { ephemeral_5m_input_tokens: 4, ephemeral_1h_input_tokens: 6 }, output_tokens: 2 }).cache_1h, 6);
+  assert.deepEqual(
+    fromAnthropic({
+      input_tokens: 1,
+      cache_creation_input_tokens: 10,
+      cache_creation: { ephemeral_5m_input_tokens: 4, ephemeral_1h_input_tokens: 6 },
+      output_tokens: 2,
+    }).cache_1h,
+    6,
+  );
   assert.equal(fromAnthropic({ input_tokens: 1, output_tokens: 2 }).cache_1h, null);
   assert.equal(fromResponses({ input_tokens: 100, input_tokens_details: { cached_tokens: 100 }, output_tokens: 1, total_tokens: 101 }).input, 0);
 });

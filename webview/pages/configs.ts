@@ -6,7 +6,6 @@ import { SERVICE_PROFILE } from '../../src/shared/service-profile.ts';
 import { Page } from '../base.ts';
 import { TEST_MODELS } from '../../src/shared/models.ts';
 
-
 interface Draft {
   original?: string;
   name: string;
@@ -50,7 +49,14 @@ export class ClpConfigs extends Page {
   private edit(c?: ConfigView): void {
     this.raw = null;
     this.draft = c
-      ? { original: c.name, name: c.name, base_url: c.base_url, keyKind: c.api_key && !c.auth_token ? 'api_key' : 'auth_token', key: c.auth_token ?? c.api_key ?? '', weight: String(c.weight) }
+      ? {
+          original: c.name,
+          name: c.name,
+          base_url: c.base_url,
+          keyKind: c.api_key && !c.auth_token ? 'api_key' : 'auth_token',
+          key: c.auth_token ?? c.api_key ?? '',
+          weight: String(c.weight),
+        }
       : { name: '', base_url: SERVICE_PROFILE[this.service].defaultBaseUrl, keyKind: SERVICE_PROFILE[this.service].keyField, key: '', weight: '0' };
   }
 
@@ -59,7 +65,7 @@ export class ClpConfigs extends Page {
     const d = this.draft!;
     const other = d.keyKind === 'auth_token' ? 'api_key' : 'auth_token';
     const original = d.original ? this.configs.find((c) => c.name === d.original) : undefined;
-    const originalKind = original && original.api_key && !original.auth_token ? 'api_key' : 'auth_token';
+    const originalKind = original?.api_key && !original.auth_token ? 'api_key' : 'auth_token';
     const done = await this.run(() =>
       this.client.call(ConfigSave, {
         service: this.service,
@@ -95,7 +101,12 @@ export class ClpConfigs extends Page {
     const t = this.testing!;
     this.result = 'running';
     const r = await this.run(() =>
-      this.client.call(ConfigTest, { service: this.service, name: t.name, model: t.model, ...(SERVICE_PROFILE[this.service].reasoningEffort && t.effort ? { effort: t.effort as 'low' } : {}) }),
+      this.client.call(ConfigTest, {
+        service: this.service,
+        name: t.name,
+        model: t.model,
+        ...(SERVICE_PROFILE[this.service].reasoningEffort && t.effort ? { effort: t.effort as 'low' } : {}),
+      }),
     );
     this.result = r ?? null;
   }
@@ -169,20 +180,24 @@ export class ClpConfigs extends Page {
       <p class="muted">Sends one tiny request ("Reply with the word OK.", 16 tokens at most) with this config's key. Nothing of yours is in it.</p>
       <label>Model <input list="models" .value=${t.model} @input=${(e: Event) => (this.testing = { ...t, model: (e.target as HTMLInputElement).value })} /></label>
       <datalist id="models">${TEST_MODELS[this.service].map((m) => html`<option value=${m}></option>`)}</datalist>
-      ${SERVICE_PROFILE[this.service].reasoningEffort
-        ? html`<label>Reasoning <select @change=${(e: Event) => (this.testing = { ...t, effort: (e.target as HTMLSelectElement).value })}>
+      ${
+        SERVICE_PROFILE[this.service].reasoningEffort
+          ? html`<label>Reasoning <select @change=${(e: Event) => (this.testing = { ...t, effort: (e.target as HTMLSelectElement).value })}>
             ${['minimal', 'low', 'medium', 'high'].map((x) => html`<option ?selected=${x === t.effort}>${x}</option>`)}
           </select></label>`
-        : nothing}
+          : nothing
+      }
       <div class="row"><button class="primary run-test" ?disabled=${r === 'running'} @click=${() => void this.test()}>Run test</button><button @click=${() => (this.testing = null)}>Close</button></div>
-      ${r && r !== 'running'
-        ? html`<div class="test-result ${r.ok ? 'ok' : 'bad'}">
+      ${
+        r && r !== 'running'
+          ? html`<div class="test-result ${r.ok ? 'ok' : 'bad'}">
             <strong>${r.ok ? 'Works' : 'Failed'}</strong> ${r.status ?? 'no answer'} in ${r.ms} ms · <code>${r.url}</code>
             <pre>${r.message}</pre>
           </div>`
-        : r === 'running'
-          ? html`<p class="muted">Testing…</p>`
-          : nothing}
+          : r === 'running'
+            ? html`<p class="muted">Testing…</p>`
+            : nothing
+      }
     </div>`;
   }
 }

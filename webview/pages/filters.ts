@@ -7,7 +7,17 @@ import { Page } from '../base.ts';
 
 /** Edit filter rules (applied in order to every prompt) and try them on sample text before saving. */
 export class ClpFilters extends Page {
-  static override properties = { ...Page.properties, revision: { type: Number }, rules: { state: true }, detectors: { state: true }, fileError: { state: true }, dirty: { state: true }, sample: { state: true }, tried: { state: true }, saved: { state: true } };
+  static override properties = {
+    ...Page.properties,
+    revision: { type: Number },
+    rules: { state: true },
+    detectors: { state: true },
+    fileError: { state: true },
+    dirty: { state: true },
+    sample: { state: true },
+    tried: { state: true },
+    saved: { state: true },
+  };
   declare revision: number;
   declare rules: FilterRuleInput[];
   declare detectors: string[];
@@ -94,7 +104,7 @@ export class ClpFilters extends Page {
                     const v = (e.target as HTMLSelectElement).value;
                     this.change(i, { services: v ? [v as ServiceName] : undefined });
                   }}>
-                    <option value="" ?selected=${!r.services || r.services.length !== 1}>both</option>
+                    <option value="" ?selected=${r.services?.length !== 1}>both</option>
                     <option value="claude" ?selected=${r.services?.length === 1 && r.services[0] === 'claude'}>claude</option>
                     <option value="codex" ?selected=${r.services?.length === 1 && r.services[0] === 'codex'}>codex</option>
                   </select>
@@ -115,10 +125,18 @@ export class ClpFilters extends Page {
         <h2>Try</h2>
         <textarea class="sample code" rows="4" .value=${this.sample} @input=${(e: Event) => (this.sample = (e.target as HTMLTextAreaElement).value)}></textarea>
         <div class="row"><button class="try" @click=${() => void this.tryRules('claude')}>Try (claude)</button><button @click=${() => void this.tryRules('codex')}>Try (codex)</button></div>
-        ${this.tried
-          ? html`<pre class="tried">${this.tried.output}</pre>
-              <p class="muted">${Object.keys(this.tried.hits).length ? Object.entries(this.tried.hits).map(([k, n]) => `${k}: ${n}`).join(' · ') : 'no rule matched'}</p>`
-          : nothing}
+        ${
+          this.tried
+            ? html`<pre class="tried">${this.tried.output}</pre>
+              <p class="muted">${
+                Object.keys(this.tried.hits).length
+                  ? Object.entries(this.tried.hits)
+                      .map(([k, n]) => `${k}: ${n}`)
+                      .join(' · ')
+                  : 'no rule matched'
+              }</p>`
+            : nothing
+        }
       </section>
     `;
   }

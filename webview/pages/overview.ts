@@ -13,7 +13,13 @@ const STEP_MS = 30_000;
 
 /** Each service at a glance, a one-click switch, today's numbers and the last minutes live. */
 export class ClpOverview extends Page {
-  static override properties = { ...Page.properties, state: { attribute: false }, records: { attribute: false }, inflight: { attribute: false }, tick: { state: true } };
+  static override properties = {
+    ...Page.properties,
+    state: { attribute: false },
+    records: { attribute: false },
+    inflight: { attribute: false },
+    tick: { state: true },
+  };
   declare state: DashboardState;
   declare records: RequestRecord[];
   declare inflight: Map<string, LiveStart>;
@@ -74,11 +80,13 @@ export class ClpOverview extends Page {
         ${st.config.error ? html`<div class="banner error">${st.config.error}</div>` : nothing}
         <label class="row">
           <span>Active config</span>
-          ${configs.length
-            ? html`<select class="switch" data-service=${service} @change=${(e: Event) => this.switchTo(service, (e.target as HTMLSelectElement).value)}>
+          ${
+            configs.length
+              ? html`<select class="switch" data-service=${service} @change=${(e: Event) => this.switchTo(service, (e.target as HTMLSelectElement).value)}>
                 ${configs.map((c) => html`<option value=${c.name} ?selected=${c.active}>${c.name}</option>`)}
               </select>`
-            : html`<span class="muted">none yet: add one under Configs</span>`}
+              : html`<span class="muted">none yet: add one under Configs</span>`
+          }
         </label>
         <dl class="stats">
           <div><dt>Requests today</dt><dd class="today-requests">${today.requests}</dd></div>

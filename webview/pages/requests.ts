@@ -64,7 +64,8 @@ export class ClpRequests extends Page {
           <thead><tr><th>Time</th><th>Service</th><th>Config</th><th>Model</th><th>Status</th><th>TTFB</th><th>Duration</th><th>Tokens</th><th>Cost</th></tr></thead>
           <tbody>
             ${[...this.inflight.values()].map(
-              (s) => html`<tr class="inflight"><td>${time(s.started_at)}</td><td>${s.service}</td><td>${s.config ?? '–'}</td><td>${s.model ?? '–'}</td><td><i class="codicon codicon-loading codicon-modifier-spin"></i></td><td></td><td></td><td></td><td></td></tr>`,
+              (s) =>
+                html`<tr class="inflight"><td>${time(s.started_at)}</td><td>${s.service}</td><td>${s.config ?? '–'}</td><td>${s.model ?? '–'}</td><td><i class="codicon codicon-loading codicon-modifier-spin"></i></td><td></td><td></td><td></td><td></td></tr>`,
             )}
             ${rows.map(
               (r) => html`<tr class="record ${this.detail?.id === r.id ? 'on' : ''}" data-id=${r.id} @click=${() => void this.open(r.id)}>
@@ -98,9 +99,11 @@ export class ClpRequests extends Page {
         <dt>Time</dt><dd>${new Date(d.started_at).toLocaleString()} · TTFB ${ms(d.ttfb_ms)} · total ${ms(d.duration_ms)}</dd>
         <dt>Cost</dt><dd>${d.usage ? money(d.cost_usd) : '–'}</dd>
       </dl>
-      ${d.usage
-        ? html`<table class="grid usage-grid"><tr>${USAGE_METRICS.map((m) => html`<th>${m}</th>`)}</tr><tr>${USAGE_METRICS.map((m) => html`<td>${d.usage![m]}</td>`)}</tr></table>`
-        : nothing}
+      ${
+        d.usage
+          ? html`<table class="grid usage-grid"><tr>${USAGE_METRICS.map((m) => html`<th>${m}</th>`)}</tr><tr>${USAGE_METRICS.map((m) => html`<td>${d.usage![m]}</td>`)}</tr></table>`
+          : nothing
+      }
       ${d.bodies_unreadable ? html`<p class="bad">The stored headers and bodies of this request could not be read back (the log file is damaged); the record above is intact.</p>` : nothing}
       ${d.trace ? html`<details open><summary>Decisions</summary><ol class="trace">${d.trace.map((t) => html`<li>${traceLine(t)}</li>`)}</ol></details>` : nothing}
       <details open class="response">

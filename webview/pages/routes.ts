@@ -7,7 +7,17 @@ import { Page } from '../base.ts';
 
 /** Model routing rules per service: rewrite a model, pin a config or a sub-pool; try a model name. */
 export class ClpRoutes extends Page {
-  static override properties = { ...Page.properties, state: { attribute: false }, revision: { type: Number }, service: { state: true }, routes: { state: true }, fileError: { state: true }, dirty: { state: true }, probe: { state: true }, decision: { state: true } };
+  static override properties = {
+    ...Page.properties,
+    state: { attribute: false },
+    revision: { type: Number },
+    service: { state: true },
+    routes: { state: true },
+    fileError: { state: true },
+    dirty: { state: true },
+    probe: { state: true },
+    decision: { state: true },
+  };
   declare state: DashboardState;
   declare revision: number;
   declare service: ServiceName;
@@ -80,8 +90,13 @@ export class ClpRoutes extends Page {
                 <td><input list="config-names" placeholder="any" .value=${r.match.config ?? ''} @input=${(e: Event) => this.change(i, { match: { ...r.match, config: text((e.target as HTMLInputElement).value) } })} /></td>
                 <td><input class="code" placeholder="unchanged" .value=${r.model ?? ''} @input=${(e: Event) => this.change(i, { model: text((e.target as HTMLInputElement).value) })} /></td>
                 <td>
-                  <input list="config-names" placeholder="unchanged (a, b for a sub-pool)" .value=${Array.isArray(r.config) ? r.config.join(', ') : (r.config ?? '')} @input=${(e: Event) => {
-                    const list = (e.target as HTMLInputElement).value.split(',').map((s) => s.trim()).filter(Boolean);
+                  <input list="config-names" placeholder="unchanged (a, b for a sub-pool)" .value=${Array.isArray(r.config) ? r.config.join(', ') : (r.config ?? '')} @input=${(
+                    e: Event,
+                  ) => {
+                    const list = (e.target as HTMLInputElement).value
+                      .split(',')
+                      .map((s) => s.trim())
+                      .filter(Boolean);
                     this.change(i, { config: list.length === 0 ? undefined : list.length === 1 ? list[0] : list });
                   }} />
                 </td>
@@ -102,12 +117,14 @@ export class ClpRoutes extends Page {
           <input list="config-names" placeholder="config the pool would pick" .value=${this.probe.config} @input=${(e: Event) => (this.probe = { ...this.probe, config: (e.target as HTMLInputElement).value })} />
           <button class="try-route" @click=${() => void this.run(async () => (this.decision = await this.client.call(RoutesTry, { routes: this.routes, service: this.service, model: this.probe.model, config: this.probe.config || null })))}>Try</button>
         </div>
-        ${this.decision
-          ? html`<p class="decision">
+        ${
+          this.decision
+            ? html`<p class="decision">
               ${this.decision.matched.length ? `matched ${this.decision.matched.join(', ')}: ` : 'no rule matched: '} model
               <code>${this.decision.model ?? this.probe.model}</code>, config <code>${this.decision.config?.join(', ') ?? 'as the pool picks'}</code>
             </p>`
-          : nothing}
+            : nothing
+        }
       </section>
     `;
   }

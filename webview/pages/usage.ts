@@ -15,7 +15,14 @@ const RANGES = [
 
 /** Tokens and cost over time, by day, config and model. */
 export class ClpUsage extends Page {
-  static override properties = { ...Page.properties, revision: { type: Number }, since: { state: true }, days: { state: true }, configs: { state: true }, models: { state: true } };
+  static override properties = {
+    ...Page.properties,
+    revision: { type: Number },
+    since: { state: true },
+    days: { state: true },
+    configs: { state: true },
+    models: { state: true },
+  };
   declare revision: number;
   declare since: string;
   declare days: UsageReport | null;
@@ -36,7 +43,9 @@ export class ClpUsage extends Page {
     if (key === this.loadedFor) return;
     this.loadedFor = key;
     void this.run(async () => {
-      const [days, configs, models] = await Promise.all((['day', 'config', 'model'] as const).map((by) => this.client.call(UsageGet, { by, since: this.since })));
+      const [days, configs, models] = await Promise.all(
+        (['day', 'config', 'model'] as const).map((by) => this.client.call(UsageGet, { by, since: this.since })),
+      );
       this.days = days ?? null;
       this.configs = configs ?? null;
       this.models = models ?? null;
@@ -75,8 +84,9 @@ export class ClpUsage extends Page {
     const x = sorted.map(([day]) => new Date(`${day}T12:00:00`).getTime() / 1000);
     return html`<section class="panel">
       <h2>Tokens and cost per day</h2>
-      ${sorted.length
-        ? html`<clp-chart
+      ${
+        sorted.length
+          ? html`<clp-chart
             class="usage-chart"
             days
             .height=${240}
@@ -88,7 +98,8 @@ export class ClpUsage extends Page {
               { label: 'cost $', color: '#cca700', right: true },
             ]}
           ></clp-chart>`
-        : html`<p class="muted">No usage in this range yet.</p>`}
+          : html`<p class="muted">No usage in this range yet.</p>`
+      }
     </section>`;
   }
 
@@ -102,7 +113,8 @@ export class ClpUsage extends Page {
         <thead><tr><th>Service</th><th>${key === 'configs' ? 'Config' : 'Model'}</th><th>Requests</th>${USAGE_METRICS.map((m) => html`<th>${m}</th>`)}<th>Cost</th></tr></thead>
         <tbody>
           ${rows.map(
-            ([s, name, t]) => html`<tr><td>${s}</td><td>${name}</td><td>${t.requests}</td>${USAGE_METRICS.map((m) => html`<td title=${t[m]}>${compact(t[m])}</td>`)}<td>${money(t.cost_usd)}${t.unpriced ? html` <span class="muted" title="requests without a price">+${t.unpriced}?</span>` : nothing}</td></tr>`,
+            ([s, name, t]) =>
+              html`<tr><td>${s}</td><td>${name}</td><td>${t.requests}</td>${USAGE_METRICS.map((m) => html`<td title=${t[m]}>${compact(t[m])}</td>`)}<td>${money(t.cost_usd)}${t.unpriced ? html` <span class="muted" title="requests without a price">+${t.unpriced}?</span>` : nothing}</td></tr>`,
           )}
         </tbody>
       </table>

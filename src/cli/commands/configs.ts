@@ -8,7 +8,6 @@ function serviceArg(value: string): ServiceName {
   return value;
 }
 
-
 /** The base URL as shown to people: scheme, host and path, never a query (some relays put keys there). */
 function displayUrl(url: string): string {
   const u = new URL(url);

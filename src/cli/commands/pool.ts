@@ -18,7 +18,9 @@ export function parsePoolAction(words: string[]): PoolAction | null {
 }
 
 export function formatPool(s: PoolStatus): string {
-  const lines = [`${s.service}: mode ${s.mode}${s.mode === 'pool' ? `, order ${s.order}` : ''}; ${s.failureThreshold} failures exclude for ${s.autoResetMinutes} min`];
+  const lines = [
+    `${s.service}: mode ${s.mode}${s.mode === 'pool' ? `, order ${s.order}` : ''}; ${s.failureThreshold} failures exclude for ${s.autoResetMinutes} min`,
+  ];
   const width = Math.max(4, ...s.members.map((m) => m.name.length));
   for (const m of s.members) {
     const state = m.available ? (m.why ?? 'ok') : m.why;

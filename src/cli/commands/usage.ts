@@ -7,7 +7,6 @@ import { EXIT, type CliContext } from '../context.ts';
 import { LogsGet, LogsList, UsageGet } from '../../shared/protocol.ts';
 import { isServiceName, type ServiceName } from '../../shared/services.ts';
 
-
 /** Dollars, or `unknown` for requests whose model has no price (never shown as $0). */
 export function costText(t: Pick<UsageTotals, 'cost_usd' | 'unpriced'>): string {
   const dollars = `$${t.cost_usd < 10 ? t.cost_usd.toFixed(4) : t.cost_usd.toFixed(2)}`;
@@ -42,7 +41,12 @@ export function formatUsage(report: UsageReport): string {
     const s = report.services[service];
     if (!s) continue;
     const rows: string[][] = [head];
-    const row = (name: string, t: UsageTotals) => [name, String(t.requests), ...(['input', 'cached_create', 'cached_read', 'output', 'reasoning', 'total'] as const).map((k) => compactNumber(t[k])), costText(t)];
+    const row = (name: string, t: UsageTotals) => [
+      name,
+      String(t.requests),
+      ...(['input', 'cached_create', 'cached_read', 'output', 'reasoning', 'total'] as const).map((k) => compactNumber(t[k])),
+      costText(t),
+    ];
     for (const [name, t] of Object.entries(s[groupKey] ?? {})) rows.push(row(name, t));
     rows.push(row('total', s.total));
     const widths = head.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
@@ -53,7 +57,11 @@ export function formatUsage(report: UsageReport): string {
 }
 
 export async function usageCommand(ctx: CliContext, values: Map<string, string>, json: boolean): Promise<number> {
-  const report: UsageReport = await ctx.owner.call(UsageGet, { service: serviceOption(values.get('service')), since: values.get('since'), by: byOption(values.get('by')) });
+  const report: UsageReport = await ctx.owner.call(UsageGet, {
+    service: serviceOption(values.get('service')),
+    since: values.get('since'),
+    by: byOption(values.get('by')),
+  });
   ctx.out(json ? JSON.stringify(report, null, 2) : formatUsage(report));
   return EXIT.ok;
 }
@@ -70,7 +78,19 @@ export function formatLogs(rows: RequestRecord[]): string {
       const tokens = r.usage ? `${compactNumber(r.usage.total)} tok` : '-';
       const cost = r.cost_usd === null ? (r.usage ? 'unknown' : '-') : `$${r.cost_usd.toFixed(4)}`;
       const ttfb = r.ttfb_ms === null ? '-' : `${Math.round(r.ttfb_ms)}ms`;
-      return [r.id.slice(0, 8), time(r.started_at), r.service.padEnd(6), (r.config ?? '-').padEnd(12), (r.model_sent ?? '-').padEnd(24), String(r.status ?? '-').padStart(3), r.error ?? '', `ttfb ${ttfb}`, `${(r.duration_ms / 1000).toFixed(1)}s`, tokens, cost].join('  ');
+      return [
+        r.id.slice(0, 8),
+        time(r.started_at),
+        r.service.padEnd(6),
+        (r.config ?? '-').padEnd(12),
+        (r.model_sent ?? '-').padEnd(24),
+        String(r.status ?? '-').padStart(3),
+        r.error ?? '',
+        `ttfb ${ttfb}`,
+        `${(r.duration_ms / 1000).toFixed(1)}s`,
+        tokens,
+        cost,
+      ].join('  ');
     })
     .join('\n');
 }

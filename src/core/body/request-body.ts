@@ -40,7 +40,9 @@ export class RequestBody {
    */
   rewriteModel(model: string): boolean {
     const span = this.outgoingBytes === this.client ? this.facts.modelSpan : null;
-    const next = span ? Buffer.concat([this.client.subarray(0, span[0]), Buffer.from(JSON.stringify(model)), this.client.subarray(span[1])]) : replaceModel(this.outgoingBytes, model);
+    const next = span
+      ? Buffer.concat([this.client.subarray(0, span[0]), Buffer.from(JSON.stringify(model)), this.client.subarray(span[1])])
+      : replaceModel(this.outgoingBytes, model);
     if (!next) return false;
     this.outgoingBytes = next;
     return true;

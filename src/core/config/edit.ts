@@ -125,10 +125,12 @@ export function upsertInRaw(raw: RawConfigFile, edit: ConfigEdit, label: string)
   const from = edit.original ?? edit.name;
   if (edit.original !== undefined && !Object.hasOwn(raw, edit.original)) throw new ClpError('config_not_found', `${label}: no config named "${edit.original}"`);
   if (edit.original === undefined && Object.hasOwn(raw, edit.name)) throw new ClpError('bad_request', `name: "${edit.name}" already exists in ${label}`);
-  if (edit.original !== undefined && edit.name !== edit.original && Object.hasOwn(raw, edit.name)) throw new ClpError('bad_request', `name: "${edit.name}" already exists in ${label}`);
+  if (edit.original !== undefined && edit.name !== edit.original && Object.hasOwn(raw, edit.name))
+    throw new ClpError('bad_request', `name: "${edit.name}" already exists in ${label}`);
   const before = raw[from];
   // The page shows a URL's query masked; sent back as it was shown, it means the stored URL.
-  const baseUrl = typeof before?.base_url === 'string' && isMasked(edit.base_url) && maskUrl(before.base_url) === edit.base_url ? before.base_url : edit.base_url;
+  const baseUrl =
+    typeof before?.base_url === 'string' && isMasked(edit.base_url) && maskUrl(before.base_url) === edit.base_url ? before.base_url : edit.base_url;
   if (isMasked(baseUrl)) throw new ClpError('bad_request', `base_url: a masked URL that matches no stored one; type the full URL`);
   const entry: Record<string, unknown> = { ...(before ?? {}), base_url: baseUrl };
   // A key stays only with the URL it was typed for: a new base_url without the key typed again drops it.

@@ -68,7 +68,14 @@ function syntaxError(text: string): string {
   const at = errorOffset(text);
   const { line, column } = lineColumn(text, at);
   const c = text[at];
-  const found = c === undefined ? 'the file ends too early' : /[{}[\]:,"]/.test(c) ? `unexpected "${c}"` : c.trim() === '' ? 'unexpected white space' : 'unexpected character';
+  const found =
+    c === undefined
+      ? 'the file ends too early'
+      : /[{}[\]:,"]/.test(c)
+        ? `unexpected "${c}"`
+        : c.trim() === ''
+          ? 'unexpected white space'
+          : 'unexpected character';
   return `line ${line}, column ${column}: not valid JSON (${found})`;
 }
 

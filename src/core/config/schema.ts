@@ -63,9 +63,7 @@ export interface UpstreamConfig {
   active: boolean;
 }
 
-export type ParsedConfigFile =
-  | { ok: true; entries: UpstreamConfig[]; raw: RawConfigFile }
-  | { ok: false; error: string };
+export type ParsedConfigFile = { ok: true; entries: UpstreamConfig[]; raw: RawConfigFile } | { ok: false; error: string };
 
 /** Parses a config file's text; `label` (the file name) prefixes any error as `label: path: message`. */
 export function parseConfigText(label: string, text: string): ParsedConfigFile {

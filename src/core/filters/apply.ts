@@ -65,7 +65,7 @@ function needlesOf(rule: FilterRule): readonly Buffer[] | null {
   let needles = needleCache.get(rule);
   if (needles === undefined) {
     const anchors = rule.anchors ?? (rule.literal !== null ? [rule.literal] : null);
-    needles = anchors && anchors.length && anchors.every(rawSafe) ? anchors.map((a) => Buffer.from(a, 'latin1')) : null;
+    needles = anchors?.length && anchors.every(rawSafe) ? anchors.map((a) => Buffer.from(a, 'latin1')) : null;
     needleCache.set(rule, needles);
   }
   return needles;

@@ -39,7 +39,6 @@ export function leadingLiteral(source: string): string | null {
   return out.length >= 3 ? out : null;
 }
 
-
 /**
  * A replacement text. For regex rules `\1`…`\9` and `\g<name>` refer to groups (the original's Python
  * template syntax); anything else, including a stray backslash, is literal text, so a target can never

@@ -126,7 +126,11 @@ async function isStaleLock(lock: string, staleMs: number): Promise<boolean> {
  * lock so two processes starting together never both write. Returns whether it wrote.
  */
 export async function writeFileIfMissing(path: string, data: string): Promise<boolean> {
-  const exists = () => stat(path).then(() => true, () => false);
+  const exists = () =>
+    stat(path).then(
+      () => true,
+      () => false,
+    );
   if (await exists()) return false;
   return withFileLock(path, async () => {
     if (await exists()) return false;

@@ -1,4 +1,4 @@
-import { request } from 'undici';
+import { request, type Dispatcher } from 'undici';
 import { ClpError, type ErrorShape } from '../../shared/errors.ts';
 import { OwnerStatus, type AnyRequest, type ParamsOf, type ResultOf } from '../../shared/protocol.ts';
 import type { OwnerPing, StatusReport } from '../../shared/status.ts';
@@ -46,7 +46,8 @@ export class OwnerClient {
   /** Whether CLP owns the port, and its full status once it has proved itself. */
   async probe(timeoutMs = 1500): Promise<OwnerProbe> {
     const ping = await this.ping(timeoutMs);
-    if (!ping) return (await this.answers(timeoutMs)) ? { kind: 'foreign', message: `port ${this.port} is held by a program that is not CLP` } : { kind: 'none' };
+    if (!ping)
+      return (await this.answers(timeoutMs)) ? { kind: 'foreign', message: `port ${this.port} is held by a program that is not CLP` } : { kind: 'none' };
     try {
       return { kind: 'owner', status: await this.call(OwnerStatus, {}) };
     } catch (err) {
@@ -84,7 +85,10 @@ export class OwnerClient {
       }
       if (proofMatches(token, nonce, proof)) return token;
       if (attempt >= 1) {
-        throw new ClpError('owner_unverified', `the program on port ${this.port} did not prove it is this CLP (nothing was sent to it); stop it or change ports.ui`);
+        throw new ClpError(
+          'owner_unverified',
+          `the program on port ${this.port} did not prove it is this CLP (nothing was sent to it); stop it or change ports.ui`,
+        );
       }
       await sleep(200);
     }
@@ -97,7 +101,7 @@ export class OwnerClient {
   /** Untyped, for the webview bridge: the owner validates the params either way. */
   async callMethod(method: string, params: unknown): Promise<unknown> {
     const token = await this.verifiedToken();
-    let res;
+    let res: Dispatcher.ResponseData;
     try {
       res = await request(`${this.base}/api/rpc/${method}`, {
         method: 'POST',

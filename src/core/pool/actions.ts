@@ -15,7 +15,7 @@ export async function pinToTop(store: ConfigStore, name: string): Promise<void> 
     const others = byPriority(store.snapshot().entries.filter((e) => e.name !== name && Object.hasOwn(raw, e.name)));
     const out = { ...raw };
     out[name] = { ...raw[name], weight: 1000 };
-    others.forEach((e, i) => (out[e.name] = { ...raw[e.name], weight: Math.max(1, 999 - i) }));
+    for (const [i, e] of others.entries()) out[e.name] = { ...raw[e.name], weight: Math.max(1, 999 - i) };
     return out;
   });
 }

@@ -45,7 +45,6 @@ export function retryAfterMs(headers: Record<string, string | string[] | undefin
   return Number.isFinite(date) ? Math.max(0, date - now) : null;
 }
 
-
 /**
  * Classifies an upstream's answer (or its absence). Failing over on 429/529/5xx/network keeps the
  * conversation going; 4xx caused by the request itself pass straight through (another upstream would

@@ -20,7 +20,16 @@ export interface ServiceHealth {
 }
 
 export function emptyHealth(): ServiceHealth {
-  return { failureThreshold: 3, autoResetMinutes: 10, currentFailures: {}, excludedConfigs: [], excludedTimestamps: {}, manualDisabledUntil: {}, cooldownUntil: {}, lastError: {} };
+  return {
+    failureThreshold: 3,
+    autoResetMinutes: 10,
+    currentFailures: {},
+    excludedConfigs: [],
+    excludedTimestamps: {},
+    manualDisabledUntil: {},
+    cooldownUntil: {},
+    lastError: {},
+  };
 }
 
 export type Availability = { ok: true; probe: boolean } | { ok: false; why: string; until: number | null };
@@ -50,7 +59,8 @@ export function availability(h: ServiceHealth, name: string, now: number, today:
 export function recordOutcome(h: ServiceHealth, name: string, outcome: Outcome, now: number): ServiceHealth {
   if (outcome.class === 'client') return h;
   // The common case, a success for a config with a clean record, changes nothing: no copy, no write.
-  if (outcome.class === 'ok' && !(name in h.currentFailures) && !(name in h.cooldownUntil) && !(name in h.lastError) && !h.excludedConfigs.includes(name)) return h;
+  if (outcome.class === 'ok' && !(name in h.currentFailures) && !(name in h.cooldownUntil) && !(name in h.lastError) && !h.excludedConfigs.includes(name))
+    return h;
   const next: ServiceHealth = {
     ...h,
     currentFailures: { ...h.currentFailures },

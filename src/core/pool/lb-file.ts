@@ -19,8 +19,10 @@ export interface LbFile {
 }
 
 const obj = (v: unknown): Obj => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : {});
-const numbers = (v: unknown): Record<string, number> => Object.fromEntries(Object.entries(obj(v)).filter((e): e is [string, number] => typeof e[1] === 'number' && Number.isFinite(e[1])));
-const strings = (v: unknown): Record<string, string> => Object.fromEntries(Object.entries(obj(v)).filter((e): e is [string, string] => typeof e[1] === 'string'));
+const numbers = (v: unknown): Record<string, number> =>
+  Object.fromEntries(Object.entries(obj(v)).filter((e): e is [string, number] => typeof e[1] === 'number' && Number.isFinite(e[1])));
+const strings = (v: unknown): Record<string, string> =>
+  Object.fromEntries(Object.entries(obj(v)).filter((e): e is [string, string] => typeof e[1] === 'string'));
 
 /**
  * Reads `data/lb_config.json` as the original tool wrote it: a global `mode` (`active-first` or
@@ -51,7 +53,9 @@ export function parseLbFile(label: string, text: string): Parsed<LbFile> {
         failureThreshold: Number.isFinite(threshold) && threshold > 0 ? Math.floor(threshold) : 3,
         autoResetMinutes: Number.isFinite(reset) ? Math.max(0, reset) : 10,
         currentFailures: numbers(s.currentFailures ?? s.current_failures),
-        excludedConfigs: Array.isArray(s.excludedConfigs ?? s.excluded_configs) ? ((s.excludedConfigs ?? s.excluded_configs) as unknown[]).filter((x): x is string => typeof x === 'string') : [],
+        excludedConfigs: Array.isArray(s.excludedConfigs ?? s.excluded_configs)
+          ? ((s.excludedConfigs ?? s.excluded_configs) as unknown[]).filter((x): x is string => typeof x === 'string')
+          : [],
         excludedTimestamps: numbers(s.excludedTimestamps ?? s.excluded_timestamps),
         manualDisabledUntil: strings(s.manualDisabledUntil ?? s.manual_disabled_until),
         cooldownUntil: numbers(s.cooldownUntil),
@@ -70,7 +74,8 @@ export function serializeLbFile(file: LbFile): string {
   for (const service of SERVICES) {
     const p = file.services[service];
     const rest: Obj = { ...obj(services[service]) };
-    for (const k of ['failover_count', 'current_failures', 'excluded_configs', 'auto_reset_minutes', 'excluded_timestamps', 'manual_disabled_until']) delete rest[k];
+    for (const k of ['failover_count', 'current_failures', 'excluded_configs', 'auto_reset_minutes', 'excluded_timestamps', 'manual_disabled_until'])
+      delete rest[k];
     services[service] = { ...rest, ...p.health, mode: p.mode, order: p.order };
   }
   raw.services = services;

@@ -136,18 +136,18 @@ export class Pool {
     const now = this.now();
     const today = localDay(now);
     const members = byPriority(snapshot.entries).map((e) => {
-        const a = availability(h, e.name, now, today);
-        return {
-          name: e.name,
-          weight: e.weight,
-          active: e.name === snapshot.active?.name,
-          available: a.ok,
-          why: a.ok ? (a.probe ? 'half-open: the next request is the probe' : null) : a.why,
-          failures: h.currentFailures[e.name] ?? 0,
-          disabledToday: h.manualDisabledUntil[e.name] === today,
-          lastError: h.lastError[e.name] ?? null,
-        };
-      });
+      const a = availability(h, e.name, now, today);
+      return {
+        name: e.name,
+        weight: e.weight,
+        active: e.name === snapshot.active?.name,
+        available: a.ok,
+        why: a.ok ? (a.probe ? 'half-open: the next request is the probe' : null) : a.why,
+        failures: h.currentFailures[e.name] ?? 0,
+        disabledToday: h.manualDisabledUntil[e.name] === today,
+        lastError: h.lastError[e.name] ?? null,
+      };
+    });
     return { service, mode: p.mode, order: p.order, failureThreshold: h.failureThreshold, autoResetMinutes: h.autoResetMinutes, members };
   }
 

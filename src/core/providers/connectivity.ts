@@ -28,7 +28,8 @@ export function replyText(text: string): string {
     if (err) return typeof err === 'string' ? err : (err.message ?? JSON.stringify(err));
     const parts: string[] = [];
     for (const block of (json.content as Array<{ type?: string; text?: string }> | undefined) ?? []) if (block.text) parts.push(block.text);
-    for (const item of (json.output as Array<{ content?: Array<{ text?: string }> }> | undefined) ?? []) for (const c of item.content ?? []) if (c.text) parts.push(c.text);
+    for (const item of (json.output as Array<{ content?: Array<{ text?: string }> }> | undefined) ?? [])
+      for (const c of item.content ?? []) if (c.text) parts.push(c.text);
     if (parts.length) return parts.join('');
   } catch {
     // Not JSON: the text itself says what happened.
@@ -43,12 +44,25 @@ function scrub(text: string, config: UpstreamConfig): string {
 }
 
 /** Sends the test request; every outcome is a result, the key never appears in it. */
-export async function testConnectivity(service: ServiceName, config: UpstreamConfig, model: string, effort?: string, timeoutMs = 30_000): Promise<ConnectivityResult> {
+export async function testConnectivity(
+  service: ServiceName,
+  config: UpstreamConfig,
+  model: string,
+  effort?: string,
+  timeoutMs = 30_000,
+): Promise<ConnectivityResult> {
   const req = buildTestRequest(service, config, model, effort);
   const t0 = performance.now();
   const where = `${originOf(req.url)}${new URL(req.url).pathname}`;
   try {
-    const res = await request(req.url, { method: 'POST', headers: req.headers, body: req.body, headersTimeout: timeoutMs, bodyTimeout: timeoutMs, signal: AbortSignal.timeout(timeoutMs) });
+    const res = await request(req.url, {
+      method: 'POST',
+      headers: req.headers,
+      body: req.body,
+      headersTimeout: timeoutMs,
+      bodyTimeout: timeoutMs,
+      signal: AbortSignal.timeout(timeoutMs),
+    });
     const text = await res.body.text();
     const ok = res.statusCode >= 200 && res.statusCode < 300;
     return { ok, status: res.statusCode, ms: Math.round(performance.now() - t0), url: where, message: scrub(replyText(text), config).slice(0, 2000) };

@@ -182,7 +182,9 @@ function answerClientError(err: NodeJS.ErrnoException, socket: Duplex, dialect: 
  * to HTTP at once (any other answer costs it a round of retries). CLP relays HTTP only.
  */
 function refuseUpgrade(_req: IncomingMessage, socket: Duplex): void {
-  const body = JSON.stringify({ error: { message: 'CLP: WebSocket is not supported here; use HTTP', type: 'invalid_request_error', param: null, code: 'websocket_unsupported' } });
+  const body = JSON.stringify({
+    error: { message: 'CLP: WebSocket is not supported here; use HTTP', type: 'invalid_request_error', param: null, code: 'websocket_unsupported' },
+  });
   socket.end(
     `HTTP/1.1 426 Upgrade Required\r\nconnection: close\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
   );

@@ -40,4 +40,3 @@ export function classifyUpstreamError(err: unknown, timeouts: { connectMs: numbe
       return { code: 'upstream_failed', status: 502, reason: code ? `upstream error ${code}` : 'upstream error' };
   }
 }
-

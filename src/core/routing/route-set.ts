@@ -35,7 +35,13 @@ export class RouteSet {
   }
 
   private async importOriginalOnce(): Promise<void> {
-    if (await stat(this.path).then(() => true, () => false)) return;
+    if (
+      await stat(this.path).then(
+        () => true,
+        () => false,
+      )
+    )
+      return;
     const text = await readFile(this.originalPath, 'utf8').catch(() => null);
     if (text === null) return;
     let value: unknown;

@@ -18,7 +18,6 @@ export function parseRoutes(label: string, text: string): Parsed<Routes> {
   return { ok: true, value: { claude: parsed.data.claude ?? [], codex: parsed.data.codex ?? [] } };
 }
 
-
 /** Pure: which rules match this request, and what they decide. */
 export function decideRoute(rules: readonly RouteRule[], model: string | null, chosenConfig: string | null): RouteDecision {
   const decision: RouteDecision = { model: null, config: null, matched: [] };
@@ -58,7 +57,12 @@ export function importOriginalRouter(value: unknown): Routes {
     const configMappings = ((raw.configMappings as Obj | undefined)?.[service] as Obj[] | undefined) ?? [];
     for (const m of configMappings) {
       if (!m.model || !m.config) continue;
-      routes[service].push({ name: `imported: model ${String(m.model)} -> config ${String(m.config)}`, enabled: mode === 'config-mapping', match: { model: String(m.model) }, config: String(m.config) });
+      routes[service].push({
+        name: `imported: model ${String(m.model)} -> config ${String(m.config)}`,
+        enabled: mode === 'config-mapping',
+        match: { model: String(m.model) },
+        config: String(m.config),
+      });
     }
   }
   return routes;

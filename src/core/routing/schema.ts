@@ -13,4 +13,7 @@ export const routeRuleSchema: z.ZodType<RouteRule, RouteRuleInput> = z
   })
   .refine((r) => r.model !== undefined || r.config !== undefined, 'a rule needs `model` (rewrite) or `config` (pin)');
 
-export const routesFileSchema = z.looseObject(Object.fromEntries(SERVICES.map((s) => [s, z.array(routeRuleSchema).optional()]))) as unknown as z.ZodType<RoutesFile, RoutesFileInput>;
+export const routesFileSchema = z.looseObject(Object.fromEntries(SERVICES.map((s) => [s, z.array(routeRuleSchema).optional()]))) as unknown as z.ZodType<
+  RoutesFile,
+  RoutesFileInput
+>;

@@ -25,14 +25,18 @@ export function planClaudeExtensionEnv(current: unknown, baseUrl: string, token:
     { name: 'ANTHROPIC_AUTH_TOKEN', value: token },
   ];
   const changes: string[] = [];
-  const next = list.filter((e) => e.name !== 'ANTHROPIC_API_KEY' || (changes.push('remove ANTHROPIC_API_KEY (it would win over the proxy token)'), false)).map((e) => ({ ...e }));
+  const next = list
+    .filter((e) => e.name !== 'ANTHROPIC_API_KEY' || (changes.push('remove ANTHROPIC_API_KEY (it would win over the proxy token)'), false))
+    .map((e) => ({ ...e }));
   for (const w of wanted) {
     const existing = next.find((e) => e.name === w.name);
     if (!existing) {
       next.push(w);
       changes.push(`add ${w.name}=${w.name === 'ANTHROPIC_AUTH_TOKEN' && w.value !== PLACEHOLDER_TOKEN ? "(CLP's client secret)" : w.value}`);
     } else if (existing.value !== w.value) {
-      changes.push(`set ${w.name}: ${w.name === 'ANTHROPIC_AUTH_TOKEN' ? `(a token) → ${w.value === PLACEHOLDER_TOKEN ? w.value : "(CLP's client secret)"}` : `${existing.value} → ${w.value}`}`);
+      changes.push(
+        `set ${w.name}: ${w.name === 'ANTHROPIC_AUTH_TOKEN' ? `(a token) → ${w.value === PLACEHOLDER_TOKEN ? w.value : "(CLP's client secret)"}` : `${existing.value} → ${w.value}`}`,
+      );
       existing.value = w.value;
     }
   }
@@ -45,7 +49,7 @@ export function planClaudeExtensionEnv(current: unknown, baseUrl: string, token:
  */
 export function planClaudeSettingsFile(text: string | null, baseUrl: string, file: string, token: string = PLACEHOLDER_TOKEN): Plan<string> {
   let json: Record<string, unknown> = {};
-  if (text !== null && text.trim()) {
+  if (text?.trim()) {
     try {
       json = JSON.parse(text) as Record<string, unknown>;
     } catch (err) {

@@ -27,31 +27,61 @@ export function diagnose(input: DoctorInput): Finding[] {
   const out: Finding[] = [];
   const shellUrl = input.env.ANTHROPIC_BASE_URL;
   if (shellUrl && shellUrl !== input.claudeUrl) {
-    out.push({ severity: 'problem', message: `The shell sets ANTHROPIC_BASE_URL=${shellUrl}`, fix: `Remove it from your shell profile (or set it to ${input.claudeUrl}) and open a new terminal.` });
+    out.push({
+      severity: 'problem',
+      message: `The shell sets ANTHROPIC_BASE_URL=${shellUrl}`,
+      fix: `Remove it from your shell profile (or set it to ${input.claudeUrl}) and open a new terminal.`,
+    });
   }
   if (input.env.ANTHROPIC_API_KEY && input.env.ANTHROPIC_AUTH_TOKEN) {
-    out.push({ severity: 'problem', message: 'The shell sets both ANTHROPIC_API_KEY and ANTHROPIC_AUTH_TOKEN', fix: 'Unset ANTHROPIC_API_KEY: with CLP the placeholder token is enough.' });
+    out.push({
+      severity: 'problem',
+      message: 'The shell sets both ANTHROPIC_API_KEY and ANTHROPIC_AUTH_TOKEN',
+      fix: 'Unset ANTHROPIC_API_KEY: with CLP the placeholder token is enough.',
+    });
   }
   let effective: string | undefined;
   for (const [file, json] of input.claudeFiles) {
     const env = envOf(json);
     if (env.ANTHROPIC_BASE_URL !== undefined) {
       if (effective === input.claudeUrl && env.ANTHROPIC_BASE_URL !== input.claudeUrl) {
-        out.push({ severity: 'problem', message: `${file} overrides ANTHROPIC_BASE_URL with ${env.ANTHROPIC_BASE_URL}`, fix: `Remove env.ANTHROPIC_BASE_URL from ${file}, or set it to ${input.claudeUrl}.` });
+        out.push({
+          severity: 'problem',
+          message: `${file} overrides ANTHROPIC_BASE_URL with ${env.ANTHROPIC_BASE_URL}`,
+          fix: `Remove env.ANTHROPIC_BASE_URL from ${file}, or set it to ${input.claudeUrl}.`,
+        });
       }
       effective = env.ANTHROPIC_BASE_URL;
     }
     if (env.ANTHROPIC_API_KEY && (env.ANTHROPIC_AUTH_TOKEN || input.env.ANTHROPIC_AUTH_TOKEN)) {
-      out.push({ severity: 'problem', message: `${file} sets ANTHROPIC_API_KEY next to ANTHROPIC_AUTH_TOKEN`, fix: `Remove env.ANTHROPIC_API_KEY from ${file}.` });
+      out.push({
+        severity: 'problem',
+        message: `${file} sets ANTHROPIC_API_KEY next to ANTHROPIC_AUTH_TOKEN`,
+        fix: `Remove env.ANTHROPIC_API_KEY from ${file}.`,
+      });
     }
   }
   if (effective !== input.claudeUrl && !(shellUrl === input.claudeUrl)) {
-    out.push({ severity: 'warning', message: 'The Claude Code CLI is not pointed at CLP', fix: 'Run "CLP: Set Up Claude Code" (it writes env.ANTHROPIC_BASE_URL in ~/.claude/settings.json).' });
+    out.push({
+      severity: 'warning',
+      message: 'The Claude Code CLI is not pointed at CLP',
+      fix: 'Run "CLP: Set Up Claude Code" (it writes env.ANTHROPIC_BASE_URL in ~/.claude/settings.json).',
+    });
   }
   if (input.extensionEnv) {
     const url = input.extensionEnv.find((e) => e.name === 'ANTHROPIC_BASE_URL')?.value;
-    if (url !== input.claudeUrl) out.push({ severity: 'warning', message: `The Claude Code extension's environmentVariables ${url ? `point at ${url}` : 'do not point at CLP'}`, fix: 'Run "CLP: Set Up Claude Code".' });
-    if (input.extensionEnv.some((e) => e.name === 'ANTHROPIC_API_KEY')) out.push({ severity: 'problem', message: "The Claude Code extension's environmentVariables set ANTHROPIC_API_KEY", fix: 'Remove it: CLP sends the config key upstream.' });
+    if (url !== input.claudeUrl)
+      out.push({
+        severity: 'warning',
+        message: `The Claude Code extension's environmentVariables ${url ? `point at ${url}` : 'do not point at CLP'}`,
+        fix: 'Run "CLP: Set Up Claude Code".',
+      });
+    if (input.extensionEnv.some((e) => e.name === 'ANTHROPIC_API_KEY'))
+      out.push({
+        severity: 'problem',
+        message: "The Claude Code extension's environmentVariables set ANTHROPIC_API_KEY",
+        fix: 'Remove it: CLP sends the config key upstream.',
+      });
   }
   if (input.codexToml === null) {
     out.push({ severity: 'warning', message: 'Codex has no ~/.codex/config.toml', fix: 'Run "CLP: Set Up Codex".' });
@@ -61,15 +91,27 @@ export function diagnose(input: DoctorInput): Finding[] {
     const provider = top.get('model_provider');
     const clp = t.get(`model_providers.${PROVIDER_ID}`);
     if (provider !== PROVIDER_ID || clp?.get('base_url') !== input.codexUrl) {
-      out.push({ severity: 'warning', message: `Codex uses ${provider ? `provider "${provider}"` : 'its default provider'}${clp ? '' : ' and has no CLP provider'}`, fix: 'Run "CLP: Set Up Codex".' });
+      out.push({
+        severity: 'warning',
+        message: `Codex uses ${provider ? `provider "${provider}"` : 'its default provider'}${clp ? '' : ' and has no CLP provider'}`,
+        fix: 'Run "CLP: Set Up Codex".',
+      });
     }
     const profile = top.get('profile');
     const profileProvider = profile ? t.get(`profiles.${profile}`)?.get('model_provider') : undefined;
     if (profile && profileProvider && profileProvider !== PROVIDER_ID) {
-      out.push({ severity: 'problem', message: `Codex's active profile "${profile}" uses provider "${profileProvider}"`, fix: `Set model_provider = "${PROVIDER_ID}" in [profiles.${profile}], or remove profile = "${profile}".` });
+      out.push({
+        severity: 'problem',
+        message: `Codex's active profile "${profile}" uses provider "${profileProvider}"`,
+        fix: `Set model_provider = "${PROVIDER_ID}" in [profiles.${profile}], or remove profile = "${profile}".`,
+      });
     }
     if (input.env.OPENAI_BASE_URL && input.env.OPENAI_BASE_URL !== input.codexUrl) {
-      out.push({ severity: 'warning', message: `The shell sets OPENAI_BASE_URL=${input.env.OPENAI_BASE_URL}`, fix: 'Codex may use it for the built-in OpenAI provider; unset it if Codex should go through CLP.' });
+      out.push({
+        severity: 'warning',
+        message: `The shell sets OPENAI_BASE_URL=${input.env.OPENAI_BASE_URL}`,
+        fix: 'Codex may use it for the built-in OpenAI provider; unset it if Codex should go through CLP.',
+      });
     }
   }
   if (!out.length) out.push({ severity: 'ok', message: 'Claude Code and Codex both go through CLP', fix: '' });

@@ -83,7 +83,8 @@ export function addRequests(db: Database, rows: Array<{ record: RequestRecord; d
 }
 
 export function addDaily(db: Database, d: DailyAdd): void {
-  prepared(db, 
+  prepared(
+    db,
     `INSERT INTO daily (day, service, config, model, requests, errors, input, cached_create, cached_read, output, reasoning, total, cost_usd, unpriced)
      VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)
      ON CONFLICT(day, service, config, model) DO UPDATE SET
@@ -91,8 +92,22 @@ export function addDaily(db: Database, d: DailyAdd): void {
        cached_create = cached_create + excluded.cached_create, cached_read = cached_read + excluded.cached_read,
        output = output + excluded.output, reasoning = reasoning + excluded.reasoning, total = total + excluded.total,
        cost_usd = cost_usd + excluded.cost_usd, unpriced = unpriced + excluded.unpriced`,
-  ).run([d.day, d.service, d.config, d.model, d.requests, d.errors, d.input, d.cached_create, d.cached_read, d.output, d.reasoning, d.total, d.cost_usd, d.unpriced],
-  );
+  ).run([
+    d.day,
+    d.service,
+    d.config,
+    d.model,
+    d.requests,
+    d.errors,
+    d.input,
+    d.cached_create,
+    d.cached_read,
+    d.output,
+    d.reasoning,
+    d.total,
+    d.cost_usd,
+    d.unpriced,
+  ]);
 }
 
 function all(db: Database, sql: string, params: SqlValue[] = []): Array<Record<string, SqlValue>> {
@@ -176,4 +191,3 @@ export function windowReport(lines: Iterable<{ record: RequestRecord; day: strin
   }
   return { since: null, by: q.by, services };
 }
-

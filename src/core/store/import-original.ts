@@ -26,7 +26,16 @@ export function originalMetrics(service: ServiceName, m: Obj): Usage {
   const cachedCreate = n(m.cached_create);
   const input = SERVICE_PROFILE[service].inputIncludesCacheReads ? Math.max(0, n(m.input) - cachedRead) : n(m.input);
   const output = n(m.output);
-  return { input, cached_create: cachedCreate, cached_read: cachedRead, output, reasoning: n(m.reasoning), total: input + cachedCreate + cachedRead + output, cache_5m: null, cache_1h: null };
+  return {
+    input,
+    cached_create: cachedCreate,
+    cached_read: cachedRead,
+    output,
+    reasoning: n(m.reasoning),
+    total: input + cachedCreate + cachedRead + output,
+    cache_5m: null,
+    cache_1h: null,
+  };
 }
 
 /** `YYYY-MM-DDTHH:MM:SS` in local time (the original wrote no zone). */
@@ -106,7 +115,18 @@ export function parseOriginalHistory(text: string, day: string): DailyImport[] {
     if (!isServiceName(service) || !channels || typeof channels !== 'object') continue;
     for (const [config, metrics] of Object.entries(channels as Obj)) {
       const u = originalMetrics(service, (metrics ?? {}) as Obj);
-      out.push({ day, service, config: config === 'unknown' ? '' : config, model: '', input: u.input, cached_create: u.cached_create, cached_read: u.cached_read, output: u.output, reasoning: u.reasoning, total: u.total });
+      out.push({
+        day,
+        service,
+        config: config === 'unknown' ? '' : config,
+        model: '',
+        input: u.input,
+        cached_create: u.cached_create,
+        cached_read: u.cached_read,
+        output: u.output,
+        reasoning: u.reasoning,
+        total: u.total,
+      });
     }
   }
   return out;

@@ -175,7 +175,10 @@ export class RequestStore {
       },
     });
     if (!this.timer) {
-      this.timer = setTimeout(() => void this.flush().catch((err: Error) => this.options.log.error(`request store: ${err.message}`)), this.options.flushMs ?? 10);
+      this.timer = setTimeout(
+        () => void this.flush().catch((err: Error) => this.options.log.error(`request store: ${err.message}`)),
+        this.options.flushMs ?? 10,
+      );
       this.timer.unref();
     }
   }
@@ -351,4 +354,3 @@ export class RequestStore {
 function tune(db: Database): void {
   db.exec('PRAGMA journal_mode = MEMORY; PRAGMA synchronous = OFF; PRAGMA temp_store = MEMORY;');
 }
-

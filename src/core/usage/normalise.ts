@@ -46,7 +46,13 @@ function openAiStyle(inputAll: number, cached: number, create: number, output: n
 /** OpenAI Responses `usage`: `input_tokens` includes `cached_tokens`, `output_tokens` includes reasoning. */
 export function fromResponses(raw: Obj): Usage {
   const details = obj(raw.input_tokens_details);
-  return openAiStyle(num(raw.input_tokens) ?? 0, num(details.cached_tokens) ?? 0, num(details.cache_write_tokens) ?? 0, num(raw.output_tokens) ?? 0, num(obj(raw.output_tokens_details).reasoning_tokens) ?? 0);
+  return openAiStyle(
+    num(raw.input_tokens) ?? 0,
+    num(details.cached_tokens) ?? 0,
+    num(details.cache_write_tokens) ?? 0,
+    num(raw.output_tokens) ?? 0,
+    num(obj(raw.output_tokens_details).reasoning_tokens) ?? 0,
+  );
 }
 
 /**
@@ -57,7 +63,13 @@ export function fromChat(raw: Obj): Usage {
   const details = obj(raw.prompt_tokens_details);
   const cached = num(details.cached_tokens) ?? num(raw.cache_read_input_tokens) ?? 0;
   const create = num(raw.cache_creation_input_tokens) ?? num(details.cache_write_tokens) ?? 0;
-  return openAiStyle(num(raw.prompt_tokens) ?? 0, cached, create, num(raw.completion_tokens) ?? 0, num(obj(raw.completion_tokens_details).reasoning_tokens) ?? 0);
+  return openAiStyle(
+    num(raw.prompt_tokens) ?? 0,
+    cached,
+    create,
+    num(raw.completion_tokens) ?? 0,
+    num(obj(raw.completion_tokens_details).reasoning_tokens) ?? 0,
+  );
 }
 
 /** Picks the normaliser by the usage object's own field names (relays mix dialects). */

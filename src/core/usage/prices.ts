@@ -53,10 +53,9 @@ export const DEFAULT_PRICES: PriceTable = {
   'gpt-4.1-mini': { input: 0.4, output: 1.6, cache_read: 0.1 },
   'gpt-4o': { input: 2.5, output: 10, cache_read: 1.25 },
   'gpt-4o-mini': { input: 0.15, output: 0.6, cache_read: 0.075 },
-  'o3': { input: 2, output: 8, cache_read: 0.5 },
+  o3: { input: 2, output: 8, cache_read: 0.5 },
   'o4-mini': { input: 1.1, output: 4.4, cache_read: 0.275 },
 };
-
 
 /** A price lookup over user entries (first) and defaults; exact names beat patterns, longer patterns beat shorter. */
 export function createPriceBook(user: PriceTable = {}): (model: string | null) => Price | null {

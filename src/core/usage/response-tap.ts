@@ -46,10 +46,15 @@ export class ResponseTap {
   private jsonOverflow = false;
   private readonly drained: Promise<void>;
 
-  constructor(headers: Record<string, string | string[] | undefined>, private readonly options: TapOptions) {
+  constructor(
+    headers: Record<string, string | string[] | undefined>,
+    private readonly options: TapOptions,
+  ) {
     const type = String(headers['content-type'] ?? '').toLowerCase();
     this.sse = type.includes('text/event-stream') ? new SseDecoder(usefulEvent) : null;
-    const encoding = String(headers['content-encoding'] ?? '').trim().toLowerCase();
+    const encoding = String(headers['content-encoding'] ?? '')
+      .trim()
+      .toLowerCase();
     this.decompressor = null;
     if (encoding === 'gzip' || encoding === 'x-gzip') this.decompressor = createGunzip();
     else if (encoding === 'deflate') this.decompressor = createInflate() as unknown as Gunzip;

@@ -67,7 +67,10 @@ const STATUS_OF: Partial<Record<ErrorCode, number>> = {
   config_invalid: 409,
 };
 
-const NEEDS_TOKEN: ErrorShape = { code: 'unauthorized', message: "this needs CLP's current token, which changes each time CLP starts: run `clp ui` for a new link" };
+const NEEDS_TOKEN: ErrorShape = {
+  code: 'unauthorized',
+  message: "this needs CLP's current token, which changes each time CLP starts: run `clp ui` for a new link",
+};
 
 /**
  * Every route but the page shell, its static assets, the liveness answer and the challenge needs the

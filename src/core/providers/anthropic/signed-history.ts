@@ -29,4 +29,5 @@ export function stripThinking(body: Obj): number {
 export const mayCarryThinking = (raw: Buffer) => raw.includes('"thinking"') || raw.includes('"redacted_thinking"');
 
 /** Anthropic's 400 for a thinking block it did not sign (Claude Code matches the same wording). */
-export const isThinkingRejection = (status: number, text: string) => status === 400 && /signature|thinking block|thinking\.|redacted_thinking|bound to a different/i.test(text);
+export const isThinkingRejection = (status: number, text: string) =>
+  status === 400 && /signature|thinking block|thinking\.|redacted_thinking|bound to a different/i.test(text);

@@ -14,7 +14,14 @@ export const openaiProvider: Provider = {
     return {
       path: '/v1/responses',
       headers: {},
-      body: JSON.stringify({ model, input: [{ role: 'user', content: TEST_PROMPT }], max_output_tokens: 16, store: false, stream: false, ...(effort ? { reasoning: { effort } } : {}) }),
+      body: JSON.stringify({
+        model,
+        input: [{ role: 'user', content: TEST_PROMPT }],
+        max_output_tokens: 16,
+        store: false,
+        stream: false,
+        ...(effort ? { reasoning: { effort } } : {}),
+      }),
     };
   },
 };

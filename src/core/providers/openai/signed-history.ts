@@ -12,4 +12,5 @@ export function stripReasoning(body: Obj): number {
 export const mayCarryReasoning = (raw: Buffer) => raw.includes('"reasoning"');
 
 /** The Responses API's 400 for encrypted reasoning another upstream made. */
-export const isReasoningRejection = (status: number, text: string) => status === 400 && /invalid_encrypted_content|encrypted content[^"]*could not be verified/i.test(text);
+export const isReasoningRejection = (status: number, text: string) =>
+  status === 400 && /invalid_encrypted_content|encrypted content[^"]*could not be verified/i.test(text);

@@ -37,10 +37,20 @@ export function clientGuard(options: ClientGuardOptions): Stage {
     const h = ctx.req.headers;
     const site = h['sec-fetch-site'];
     if (h.origin !== undefined || (site !== undefined && site !== 'none')) {
-      return refuse(ctx, 403, 'origin_refused', `the proxy port does not serve web pages (the request had ${h.origin !== undefined ? 'an Origin header' : `Sec-Fetch-Site: ${site}`})`);
+      return refuse(
+        ctx,
+        403,
+        'origin_refused',
+        `the proxy port does not serve web pages (the request had ${h.origin !== undefined ? 'an Origin header' : `Sec-Fetch-Site: ${site}`})`,
+      );
     }
     if (!options.secret() && !loopbackHost(h.host, ctx.req.socket.localPort ?? 0, options.bindHost)) {
-      return refuse(ctx, 403, 'origin_refused', `the proxy port answers only to loopback names (127.0.0.1, localhost, [::1]) with its port; Host "${String(h.host ?? '').slice(0, 100)}" was refused`);
+      return refuse(
+        ctx,
+        403,
+        'origin_refused',
+        `the proxy port answers only to loopback names (127.0.0.1, localhost, [::1]) with its port; Host "${String(h.host ?? '').slice(0, 100)}" was refused`,
+      );
     }
     return next();
   };
@@ -65,7 +75,12 @@ export function clientSecret(current: () => string | null): Stage {
     const bearer = typeof auth === 'string' && /^bearer /i.test(auth) ? auth.slice(7).trim() : undefined;
     const apiKey = ctx.req.headers['x-api-key'];
     if (secretMatches(secret, bearer) || secretMatches(secret, typeof apiKey === 'string' ? apiKey : undefined)) return next();
-    return refuse(ctx, 401, 'unauthorized', 'CLP requires its client secret as the key (setting clientSecret): run the client setup again, or send the secret from $CLP_HOME/client-secret');
+    return refuse(
+      ctx,
+      401,
+      'unauthorized',
+      'CLP requires its client secret as the key (setting clientSecret): run the client setup again, or send the secret from $CLP_HOME/client-secret',
+    );
   };
 }
 

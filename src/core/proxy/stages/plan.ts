@@ -65,7 +65,10 @@ function rewriteModel(ctx: RequestContext, model: string): void {
  */
 function refuseNoUpstream(ctx: RequestContext, skipped: Plan['skipped'], pool: Pool): Promise<void> {
   const reasons = skipped.map((s) => `"${s.name}": ${s.why}`).join('; ');
-  const retry = pool.retryAfterSec(ctx.service, skipped.map((s) => s.name));
+  const retry = pool.retryAfterSec(
+    ctx.service,
+    skipped.map((s) => s.name),
+  );
   sendError(ctx, 503, 'no_upstream', `no ${ctx.service} upstream is available: ${reasons || 'none configured'}`, false, { 'retry-after': String(retry) });
   return DONE;
 }

@@ -43,7 +43,14 @@ export function readBody(maxBytes: number, budget: BodyBudget): Stage {
       if (ok === 'large') return tooLarge(ctx, maxBytes);
       if (ok === 'busy') {
         ctx.res.setHeader('connection', 'close');
-        sendError(ctx, 429, 'overloaded', `CLP holds ${Math.round(budget.limitBytes / 1048576)} MB of request bodies already (setting maxBodiesInMemoryMb); retry in a moment`, false, { 'retry-after': '1' });
+        sendError(
+          ctx,
+          429,
+          'overloaded',
+          `CLP holds ${Math.round(budget.limitBytes / 1048576)} MB of request bodies already (setting maxBodiesInMemoryMb); retry in a moment`,
+          false,
+          { 'retry-after': '1' },
+        );
         return;
       }
       const bytes = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);

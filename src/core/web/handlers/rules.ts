@@ -21,7 +21,11 @@ export function ruleHandlers(deps: DashboardDeps): HandlersOf<RuleMethods> {
       const compiled = compileRules('rules', rules);
       if (!compiled.ok) throw new ClpError('bad_request', compiled.error);
       const hits: Record<string, number> = {};
-      const output = applyToText(sample, compiled.rules.filter((r) => r.services.has(service)), hits);
+      const output = applyToText(
+        sample,
+        compiled.rules.filter((r) => r.services.has(service)),
+        hits,
+      );
       return { output, hits };
     },
     'routes/get': async () => routesView(),
