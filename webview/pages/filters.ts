@@ -2,7 +2,7 @@ import { html, nothing } from 'lit';
 import type { FilterTry } from '../../src/shared/dashboard.ts';
 import { FiltersGet, FiltersSave, FiltersTry } from '../../src/shared/protocol.ts';
 import type { FilterRuleInput } from '../../src/shared/rules.ts';
-import type { ServiceName } from '../../src/shared/services.ts';
+import { SERVICES, type ServiceName } from '../../src/shared/services.ts';
 import { Page } from '../base.ts';
 
 /** Edit filter rules (applied in order to every prompt) and try them on sample text before saving. */
@@ -104,9 +104,8 @@ export class ClpFilters extends Page {
                     const v = (e.target as HTMLSelectElement).value;
                     this.change(i, { services: v ? [v as ServiceName] : undefined });
                   }}>
-                    <option value="" ?selected=${r.services?.length !== 1}>both</option>
-                    <option value="claude" ?selected=${r.services?.length === 1 && r.services[0] === 'claude'}>claude</option>
-                    <option value="codex" ?selected=${r.services?.length === 1 && r.services[0] === 'codex'}>codex</option>
+                    <option value="" ?selected=${r.services?.length !== 1}>all</option>
+                    ${SERVICES.map((s) => html`<option value=${s} ?selected=${r.services?.length === 1 && r.services[0] === s}>${s}</option>`)}
                   </select>
                 </td>
                 <td><button @click=${() => ((this.rules = this.rules.filter((_, j) => j !== i)), (this.dirty = true))}><i class="codicon codicon-trash"></i></button></td>

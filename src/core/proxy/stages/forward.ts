@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import type { UpstreamConfig } from '../../config/schema.ts';
-import { stripSignedHistory } from '../../conversation/strip.ts';
+import { stripSignedHistory } from '../../providers/signed-history.ts';
 import type { EventBus } from '../../events.ts';
 import { classifyStatus, classifyTransport, midStreamFailure, type Outcome } from '../../pool/classify.ts';
 import type { Pool } from '../../pool/pool.ts';

@@ -1,4 +1,4 @@
-import type { Provider } from '../providers/provider.ts';
+import type { Provider } from './provider.ts';
 
 /** The body without history another upstream cannot verify, or null when there was none. */
 export function stripSignedHistory(raw: Buffer, provider: Provider): { body: Buffer; removed: number } | null {
