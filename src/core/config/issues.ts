@@ -5,11 +5,16 @@ import type { z } from 'zod';
  * and the daemon log. Only the first issue is shown: fixing it and saving shows the next.
  */
 export function formatIssue(label: string, error: z.ZodError): string {
+  return `${label}: ${issueLine(error, '(root)')}`;
+}
+
+/** The first issue as `path: message` (`root` names the whole value), and how many more there are. */
+export function issueLine(error: z.ZodError, root: string): string {
   const issue = error.issues[0];
-  if (!issue) return `${label}: invalid`;
-  const path = issue.path.length ? issue.path.map(String).join('.') : '(root)';
+  if (!issue) return `${root}: invalid`;
+  const path = issue.path.length ? issue.path.map(String).join('.') : root;
   const more = error.issues.length > 1 ? ` (and ${error.issues.length - 1} more)` : '';
-  return `${label}: ${path}: ${issue.message}${more}`;
+  return `${path}: ${issue.message}${more}`;
 }
 
 /** Line and column (from 1) of an offset in a text. */

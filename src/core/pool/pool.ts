@@ -1,7 +1,6 @@
 import { SERVICES, type ServiceName } from '../../shared/services.ts';
 import type { ConfigSnapshot } from '../config/store.ts';
 import { WatchedFile } from '../config/watched-file.ts';
-import { withFileLock, writeFileAtomic } from '../fs/atomic.ts';
 import type { Logger } from '../log.ts';
 import { localDay } from '../time.ts';
 import { MAX_RETRY_AFTER_MS, type Outcome } from './classify.ts';
@@ -194,7 +193,7 @@ export class Pool {
       const text = serializeLbFile(this.state);
       if (text === this.lastWritten) return;
       this.lastWritten = text;
-      await withFileLock(this.path, () => writeFileAtomic(this.path, text)).catch((err: Error) => this.log.error(`cannot save ${this.path}: ${err.message}`));
+      await this.file.save(text).catch((err: Error) => this.log.error(`cannot save ${this.path}: ${err.message}`));
     });
     return this.writing;
   }

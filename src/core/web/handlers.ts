@@ -7,6 +7,7 @@ import { logHandlers } from './handlers/log.ts';
 import { poolHandlers } from './handlers/pool.ts';
 import { ruleHandlers } from './handlers/rules.ts';
 import { PARAMS } from './params.ts';
+import { issueLine } from '../config/issues.ts';
 
 export type { DashboardDeps, Handlers };
 
@@ -19,9 +20,6 @@ export function createHandlers(deps: DashboardDeps): Handlers {
 export async function dispatch(handlers: Handlers, method: string, raw: unknown): Promise<unknown> {
   if (!isMethod(method)) throw new ClpError('not_found', `no method ${method}`);
   const parsed = (PARAMS[method] as z.ZodType).safeParse(raw ?? {});
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new ClpError('bad_request', `${issue.path.join('.') || 'params'}: ${issue.message}`);
-  }
+  if (!parsed.success) throw new ClpError('bad_request', issueLine(parsed.error, 'params'));
   return (handlers[method] as (p: unknown) => Promise<unknown>)(parsed.data);
 }
