@@ -1,5 +1,7 @@
 import type { Usage } from '../../shared/usage.ts';
-import { anthropicUsageFields, fromAnthropic, fromChat, fromResponses, mergeAnthropicDelta, normaliseUsage } from './normalise.ts';
+import { anthropicUsageFields, fromAnthropic, mergeAnthropicDelta } from '../providers/anthropic/usage.ts';
+import { fromChat, fromResponses } from '../providers/openai/usage.ts';
+import { normaliseUsage } from './normalise.ts';
 import type { SseEvent } from './sse-decoder.ts';
 
 type Obj = Record<string, unknown>;
