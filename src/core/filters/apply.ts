@@ -113,8 +113,8 @@ function prefilterOf(rules: readonly FilterRule[]): Prefilter {
 }
 
 function holdsNeedle(raw: Buffer, re: RegExp, longest: number): boolean {
-  // In windows: a string past about 128 KB goes to V8's large-object space, which costs more to make
-  // than the search saves.
+  // In windows: a string large enough for V8's large-object space costs more to make than the search
+  // saves.
   for (let start = 0; start < raw.length; start += WINDOW) {
     if (re.test(raw.toString('latin1', start, Math.min(raw.length, start + WINDOW + longest - 1)))) return true;
   }
@@ -133,7 +133,7 @@ const PRINTABLE_ESCAPE = /\\u00[2-7][0-9a-fA-F]/;
 /**
  * The rules for `service` that could match somewhere in `raw`. Usually a body holds none of the
  * needles: one regex over its bytes (as latin1, where the ASCII needles match exactly and UTF-8
- * never does) says so, which costs about half of searching needle by needle.
+ * never does) says so, for less than searching needle by needle.
  */
 export function applicableRules(raw: Buffer, service: ServiceName, rules: readonly FilterRule[]): FilterRule[] {
   if (!rules.length || !raw.length) return [];

@@ -4,8 +4,8 @@ import { SERVICES } from '../../shared/services.ts';
 /**
  * PEM private key blocks, found without a regex: `-----BEGIN <…>PRIVATE KEY-----` up to the first
  * `-----END <…>PRIVATE KEY-----` after it. A lazy regex tried every BEGIN marker against the whole
- * rest of the text (2 s a turn on a 780 KB tool result full of markers); here, once no END follows a
- * BEGIN, no later BEGIN can have one either, so the text is read about once.
+ * rest of the text, quadratic on a tool result full of markers; here, once no END follows a BEGIN,
+ * no later BEGIN can have one either, so the text is read about once.
  */
 export function findPrivateKeys(text: string): Array<[number, number]> {
   const out: Array<[number, number]> = [];

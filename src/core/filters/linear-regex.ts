@@ -2,8 +2,8 @@ import { setFlagsFromString } from 'node:v8';
 
 /**
  * User regex rules run on V8's linear-time engine (the `l` flag): a backtracking engine can take
- * seconds, or forever, on one unlucky pattern over one large tool result (`foo.*bar` over 200 KB of
- * `foo`s takes 7 s), and a filter runs on every request. The flag only makes V8 accept `l`; no other
+ * seconds, or forever, on one unlucky pattern over one large tool result (`foo.*bar` over a text of
+ * `foo`s is quadratic), and a filter runs on every request. The flag only makes V8 accept `l`; no other
  * regex in the process changes. Where the runtime does not have the engine, rules fall back to the
  * ordinary one (and `linearEngine` says so).
  */

@@ -140,7 +140,7 @@ export function splitUrl(url: string): { origin: string; path: string } {
 
 /**
  * The one way CLP calls upstreams. undici's Agent keeps a keep-alive pool per origin; requests go
- * through `dispatch` with plain callbacks (about half the CPU of `request()`, which wraps each body in
+ * through `dispatch` with plain callbacks (much less CPU than `request()`, which wraps each body in
  * a Readable). The body is handed back exactly as it came off the wire, compressed or not, so it is
  * relayed with its encoding headers intact and never mislabelled (the original tool decompressed
  * bodies and still sent their `content-encoding`, which broke its clients' gzip decoding).

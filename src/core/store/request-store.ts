@@ -23,8 +23,7 @@ export interface RequestStoreOptions {
   now?: () => number;
   /**
    * How often batched records are written (default 10 ms). Short-lived batches die young in V8's
-   * nursery; at 250 ms, a busy proxy's batches were promoted and its heap grew by about 50 MB, and
-   * at 50 ms its resident memory under load was still about 30 MB above what it is at 10 ms.
+   * nursery; longer-lived ones were promoted under load and grew the heap.
    */
   flushMs?: number;
 }
@@ -40,7 +39,7 @@ const MAX_PENDING = 10_000;
 const SNAPSHOT_INTERVAL_MS = 5_000;
 /**
  * How often written batches are fsync'd. A process crash loses nothing written; a crash of the whole
- * machine loses at most this much of the log (an fsync per batch cost the proxy about 3 us a request).
+ * machine loses at most this much of the log (an fsync per batch was a measurable cost per request).
  */
 const SYNC_INTERVAL_MS = 1_000;
 const POSITION = 'log_position';
@@ -68,7 +67,7 @@ export class RequestStore {
   private lastSnapshot = 0;
   /**
    * What the batches written since the last snapshot add to the daily totals. It goes into sql.js with
-   * the snapshot (or before a report): a transaction per 10 ms batch cost a few microseconds a request.
+   * the snapshot (or before a report), not in a transaction per batch, which cost every request.
    */
   private unsaved = new Map<string, DailyAdd>();
   private lastSync = 0;

@@ -6,8 +6,8 @@ import type { EventBus } from '../events.ts';
 const HEARTBEAT_MS = 15_000;
 /**
  * How much a page may leave unread before it is cut off. A frozen or throttled tab stops reading;
- * without a bound its share of every event piles up in the owner's memory (five such tabs took the
- * owner from 250 to 490 MB). A live page reconnects by itself and re-reads its state.
+ * without a bound its share of every event piles up in the owner's memory. A live page reconnects by
+ * itself and re-reads its state.
  */
 export const MAX_BACKLOG_BYTES = 1024 * 1024;
 
