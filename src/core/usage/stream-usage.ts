@@ -1,5 +1,8 @@
 import type { Usage } from '../../shared/usage.ts';
-import { anthropicUsageFields, fromAnthropic, mergeAnthropicDelta } from '../providers/anthropic/usage.ts';
+import { ANTHROPIC_STREAM_EVENTS } from '../providers/anthropic/stream.ts';
+import { fromAnthropic } from '../providers/anthropic/usage.ts';
+import { onChatChunk, RESPONSES_STREAM_EVENTS } from '../providers/openai/stream.ts';
+import { parseEventData, type StreamEventHandler, type StreamState } from '../providers/stream-state.ts';
 import { fromChat, fromResponses } from '../providers/openai/usage.ts';
 import { normaliseUsage } from './normalise.ts';
 import type { SseEvent } from './sse-decoder.ts';
@@ -8,32 +11,18 @@ type Obj = Record<string, unknown>;
 
 const TYPE_PREFIX = /^\{\s*"type"\s*:\s*"([^"]+)"/;
 
-/** The named events that can carry usage, a model, an error or the end (the cases `onEvent` reads). */
-const USEFUL_EVENTS = new Set([
-  'message_start',
-  'message_delta',
-  'message_stop',
-  'response.created',
-  'response.in_progress',
-  'response.completed',
-  'response.failed',
-  'response.incomplete',
-  'error',
-]);
+/**
+ * Each API's stream grammar lives with its provider; one stream reader takes them all, because a
+ * relay may speak another API's events on either port.
+ */
+const HANDLERS: Readonly<Record<string, StreamEventHandler>> = { ...ANTHROPIC_STREAM_EVENTS, ...RESPONSES_STREAM_EVENTS };
 
 /** Whether `onEvent` needs an event of this name (unnamed events are looked into: relays omit names). */
 export function usefulEvent(event: string | null): boolean {
-  return event === null || USEFUL_EVENTS.has(event);
+  return event === null || Object.hasOwn(HANDLERS, event);
 }
 
-function parse(data: string): Obj | null {
-  try {
-    const v = JSON.parse(data);
-    return v && typeof v === 'object' ? (v as Obj) : null;
-  } catch {
-    return null; // `[DONE]` and other non-JSON data
-  }
-}
+const parse = parseEventData;
 
 /**
  * Collects usage from the events of one response stream, whatever the API:
@@ -44,77 +33,35 @@ function parse(data: string): Obj | null {
  * Only events that can carry usage, a model or an error are JSON-parsed; text deltas are skipped.
  */
 export class StreamUsage {
-  private anthropic: Obj | null = null;
-  private responses: Obj | null = null;
-  private chat: Obj | null = null;
-  model: string | null = null;
+  private readonly state: StreamState = { anthropic: null, responses: null, chat: null, model: null, streamError: null, completed: false };
+
+  get model(): string | null {
+    return this.state.model;
+  }
+
   /** The error an upstream put inside a 200 stream (`overloaded_error`, a `response.failed` code). */
-  streamError: string | null = null;
+  get streamError(): string | null {
+    return this.state.streamError;
+  }
+
   /** True once the stream said it was complete (`message_stop`, `response.completed`, `[DONE]`). */
-  completed = false;
+  get completed(): boolean {
+    return this.state.completed;
+  }
 
   /** Takes any event; those `usefulEvent` turns down change nothing here. */
   onEvent(e: SseEvent): void {
     const type = e.event ?? TYPE_PREFIX.exec(e.data)?.[1] ?? null;
-    switch (type) {
-      case 'message_start': {
-        const message = parse(e.data)?.message as Obj | undefined;
-        if (message) {
-          this.anthropic = anthropicUsageFields((message.usage ?? {}) as Obj);
-          if (typeof message.model === 'string') this.model = message.model;
-        }
-        return;
-      }
-      case 'message_delta': {
-        const usage = parse(e.data)?.usage as Obj | undefined;
-        if (usage) this.anthropic = mergeAnthropicDelta(this.anthropic ?? {}, usage);
-        return;
-      }
-      case 'message_stop':
-        this.completed = true;
-        return;
-      case 'response.created':
-      case 'response.in_progress': {
-        if (this.model) return;
-        const response = parse(e.data)?.response as Obj | undefined;
-        if (typeof response?.model === 'string') this.model = response.model;
-        return;
-      }
-      case 'response.completed':
-      case 'response.failed':
-      case 'response.incomplete': {
-        const response = parse(e.data)?.response as Obj | undefined;
-        if (!response) return;
-        if (typeof response.model === 'string') this.model = response.model;
-        if (response.usage && typeof response.usage === 'object') this.responses = response.usage as Obj;
-        if (type === 'response.completed') this.completed = true;
-        else if (type === 'response.failed') this.streamError = String((response.error as Obj | null)?.code ?? 'response.failed');
-        else this.streamError = `incomplete:${String((response.incomplete_details as Obj | null)?.reason ?? '')}`;
-        return;
-      }
-      case 'error': {
-        const body = parse(e.data);
-        const err = (body?.error as Obj | undefined) ?? body;
-        this.streamError = String(err?.type ?? err?.code ?? 'error');
-        return;
-      }
-      default:
-        if (e.data === '[DONE]') {
-          this.completed = true;
-          return;
-        }
-        if (type === null && e.data.includes('"usage"')) {
-          const chunk = parse(e.data);
-          if (chunk?.usage && typeof chunk.usage === 'object') this.chat = chunk.usage as Obj;
-          if (chunk && typeof chunk.model === 'string') this.model = chunk.model;
-        }
-    }
+    const handler = type !== null && Object.hasOwn(HANDLERS, type) ? HANDLERS[type] : undefined;
+    if (handler) handler(this.state, e.data, type!);
+    else if (type === null || e.data === '[DONE]') onChatChunk(this.state, e.data);
   }
 
   usage(): Usage | null {
-    if (this.anthropic) return fromAnthropic(this.anthropic);
-    if (this.responses) return fromResponses(this.responses);
-    if (this.chat) return fromChat(this.chat);
+    const s = this.state;
+    if (s.anthropic) return fromAnthropic(s.anthropic);
+    if (s.responses) return fromResponses(s.responses);
+    if (s.chat) return fromChat(s.chat);
     return null;
   }
 }
