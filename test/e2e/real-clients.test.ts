@@ -1,0 +1,91 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { planClaudeSettingsFile } from '../../src/core/setup/claude.ts';
+import { planCodexConfig } from '../../src/core/setup/codex.ts';
+import { startCore } from '../helpers/core.ts';
+import { FakeUpstream } from '../helpers/fake-upstream.ts';
+import { tempHome, writeConfig } from '../helpers/home.ts';
+
+/**
+ * The real Claude Code and Codex CLIs (pinned dev dependencies, offline against a fake upstream)
+ * through CLP's guards: their own headers must pass the Host, browser and client-secret checks, and
+ * the setup planners' files must be what the clients read.
+ */
+const BIN = join(__dirname, '..', '..', 'node_modules', '.bin');
+
+let claudeUp: FakeUpstream;
+let codexUp: FakeUpstream;
+
+before(async () => {
+  claudeUp = await FakeUpstream.start('anthropic', 'claude-relay');
+  codexUp = await FakeUpstream.start('responses', 'codex-relay');
+});
+
+after(async () => {
+  await claudeUp.close();
+  await codexUp.close();
+});
+
+function run(cmd: string, args: string[], env: NodeJS.ProcessEnv, cwd: string): Promise<{ code: number | null; out: string; err: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(join(BIN, cmd), args, { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (c: Buffer) => (out += c));
+    child.stderr.on('data', (c: Buffer) => (err += c));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 90_000);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, out, err });
+    });
+  });
+}
+
+/** A user's machine: its own HOME with the clients set up by CLP's planners, and CLP running on it. */
+async function machine(clientSecret: boolean) {
+  const home = await tempHome();
+  await writeConfig(home.home, 'claude', { relay: { base_url: claudeUp.baseUrl, api_key: 'sk-ant-real-key-1111', active: true } });
+  await writeConfig(home.home, 'codex', { relay: { base_url: codexUp.baseUrl, auth_token: 'sk-real-key-2222', active: true } });
+  const core = await startCore(home.home, { clientSecret });
+  const secret = clientSecret ? (await readFile(join(home.home, 'client-secret'), 'utf8')).trim() : undefined;
+  const claudeSettings = join(home.home, '.claude', 'settings.json');
+  await mkdir(join(home.home, '.claude'), { recursive: true });
+  await writeFile(claudeSettings, planClaudeSettingsFile(null, core.urls.claude, claudeSettings, secret).next);
+  const codexHome = join(home.home, '.codex');
+  await mkdir(codexHome, { recursive: true });
+  await writeFile(join(codexHome, 'config.toml'), planCodexConfig(null, core.urls.codex, secret ?? null).next);
+  const env = { PATH: process.env.PATH, HOME: home.home, CODEX_HOME: codexHome, CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1', DISABLE_AUTOUPDATER: '1' };
+  return { home, core, env, secret };
+}
+
+for (const clientSecret of [false, true]) {
+  test(`Claude Code and Codex, set up by CLP, work through it${clientSecret ? ' with the client secret on' : ''}; the upstream sees only the config's key`, async () => {
+    const m = await machine(clientSecret);
+    try {
+      const before = [claudeUp.requests.length, codexUp.requests.length];
+      const claude = await run('claude', ['-p', 'say hi', '--output-format', 'json'], m.env, m.home.home);
+      assert.equal(claude.code, 0, claude.err);
+      assert.match(JSON.parse(claude.out).result, /Hello from claude-relay/);
+      const codex = await run('codex', ['exec', '--skip-git-repo-check', 'say hi'], m.env, m.home.home);
+      assert.equal(codex.code, 0, codex.err);
+      assert.match(codex.out, /Hello from codex-relay/);
+      const sent = [...claudeUp.requests.slice(before[0]), ...codexUp.requests.slice(before[1])];
+      assert.ok(sent.length >= 2);
+      for (const r of sent) {
+        const auth = `${r.headers.authorization ?? ''} ${r.headers['x-api-key'] ?? ''}`;
+        assert.match(auth, /sk-ant-real-key-1111|sk-real-key-2222/);
+        if (m.secret) assert.ok(!auth.includes(m.secret), 'the client secret never leaves the machine');
+      }
+      await m.core.requests()!.flush();
+      const logged = await m.core.requests()!.logs({ limit: 10 });
+      assert.ok(logged.some((l) => l.service === 'claude' && l.status === 200));
+      assert.ok(logged.some((l) => l.service === 'codex' && l.status === 200));
+    } finally {
+      await m.core.stop();
+      await m.home.cleanup();
+    }
+  });
+}
