@@ -1,40 +1,56 @@
-// The floor: the least a Node proxy can do. node:http in, undici out (keep-alive pool), the body read
-// whole and forwarded, the response piped back. Nothing else: no parsing, no logging, no failover.
+// The floor: the best a bare Node proxy does, with the plumbing CLP itself uses. node:http in;
+// undici's Agent.dispatch out with plain callbacks (no Readable, no promise per chunk) and a
+// keep-alive pool; the request body read whole and forwarded; the response relayed chunk by chunk
+// with back-pressure, and aborted when the client goes away. Nothing else: no parsing, no logging,
+// no failover.
 import { createServer } from 'node:http';
-import { Agent, request } from 'undici';
+import { Agent, type Dispatcher } from 'undici';
 
 const [port, upstream] = [Number(process.argv[2] ?? 0), process.argv[3]!];
-const agent = new Agent({ keepAliveTimeout: 30_000 });
+const agent = new Agent({ keepAliveTimeout: 30_000, keepAliveMaxTimeout: 300_000 });
 const HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'host', 'content-length', 'upgrade', 'te', 'trailer', 'proxy-connection', 'expect']);
 
 const server = createServer((req, res) => {
   const chunks: Buffer[] = [];
   req.on('data', (c: Buffer) => chunks.push(c));
-  req.on('end', async () => {
+  req.on('end', () => {
     const headers: Record<string, string> = {};
-    for (const [k, v] of Object.entries(req.headers)) if (v !== undefined && !HOP.has(k)) headers[k] = Array.isArray(v) ? v.join(', ') : v;
-    try {
-      const up = await request(`${upstream}${req.url}`, {
-        method: req.method as 'POST',
-        headers,
-        body: chunks.length ? Buffer.concat(chunks) : undefined,
-        dispatcher: agent,
-      });
-      const out: Record<string, string | string[]> = {};
-      for (const [k, v] of Object.entries(up.headers)) if (v !== undefined && !HOP.has(k)) out[k] = v;
-      if (up.headers['content-length']) out['content-length'] = up.headers['content-length'] as string;
-      res.writeHead(up.statusCode, out);
-      res.flushHeaders();
-      up.body.on('data', (c: Buffer) => {
-        if (!res.write(c)) up.body.pause();
-      });
-      res.on('drain', () => up.body.resume());
-      up.body.on('end', () => res.end());
-      up.body.on('error', () => res.destroy());
-      res.on('close', () => up.body.destroy());
-    } catch {
-      res.writeHead(502).end();
+    for (const k in req.headers) {
+      const v = req.headers[k];
+      if (v !== undefined && !HOP.has(k)) headers[k] = Array.isArray(v) ? v.join(', ') : v;
     }
+    let controller: Dispatcher.DispatchController | null = null;
+    res.on('close', () => {
+      if (!res.writableEnded) controller?.abort(new Error('client gone'));
+    });
+    res.on('drain', () => controller?.resume());
+    agent.dispatch(
+      { origin: upstream, path: req.url ?? '/', method: req.method as Dispatcher.HttpMethod, headers, body: chunks.length ? Buffer.concat(chunks) : undefined },
+      {
+        onRequestStart(c) {
+          controller = c;
+        },
+        onResponseStart(_c, status, upHeaders) {
+          const out: Record<string, string | string[]> = {};
+          for (const k in upHeaders) {
+            const v = upHeaders[k];
+            if (v !== undefined && !HOP.has(k)) out[k] = v;
+          }
+          if (upHeaders['content-length']) out['content-length'] = upHeaders['content-length'] as string;
+          res.writeHead(status, out);
+        },
+        onResponseData(c, chunk) {
+          if (!res.write(chunk)) c.pause();
+        },
+        onResponseEnd() {
+          res.end();
+        },
+        onResponseError() {
+          if (!res.headersSent) res.writeHead(502);
+          res.destroy();
+        },
+      },
+    );
   });
 });
 server.keepAliveTimeout = 60_000;

@@ -121,25 +121,68 @@ async function ttfb(url: string, gapMs: number): Promise<{ ttfb: number; reads: 
   return { ttfb: first, reads };
 }
 
-async function throughput(url: string, connections: number, payload: string): Promise<number> {
-  const result = await autocannon({
-    url: `${url}/v1/messages`,
-    method: 'POST',
-    body: payload,
-    headers: { 'content-type': 'application/json' },
-    connections,
-    duration: RATE_SECONDS,
-  });
-  return result.requests.average;
+/** Debian's wrk (C, one thread): a load generator that is not the bottleneck. autocannon otherwise. */
+const WRK = ['/usr/bin/wrk', '/usr/local/bin/wrk'].find((p) => existsSync(p)) ?? null;
+const GENERATOR = WRK ? 'wrk (1 thread, Lua for the POST body)' : "autocannon (install Debian's wrk for the intended generator)";
+
+/** A wrk script that POSTs `payload` with `headers`. */
+async function wrkScript(payload: string, headers: Record<string, string>): Promise<string> {
+  const file = join(tmpdir(), `clp-bench-${process.pid}-${Math.random().toString(36).slice(2)}.lua`);
+  const lines = [
+    'wrk.method = "POST"',
+    `wrk.body = ${JSON.stringify(payload)}`,
+    ...Object.entries(headers).map(([k, v]) => `wrk.headers[${JSON.stringify(k)}] = ${JSON.stringify(v)}`),
+  ];
+  await writeFile(file, `${lines.join('\n')}\n`);
+  return file;
+}
+
+/** Closed-loop load for RATE_SECONDS: requests per second and how many were served. */
+async function throughput(url: string, connections: number, payload: string, headers: Record<string, string> = {}): Promise<{ rate: number; total: number }> {
+  const all = { 'content-type': 'application/json', ...headers };
+  if (WRK) {
+    const script = await wrkScript(payload, all);
+    try {
+      const out = execFileSync(WRK, ['-t1', `-c${connections}`, `-d${RATE_SECONDS}s`, '-s', script, `${url}/v1/messages`], { encoding: 'utf8' });
+      const total = Number(/(\d+) requests in/.exec(out)?.[1] ?? 0);
+      return { rate: Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? 0), total };
+    } finally {
+      await rm(script, { force: true });
+    }
+  }
+  const result = await autocannon({ url: `${url}/v1/messages`, method: 'POST', body: payload, headers: all, connections, duration: RATE_SECONDS });
+  return { rate: result.requests.average, total: result.requests.total };
+}
+
+/** CPU time (user + system, all threads) a process has used, in microseconds. */
+function cpuMicros(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * (1_000_000 / 100); // utime, stime in clock ticks
 }
 
 /**
  * Rates of the three targets over interleaved rounds. The ratio is the median of each round's
  * CLP/floor ratio: the two run back to back, so a slow spell of this shared machine mostly hits both.
  */
-async function rates(urls: Record<Target, string>, connections: number, payload: string): Promise<{ median: Record<Target, number>; ratio: number }> {
+interface Rates {
+  median: Record<Target, number>;
+  ratio: number;
+  /** CPU per request served (user + sys of the proxy process over its round), in microseconds. */
+  cpu: Record<'floor' | 'clp', number>;
+  cpuRatio: number;
+}
+
+async function rates(
+  urls: Record<Target, string>,
+  pids: Record<'floor' | 'clp', number>,
+  connections: number,
+  payload: string,
+  headers: Record<string, string> = {},
+): Promise<Rates> {
   const runs: Record<Target, number[]> = { direct: [], floor: [], clp: [] };
+  const cpu: Record<'floor' | 'clp', number[]> = { floor: [], clp: [] };
   const ratios: number[] = [];
+  const cpuRatios: number[] = [];
   // While it saturates a proxy, the load generator (this process) shares the upstream's core, so the
   // proxy under test has core 0 to itself. For the latency runs (light load) it may run anywhere: on
   // the upstream's core it would stretch the direct run's own p99.
@@ -148,18 +191,27 @@ async function rates(urls: Record<Target, string>, connections: number, payload:
   // user's CLP runs for hours.
   for (const t of ['floor', 'clp'] as const) {
     alone(t);
-    await throughput(urls[t], connections, payload);
+    await throughput(urls[t], connections, payload, headers);
   }
   for (let r = 0; r < RATE_ROUNDS; r++) {
     for (const t of ['direct', 'floor', 'clp'] as const) {
       alone(t);
-      runs[t].push(await throughput(urls[t], connections, payload));
+      const before = t === 'direct' ? 0 : cpuMicros(pids[t]);
+      const got = await throughput(urls[t], connections, payload, headers);
+      runs[t].push(got.rate);
+      if (t !== 'direct') cpu[t].push((cpuMicros(pids[t]) - before) / Math.max(1, got.total));
     }
     ratios.push(runs.clp.at(-1)! / runs.floor.at(-1)!);
+    cpuRatios.push(cpu.clp.at(-1)! / cpu.floor.at(-1)!);
   }
   alone(null);
   pinSelf(`0-${cpus().length - 1}`);
-  return { median: { direct: median(runs.direct), floor: median(runs.floor), clp: median(runs.clp) }, ratio: median(ratios) };
+  return {
+    median: { direct: median(runs.direct), floor: median(runs.floor), clp: median(runs.clp) },
+    ratio: median(ratios),
+    cpu: { floor: median(cpu.floor), clp: median(cpu.clp) },
+    cpuRatio: median(cpuRatios),
+  };
 }
 
 async function main(): Promise<void> {
@@ -208,7 +260,7 @@ async function main(): Promise<void> {
   for (const t of targets) await fixedRate(urls[t], 200, 1, small);
 
   log('throughput at 50 connections');
-  const tp = await rates(urls, 50, small);
+  const tp = await rates(urls, pids, 50, small);
   rows.push([
     'small requests: throughput at 50 connections (req/s)',
     tp.median.direct.toFixed(0),
@@ -217,6 +269,7 @@ async function main(): Promise<void> {
     tp.ratio.toFixed(2),
     '>= 0.80',
   ]);
+  rows.push(['small requests: CPU per request (us)', '-', tp.cpu.floor.toFixed(1), tp.cpu.clp.toFixed(1), tp.cpuRatio.toFixed(2), '<= 1.25']);
 
   const added = async (label: string, payload: string, rate: number, percentiles: Array<[string, number]>) => {
     log(label);
@@ -279,16 +332,29 @@ async function main(): Promise<void> {
     'as many as events (no buffering)',
   ]);
 
-  log('streams per second at 20 connections');
-  const sp = await rates(urls, 20, body(200, true));
-  rows.push([
-    'streams per second at 20 connections',
-    sp.median.direct.toFixed(0),
-    sp.median.floor.toFixed(0),
-    sp.median.clp.toFixed(0),
-    sp.ratio.toFixed(2),
-    '>= 0.80',
-  ]);
+  // Streams as Claude Code gets them: 50 deltas without delay, and a long answer of 500. Each stream
+  // also carries its six framing events (message_start, block start and stop, ping, delta, stop).
+  for (const deltas of [50, 500]) {
+    log(`streams of ${deltas} deltas per second at 20 connections`);
+    const sp = await rates(urls, pids, 20, body(200, true), { 'x-bench-deltas': String(deltas) });
+    const events = deltas + 6;
+    rows.push([
+      `streams of ${deltas} deltas per second at 20 connections`,
+      sp.median.direct.toFixed(0),
+      sp.median.floor.toFixed(0),
+      sp.median.clp.toFixed(0),
+      sp.ratio.toFixed(2),
+      '>= 0.80',
+    ]);
+    rows.push([
+      `streams of ${deltas} deltas: CPU per streamed event (us)`,
+      '-',
+      (sp.cpu.floor / events).toFixed(2),
+      (sp.cpu.clp / events).toFixed(2),
+      sp.cpuRatio.toFixed(2),
+      '<= 1.25',
+    ]);
+  }
 
   log('peak memory under 50 concurrent streams');
   const peak: Record<'floor' | 'clp', number> = { floor: 0, clp: 0 };
@@ -344,7 +410,7 @@ async function main(): Promise<void> {
   const table = [
     `CLP benchmark, ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC${QUICK ? ' (quick)' : ''}`,
     `machine: ${machine}`,
-    `CLP as users run it: pool of 3 configs, 3 filter rules and 6 detectors, request log on. The proxy not being measured is paused. Latency: ${LAT_ROUNDS} round(s) of ${LAT_SECONDS} s per target, in rotating order, percentiles over all samples; rates: ${RATE_ROUNDS} of ${RATE_SECONDS} s after one uncounted, ratio = median of the rounds' ratios.`,
+    `CLP as users run it: pool of 3 configs, 3 filter rules and 6 detectors, request log on. The proxy not being measured is paused. Latency: ${LAT_ROUNDS} round(s) of ${LAT_SECONDS} s per target, in rotating order, percentiles over all samples; rates: ${RATE_ROUNDS} of ${RATE_SECONDS} s after one uncounted, ratio = median of the rounds' ratios, load from ${GENERATOR}. The floor: node:http in, undici Agent.dispatch out with callbacks. CPU: user + sys of the proxy process over the requests it served in its round.`,
     '',
     '| measure | direct | floor (added) | CLP (added) | CLP / floor | target |',
     '| --- | --- | --- | --- | --- | --- |',

@@ -6,7 +6,21 @@ import { anthropicMessage, anthropicStreamFrames } from '../fixtures/anthropic.t
 
 const port = Number(process.argv[2] ?? 0);
 const message = Buffer.from(JSON.stringify(anthropicMessage('claude-sonnet-4-5', 'Hello from the bench upstream')));
-const frames = anthropicStreamFrames('claude-sonnet-4-5', 'Hello from the bench upstream, streaming a few events', undefined, 8).map((f) => Buffer.from(f));
+/** Streams of 8 deltas, or as many as `x-bench-deltas` asks (Claude Code's answers carry hundreds). */
+const streams = new Map<number, Buffer[]>();
+const framesOf = (deltas: number): Buffer[] => {
+  let frames = streams.get(deltas);
+  if (!frames) {
+    frames = anthropicStreamFrames(
+      'claude-sonnet-4-5',
+      'Hello from the bench upstream, streaming a few events. '.repeat(Math.ceil(deltas / 4)),
+      undefined,
+      deltas,
+    ).map((f) => Buffer.from(f));
+    streams.set(deltas, frames);
+  }
+  return frames;
+};
 
 const server = createServer((req, res) => {
   let stream = false;
@@ -24,6 +38,7 @@ const server = createServer((req, res) => {
     }
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
     const gap = Number(req.headers['x-bench-gap-ms'] ?? 0);
+    const frames = framesOf(Number(req.headers['x-bench-deltas'] ?? 8));
     let i = 0;
     const next = () => {
       if (res.destroyed) return;
