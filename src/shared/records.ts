@@ -29,6 +29,8 @@ export interface RequestRecord {
   cost_usd: number | null;
   /** The routing and failover decisions taken for this request, when any. */
   trace: TraceEntry[] | null;
+  /** Set when the log kept this record without its bodies: the disk could not keep up with the load. */
+  bodies_shed?: true;
 }
 
 /**

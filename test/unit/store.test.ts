@@ -237,3 +237,23 @@ test('a torn last line (a crash mid-append) is cut off and the log goes on', asy
   await store.close();
   await cleanup();
 });
+
+test('past its budget of queued bodies the log keeps every record without its bodies, and says so', async () => {
+  const { home, cleanup } = await tempHome();
+  const store = await open(home, { maxBytes: 512 * 1024 * 1024 });
+  const big = Buffer.alloc(500 * 1024, 0x61);
+  const all = Array.from({ length: 100 }, () => finished({}, { request: big, response: big }));
+  for (const f of all) store.add(f); // faster than any disk: nothing has been written yet
+  await store.flush();
+  const rows = await store.logs({ limit: 1000 });
+  assert.equal(rows.length, 100, 'every record is kept');
+  const shed = rows.filter((r) => r.bodies_shed);
+  assert.ok(shed.length > 0 && shed.length < 100, `${shed.length} records shed their bodies`);
+  const kept = rows.find((r) => !r.bodies_shed)!;
+  assert.equal((await store.log(kept.id))!.request_body!.length, big.length);
+  const lost = (await store.log(shed[0]!.id))!;
+  assert.equal(lost.request_body, null);
+  assert.equal(lost.bodies_shed, true);
+  await store.close();
+  await cleanup();
+});

@@ -104,6 +104,7 @@ export class ClpRequests extends Page {
           ? html`<table class="grid usage-grid"><tr>${USAGE_METRICS.map((m) => html`<th>${m}</th>`)}</tr><tr>${USAGE_METRICS.map((m) => html`<td>${d.usage![m]}</td>`)}</tr></table>`
           : nothing
       }
+      ${d.bodies_shed ? html`<p class="muted">The bodies of this request were not kept: CLP was under more load than its log could write.</p>` : nothing}
       ${d.bodies_unreadable ? html`<p class="bad">The stored headers and bodies of this request could not be read back (the log file is damaged); the record above is intact.</p>` : nothing}
       ${d.trace ? html`<details open><summary>Decisions</summary><ol class="trace">${d.trace.map((t) => html`<li>${traceLine(t)}</li>`)}</ol></details>` : nothing}
       <details open class="response">

@@ -105,6 +105,7 @@ export function formatDetail(d: RequestDetail): string {
       ? `usage: input ${u.input}, cache write ${u.cached_create}${u.cache_1h !== null ? ` (5m ${u.cache_5m}, 1h ${u.cache_1h})` : ''}, cache read ${u.cached_read}, output ${u.output}, reasoning ${u.reasoning}, total ${u.total}   cost: ${d.cost_usd === null ? 'unknown' : `$${d.cost_usd.toFixed(6)}`}`
       : 'usage: none reported',
     ...(d.bodies_unreadable ? ['', 'headers and bodies: could not be read back (the log file is damaged)'] : []),
+    ...(d.bodies_shed ? ['', 'headers and bodies: not kept (CLP was under more load than its log could write)'] : []),
     '',
     'request headers:',
     ...Object.entries(d.request_headers).map(([k, v]) => `  ${k}: ${v}`),

@@ -8,6 +8,8 @@ export interface RowInput {
   record: RequestRecord;
   day: string;
   detail: Bodies | null;
+  /** Body bytes this row holds while it waits for the disk. */
+  bytes?: number;
 }
 
 export interface UsageQuery {

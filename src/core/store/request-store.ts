@@ -36,6 +36,12 @@ function capped(body: Buffer | null, cap: number): { bytes: Uint8Array | null; t
 }
 
 const MAX_PENDING = 10_000;
+/**
+ * Body bytes queued for the disk (waiting for compression or a write). Past it, under a load the
+ * disk and the thread pool cannot keep up with, new records still go to the log, without their
+ * bodies, and say so: the proxy's memory stays bounded and relaying never waits for the log.
+ */
+const MAX_QUEUED_BODY_BYTES = 32 * 1024 * 1024;
 const SNAPSHOT_INTERVAL_MS = 5_000;
 /**
  * How often written batches are fsync'd. A process crash loses nothing written; a crash of the whole
@@ -73,6 +79,7 @@ export class RequestStore {
   private lastSync = 0;
   private readonly file: string;
   dropped = 0;
+  private queuedBodyBytes = 0;
 
   private constructor(
     private readonly options: RequestStoreOptions,
@@ -154,14 +161,39 @@ export class RequestStore {
       this.dropped++; // the disk is far behind: keep the proxy's memory bounded
       return;
     }
-    const record = finished.record;
     const cap = this.options.bodyBytes;
     const d = finished.detail;
     const req = capped(d.requestBody, cap);
     const up = capped(d.upstreamBody, cap);
     const res = capped(d.responseBody, cap);
+    const bytes = (req.bytes?.length ?? 0) + (up.bytes?.length ?? 0) + (res.bytes?.length ?? 0);
+    if (this.queuedBodyBytes + bytes > MAX_QUEUED_BODY_BYTES) {
+      this.pending.push({ record: { ...finished.record, bodies_shed: true }, day: localDay(finished.record.started_at), detail: null, bytes: 0 });
+    } else {
+      this.queuedBodyBytes += bytes;
+      this.pushWithBodies(finished, req, up, res, bytes);
+    }
+    if (!this.timer) {
+      this.timer = setTimeout(
+        () => void this.flush().catch((err: Error) => this.options.log.error(`request store: ${err.message}`)),
+        this.options.flushMs ?? 10,
+      );
+      this.timer.unref();
+    }
+  }
+
+  private pushWithBodies(
+    finished: RequestFinished,
+    req: ReturnType<typeof capped>,
+    up: ReturnType<typeof capped>,
+    res: ReturnType<typeof capped>,
+    bytes: number,
+  ): void {
+    const record = finished.record;
+    const d = finished.detail;
     this.pending.push({
       record,
+      bytes,
       day: localDay(record.started_at),
       detail: {
         request_headers: d.requestHeaders,
@@ -173,13 +205,6 @@ export class RequestStore {
         response_truncated: res.truncated || d.responseTruncated,
       },
     });
-    if (!this.timer) {
-      this.timer = setTimeout(
-        () => void this.flush().catch((err: Error) => this.options.log.error(`request store: ${err.message}`)),
-        this.options.flushMs ?? 10,
-      );
-      this.timer.unref();
-    }
   }
 
   /** Writes what is queued and resolves once it is on disk. */
@@ -189,7 +214,9 @@ export class RequestStore {
     const rows = this.pending;
     this.pending = [];
     if (!rows.length || this.closed) return this.chain;
-    return this.queue(() => this.write(rows));
+    return this.queue(() => this.write(rows)).finally(() => {
+      for (const row of rows) this.queuedBodyBytes -= row.bytes ?? 0;
+    });
   }
 
   private async write(rows: RowInput[]): Promise<void> {
