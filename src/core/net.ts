@@ -39,6 +39,26 @@ export function closeServer(server: Server, graceMs: number): Promise<void> {
   });
 }
 
+/**
+ * Whether a `Host` header is a loopback name (or the bind address) with this port: what a DNS-
+ * rebinding page cannot send, since the browser puts its own name there. Both the proxy ports and
+ * the dashboard port check it.
+ */
+export function hostAllowed(hostHeader: string | undefined, bindHost: string, port: number): boolean {
+  if (!hostHeader) return false;
+  const h = hostHeader.toLowerCase();
+  for (const name of ['127.0.0.1', 'localhost', '[::1]', bindHost.includes(':') ? `[${bindHost}]` : bindHost]) {
+    if (h === `${name}:${port}`) return true;
+  }
+  return false;
+}
+
+/** Whether a bind address keeps the ports to this machine. */
+export function isLoopbackHost(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
+  return h === 'localhost' || h === '::1' || /^127(\.\d{1,3}){3}$/.test(h);
+}
+
 /** The URL form of a bind address (IPv6 literals need brackets). */
 export function hostForUrl(host: string): string {
   if (host === '0.0.0.0' || host === '::') return '127.0.0.1';

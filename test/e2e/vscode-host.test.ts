@@ -5,7 +5,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { artifactPath, CHROMIUM } from '../helpers/browser.ts';
+import { artifactPath, CHROMIUM, CHROMIUM_ARGS } from '../helpers/browser.ts';
 import { FakeUpstream } from '../helpers/fake-upstream.ts';
 import { eventually, freePort } from '../helpers/home.ts';
 
@@ -95,15 +95,7 @@ before(async () => {
     executablePath: CHROMIUM,
     headless: true,
     viewport: { width: 1400, height: 900 },
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
+    args: CHROMIUM_ARGS,
   });
   page = browser.pages()[0] ?? (await browser.newPage());
   await page.goto(`http://127.0.0.1:${ports.cs}/`);

@@ -5,19 +5,22 @@ import { chromium, type Browser } from 'playwright-core';
 /** Debian's Chromium, as the machine notes say (never a browser downloaded by Playwright). */
 export const CHROMIUM = process.env.CLP_CHROMIUM ?? '/usr/bin/chromium';
 
+/** Headless as root, on a machine whose network is closed (no background fetches to fail). */
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
+    args: CHROMIUM_ARGS,
   });
 }
 

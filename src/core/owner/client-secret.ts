@@ -20,9 +20,3 @@ export async function ensureClientSecret(file: string): Promise<string> {
   await writeFileAtomic(file, `${secret}\n`);
   return secret;
 }
-
-/** Whether a bind address keeps the ports to this machine. */
-export function isLoopbackHost(host: string): boolean {
-  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
-  return h === 'localhost' || h === '::1' || /^127(\.\d{1,3}){3}$/.test(h);
-}

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { ClpError, toErrorShape, type ErrorCode, type ErrorShape } from '../../shared/errors.ts';
 import type { OwnerPing } from '../../shared/status.ts';
+import { hostAllowed } from '../net.ts';
 import { ownerProof, tokenMatches } from '../owner/token.ts';
 import { dispatch, type Handlers } from './handlers.ts';
 import type { LiveFeed } from './live.ts';
@@ -47,13 +48,6 @@ export function originAllowed(origin: string | undefined, bindHost: string, port
   } catch {
     return false;
   }
-}
-
-export function hostAllowed(hostHeader: string | undefined, bindHost: string, port: number): boolean {
-  if (!hostHeader) return false;
-  const names = new Set(['127.0.0.1', 'localhost', '[::1]', bindHost.includes(':') ? `[${bindHost}]` : bindHost]);
-  for (const name of names) if (hostHeader.toLowerCase() === `${name}:${port}`) return true;
-  return false;
 }
 
 const STATUS_OF: Partial<Record<ErrorCode, number>> = {

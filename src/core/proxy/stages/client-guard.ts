@@ -1,4 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
+import { hostAllowed } from '../../net.ts';
 import { DONE, type RequestContext, type Stage } from '../context.ts';
 import { sendError } from '../respond.ts';
 
@@ -14,16 +15,6 @@ function refuse(ctx: RequestContext, status: number, code: 'origin_refused' | 'u
   ctx.req.resume();
   sendError(ctx, status, code, message);
   return DONE;
-}
-
-/** `Host` is a loopback name (or the bind address) with the port this request came in on. */
-export function loopbackHost(host: string | undefined, port: number, bindHost: string): boolean {
-  if (!host) return false;
-  const h = host.toLowerCase();
-  for (const name of ['127.0.0.1', 'localhost', '[::1]', bindHost.includes(':') ? `[${bindHost}]` : bindHost]) {
-    if (h === `${name}:${port}`) return true;
-  }
-  return false;
 }
 
 /**
@@ -44,7 +35,7 @@ export function clientGuard(options: ClientGuardOptions): Stage {
         `the proxy port does not serve web pages (the request had ${h.origin !== undefined ? 'an Origin header' : `Sec-Fetch-Site: ${site}`})`,
       );
     }
-    if (!options.secret() && !loopbackHost(h.host, ctx.req.socket.localPort ?? 0, options.bindHost)) {
+    if (!options.secret() && !hostAllowed(h.host, options.bindHost, ctx.req.socket.localPort ?? 0)) {
       return refuse(
         ctx,
         403,
