@@ -12,8 +12,7 @@ export function applyToText(text: string, rules: readonly FilterRule[], hits: Fi
   let out = text;
   for (const rule of rules) {
     // A string without the text every match contains is passed over without running the pattern.
-    const anchors = rule.anchors ?? (rule.literal !== null ? [rule.literal] : null);
-    if (anchors && !anchors.some((a) => out.includes(a))) continue;
+    if (rule.anchors && !rule.anchors.some((a) => out.includes(a))) continue;
     if (rule.find) {
       out = replaceFound(out, rule, hits);
       continue;
@@ -64,7 +63,7 @@ const needleCache = new WeakMap<FilterRule, readonly Buffer[] | null>();
 function needlesOf(rule: FilterRule): readonly Buffer[] | null {
   let needles = needleCache.get(rule);
   if (needles === undefined) {
-    const anchors = rule.anchors ?? (rule.literal !== null ? [rule.literal] : null);
+    const anchors = rule.anchors ?? null;
     needles = anchors?.length && anchors.every(rawSafe) ? anchors.map((a) => Buffer.from(a, 'latin1')) : null;
     needleCache.set(rule, needles);
   }

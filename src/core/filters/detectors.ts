@@ -68,7 +68,6 @@ export function detectorRules(names: readonly DetectorName[]): Array<CompiledRul
       label: `detector:${name}`,
       services: new Set(SERVICES),
       pattern: new RegExp(d.pattern.source, d.pattern.flags),
-      literal: null,
       anchors: d.anchors,
       ...(d.find ? { find: d.find } : {}),
       replace: () => `[REDACTED:${name}]`,

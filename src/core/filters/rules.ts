@@ -11,9 +11,10 @@ export interface CompiledRule {
   services: ReadonlySet<ServiceName>;
   /** Global (and, for regexes, dot-all) pattern. */
   pattern: RegExp;
-  /** A literal source, for the raw-bytes pre-check; null for regexes. */
-  literal: string | null;
-  /** Plain text every match contains (a regex's leading literal run), for the same pre-check. */
+  /**
+   * Plain text every match contains (a literal's source, a regex's leading literal run): a text
+   * without any of them is passed over, and the raw body is pre-checked for them.
+   */
   anchors?: readonly string[];
   /** Finds the matches itself (start, end) instead of `pattern`, for a detector no regex does in linear time. */
   find?: (text: string) => Array<[number, number]>;
@@ -72,12 +73,11 @@ export function compileRules(label: string, value: unknown): CompiledRules {
       const where = Array.isArray(parsed.data) ? `${i}.source` : 'source';
       return { ok: false, error: `${label}: ${where}: ${(err as Error).message}` };
     }
-    const anchor = regex ? leadingLiteral(r.source) : null;
+    const anchor = regex ? leadingLiteral(r.source) : r.source;
     rules.push({
       label: r.name ?? `#${i}`,
       services: new Set(r.services ?? SERVICES),
       pattern,
-      literal: regex ? null : r.source,
       ...(anchor ? { anchors: [anchor] } : {}),
       replace: replacer(r.op === 'remove' ? '' : (r.target ?? ''), regex),
     });
