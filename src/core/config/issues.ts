@@ -43,16 +43,11 @@ function failsOnlyAtEnd(prefix: string): boolean {
   }
 }
 
-/** The offset of the first bad character of a text JSON.parse refused. */
-function errorOffset(text: string): number {
-  try {
-    JSON.parse(text);
-  } catch (err) {
-    const message = (err as Error).message;
-    if (END_OF_INPUT.test(message)) return text.length;
-    const at = POSITION.exec(message);
-    if (at) return Number(at[1]);
-  }
+/** The offset of the first bad character of a text JSON.parse refused with `message`. */
+function errorOffset(text: string, message: string): number {
+  if (END_OF_INPUT.test(message)) return text.length;
+  const at = POSITION.exec(message);
+  if (at) return Number(at[1]);
   let lo = 1;
   let hi = text.length;
   while (lo < hi) {
@@ -69,8 +64,8 @@ function errorOffset(text: string): number {
  * prefix of valid JSON fails only with "unexpected end"; once the bad character is in, every longer
  * prefix fails on it), and only the line, the column and what was found there are reported.
  */
-function syntaxError(text: string): string {
-  const at = errorOffset(text);
+function syntaxError(text: string, message: string): string {
+  const at = errorOffset(text, message);
   const { line, column } = lineColumn(text, at);
   const c = text[at];
   const found =
@@ -104,8 +99,8 @@ export function parseJsonText(label: string, text: string): { ok: true; value: u
   let value: unknown;
   try {
     value = JSON.parse(body);
-  } catch {
-    return { ok: false, error: `${label}: ${syntaxError(body)}` };
+  } catch (err) {
+    return { ok: false, error: `${label}: ${syntaxError(body, (err as Error).message)}` };
   }
   const proto = protoKey(value);
   if (proto) return { ok: false, error: `${label}: ${proto}: "__proto__" is not allowed as a key` };
