@@ -12,7 +12,6 @@ import { closeServer, isLoopbackHost, listen } from './net.ts';
 import { clpPaths, resolveHome, type ClpPaths } from './paths.ts';
 import { createProxyHandler, createProxyServer, type ProxyHandler } from './proxy/proxy-server.ts';
 import { statusReport } from './status-report.ts';
-import { lbConfigPath } from './offline.ts';
 import { BodyBudget } from './proxy/body-budget.ts';
 import { UpstreamClient, type Upstream } from './proxy/upstream-client.ts';
 import { loadSettings, type Settings, type SettingsInput } from './settings.ts';
@@ -121,7 +120,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const captureBytes = settings.log.bodyKb * 1024;
   const pricing = new Pricing(paths.prices, log, now);
   const filters = new FilterSet(paths.filters, settings.filters.detectors, log);
-  const pool = new Pool(lbConfigPath(paths), log, now, Math.random, settings.maxRetryAfterSec * 1000);
+  const pool = new Pool(paths.lbConfig, log, now, Math.random, settings.maxRetryAfterSec * 1000);
   const routeSet = new RouteSet(paths.routes, join(paths.dataDir, 'model_router_config.json'), log);
   const routes = () => routeSet.routes();
   const price = (record: RequestRecord) => pricing.price(record);

@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import { SERVICES, type ServiceName } from '../shared/services.ts';
 import { ConfigStore } from './config/store.ts';
 import { createMemoryLogger } from './log.ts';
@@ -10,9 +9,6 @@ import type { StatusReport } from '../shared/status.ts';
 import type { PoolAction, PoolStatus } from '../shared/pool.ts';
 import { activateConfig } from './config/activate.ts';
 import { applyPoolAction } from './pool/actions.ts';
-
-/** Where the pool keeps its state: the original tool's file, in its format. */
-export const lbConfigPath = (paths: ClpPaths) => join(paths.dataDir, 'lb_config.json');
 
 /** Both config files, loaded once (broken ones report their error in `state()`). */
 export async function loadStores(paths: ClpPaths): Promise<Record<ServiceName, ConfigStore>> {
@@ -45,7 +41,7 @@ export async function activateInFile(paths: ClpPaths, service: ServiceName, name
  */
 export async function offlinePool(paths: ClpPaths, service: ServiceName, action: PoolAction | null): Promise<PoolStatus> {
   const store = await loadConfigs(paths, service);
-  const pool = new Pool(lbConfigPath(paths), createMemoryLogger());
+  const pool = new Pool(paths.lbConfig, createMemoryLogger());
   await pool.start();
   try {
     if (action) await applyPoolAction(pool, store, service, action);

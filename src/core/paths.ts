@@ -12,6 +12,8 @@ export interface ClpPaths {
   filters: string;
   routes: string;
   log: string;
+  /** The pool's state: the original tool's file, in its format. */
+  lbConfig: string;
   /** The secret clients send as their key when `clientSecret` is on. */
   clientSecret: string;
   config(service: ServiceName): string;
@@ -33,6 +35,7 @@ export function clpPaths(home: string): ClpPaths {
     routes: join(home, 'routes.json'),
     log: join(home, 'run', 'clp.log'),
     clientSecret: join(home, 'client-secret'),
+    lbConfig: join(home, 'data', 'lb_config.json'),
     config: (service) => join(home, `${service}.json`),
   };
 }
