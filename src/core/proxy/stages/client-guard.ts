@@ -10,7 +10,7 @@ export interface ClientGuardOptions {
   secret: () => string | null;
 }
 
-function refuse(ctx: RequestContext, status: number, code: 'origin_refused' | 'unauthorized', message: string): Promise<void> {
+function refuse(ctx: RequestContext, status: number, code: 'origin_refused' | 'unauthorized' | 'bad_request', message: string): Promise<void> {
   ctx.local = true;
   ctx.req.resume();
   sendError(ctx, status, code, message);
@@ -91,12 +91,5 @@ export function hasDotSegment(path: string): boolean {
 /** Refuses a path with dot segments before it goes near an upstream. */
 export const pathGuard: Stage = (ctx, next) => {
   if (!hasDotSegment(ctx.path)) return next();
-  return refuse400(ctx);
+  return refuse(ctx, 400, 'bad_request', 'the request path has a "." or ".." segment, which CLP does not pass to an upstream');
 };
-
-function refuse400(ctx: RequestContext): Promise<void> {
-  ctx.local = true;
-  ctx.req.resume();
-  sendError(ctx, 400, 'bad_request', 'the request path has a "." or ".." segment, which CLP does not pass to an upstream');
-  return DONE;
-}
