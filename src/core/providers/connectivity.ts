@@ -6,6 +6,7 @@ import type { UpstreamConfig } from '../config/schema.ts';
 import { buildUpstreamHeaders } from '../proxy/headers.ts';
 import { joinUpstreamUrl, originOf } from '../proxy/url.ts';
 import { providerOf } from './registry.ts';
+import { configKeys, scrubText } from '../config/scrub-keys.ts';
 
 export interface TestCall {
   url: string;
@@ -37,11 +38,7 @@ export function replyText(text: string): string {
   return text.slice(0, 500);
 }
 
-function scrub(text: string, config: UpstreamConfig): string {
-  let out = text;
-  for (const key of [config.authToken, config.apiKey]) if (key) out = out.split(key).join('[key]');
-  return out;
-}
+const scrub = (text: string, config: UpstreamConfig) => scrubText(text, configKeys(config), '[key]');
 
 /** Sends the test request; every outcome is a result, the key never appears in it. */
 export async function testConnectivity(

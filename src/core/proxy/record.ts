@@ -4,6 +4,7 @@ import type { RequestDetailParts, RequestFinished } from '../events.ts';
 import type { TapResult } from '../usage/response-tap.ts';
 import type { RequestContext } from './context.ts';
 import { isCredentialHeader } from './headers.ts';
+import { configKeys, scrubBytes, scrubText } from '../config/scrub-keys.ts';
 
 const SECRET_RESPONSE_HEADERS = new Set(['set-cookie']);
 const responseSecret = (name: string) => SECRET_RESPONSE_HEADERS.has(name) || isCredentialHeader(name);
@@ -26,34 +27,6 @@ export function cleanHeaders(
   return out;
 }
 
-const KEY_MARK = '[key removed]';
-
-/** The config's keys (long enough to be keys) cut out of a text. */
-export function scrubText(text: string, keys: readonly string[]): string {
-  let out = text;
-  for (const key of keys) if (out.includes(key)) out = out.split(key).join(KEY_MARK);
-  return out;
-}
-
-/** The same for a body: some upstreams quote the key they were sent in their error answer. */
-export function scrubBody(body: Buffer, keys: readonly string[]): Buffer {
-  let out = body;
-  for (const key of keys) {
-    if (out.indexOf(key) < 0) continue;
-    out = Buffer.from(out.toString('latin1').split(Buffer.from(key).toString('latin1')).join(KEY_MARK), 'latin1');
-  }
-  return out;
-}
-
-/** The keys of the config that served, as they could come back from its upstream. */
-function keysOf(ctx: RequestContext): string[] {
-  const c = ctx.config;
-  if (!c) return [];
-  const keys: string[] = [];
-  for (const k of [c.authToken, c.apiKey]) if (k && k.length >= 8) keys.push(k);
-  return keys;
-}
-
 /** Milliseconds kept to the microsecond: shorter to write and read back than a full double. */
 const microseconds = (ms: number) => Math.round(ms * 1000) / 1000;
 
@@ -72,14 +45,15 @@ export function errorClass(ctx: RequestContext, tap: TapResult | null): string |
 
 /** Builds the finished request's record (without cost: the recorder prices it) and its detail parts. */
 export function finishedRecord(ctx: RequestContext, tap: TapResult | null): RequestFinished {
-  const keys = keysOf(ctx);
+  // Long enough to be keys: cutting a short one would mangle ordinary text in the bodies.
+  const keys = configKeys(ctx.config, 8);
   const detail: RequestDetailParts = {
     requestHeaders: cleanHeaders(ctx.req.headers, isCredentialHeader, keys),
     responseHeaders: ctx.responseHeaders ? cleanHeaders(ctx.responseHeaders, responseSecret, keys) : {},
     requestBody: ctx.body?.logged ?? null,
     // Kept only when it differs from the logged body (a model rewrite, stripped thinking blocks).
     upstreamBody: ctx.body?.changedForUpstream ?? null,
-    responseBody: tap?.body ? scrubBody(tap.body, keys) : Buffer.alloc(0),
+    responseBody: tap?.body ? scrubBytes(tap.body, keys) : Buffer.alloc(0),
     responseTruncated: tap?.truncated ?? false,
   };
   return {
