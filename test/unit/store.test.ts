@@ -238,6 +238,46 @@ test('a torn last line (a crash mid-append) is cut off and the log goes on', asy
   await cleanup();
 });
 
+test('a torn last line is cut off in a segment far larger than the part read at start, and the newest request stays known', async () => {
+  const { home, cleanup } = await tempHome();
+  let store = await open(home);
+  const now = Date.now();
+  // Some 370 KB of lines: the open reads only the last 128 KB of a segment.
+  const all = Array.from({ length: 600 }, (_, i) => finished({ started_at: now - 600_000 + i * 1000 }));
+  for (const f of all) store.add(f);
+  await store.close();
+  const rec = join(home, 'log', '00000001.rec');
+  const whole = await readFile(rec);
+  assert.ok(whole.length > 2 * 128 * 1024, `${whole.length} bytes of lines`);
+  await writeFile(rec, Buffer.concat([whole, Buffer.from('{"id":"torn-li')]));
+  store = await open(home);
+  assert.equal((await stat(rec)).size, whole.length, 'cut back to the last whole line');
+  const b = finished({ started_at: now });
+  store.add(b);
+  const rows = await store.logs({ limit: 1000, sinceMs: now - 1000 });
+  assert.deepEqual(
+    rows.map((r) => r.id),
+    [b.record.id, all.at(-1)!.record.id],
+  );
+  assert.equal((await store.logs({ limit: 1000 })).length, 601);
+  await store.close();
+  await cleanup();
+});
+
+test('a read sees every finished request, even one still waiting for its batch to be written', async () => {
+  const { home, cleanup } = await tempHome();
+  const store = await open(home, { flushMs: 60_000 });
+  const a = finished();
+  store.add(a);
+  assert.deepEqual(
+    (await store.logs({ limit: 10 })).map((r) => r.id),
+    [a.record.id],
+  );
+  assert.equal((await store.usage({ by: 'config' })).services.claude.total.requests, 1);
+  await store.close();
+  await cleanup();
+});
+
 test('past its budget of queued bodies the log keeps every record without its bodies, and says so', async () => {
   const { home, cleanup } = await tempHome();
   const store = await open(home, { maxBytes: 512 * 1024 * 1024 });

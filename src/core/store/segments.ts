@@ -92,11 +92,13 @@ export class SegmentLog {
     let lastMs = 0;
     let day: string | null = null;
     try {
-      const text = readFileSync(rec);
+      // Only a segment's tail is read: a month of history is a hundred segments or more, and the
+      // owner's start must not read them whole.
+      const { text, start, size } = readTail(rec, SCAN_BYTES);
       // A torn last line (a crash mid-append) is cut off, so the next append starts a line of its own.
       const end = text.lastIndexOf(10) + 1;
-      if (end < text.length) ftruncate(rec, end);
-      recBytes = end;
+      if (start + end < size) ftruncate(rec, start + end);
+      recBytes = start + end;
       for (const line of tailLines(text.subarray(0, end), 64)) {
         lastMs = Math.max(lastMs, line.r.started_at);
         day ??= line.d;
@@ -320,6 +322,30 @@ export class SegmentLog {
       if (this.recFd >= 0) fsyncSync(this.recFd);
     }
     this.closeTail();
+  }
+}
+
+/** How much of a segment's end is read when the log is opened: dozens of lines, never a whole file. */
+const SCAN_BYTES = 128 * 1024;
+
+/**
+ * The last `bytes` of a file, from a line start where the window does not reach the file's start
+ * (a partial first line is left out). A file whose tail holds no line end at all is read whole.
+ */
+function readTail(path: string, bytes: number): { text: Buffer; start: number; size: number } {
+  const fd = openSync(path, 'r');
+  try {
+    const size = fstatSync(fd).size;
+    const start = Math.max(0, size - bytes);
+    const out = Buffer.allocUnsafe(size - start);
+    const n = readSync(fd, out, 0, out.length, start);
+    const text = out.subarray(0, n);
+    if (start === 0) return { text, start, size };
+    const first = text.indexOf(10);
+    if (first < 0 || text.lastIndexOf(10) === first) return { text: readFileSync(path), start: 0, size };
+    return { text: text.subarray(first + 1), start: start + first + 1, size };
+  } finally {
+    closeSync(fd);
   }
 }
 
