@@ -242,8 +242,8 @@ test('a torn last line is cut off in a segment far larger than the part read at 
   const { home, cleanup } = await tempHome();
   let store = await open(home);
   const now = Date.now();
-  // Some 370 KB of lines: the open reads only the last 128 KB of a segment.
-  const all = Array.from({ length: 600 }, (_, i) => finished({ started_at: now - 600_000 + i * 1000 }));
+  // Some 400 KB of lines: the open reads only the last 128 KB of a segment.
+  const all = Array.from({ length: 1500 }, (_, i) => finished({ started_at: now - 1_500_000 + i * 1000 }));
   for (const f of all) store.add(f);
   await store.close();
   const rec = join(home, 'log', '00000001.rec');
@@ -259,7 +259,32 @@ test('a torn last line is cut off in a segment far larger than the part read at 
     rows.map((r) => r.id),
     [b.record.id, all.at(-1)!.record.id],
   );
-  assert.equal((await store.logs({ limit: 1000 })).length, 601);
+  assert.equal((await store.logs({ limit: 2000 })).length, 1501);
+  await store.close();
+  await cleanup();
+});
+
+test('lines an earlier CLP wrote (keyed records) are still listed, found by id and shown with their bodies', async () => {
+  const { home, cleanup } = await tempHome();
+  let store = await open(home);
+  const fresh = finished();
+  store.add(fresh);
+  await store.close();
+  const rec = join(home, 'log', '00000001.rec');
+  const old = finished({ started_at: Date.now() - 5000 }).record;
+  const blob = await readFile(join(home, 'log', '00000001.body'));
+  // The earlier format, pointing at the fresh line's blob.
+  const line = `{"id":${JSON.stringify(old.id)},"d":"${localDay(old.started_at)}","b":[0,${blob.length}],"r":${JSON.stringify(old)}}\n`;
+  await writeFile(rec, line + (await readFile(rec, 'utf8')));
+  store = await open(home);
+  assert.deepEqual(
+    (await store.logs({ limit: 10 })).map((r) => r.id),
+    [fresh.record.id, old.id],
+  );
+  const detail = await store.log(old.id.slice(0, 8));
+  assert.equal(detail?.model_sent, old.model_sent);
+  assert.equal(detail?.request_body, '{"model":"claude-sonnet-4-5","messages":[]}');
+  assert.equal((await store.log(fresh.record.id))?.id, fresh.record.id);
   await store.close();
   await cleanup();
 });

@@ -15,11 +15,14 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import type { RequestRecord } from '../../shared/records.ts';
+import { packRecord, unpackRecord } from './record-codec.ts';
 
 /**
  * The request log on disk: numbered segments, each a pair of append-only files.
  *
- * - `NNNNNNNN.rec`: one JSON line per request, `{"id":…,"d":day,"b":[offset,length]|null,"r":record}`;
+ * - `NNNNNNNN.rec`: one JSON line per request, `{"p":packed record,"d":day,"b":[offset,length]|null}`
+ *   (the record's values without their keys, see `record-codec.ts`; lines of an older CLP,
+ *   `{"id":…,"d":…,"b":…,"r":record}`, are still read);
  * - `NNNNNNNN.body`: the blobs the lines point at (headers and capped bodies, see `blob.ts`).
  *
  * Nothing of a request stays in memory once it is written: memory is the same after a hundred
@@ -176,7 +179,7 @@ export class SegmentLog {
         offset += e.blob.length;
         blobs.push(e.blob);
       }
-      const line = `{"id":${JSON.stringify(e.id)},"d":"${e.day}","b":${at},"r":${JSON.stringify(e.record)}}\n`;
+      const line = `{"p":${JSON.stringify(packRecord(e.record))},"d":"${e.day}","b":${at}}\n`;
       text.push(line);
       pendingRec += line.length;
       if (e.record.started_at > tail.lastMs) tail.lastMs = e.record.started_at;
@@ -230,19 +233,23 @@ export class SegmentLog {
    */
   find(prefix: string, max: number): LogLine[] {
     const found: LogLine[] = [];
-    const needle = Buffer.from(`{"id":"${prefix}`);
+    // Lines start with the id: `{"p":["<id>"` (and `{"id":"<id>"` in an older CLP's lines).
+    const needles = [Buffer.from(`{"p":["${prefix}`), Buffer.from(`{"id":"${prefix}`)];
     for (let i = this.segments.length - 1; i >= 0 && found.length < max; i--) {
       const seq = this.segments[i]!.seq;
       const text = this.readRec(seq);
       if (!text) continue;
-      const hits: LogLine[] = [];
-      for (let at = text.indexOf(needle); at >= 0; at = text.indexOf(needle, at + 1)) {
-        if (at > 0 && text[at - 1] !== 10) continue;
-        const end = text.indexOf(10, at);
-        const line = parseLine(text.subarray(at, end < 0 ? text.length : end).toString('utf8'), seq);
-        if (line) hits.push(line);
+      const hits: Array<{ at: number; line: LogLine }> = [];
+      for (const needle of needles) {
+        for (let at = text.indexOf(needle); at >= 0; at = text.indexOf(needle, at + 1)) {
+          if (at > 0 && text[at - 1] !== 10) continue;
+          const end = text.indexOf(10, at);
+          const line = parseLine(text.subarray(at, end < 0 ? text.length : end).toString('utf8'), seq);
+          if (line) hits.push({ at, line });
+        }
       }
-      found.push(...hits.reverse());
+      hits.sort((a, b) => b.at - a.at);
+      found.push(...hits.map((h) => h.line));
     }
     return found.slice(0, max);
   }
@@ -351,13 +358,15 @@ function readTail(path: string, bytes: number): { text: Buffer; start: number; s
 
 function parseLine(raw: string, seq?: number): LogLine | null {
   if (!raw) return null;
+  let parsed: { p?: unknown; r?: RequestRecord; d?: string; b?: [number, number] | null };
   try {
-    const line = JSON.parse(raw) as LogLine;
-    line.seq = seq;
-    return line;
+    parsed = JSON.parse(raw);
   } catch {
     return null;
   }
+  const r = parsed.p !== undefined ? unpackRecord(parsed.p) : (parsed.r ?? null);
+  if (!r || typeof parsed.d !== 'string') return null;
+  return { id: r.id, d: parsed.d, b: parsed.b ?? null, r, seq };
 }
 
 /** The last `max` lines of a segment's text, newest first. */

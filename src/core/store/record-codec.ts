@@ -1,0 +1,82 @@
+import type { RequestRecord } from '../../shared/records.ts';
+import type { Usage } from '../../shared/usage.ts';
+
+/**
+ * A request record as the log's line keeps it: its values in a fixed order, without the key names,
+ * which were more than half of every line. A month of heavy use (300,000 requests) must fit the
+ * 256 MB budget with room for bodies: a record goes from about 900 bytes to about 400.
+ *
+ * Positions only ever get added at the end, so a line written by an older CLP still decodes (a
+ * missing position reads as its default). A model equal to the one before it (sent = requested,
+ * answered = sent, the usual case) is written as 0.
+ */
+export type PackedRecord = unknown[];
+
+const SAME = 0;
+
+export function packRecord(r: RequestRecord): PackedRecord {
+  const u = r.usage;
+  return [
+    r.id,
+    r.started_at,
+    r.service,
+    r.config,
+    r.model_requested,
+    r.model_sent === r.model_requested ? SAME : r.model_sent,
+    r.model_answered === r.model_sent ? SAME : r.model_answered,
+    r.method,
+    r.path,
+    r.status,
+    r.error,
+    r.duration_ms,
+    r.ttfb_ms,
+    r.bytes_in,
+    r.bytes_out,
+    r.stream ? 1 : 0,
+    r.session_id,
+    u ? [u.input, u.cached_create, u.cached_read, u.output, u.reasoning, u.total, u.cache_5m, u.cache_1h] : null,
+    r.cost_usd,
+    r.trace,
+    r.bodies_shed ? 1 : 0,
+  ];
+}
+
+const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
+const num = (v: unknown): number | null => (typeof v === 'number' ? v : null);
+
+function usageOf(v: unknown): Usage | null {
+  if (!Array.isArray(v)) return null;
+  const n = (i: number) => (typeof v[i] === 'number' ? (v[i] as number) : 0);
+  return { input: n(0), cached_create: n(1), cached_read: n(2), output: n(3), reasoning: n(4), total: n(5), cache_5m: num(v[6]), cache_1h: num(v[7]) };
+}
+
+/** The record back from its packed form; null when the value is not one (a damaged line). */
+export function unpackRecord(p: unknown): RequestRecord | null {
+  if (!Array.isArray(p) || typeof p[0] !== 'string' || typeof p[1] !== 'number' || typeof p[2] !== 'string') return null;
+  const requested = str(p[4]);
+  const sent = p[5] === SAME ? requested : str(p[5]);
+  const record: RequestRecord = {
+    id: p[0],
+    started_at: p[1],
+    service: p[2] as RequestRecord['service'],
+    config: str(p[3]),
+    model_requested: requested,
+    model_sent: sent,
+    model_answered: p[6] === SAME ? sent : str(p[6]),
+    method: str(p[7]) ?? 'POST',
+    path: str(p[8]) ?? '/',
+    status: num(p[9]),
+    error: str(p[10]),
+    duration_ms: num(p[11]) ?? 0,
+    ttfb_ms: num(p[12]),
+    bytes_in: num(p[13]) ?? 0,
+    bytes_out: num(p[14]) ?? 0,
+    stream: p[15] === 1,
+    session_id: str(p[16]),
+    usage: usageOf(p[17]),
+    cost_usd: num(p[18]),
+    trace: Array.isArray(p[19]) ? (p[19] as RequestRecord['trace']) : null,
+  };
+  if (p[20] === 1) record.bodies_shed = true;
+  return record;
+}
