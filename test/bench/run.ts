@@ -9,6 +9,8 @@ import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { Agent, request } from 'undici';
 import { freePort } from '../helpers/home.ts';
+import { historyRows } from './history.ts';
+import { manyStreams, STREAMS } from './many-streams.ts';
 
 const ROOT = join(__dirname, '..', '..');
 const QUICK = process.argv.includes('--quick');
@@ -377,6 +379,41 @@ async function main(): Promise<void> {
     '<= 1.50',
   ]);
 
+  log(`${STREAMS} concurrent long streams`);
+  const many: Partial<Record<Target, Awaited<ReturnType<typeof manyStreams>>>> = {};
+  for (const t of targets) {
+    alone(t === 'direct' ? null : t);
+    many[t] = await manyStreams(urls[t], () => (t === 'direct' ? 0 : rssMb(pids[t])));
+  }
+  alone(null);
+  const [md, mf, mc] = [many.direct!, many.floor!, many.clp!];
+  const manyLabel = `${STREAMS} concurrent streams of 100 deltas 20 ms apart`;
+  rows.push([
+    `${manyLabel}: slowest gap between reads, over the 20 ms (ms)`,
+    md.worstAddedGapMs.toFixed(1),
+    mf.worstAddedGapMs.toFixed(1),
+    mc.worstAddedGapMs.toFixed(1),
+    '-',
+    'no stalls',
+  ]);
+  rows.push([
+    `${manyLabel}: p99 gap between reads, over the 20 ms (ms)`,
+    md.p99AddedGapMs.toFixed(1),
+    mf.p99AddedGapMs.toFixed(1),
+    mc.p99AddedGapMs.toFixed(1),
+    '-',
+    'no stalls',
+  ]);
+  rows.push([`${manyLabel}: streams cut short`, String(md.broken), String(mf.broken), String(mc.broken), '-', '0']);
+  rows.push([
+    `${manyLabel}: peak resident memory (MB)`,
+    '-',
+    mf.peakRssMb.toFixed(1),
+    mc.peakRssMb.toFixed(1),
+    (mc.peakRssMb / mf.peakRssMb).toFixed(2),
+    'reported',
+  ]);
+
   log('memory after 10,000 and 100,000 requests');
   const drive = async (t: Target, n: number) => {
     await autocannon({
@@ -406,11 +443,16 @@ async function main(): Promise<void> {
     'no growth (~1.0)',
   ]);
 
+  // The proxies are done: a month of history is timed with the owner alone on the machine.
+  stopAll();
+  const history = await historyRows(QUICK, log);
+  rows.push(...history.rows);
+
   const machine = `${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}${canPin ? ', proxies pinned to cpu 0, upstream to cpu 1 (and the load generator, for rates)' : ''}`;
   const table = [
     `CLP benchmark, ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC${QUICK ? ' (quick)' : ''}`,
     `machine: ${machine}`,
-    `CLP as users run it: pool of 3 configs, 3 filter rules and 6 detectors, request log on. The proxy not being measured is paused. Latency: ${LAT_ROUNDS} round(s) of ${LAT_SECONDS} s per target, in rotating order, percentiles over all samples; rates: ${RATE_ROUNDS} of ${RATE_SECONDS} s after one uncounted, ratio = median of the rounds' ratios, load from ${GENERATOR}. The floor: node:http in, undici Agent.dispatch out with callbacks. CPU: user + sys of the proxy process over the requests it served in its round.`,
+    `CLP as users run it: pool of 3 configs, 3 filter rules and 6 detectors, request log on. The proxy not being measured is paused. Latency: ${LAT_ROUNDS} round(s) of ${LAT_SECONDS} s per target, in rotating order, percentiles over all samples; rates: ${RATE_ROUNDS} of ${RATE_SECONDS} s after one uncounted, ratio = median of the rounds' ratios, load from ${GENERATOR}. The floor: node:http in, undici Agent.dispatch out with callbacks. CPU: user + sys of the proxy process over the requests it served in its round. ${history.note}`,
     '',
     '| measure | direct | floor (added) | CLP (added) | CLP / floor | target |',
     '| --- | --- | --- | --- | --- | --- |',
