@@ -183,3 +183,27 @@ test('a failover request shows its decisions in words, at both widths and in bot
     await page.emulateMedia({ colorScheme: 'light' });
   }
 });
+
+test('the request list lays out its newest 100 rows and shows the rest on demand', async () => {
+  for (let i = 0; i < 11; i++) await Promise.all(Array.from({ length: 10 }, (_, j) => ask(`many ${i}-${j}`)));
+  await page.reload();
+  await page.locator('button.tab[data-page="requests"]').click();
+  const more = page.locator('button.more');
+  await more.waitFor();
+  assert.equal(await page.locator('tr.record').count(), 100);
+  const total = Number(/\((\d+) not shown\)/.exec(await more.innerText())![1]) + 100;
+  assert.ok(total > 110, `${total} records in the page`);
+  assert.match(await page.locator('.toolbar .muted').innerText(), new RegExp(`^100 of ${total} shown`));
+  for (const [width, scheme] of [
+    [1400, 'dark'],
+    [800, 'light'],
+  ] as const) {
+    await page.setViewportSize({ width, height: 900 });
+    await page.emulateMedia({ colorScheme: scheme });
+    await page.screenshot({ path: artifactPath(`requests-more-${width}-${scheme}.png`), fullPage: true });
+  }
+  await page.setViewportSize({ width: 1400, height: 900 });
+  await page.emulateMedia({ colorScheme: 'light' });
+  while (await more.isVisible()) await more.click();
+  assert.equal(await page.locator('tr.record').count(), total);
+});
