@@ -66,6 +66,23 @@ function skipSpace(buf: Uint8Array, i: number): number {
 
 const decoder = new TextDecoder();
 
+/** The keys the scanner reads, as bytes: a key is compared in place, never decoded. */
+const KEYS = ['model', 'stream', 'metadata', 'prompt_cache_key'] as const;
+const KEY_BYTES = KEYS.map((k) => Buffer.from(k, 'latin1'));
+
+/** Which of KEYS the bytes between `start` and `end` spell (a key with an escape never matches). */
+function keyAt(buf: Uint8Array, start: number, end: number): (typeof KEYS)[number] | null {
+  const length = end - start;
+  for (let k = 0; k < KEY_BYTES.length; k++) {
+    const key = KEY_BYTES[k]!;
+    if (key.length !== length) continue;
+    let i = 0;
+    while (i < length && buf[start + i] === key[i]) i++;
+    if (i === length) return KEYS[k]!;
+  }
+  return null;
+}
+
 /**
  * Reads the top-level `model`, `stream`, `metadata.user_id` and `prompt_cache_key` of a JSON request body. Claude Code sends bodies of
  * hundreds of kilobytes on every turn; this walks them once, jumping over strings with the native
@@ -86,7 +103,7 @@ export function scanBody(buf: Uint8Array): BodyFacts {
     if (buf[i] !== QUOTE) return NOT_JSON;
     const keyEnd = skipString(buf, i);
     if (keyEnd < 0) return NOT_JSON;
-    const key = decoder.decode(buf.subarray(i + 1, keyEnd - 1));
+    const key = keyAt(buf, i + 1, keyEnd - 1);
     i = skipSpace(buf, keyEnd);
     if (buf[i] !== 0x3a) return NOT_JSON;
     i = skipSpace(buf, i + 1);
