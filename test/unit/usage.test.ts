@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { gzipSync, brotliCompressSync } from 'node:zlib';
 import { ResponseTap } from '../../src/core/usage/response-tap.ts';
 import { SseDecoder, type SseEvent } from '../../src/core/usage/sse-decoder.ts';
-import { findUsageInText, StreamUsage } from '../../src/core/usage/stream-usage.ts';
+import { findUsageInText, StreamUsage, usageFromJson, usageFromJsonBytes } from '../../src/core/usage/stream-usage.ts';
 import { fromAnthropic } from '../../src/core/providers/anthropic/usage.ts';
 import { fromResponses } from '../../src/core/providers/openai/usage.ts';
 import { anthropicMessage, anthropicStreamFrames, sseFrame } from '../fixtures/anthropic.ts';
@@ -209,4 +209,28 @@ test('cache writes are split by TTL when the response says so', () => {
   );
   assert.equal(fromAnthropic({ input_tokens: 1, output_tokens: 2 }).cache_1h, null);
   assert.equal(fromResponses({ input_tokens: 100, input_tokens_details: { cached_tokens: 100 }, output_tokens: 1, total_tokens: 101 }).input, 0);
+});
+
+test('a whole JSON response gives the same usage and model from its top-level spans as from a full parse', () => {
+  const bodies = [
+    JSON.stringify({
+      id: 'msg_1',
+      model: 'claude-opus-4-8',
+      content: [{ type: 'text', text: 'the "usage": {"input_tokens": 999} in text is not it' }],
+      usage: { input_tokens: 3, output_tokens: 9, cache_read_input_tokens: 40 },
+    }),
+    JSON.stringify({
+      object: 'response',
+      model: 'gpt-5.5',
+      output: [],
+      usage: { input_tokens: 10, output_tokens: 4, input_tokens_details: { cached_tokens: 6 }, output_tokens_details: { reasoning_tokens: 2 } },
+    }),
+    JSON.stringify({ object: 'chat.completion', model: 'glm-4.6', choices: [], usage: { prompt_tokens: 7, completion_tokens: 5, total_tokens: 12 } }),
+    JSON.stringify({ type: 'response.completed', response: { model: 'gpt-5.5', usage: { input_tokens: 1, output_tokens: 1 } } }),
+    '  {"model" : "中转 🚀", "usage" : {"input_tokens":1,"output_tokens":2} }  ',
+    '{"model":"x","usage":{"input_tokens":1}',
+    'not json',
+  ];
+  for (const text of bodies) assert.deepEqual(usageFromJsonBytes(Buffer.from(text)), usageFromJson(text), text);
+  assert.equal(usageFromJsonBytes(Buffer.from(bodies[0]!)).usage?.input, 3);
 });

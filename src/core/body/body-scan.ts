@@ -142,6 +142,37 @@ export function scanBody(buf: Uint8Array): BodyFacts {
 }
 
 /**
+ * The byte spans of some top-level values of a JSON object, found without parsing the rest (a
+ * response's `usage` and `model` sit beside a long answer text). Null when the bytes are not a JSON
+ * object; a key that is absent has no entry.
+ */
+export function topLevelSpans(buf: Uint8Array, wanted: ReadonlySet<string>): Map<string, [number, number]> | null {
+  const spans = new Map<string, [number, number]>();
+  let i = skipSpace(buf, 0);
+  if (buf[i] !== 0x7b) return null;
+  i = skipSpace(buf, i + 1);
+  if (buf[i] === 0x7d) return spans;
+  for (;;) {
+    if (buf[i] !== QUOTE) return null;
+    const keyEnd = skipString(buf, i);
+    if (keyEnd < 0) return null;
+    const key = keyEnd - i - 2 <= 32 ? decoder.decode(buf.subarray(i + 1, keyEnd - 1)) : '';
+    i = skipSpace(buf, keyEnd);
+    if (buf[i] !== 0x3a) return null;
+    i = skipSpace(buf, i + 1);
+    const valueEnd = skipValue(buf, i);
+    if (valueEnd < 0) return null;
+    if (wanted.has(key)) spans.set(key, [i, valueEnd]);
+    i = skipSpace(buf, valueEnd);
+    if (buf[i] === 0x2c) {
+      i = skipSpace(buf, i + 1);
+      continue;
+    }
+    return buf[i] === 0x7d ? spans : null;
+  }
+}
+
+/**
  * The body with its top-level `model` replaced in place: every other byte is kept as it was (no
  * re-serialising, so signed blocks and prompt-cache prefixes stay identical). Null when the body has
  * no top-level string `model`.

@@ -1,7 +1,7 @@
 import { createBrotliDecompress, createGunzip, createInflate, type Gunzip } from 'node:zlib';
 import type { Usage } from '../../shared/usage.ts';
 import { SseDecoder } from './sse-decoder.ts';
-import { findUsageInText, StreamUsage, usefulEvent, usageFromJson } from './stream-usage.ts';
+import { findUsageInText, StreamUsage, usefulEvent, usageFromJsonBytes } from './stream-usage.ts';
 
 export interface TapResult {
   usage: Usage | null;
@@ -148,7 +148,7 @@ export class ResponseTap {
       } else if (this.jsonOverflow) {
         usage = findUsageInText(Buffer.concat(this.tail).toString('utf8'));
       } else if (this.jsonBytes) {
-        const parsed = usageFromJson(Buffer.concat(this.json, this.jsonBytes).toString('utf8'));
+        const parsed = usageFromJsonBytes(this.json.length === 1 ? this.json[0]! : Buffer.concat(this.json, this.jsonBytes));
         usage = parsed.usage;
         model = parsed.model;
       }

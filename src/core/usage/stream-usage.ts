@@ -5,6 +5,7 @@ import { onChatChunk, RESPONSES_STREAM_EVENTS } from '../providers/openai/stream
 import { parseEventData, type StreamEventHandler, type StreamState } from '../providers/stream-state.ts';
 import { fromChat, fromResponses } from '../providers/openai/usage.ts';
 import { normaliseUsage } from './normalise.ts';
+import { topLevelSpans } from '../body/body-scan.ts';
 import type { SseEvent } from './sse-decoder.ts';
 
 type Obj = Record<string, unknown>;
@@ -67,6 +68,30 @@ export class StreamUsage {
 }
 
 /** Usage from a whole non-streaming JSON body (Messages, Responses, Chat Completions). */
+const RESPONSE_KEYS: ReadonlySet<string> = new Set(['model', 'usage']);
+
+/**
+ * Usage and model of a whole JSON response, from its bytes: only the top-level `usage` and `model`
+ * values are parsed (the answer beside them can be long). Anything unusual (no top-level usage, a
+ * body that is not one JSON object) takes the full parse.
+ */
+export function usageFromJsonBytes(bytes: Buffer): { usage: Usage | null; model: string | null } {
+  const spans = topLevelSpans(bytes, RESPONSE_KEYS);
+  const usageSpan = spans?.get('usage');
+  if (!spans || !usageSpan) return usageFromJson(bytes.toString('utf8'));
+  const usage = parse(bytes.toString('utf8', usageSpan[0], usageSpan[1]));
+  const modelSpan = spans.get('model');
+  let model: unknown = null;
+  if (modelSpan) {
+    try {
+      model = JSON.parse(bytes.toString('utf8', modelSpan[0], modelSpan[1]));
+    } catch {
+      model = null;
+    }
+  }
+  return { usage: usage ? normaliseUsage(usage) : null, model: typeof model === 'string' ? model : null };
+}
+
 export function usageFromJson(text: string): { usage: Usage | null; model: string | null } {
   const body = parse(text);
   if (!body) return { usage: findUsageInText(text), model: null };
