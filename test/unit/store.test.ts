@@ -220,6 +220,28 @@ test("the original tool's request log and usage history are imported once", asyn
   await cleanup();
 });
 
+test('bodies of every size in one batch, compressed in place or on the thread pool, come back byte for byte', async () => {
+  const { home, cleanup } = await tempHome();
+  const store = await open(home, {});
+  const text = (n: number, seed: number) => Buffer.from(JSON.stringify(Array.from({ length: n }, (_, i) => `caf\u00e9 \u{1F600} ${seed}:${i} again`)));
+  // Past 256 KB of small-enough bodies in one batch, the rest goes to the pool too.
+  const sizes = [1, 100, 800, 12_000, 30, ...Array.from({ length: 12 }, () => 1_000)];
+  const all = sizes.map((n, i) => finished({}, { request: text(n, i), response: text(Math.ceil(n / 3), i + 100) }));
+  for (const f of all) store.add(f);
+  await store.flush();
+  for (const [i, f] of all.entries()) {
+    const d = await store.log(f.record.id);
+    assert.equal(d?.request_body, f.detail.requestBody!.toString('utf8'), `request ${i}`);
+    assert.equal(d?.response_body, f.detail.responseBody.toString('utf8'), `response ${i}`);
+  }
+  let stored = 0;
+  for (const name of await readdir(join(home, 'log'))) if (name.endsWith('.body')) stored += (await stat(join(home, 'log', name))).size;
+  const raw = all.reduce((n, f) => n + f.detail.requestBody!.length + f.detail.responseBody.length, 0);
+  assert.ok(stored < raw / 4, `stored ${stored} bytes for ${raw} bytes of bodies`);
+  await store.close();
+  await cleanup();
+});
+
 test('a torn last line (a crash mid-append) is cut off and the log goes on', async () => {
   const { home, cleanup } = await tempHome();
   let store = await open(home);

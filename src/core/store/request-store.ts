@@ -6,7 +6,7 @@ import type { RequestDetail, RequestRecord, UsageReport } from '../../shared/rec
 import type { RequestFinished } from '../events.ts';
 import { writeFileAtomic } from '../fs/atomic.ts';
 import type { Logger } from '../log.ts';
-import { decodeBlob, encodeBlob } from './blob.ts';
+import { CompressBudget, decodeBlob, encodeBlob } from './blob.ts';
 import { localDay } from '../time.ts';
 import { addDaily, addRequests, dailyOf, type DailyAdd, foldDaily, forgetStatements, getMeta, SCHEMA, setMeta, usageReport, windowReport } from './db.ts';
 import type { DailyImport, LogsQuery, RowInput, UsageQuery } from './protocol.ts';
@@ -226,9 +226,13 @@ export class RequestStore {
   }
 
   private async write(rows: RowInput[]): Promise<void> {
-    // Most blobs are built at once; only those with a body to compress wait for the thread pool.
-    const encoded = rows.map((row) => (row.detail ? encodeBlob(row.detail) : null));
-    const blobs = encoded.some((b) => b instanceof Promise) ? await Promise.all(encoded) : (encoded as Array<Buffer | null>);
+    // Most blobs are built at once; those with a large body wait for the thread pool, one at a time.
+    const budget = new CompressBudget();
+    const blobs: Array<Buffer | null> = [];
+    for (const row of rows) {
+      const blob = row.detail ? encodeBlob(row.detail, budget) : null;
+      blobs.push(typeof blob === 'function' ? await blob() : blob);
+    }
     const entries = rows.map((row, i) => ({ id: row.record.id, day: row.day, record: row.record, blob: blobs[i] ?? null }));
     await this.segments.append(entries);
     for (const row of rows) foldDaily(this.unsaved, dailyOf(row.record, row.day));
