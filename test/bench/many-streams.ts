@@ -12,8 +12,10 @@ export interface ManyStreams {
   worstAddedGapMs: number;
   /** The 99th percentile of all gaps, less the spacing (ms). */
   p99AddedGapMs: number;
-  /** Streams that ended cut or with fewer reads than they should have had. */
+  /** Streams that ended without their last event. */
   broken: number;
+  /** Streams whose events reached the client in fewer reads than events (merged, not lost). */
+  merged: number;
   peakRssMb: number;
 }
 
@@ -21,6 +23,7 @@ export async function manyStreams(url: string, rss: () => number): Promise<ManyS
   const agent = new Agent({ connections: STREAMS + 8, keepAliveTimeout: 30_000 });
   const gaps: number[] = [];
   let broken = 0;
+  let merged = 0;
   let peak = 0;
   const sampler = setInterval(() => (peak = Math.max(peak, rss())), 20);
   const body = JSON.stringify({ stream: true, model: 'claude-sonnet-4-5', max_tokens: 1024, messages: [{ role: 'user', content: 'go' }] });
@@ -43,7 +46,8 @@ export async function manyStreams(url: string, rss: () => number): Promise<ManyS
           reads++;
           text += chunk.toString('utf8');
         }
-        if (!text.includes('message_stop') || reads < DELTAS) broken++;
+        if (!text.includes('message_stop')) broken++;
+        else if (reads < DELTAS) merged++;
       }),
     );
   } finally {
@@ -55,6 +59,7 @@ export async function manyStreams(url: string, rss: () => number): Promise<ManyS
     worstAddedGapMs: Math.max(0, gaps.at(-1)! - GAP_MS),
     p99AddedGapMs: Math.max(0, gaps[Math.floor(gaps.length * 0.99)]! - GAP_MS),
     broken,
+    merged,
     peakRssMb: peak,
   };
 }

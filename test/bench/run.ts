@@ -405,6 +405,7 @@ async function main(): Promise<void> {
     'no stalls',
   ]);
   rows.push([`${manyLabel}: streams cut short`, String(md.broken), String(mf.broken), String(mc.broken), '-', '0']);
+  rows.push([`${manyLabel}: streams with events merged into fewer reads`, String(md.merged), String(mf.merged), String(mc.merged), '-', 'reported']);
   rows.push([
     `${manyLabel}: peak resident memory (MB)`,
     '-',
