@@ -66,22 +66,53 @@ function skipSpace(buf: Uint8Array, i: number): number {
 
 const decoder = new TextDecoder();
 
-/** The keys the scanner reads, as bytes: a key is compared in place, never decoded. */
-const KEYS = ['model', 'stream', 'metadata', 'prompt_cache_key'] as const;
-const KEY_BYTES = KEYS.map((k) => Buffer.from(k, 'latin1'));
-
-/** Which of KEYS the bytes between `start` and `end` spell (a key with an escape never matches). */
-function keyAt(buf: Uint8Array, start: number, end: number): (typeof KEYS)[number] | null {
+/** Which of `keys` (as bytes) the bytes between `start` and `end` spell, or -1 (a key with an escape never matches). */
+function keyIndex(buf: Uint8Array, start: number, end: number, keys: readonly Uint8Array[]): number {
   const length = end - start;
-  for (let k = 0; k < KEY_BYTES.length; k++) {
-    const key = KEY_BYTES[k]!;
+  for (let k = 0; k < keys.length; k++) {
+    const key = keys[k]!;
     if (key.length !== length) continue;
     let i = 0;
     while (i < length && buf[start + i] === key[i]) i++;
-    if (i === length) return KEYS[k]!;
+    if (i === length) return k;
   }
-  return null;
+  return -1;
 }
+
+/**
+ * Walks the top-level members of a JSON object, jumping over every value with the native `indexOf`,
+ * and calls `visit` with the index of each member whose key is one of `keys` and its value's span.
+ * False when the bytes are not one JSON object (with nothing but white space after a non-empty
+ * one), or when `visit` returned false.
+ */
+function walkTopLevel(buf: Uint8Array, keys: readonly Uint8Array[], visit: (key: number, start: number, end: number) => boolean): boolean {
+  let i = skipSpace(buf, 0);
+  if (buf[i] !== 0x7b) return false;
+  i = skipSpace(buf, i + 1);
+  if (buf[i] === 0x7d) return true;
+  for (;;) {
+    if (buf[i] !== QUOTE) return false;
+    const keyEnd = skipString(buf, i);
+    if (keyEnd < 0) return false;
+    const key = keyIndex(buf, i + 1, keyEnd - 1, keys);
+    i = skipSpace(buf, keyEnd);
+    if (buf[i] !== 0x3a) return false;
+    i = skipSpace(buf, i + 1);
+    const valueEnd = skipValue(buf, i);
+    if (valueEnd < 0) return false;
+    if (key >= 0 && !visit(key, i, valueEnd)) return false;
+    i = skipSpace(buf, valueEnd);
+    if (buf[i] === 0x2c) {
+      i = skipSpace(buf, i + 1);
+      continue;
+    }
+    return buf[i] === 0x7d && skipSpace(buf, i + 1) === buf.length;
+  }
+}
+
+const asBytes = (keys: readonly string[]) => keys.map((k) => Buffer.from(k, 'latin1'));
+const [MODEL, STREAM, METADATA, PROMPT_CACHE_KEY] = [0, 1, 2, 3];
+const SCAN_KEYS = asBytes(['model', 'stream', 'metadata', 'prompt_cache_key']);
 
 /**
  * Reads the top-level `model`, `stream`, `metadata.user_id` and `prompt_cache_key` of a JSON request body. Claude Code sends bodies of
@@ -90,86 +121,60 @@ function keyAt(buf: Uint8Array, start: number, end: number): (typeof KEYS)[numbe
  * A body that is not a JSON object gives `json: false` and is forwarded untouched all the same.
  */
 export function scanBody(buf: Uint8Array): BodyFacts {
-  let i = skipSpace(buf, 0);
-  if (buf[i] !== 0x7b) return NOT_JSON;
-  i = skipSpace(buf, i + 1);
   let model: string | null = null;
   let stream: boolean | null = null;
   let userId: string | null = null;
   let promptCacheKey: string | null = null;
   let modelSpan: [number, number] | null = null;
-  if (buf[i] === 0x7d) return { json: true, model, stream, userId, promptCacheKey, modelSpan };
-  for (;;) {
-    if (buf[i] !== QUOTE) return NOT_JSON;
-    const keyEnd = skipString(buf, i);
-    if (keyEnd < 0) return NOT_JSON;
-    const key = keyAt(buf, i + 1, keyEnd - 1);
-    i = skipSpace(buf, keyEnd);
-    if (buf[i] !== 0x3a) return NOT_JSON;
-    i = skipSpace(buf, i + 1);
-    const valueEnd = skipValue(buf, i);
-    if (valueEnd < 0) return NOT_JSON;
-    if ((key === 'model' || key === 'prompt_cache_key') && buf[i] === QUOTE) {
+  const ok = walkTopLevel(buf, SCAN_KEYS, (key, i, valueEnd) => {
+    if ((key === MODEL || key === PROMPT_CACHE_KEY) && buf[i] === QUOTE) {
       let value: string;
       try {
         value = JSON.parse(decoder.decode(buf.subarray(i, valueEnd))) as string;
       } catch {
-        return NOT_JSON;
+        return false;
       }
-      if (key === 'model') {
+      if (key === MODEL) {
         model = value;
         modelSpan = [i, valueEnd];
       } else promptCacheKey = value;
-    } else if (key === 'metadata' && buf[i] === 0x7b && valueEnd - i < 4096) {
+    } else if (key === METADATA && buf[i] === 0x7b && valueEnd - i < 4096) {
       try {
         const id = (JSON.parse(decoder.decode(buf.subarray(i, valueEnd))) as { user_id?: unknown }).user_id;
         userId = typeof id === 'string' ? id : null;
       } catch {
-        return NOT_JSON;
+        return false;
       }
-    } else if (key === 'stream') {
+    } else if (key === STREAM) {
       const literal = decoder.decode(buf.subarray(i, valueEnd));
       stream = literal === 'true' ? true : literal === 'false' ? false : null;
     }
-    i = skipSpace(buf, valueEnd);
-    if (buf[i] === 0x2c) {
-      i = skipSpace(buf, i + 1);
-      continue;
-    }
-    if (buf[i] === 0x7d) return skipSpace(buf, i + 1) === buf.length ? { json: true, model, stream, userId, promptCacheKey, modelSpan } : NOT_JSON;
-    return NOT_JSON;
-  }
+    return true;
+  });
+  return ok ? { json: true, model, stream, userId, promptCacheKey, modelSpan } : NOT_JSON;
 }
 
 /**
  * The byte spans of some top-level values of a JSON object, found without parsing the rest (a
- * response's `usage` and `model` sit beside a long answer text). Null when the bytes are not a JSON
- * object; a key that is absent has no entry.
+ * response's `usage` and `model` sit beside a long answer text): one span (or null, when absent) per
+ * key, in the order asked. Null when the bytes are not one JSON object.
  */
-export function topLevelSpans(buf: Uint8Array, wanted: ReadonlySet<string>): Map<string, [number, number]> | null {
-  const spans = new Map<string, [number, number]>();
-  let i = skipSpace(buf, 0);
-  if (buf[i] !== 0x7b) return null;
-  i = skipSpace(buf, i + 1);
-  if (buf[i] === 0x7d) return spans;
-  for (;;) {
-    if (buf[i] !== QUOTE) return null;
-    const keyEnd = skipString(buf, i);
-    if (keyEnd < 0) return null;
-    const key = keyEnd - i - 2 <= 32 ? decoder.decode(buf.subarray(i + 1, keyEnd - 1)) : '';
-    i = skipSpace(buf, keyEnd);
-    if (buf[i] !== 0x3a) return null;
-    i = skipSpace(buf, i + 1);
-    const valueEnd = skipValue(buf, i);
-    if (valueEnd < 0) return null;
-    if (wanted.has(key)) spans.set(key, [i, valueEnd]);
-    i = skipSpace(buf, valueEnd);
-    if (buf[i] === 0x2c) {
-      i = skipSpace(buf, i + 1);
-      continue;
-    }
-    return buf[i] === 0x7d ? spans : null;
-  }
+export function topLevelSpans(buf: Uint8Array, keys: readonly string[]): Array<[number, number] | null> | null {
+  const spans: Array<[number, number] | null> = keys.map(() => null);
+  return walkTopLevel(buf, keyBytes(keys), (key, start, end) => {
+    spans[key] = [start, end];
+    return true;
+  })
+    ? spans
+    : null;
+}
+
+/** Keys as bytes, worked out once per list. */
+const keyCache = new WeakMap<readonly string[], Uint8Array[]>();
+function keyBytes(keys: readonly string[]): Uint8Array[] {
+  let bytes = keyCache.get(keys);
+  if (!bytes) keyCache.set(keys, (bytes = asBytes(keys)));
+  return bytes;
 }
 
 /**

@@ -67,8 +67,7 @@ export class StreamUsage {
   }
 }
 
-/** Usage from a whole non-streaming JSON body (Messages, Responses, Chat Completions). */
-const RESPONSE_KEYS: ReadonlySet<string> = new Set(['model', 'usage']);
+const RESPONSE_KEYS = ['usage', 'model'] as const;
 
 /**
  * Usage and model of a whole JSON response, from its bytes: only the top-level `usage` and `model`
@@ -76,11 +75,9 @@ const RESPONSE_KEYS: ReadonlySet<string> = new Set(['model', 'usage']);
  * body that is not one JSON object) takes the full parse.
  */
 export function usageFromJsonBytes(bytes: Buffer): { usage: Usage | null; model: string | null } {
-  const spans = topLevelSpans(bytes, RESPONSE_KEYS);
-  const usageSpan = spans?.get('usage');
-  if (!spans || !usageSpan) return usageFromJson(bytes.toString('utf8'));
+  const [usageSpan, modelSpan] = topLevelSpans(bytes, RESPONSE_KEYS) ?? [];
+  if (!usageSpan) return usageFromJson(bytes.toString('utf8'));
   const usage = parse(bytes.toString('utf8', usageSpan[0], usageSpan[1]));
-  const modelSpan = spans.get('model');
   let model: unknown = null;
   if (modelSpan) {
     try {
@@ -92,6 +89,7 @@ export function usageFromJsonBytes(bytes: Buffer): { usage: Usage | null; model:
   return { usage: usage ? normaliseUsage(usage) : null, model: typeof model === 'string' ? model : null };
 }
 
+/** Usage from a whole non-streaming JSON body (Messages, Responses, Chat Completions). */
 export function usageFromJson(text: string): { usage: Usage | null; model: string | null } {
   const body = parse(text);
   if (!body) return { usage: findUsageInText(text), model: null };
