@@ -178,12 +178,9 @@ export class RequestStore {
       this.pushWithBodies(finished, req, up, res, bytes);
     }
     if (this.pending.length >= FLUSH_ROWS) {
-      void this.flush().catch((err: Error) => this.options.log.error(`request store: ${err.message}`));
+      this.flushInBackground();
     } else if (!this.timer) {
-      this.timer = setTimeout(
-        () => void this.flush().catch((err: Error) => this.options.log.error(`request store: ${err.message}`)),
-        this.options.flushMs ?? 200,
-      );
+      this.timer = setTimeout(() => this.flushInBackground(), this.options.flushMs ?? 200);
       this.timer.unref();
     }
   }
@@ -211,6 +208,11 @@ export class RequestStore {
         response_truncated: res.truncated || d.responseTruncated,
       },
     });
+  }
+
+  /** Writes what is queued without anyone waiting; a failure goes to CLP's log. */
+  private flushInBackground(): void {
+    void this.flush().catch((err: Error) => this.options.log.error(`request store: ${err.message}`));
   }
 
   /** Writes what is queued and resolves once it is on disk. */
@@ -344,7 +346,7 @@ export class RequestStore {
   /** Reads run after the writes queued before them, and what waits for the timer is written first. */
   private read<T>(run: () => T): Promise<T> {
     if (this.closed) return Promise.reject(new Error('the request store is closed'));
-    if (this.pending.length) void this.flush().catch((err: Error) => this.options.log.error(`request store: ${err.message}`));
+    if (this.pending.length) this.flushInBackground();
     return this.queue(run);
   }
 
