@@ -13,6 +13,7 @@ import { createMemoryLogger } from '../../src/core/log.ts';
 import { RequestStore } from '../../src/core/store/request-store.ts';
 import { freePort } from '../helpers/home.ts';
 import { launchChromium } from '../helpers/browser.ts';
+import { median, rssMb } from './measure.ts';
 
 const run = promisify(execFile);
 const ROOT = join(__dirname, '..', '..');
@@ -138,8 +139,6 @@ export async function startOwner(home: string): Promise<Owner> {
   };
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-
 async function cliMs(owner: Owner, args: string[], rounds: number): Promise<number> {
   const times: number[] = [];
   for (let i = 0; i < rounds; i++) {
@@ -179,10 +178,6 @@ async function firstPaint(owner: Owner, home: string, rounds: number, hasRows: b
   }
 }
 
-function rssMb(pid: number): Promise<number> {
-  return readFile(`/proc/${pid}/status`, 'utf8').then((s) => Number(/VmRSS:\s+(\d+)/.exec(s)![1]) / 1024);
-}
-
 type Row = [string, string, string, string, string, string];
 
 /** The month-of-history rows of the bench table: [measure, empty log, -, month of history, ratio, target]. */
@@ -211,7 +206,7 @@ export async function historyRows(quick: boolean, log: (s: string) => void): Pro
         const logs = await cliMs(owner, ['logs'], rounds);
         const usage = await cliMs(owner, ['usage', '--by', 'model', '--since', '30d'], rounds);
         const paint = await firstPaint(owner, home, rounds, hasRows);
-        return { start: median(starts), logs, usage, paint, rss: await rssMb(owner.pid) };
+        return { start: median(starts), logs, usage, paint, rss: rssMb(owner.pid) };
       } finally {
         await owner.stop();
       }

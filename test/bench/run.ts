@@ -11,6 +11,7 @@ import { Agent, request } from 'undici';
 import { freePort } from '../helpers/home.ts';
 import { historyRows } from './history.ts';
 import { manyStreams, STREAMS } from './many-streams.ts';
+import { median, rssMb } from './measure.ts';
 
 const ROOT = join(__dirname, '..', '..');
 const QUICK = process.argv.includes('--quick');
@@ -66,12 +67,6 @@ function pinSelf(cpuList: string): void {
   if (canPin) execFileSync('taskset', ['-a', '-p', '-c', cpuList, String(process.pid)], { stdio: 'ignore' });
 }
 
-function rssMb(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Number(/VmRSS:\s+(\d+)/.exec(status)![1]) / 1024;
-}
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))]!;
 
 function body(bytes: number, stream = false): string {
@@ -388,24 +383,12 @@ async function main(): Promise<void> {
   alone(null);
   const [md, mf, mc] = [many.direct!, many.floor!, many.clp!];
   const manyLabel = `${STREAMS} concurrent streams of 100 deltas 20 ms apart`;
-  rows.push([
-    `${manyLabel}: slowest gap between reads, over the 20 ms (ms)`,
-    md.worstAddedGapMs.toFixed(1),
-    mf.worstAddedGapMs.toFixed(1),
-    mc.worstAddedGapMs.toFixed(1),
-    '-',
-    'no stalls',
-  ]);
-  rows.push([
-    `${manyLabel}: p99 gap between reads, over the 20 ms (ms)`,
-    md.p99AddedGapMs.toFixed(1),
-    mf.p99AddedGapMs.toFixed(1),
-    mc.p99AddedGapMs.toFixed(1),
-    '-',
-    'no stalls',
-  ]);
-  rows.push([`${manyLabel}: streams cut short`, String(md.broken), String(mf.broken), String(mc.broken), '-', '0']);
-  rows.push([`${manyLabel}: streams with events merged into fewer reads`, String(md.merged), String(mf.merged), String(mc.merged), '-', 'reported']);
+  const perTarget = (what: string, value: (m: typeof md) => string, target: string) =>
+    rows.push([`${manyLabel}: ${what}`, value(md), value(mf), value(mc), '-', target]);
+  perTarget('slowest gap between reads, over the 20 ms (ms)', (m) => m.worstAddedGapMs.toFixed(1), 'no stalls');
+  perTarget('p99 gap between reads, over the 20 ms (ms)', (m) => m.p99AddedGapMs.toFixed(1), 'no stalls');
+  perTarget('streams cut short', (m) => String(m.broken), '0');
+  perTarget('streams with events merged into fewer reads', (m) => String(m.merged), 'reported');
   rows.push([
     `${manyLabel}: peak resident memory (MB)`,
     '-',
