@@ -1,14 +1,6 @@
-import { setFlagsFromString } from 'node:v8';
-import { DAEMON_ARG } from './daemon.ts';
 import { main } from './main.ts';
 
 const argv = process.argv.slice(2);
-/** The daemon and `start --foreground` host the proxy; every other command asks it and ends. */
-const oneShot = argv[0] !== DAEMON_ARG && !(argv[0] === 'start' && argv.includes('--foreground'));
-// A one-shot command compiles undici's HTTP parser (WebAssembly) with the baseline compiler only: at
-// exit, node waited ~250 ms for V8's optimising compile of it (a worker thread it joins), which the
-// command never used.
-if (oneShot) setFlagsFromString('--liftoff-only');
 
 // A reader that went away (`clp start | head -1`, `clp logs | less` closed early) is not an error:
 // there is nobody left to tell, so the command ends quietly (a daemon it started keeps running).

@@ -11,12 +11,13 @@ import { uiCommand } from './commands/ui.ts';
 import { poolCommand } from './commands/pool.ts';
 import { logsCommand, usageCommand } from './commands/usage.ts';
 import { EXIT, type CliContext } from './context.ts';
-import { DAEMON_ARG, daemonMain } from './daemon.ts';
+import { DAEMON_ARG } from './daemon.ts';
 
 /** Runs one `clp` invocation and returns its exit code. Errors print as one line: `clp: message`. */
 export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
   const paths = clpPaths(resolveHome(env));
   if (argv[0] === DAEMON_ARG) {
+    const { daemonMain } = await import('./owner-process.ts');
     await daemonMain(paths);
     return EXIT.ok;
   }

@@ -2,7 +2,7 @@ import { loadConfigs } from '../../core/offline.ts';
 import { SERVICES } from '../../shared/services.ts';
 import { ClpError } from '../../shared/errors.ts';
 import { EXIT, type CliContext } from '../context.ts';
-import { runOwner, spawnDaemon } from '../daemon.ts';
+import { spawnDaemon } from '../daemon.ts';
 import { formatStatus } from '../format.ts';
 import type { StatusReport } from '../../shared/status.ts';
 
@@ -28,6 +28,7 @@ export async function startCommand(ctx: CliContext, foreground: boolean): Promis
   if (running.kind === 'foreign') throw new ClpError('port_in_use', running.message);
   await checkConfigs(ctx);
   if (foreground) {
+    const { runOwner } = await import('../owner-process.ts');
     const core = await runOwner(ctx.paths, 'foreground', (line) => process.stdout.write(line));
     const report = core.status();
     ctx.out(formatStatus(report));

@@ -1,9 +1,9 @@
-import { request, type Dispatcher } from 'undici';
 import { ClpError, type ErrorShape } from '../../shared/errors.ts';
 import { OwnerStatus, type AnyRequest, type ParamsOf, type ResultOf } from '../../shared/protocol.ts';
 import type { OwnerPing, StatusReport } from '../../shared/status.ts';
 import { hostForUrl } from '../net.ts';
 import { SseDecoder } from '../usage/sse-decoder.ts';
+import { httpCall, readJson } from './http-call.ts';
 import { newNonce, proofMatches, readToken } from './token.ts';
 
 /** What is on the dashboard port, as far as a client can tell. */
@@ -35,8 +35,8 @@ export class OwnerClient {
   /** The unauthenticated liveness answer: CLP, its version and pid, or null. */
   async ping(timeoutMs = 1500): Promise<OwnerPing | null> {
     try {
-      const res = await request(`${this.base}/api/status`, { headersTimeout: timeoutMs, bodyTimeout: timeoutMs, signal: AbortSignal.timeout(timeoutMs) });
-      const body = (await res.body.json()) as Partial<OwnerPing>;
+      const res = await httpCall(`${this.base}/api/status`, { timeoutMs, signal: AbortSignal.timeout(timeoutMs) });
+      const body = (await readJson(res)) as Partial<OwnerPing> | null;
       return res.statusCode === 200 && body?.clp === true && typeof body.pid === 'number' ? (body as OwnerPing) : null;
     } catch {
       return null;
@@ -72,14 +72,13 @@ export class OwnerClient {
       const nonce = newNonce();
       let proof: unknown;
       try {
-        const res = await request(`${this.base}/api/auth`, {
+        const res = await httpCall(`${this.base}/api/auth`, {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
           body: JSON.stringify({ nonce }),
-          headersTimeout: 5000,
-          bodyTimeout: 5000,
+          timeoutMs: 5000,
         });
-        proof = ((await res.body.json().catch(() => null)) as { proof?: unknown } | null)?.proof;
+        proof = ((await readJson(res)) as { proof?: unknown } | null)?.proof;
       } catch {
         throw new ClpError('not_running', `CLP is not running: start it with \`clp start\` (nothing answers on ${this.base})`);
       }
@@ -101,21 +100,23 @@ export class OwnerClient {
   /** Untyped, for the webview bridge: the owner validates the params either way. */
   async callMethod(method: string, params: unknown): Promise<unknown> {
     const token = await this.verifiedToken();
-    let res: Dispatcher.ResponseData;
+    let status: number;
+    let body: unknown;
     try {
-      res = await request(`${this.base}/api/rpc/${method}`, {
+      const res = await httpCall(`${this.base}/api/rpc/${method}`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'x-clp-token': token },
         body: JSON.stringify(params ?? {}),
-        headersTimeout: 60_000,
+        timeoutMs: 60_000,
       });
+      status = res.statusCode ?? 0;
+      body = await readJson(res);
     } catch (err) {
       throw new ClpError('not_running', `CLP does not answer on ${this.base}: ${(err as Error).message}`);
     }
-    const body = (await res.body.json().catch(() => null)) as unknown;
-    if (res.statusCode !== 200) {
+    if (status !== 200) {
       const e = body as Partial<ErrorShape> | null;
-      throw new ClpError(e?.code ?? 'internal', e?.message ?? `HTTP ${res.statusCode}`);
+      throw new ClpError(e?.code ?? 'internal', e?.message ?? `HTTP ${status}`);
     }
     return body;
   }
@@ -129,12 +130,15 @@ export class OwnerClient {
     while (!signal.aborted) {
       try {
         const token = await this.verifiedToken();
-        const res = await request(`${this.base}/api/events`, { signal, bodyTimeout: 60_000, headers: { 'x-clp-token': token } });
-        if (res.statusCode !== 200) throw new Error(`HTTP ${res.statusCode}`);
+        const res = await httpCall(`${this.base}/api/events`, { signal, timeoutMs: 60_000, headers: { 'x-clp-token': token } });
+        if (res.statusCode !== 200) {
+          res.destroy();
+          throw new Error(`HTTP ${res.statusCode}`);
+        }
         if (!first) onResync();
         first = false;
         const decoder = new SseDecoder();
-        for await (const chunk of res.body) {
+        for await (const chunk of res) {
           decoder.push(chunk as Buffer, (e) => {
             if (e.event && e.event !== 'hello') onEvent(e.event, JSON.parse(e.data));
           });
@@ -150,8 +154,8 @@ export class OwnerClient {
   /** Whether anything at all accepts HTTP on the port. */
   private async answers(timeoutMs: number): Promise<boolean> {
     try {
-      const res = await request(`${this.base}/`, { method: 'HEAD', headersTimeout: timeoutMs, signal: AbortSignal.timeout(timeoutMs) });
-      await res.body.dump();
+      const res = await httpCall(`${this.base}/`, { method: 'HEAD', timeoutMs, signal: AbortSignal.timeout(timeoutMs) });
+      res.resume();
       return true;
     } catch {
       return false;
