@@ -1,14 +1,10 @@
 import { compactNumber, prettyJson as prettyJsonText } from '../src/shared/format.ts';
+
+export { costText, count, money } from '../src/shared/format.ts';
 import type { Usage } from '../src/shared/usage.ts';
 
 /** Token counts at a glance (the one format of every view). */
 export const compact = compactNumber;
-
-export function money(n: number | null | undefined): string {
-  if (n === null || n === undefined) return 'unknown';
-  if (n === 0) return '$0';
-  return n < 0.01 ? `$${n.toFixed(4)}` : `$${n.toFixed(2)}`;
-}
 
 export function ms(n: number | null | undefined): string {
   if (n === null || n === undefined) return '–';

@@ -26,6 +26,8 @@ import { ensureClientSecret } from './owner/client-secret.ts';
 import { join } from 'node:path';
 import { existsSync } from 'node:fs';
 import { createHandlers } from './web/handlers.ts';
+import { TodayTracker } from './usage/today.ts';
+import { localDay } from './time.ts';
 import { LiveFeed } from './web/live.ts';
 import { DidChangeState } from '../shared/protocol.ts';
 import { FilterSet } from './filters/filter-set.ts';
@@ -159,6 +161,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
 
   // The log keeps only what the filters let through, responses included.
   events.on('request:end', (finished) => requestStore?.add(redactResponse(finished, filters.rules())));
+  const today = new TodayTracker(localDay);
+  events.on('request:end', (finished) => today.add(finished.record, now()));
   // Made before the port listens, so no call can ever be checked against an empty token; written to
   // run/token only once this process holds the port (another owner's token stays valid until then).
   const token = newToken();
@@ -171,6 +175,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     detectors: settings.filters.detectors,
     routeSet,
     requests: () => requestStore,
+    today,
     now,
     changed: (reason) => live.send(DidChangeState, { reason }),
   });

@@ -11,3 +11,10 @@ export function localDay(ms: number): string {
   dayCache = sameMinute ? { from: minute, to: minute + 60_000, day } : { from: 0, to: -1, day };
   return day;
 }
+
+/** Local midnight of the day holding `ms`, epoch ms. */
+export function startOfLocalDay(ms: number): number {
+  const d = new Date(ms);
+  d.setHours(0, 0, 0, 0);
+  return d.getTime();
+}

@@ -1,4 +1,4 @@
-import { compactNumber } from '../shared/format.ts';
+import { compactNumber, costText } from '../shared/format.ts';
 import type { DashboardState } from '../shared/dashboard.ts';
 import { SERVICES } from '../shared/services.ts';
 import type { OwnershipState } from './ownership.ts';
@@ -41,7 +41,7 @@ export function renderStatusBar(own: OwnershipState, dash: DashboardState | null
     const svc = status.services[s];
     const today = dash?.today[s];
     lines.push(
-      `- **${s}** → \`${svc.active ?? 'no config'}\` on ${svc.url}${today ? ` · today ${today.requests} requests, ${compactNumber(today.totals.total)} tokens, $${today.cost_usd.toFixed(2)}${today.errors ? `, ${today.errors} errors` : ''}` : ''}`,
+      `- **${s}** → \`${svc.active ?? 'no config'}\` on ${svc.url}${today ? ` · today ${today.requests} requests, ${compactNumber(today.totals.total)} tokens, ${costText(today.totals)}${today.errors ? `, ${today.errors} errors` : ''}` : ''}`,
     );
     if (svc.config.error) lines.push(`  - ⚠ ${svc.config.error}`);
   }

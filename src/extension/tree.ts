@@ -3,6 +3,7 @@ import type { ConfigView, DashboardState } from '../shared/dashboard.ts';
 import type { PoolStatus } from '../shared/pool.ts';
 import { SERVICES, type ServiceName } from '../shared/services.ts';
 import { SERVICE_PROFILE } from '../shared/service-profile.ts';
+import { costText } from '../shared/format.ts';
 
 export type ConfigNode = { kind: 'config'; service: ServiceName; config: ConfigView };
 type Node = { kind: 'service'; service: ServiceName } | ConfigNode;
@@ -72,7 +73,7 @@ export class UsageTree implements vscode.TreeDataProvider<vscode.TreeItem> {
     return SERVICES.map((s) => {
       const t = this.state!.today[s];
       const item = new vscode.TreeItem(s, vscode.TreeItemCollapsibleState.None);
-      item.description = `${t.requests} req · ${t.totals.total.toLocaleString()} tokens · $${t.cost_usd.toFixed(2)}${t.errors ? ` · ${t.errors} errors` : ''}`;
+      item.description = `${t.requests} req · ${t.totals.total.toLocaleString()} tokens · ${costText(t.totals)}${t.errors ? ` · ${t.errors} errors` : ''}`;
       item.iconPath = new vscode.ThemeIcon('graph');
       return item;
     });

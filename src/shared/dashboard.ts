@@ -1,6 +1,7 @@
 import type { RequestRecord } from './records.ts';
 import type { ServiceName } from './services.ts';
 import type { StatusReport } from './status.ts';
+import type { PoolStatus } from './pool.ts';
 import type { UsageTotals } from './usage.ts';
 import type { FilterRuleInput, Routes } from './rules.ts';
 
@@ -15,6 +16,8 @@ export interface ConfigView {
   api_key: string | null;
   weight: number;
   active: boolean;
+  /** The last connectivity test of this config since CLP started. */
+  last_test?: ConnectivityResult;
 }
 
 export interface ServiceToday {
@@ -29,6 +32,8 @@ export interface DashboardState {
   status: StatusReport;
   configs: Record<ServiceName, ConfigView[]>;
   today: Record<ServiceName, ServiceToday>;
+  /** Each service's pool: mode and every config's health (what the health colours are made of). */
+  pools: Record<ServiceName, PoolStatus>;
 }
 
 export interface ConnectivityResult {
@@ -38,6 +43,14 @@ export interface ConnectivityResult {
   url: string;
   /** The error, or the start of the reply: never the key. */
   message: string;
+  /** The model tested. */
+  model: string;
+  /** What a failure means and what to check, in words; null when it worked. */
+  hint: string | null;
+  /** The models the upstream lists, when a test failed and the upstream lists any. */
+  models: string[] | null;
+  /** When the test ran (epoch ms). */
+  at: number;
 }
 
 export interface FiltersView {
@@ -69,3 +82,37 @@ export interface LiveStart {
 }
 
 export type LiveEnd = RequestRecord;
+
+/** One config's day so far, as the Overview and Configs pages show it. */
+export interface ConfigToday {
+  requests: number;
+  errors: number;
+  cost_usd: number;
+  unpriced: number;
+  /** Medians over today's requests that got an answer; null before the first. */
+  p50_ms: number | null;
+  p50_ttfb_ms: number | null;
+  last_error: { at: number; id: string; status: number | null; error: string } | null;
+}
+
+export interface ServiceOverview {
+  p50_ms: number | null;
+  p50_ttfb_ms: number | null;
+  configs: Record<string, ConfigToday>;
+}
+
+/** Per-minute counts over the last minutes, from every request the owner logged (not a page's copy). */
+export interface Activity {
+  /** Bucket starts, epoch ms. */
+  x: number[];
+  requests: number[];
+  errors: number[];
+  tokens: number[];
+}
+
+export interface OverviewData {
+  services: Record<ServiceName, ServiceOverview>;
+  activity: Activity;
+  /** The last errors and failovers, newest first. */
+  recent: RequestRecord[];
+}

@@ -23,3 +23,38 @@ export function prettyJson(text: string): string {
 export function secondsText(ms: number): string {
   return ms % 1000 === 0 || ms >= 10_000 ? `${Math.round(ms / 1000)} s` : `${Math.round(ms)} ms`;
 }
+
+const dollars = new Map<number, Intl.NumberFormat>();
+
+/**
+ * Dollars as every view shows them (dashboard, CLI, status bar, tree): at least three significant
+ * digits and at least cents, so rounding never moves a figure by more than 0.5% ($0.01521 is
+ * `$0.0152`, $0.001014 is `$0.00101`, $1234.5 is `$1,234.50`). Null is `unknown`: a request whose
+ * model has no price, never shown as $0.
+ */
+export function money(usd: number | null | undefined): string {
+  if (usd === null || usd === undefined || !Number.isFinite(usd)) return 'unknown';
+  const abs = Math.abs(usd);
+  const decimals = abs >= 1 || abs === 0 ? 2 : Math.min(8, 2 - Math.floor(Math.log10(abs)));
+  let f = dollars.get(decimals);
+  if (!f) {
+    f = new Intl.NumberFormat('en-US', { minimumFractionDigits: decimals, maximumFractionDigits: decimals });
+    dollars.set(decimals, f);
+  }
+  return `${usd < 0 ? '-' : ''}$${f.format(abs)}`;
+}
+
+/**
+ * The cost of many requests: dollars when every one has a price; `at least $X (N without a price)`
+ * when some have none; `unknown (N without a price)` when none has.
+ */
+export function costText(t: { cost_usd: number; unpriced: number }): string {
+  if (!t.unpriced) return money(t.cost_usd);
+  const n = `${t.unpriced} ${t.unpriced === 1 ? 'request' : 'requests'} without a price`;
+  return t.cost_usd === 0 ? `unknown (${n})` : `at least ${money(t.cost_usd)} (${n})`;
+}
+
+/** A count with thousands separators: `12,345` (the detail views; lists use `compactNumber`). */
+export function count(n: number): string {
+  return Math.round(n).toLocaleString('en-US');
+}

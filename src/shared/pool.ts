@@ -15,6 +15,10 @@ export interface PoolMember {
   failures: number;
   disabledToday: boolean;
   lastError: string | null;
+  /** The last error this config gave and when (epoch ms), in any mode; kept after a later success. */
+  lastFailure: { reason: string; at: number } | null;
+  /** When it last answered well (epoch ms). */
+  lastOkAt: number | null;
 }
 
 export interface PoolStatus {
@@ -29,7 +33,10 @@ export interface PoolStatus {
 /** The pool changes a user can ask for, from `clp pool` or the dashboard; checked by `core/pool/schema.ts`. */
 export type PoolAction =
   | { action: 'disable-today'; name: string }
+  | { action: 'enable'; name: string }
   | { action: 'reset'; name?: string }
   | { action: 'pin'; name: string }
+  /** Sets these configs' weights (the Pool page's undo of a pin). */
+  | { action: 'weights'; weights: Record<string, number> }
   | { action: 'mode'; mode: PoolMode }
   | { action: 'order'; order: PoolOrder };

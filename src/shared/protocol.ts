@@ -1,5 +1,5 @@
-import type { DashboardState, ConfigView, ConnectivityResult, FiltersView, FilterTry, LiveEnd, LiveStart, RoutesView } from './dashboard.ts';
-import type { RequestDetail, RequestRecord, UsageGroupBy, UsageReport } from './records.ts';
+import type { DashboardState, ConfigView, ConnectivityResult, FiltersView, FilterTry, LiveEnd, LiveStart, OverviewData, RoutesView } from './dashboard.ts';
+import type { LogsQuery, RequestDetail, RequestRecord, UsageGroupBy, UsageReport } from './records.ts';
 import type { ServiceName } from './services.ts';
 import type { PoolAction, PoolStatus } from './pool.ts';
 import type { FilterRuleInput, RouteDecision, RoutesFile, RoutesFileInput } from './rules.ts';
@@ -55,11 +55,7 @@ export interface ConfigTestParams extends Named {
   model: string;
   effort?: 'minimal' | 'low' | 'medium' | 'high';
 }
-export interface LogsListParams {
-  service?: ServiceName;
-  limit?: number;
-  sinceMs?: number;
-}
+export type LogsListParams = Omit<LogsQuery, 'limit'> & { limit?: number };
 export interface UsageGetParams {
   service?: ServiceName;
   since?: string;
@@ -69,7 +65,8 @@ export interface UsageGetParams {
 export const StatusGet = request<None, DashboardState>()('status/get');
 /** Who owns the ports and each service's state, without today's usage (the CLI's and other windows' read). */
 export const OwnerStatus = request<None, StatusReport>()('owner/status');
-export const ConfigsRaw = request<OfService, { text: string }>()('configs/raw');
+/** The file with keys masked; `broken` is its error while it does not load (the text is then as written, to repair). */
+export const ConfigsRaw = request<OfService, { text: string; broken: string | null }>()('configs/raw');
 export const ConfigSave = request<ConfigSaveParams, ConfigView[]>()('configs/save');
 export const ConfigSaveRaw = request<OfService & { text: string }, ConfigView[]>()('configs/saveRaw');
 export const ConfigDelete = request<Named, ConfigView[]>()('configs/delete');
@@ -90,6 +87,8 @@ export const PoolAct = request<OfService & { action: PoolAction }, PoolStatus>()
 export const LogsList = request<LogsListParams, RequestRecord[], LogsListParams & { limit: number }>()('logs/list');
 export const LogsGet = request<{ id: string }, RequestDetail>()('logs/get');
 export const UsageGet = request<UsageGetParams, UsageReport>()('usage/get');
+/** Today per config, the last minutes' activity and the last errors and failovers, from the owner's own figures. */
+export const OverviewGet = request<{ spanMs?: number; stepMs?: number }, OverviewData, { spanMs: number; stepMs: number }>()('overview/get');
 
 /** Every request, by method: the host's dispatch table is checked against this. */
 export const REQUESTS = {
@@ -112,6 +111,7 @@ export const REQUESTS = {
   [LogsList.method]: LogsList,
   [LogsGet.method]: LogsGet,
   [UsageGet.method]: UsageGet,
+  [OverviewGet.method]: OverviewGet,
 } as const;
 
 export type Requests = typeof REQUESTS;

@@ -65,6 +65,53 @@ export interface RequestDetail extends RequestRecord {
   bodies_unreadable?: boolean;
 }
 
+/** Status classes the request list filters by: no error, any error, or an HTTP status range. */
+export type StatusClass = 'ok' | 'error' | '4xx' | '5xx';
+
+/** A page of the request log, newest first, filtered; `before` continues after the last row of a page. */
+export interface LogsQuery {
+  limit: number;
+  service?: ServiceName;
+  config?: string;
+  /** A part of the model asked for or sent. */
+  model?: string;
+  status?: StatusClass;
+  /** A part of the config, model, status, error or path (case does not matter). */
+  text?: string;
+  /** Only requests started at or after this epoch millisecond. */
+  sinceMs?: number;
+  /** Only requests started before this one (the last row of the previous page). */
+  before?: { at: number; id: string };
+}
+
+/** Whether a record passes a query's filters (not its time bounds). Pure. */
+export function logMatches(r: RequestRecord, q: Omit<LogsQuery, 'limit'>): boolean {
+  if (q.service && r.service !== q.service) return false;
+  if (q.config !== undefined && r.config !== q.config) return false;
+  if (q.model) {
+    const m = q.model.toLowerCase();
+    if (!r.model_requested?.toLowerCase().includes(m) && !r.model_sent?.toLowerCase().includes(m)) return false;
+  }
+  if (q.status) {
+    const s = r.status ?? 0;
+    if (q.status === 'ok' && r.error) return false;
+    if (q.status === 'error' && !r.error) return false;
+    if (q.status === '4xx' && (s < 400 || s >= 500)) return false;
+    if (q.status === '5xx' && s < 500) return false;
+  }
+  if (q.text) {
+    const t = q.text.toLowerCase();
+    if (![r.config, r.model_requested, r.model_sent, r.model_answered, String(r.status ?? ''), r.error, r.path].some((v) => v?.toLowerCase().includes(t)))
+      return false;
+  }
+  return true;
+}
+
+/** Newest first: by start time, then by id. */
+export function newerFirst(a: { started_at: number; id: string }, b: { started_at: number; id: string }): number {
+  return b.started_at - a.started_at || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
+}
+
 export type UsageGroupBy = 'config' | 'model' | 'day';
 
 /** `clp usage --json` and `GET /api/usage`. */

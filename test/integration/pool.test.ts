@@ -113,7 +113,7 @@ test('429 cools the config until its retry-after: the next request skips it, and
   const plan = (await lastRecord()).trace![0]!;
   assert.equal(plan.kind, 'plan');
   if (plan.kind !== 'plan') return;
-  assert.match(plan.skipped[0]!.why, /^cooling down (29|30) s \(HTTP 429, cooling down 30 s\)$/);
+  assert.match(plan.skipped[0]!.why, /^cooling down (29|30) s \(HTTP 429, retry after 30 s\)$/);
   const status = core.pool.status('claude', core.stores.claude.snapshot());
   assert.equal(status.members.find((m) => m.name === 'a')!.available, false);
 });
@@ -290,4 +290,61 @@ test('pool state survives a restart, in the original file format with unknown fi
   } finally {
     await again.stop(0);
   }
+});
+
+test('in active mode a config that fails keeps its last error and its time, and nothing claims to cool it down', async () => {
+  core.pool.setMode('claude', 'active');
+  try {
+    await core.activate('claude', 'a');
+    const t0 = Date.now();
+    a.behaviour = {
+      kind: 'status',
+      status: 429,
+      body: { type: 'error', error: { type: 'rate_limit_error', message: 'slow down' } },
+      headers: { 'retry-after': '5' },
+    };
+    const n = live.length;
+    await assert.rejects(client.messages.create(ask));
+    await eventually(() => live.length > n);
+    const trace = JSON.stringify(live.at(-1)!.trace ?? []);
+    assert.match(trace, /HTTP 429, retry after 5 s/);
+    assert.ok(!trace.includes('cooling down'), trace);
+    a.behaviour = { kind: 'status', status: 401, body: { type: 'error', error: { type: 'authentication_error', message: 'bad key' } } };
+    await assert.rejects(client.messages.create(ask));
+    const member = core.pool.status('claude', core.stores.claude.snapshot()).members.find((m) => m.name === 'a')!;
+    assert.equal(member.failures, 0, 'active mode counts nothing, as the original');
+    assert.equal(member.available, true);
+    assert.match(member.lastFailure?.reason ?? '', /^HTTP 401/);
+    assert.ok(member.lastFailure!.at >= t0 && member.lastFailure!.at <= Date.now());
+    a.behaviour = { kind: 'ok' };
+    await client.messages.create(ask);
+    const after = core.pool.status('claude', core.stores.claude.snapshot()).members.find((m) => m.name === 'a')!;
+    assert.match(after.lastFailure?.reason ?? '', /^HTTP 401/, 'the last error stays in view after a success');
+    assert.ok(after.lastOkAt! >= after.lastFailure!.at);
+  } finally {
+    core.pool.setMode('claude', 'pool', 'priority');
+    await core.activate('claude', 'c');
+  }
+});
+
+test('in pool mode the trace says a 429 cooled the config down; reset all also clears a daily disable; enable takes one back', async () => {
+  a.behaviour = {
+    kind: 'status',
+    status: 429,
+    body: { type: 'error', error: { type: 'rate_limit_error', message: 'slow down' } },
+    headers: { 'retry-after': '5' },
+  };
+  const reply = await client.messages.create(ask);
+  assert.equal(text(reply), 'Hello from b');
+  await eventually(() => JSON.stringify(live.at(-1)?.trace ?? []).includes('"config":"a","outcome":"HTTP 429, retry after 5 s; cooling down 5 s"'));
+  const members = () => core.pool.status('claude', core.stores.claude.snapshot()).members;
+  core.pool.disableToday('claude', 'b');
+  core.pool.reset('claude');
+  assert.ok(
+    members().every((m) => m.available && !m.disabledToday),
+    'reset all clears daily disables as a per-config reset does',
+  );
+  core.pool.disableToday('claude', 'b');
+  core.pool.enable('claude', 'b');
+  assert.equal(members().find((m) => m.name === 'b')!.available, true);
 });

@@ -6,7 +6,8 @@ const KEY = 'sk-ant-api03-0123456789abcdefghij-wxyz';
 
 test('a mask tells keys apart without revealing one', () => {
   assert.equal(maskKey(KEY), 'sk-ant-a…wxyz');
-  assert.equal(maskKey('short-key'), '…');
+  assert.equal(maskKey('short-key'), '…ey', 'a short key still says which key it is by its last two characters');
+  assert.equal(maskKey('sk-1'), '…');
   assert.equal(maskKey(''), '');
   assert.ok(!maskKey(KEY).includes(KEY.slice(8, -4)));
 });
@@ -58,4 +59,29 @@ test('the form: add, edit keeping the key, replace the key, remove it, rename in
   assert.throws(() => upsertInRaw(raw, { name: 'b', base_url: 'http://q' }, 'claude.json'), /name: "b" already exists/);
   assert.throws(() => upsertInRaw(raw, { original: 'nope', name: 'x', base_url: 'http://q' }, 'claude.json'), /no config named "nope"/);
   assert.deepEqual(Object.keys(deleteFromRaw(raw, 'b', 'claude.json')), ['first', 'c']);
+});
+
+test('a broken file is shown with every key masked, even on the broken line, and a repaired save gets the keys back', async () => {
+  const { maskBrokenText, maskSources } = await import('../../src/core/config/repair.ts');
+  const broken = [
+    '{',
+    '  "relay-a": { "base_url": "http://a.example", "auth_token": "sk-relay-aaaaaaaaaaaaaaaaaaaa-1111" },',
+    '  "relay-b": { "base_url": "http://b.example?key=sk-in-query-bbbbbbbbbbbb", "api_key": sk-unquoted-bbbbbbbbbbbbbbbb-2222 }',
+    '  "中转站": { "base_url": "http://c.example", "auth_token": "cccccccccccccccccccccccc3333" }',
+    '}',
+  ].join('\n');
+  const shown = maskBrokenText(broken);
+  for (const key of ['sk-relay-aaaaaaaaaaaaaaaaaaaa-1111', 'sk-unquoted-bbbbbbbbbbbbbbbb-2222', 'sk-in-query-bbbbbbbbbbbb', 'cccccccccccccccccccccccc3333'])
+    assert.ok(!shown.includes(key), `${key} is shown: ${shown}`);
+  assert.match(shown, /"relay-a"/, 'the rest of the text is as written');
+  // The user fixes the missing comma and the missing quotes, leaving the masks as they are.
+  const fixedText = shown.replace('"api_key": sk-unq', '"api_key": "sk-unq').replace(/(…2222) \}\n/, '$1" },\n');
+  const fixed = JSON.parse(fixedText);
+  const back = unmaskRaw(fixed, maskSources({}, broken));
+  assert.equal(back['relay-a']!.auth_token, 'sk-relay-aaaaaaaaaaaaaaaaaaaa-1111');
+  assert.equal(back['relay-b']!.api_key, 'sk-unquoted-bbbbbbbbbbbbbbbb-2222');
+  assert.equal(back['中转站']!.auth_token, 'cccccccccccccccccccccccc3333');
+  // A mask moved under another relay's URL does not follow it there.
+  const moved = { ...fixed, 'relay-a': { ...fixed['relay-a'], base_url: 'http://evil.example' } };
+  assert.throws(() => unmaskRaw(moved, maskSources({}, broken)), /matches no key stored for this base_url/);
 });

@@ -99,7 +99,7 @@ test('every skipped config says why', () => {
     now: T0 + 1000,
     health: after(['a', classifyStatus(429, { 'retry-after': '20' }, T0), T0], ['b', fail(), T0], ['b', fail(), T0], ['b', fail(), T0]),
   });
-  assert.deepEqual(p.skipped, ['a: cooling down 19 s (HTTP 429, cooling down 20 s)', 'b: 3 consecutive failures (HTTP 500), back in 599 s']);
+  assert.deepEqual(p.skipped, ['a: cooling down 19 s (HTTP 429, retry after 20 s)', 'b: 3 consecutive failures (HTTP 500), back in 599 s']);
   assert.deepEqual(plan({ pinned: ['zz'] }).skipped, ['zz: pinned by a routing rule but no config has that name']);
 });
 

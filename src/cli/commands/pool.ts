@@ -6,7 +6,8 @@ import { isServiceName, type ServiceName } from '../../shared/services.ts';
 import { EXIT, type CliContext } from '../context.ts';
 import { PoolAct, PoolGet } from '../../shared/protocol.ts';
 
-const USAGE = 'usage: clp pool <claude|codex> [disable-today <name> | reset [<name>] | pin <name> | mode active|pool | order priority|weighted]';
+const USAGE =
+  'usage: clp pool <claude|codex> [disable-today <name> | enable <name> | reset [<name>] | pin <name> | mode active|pool | order priority|weighted]';
 
 export function parsePoolAction(words: string[]): PoolAction | null {
   const [verb, arg] = words;

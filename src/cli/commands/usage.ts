@@ -2,17 +2,10 @@ import type { RequestDetail, RequestRecord, UsageReport } from '../../shared/rec
 import { ClpError } from '../../shared/errors.ts';
 import { SERVICES } from '../../shared/services.ts';
 import type { UsageTotals } from '../../shared/usage.ts';
-import { compactNumber } from '../../shared/format.ts';
+import { compactNumber, costText, money } from '../../shared/format.ts';
 import { EXIT, type CliContext } from '../context.ts';
 import { LogsGet, LogsList, UsageGet } from '../../shared/protocol.ts';
 import { isServiceName, type ServiceName } from '../../shared/services.ts';
-
-/** Dollars, or `unknown` for requests whose model has no price (never shown as $0). */
-export function costText(t: Pick<UsageTotals, 'cost_usd' | 'unpriced'>): string {
-  const dollars = `$${t.cost_usd < 10 ? t.cost_usd.toFixed(4) : t.cost_usd.toFixed(2)}`;
-  if (!t.unpriced) return dollars;
-  return t.cost_usd > 0 ? `${dollars} + unknown (${t.unpriced} unpriced)` : `unknown (${t.unpriced} unpriced)`;
-}
 
 function serviceOption(value: string | undefined): ServiceName | undefined {
   if (value === undefined) return undefined;
@@ -76,7 +69,7 @@ export function formatLogs(rows: RequestRecord[]): string {
   return rows
     .map((r) => {
       const tokens = r.usage ? `${compactNumber(r.usage.total)} tok` : '-';
-      const cost = r.cost_usd === null ? (r.usage ? 'unknown' : '-') : `$${r.cost_usd.toFixed(4)}`;
+      const cost = r.usage ? money(r.cost_usd) : '-';
       const ttfb = r.ttfb_ms === null ? '-' : `${Math.round(r.ttfb_ms)}ms`;
       return [
         r.id.slice(0, 8),
@@ -102,7 +95,7 @@ export function formatDetail(d: RequestDetail): string {
     `config: ${d.config ?? '-'}   model: ${d.model_requested ?? '-'}${d.model_sent !== d.model_requested ? ` -> ${d.model_sent}` : ''}   answered by: ${d.model_answered ?? '-'}`,
     `status: ${d.status ?? '-'}${d.error ? ` (${d.error})` : ''}   ttfb: ${d.ttfb_ms === null ? '-' : `${Math.round(d.ttfb_ms)} ms`}   duration: ${Math.round(d.duration_ms)} ms   stream: ${d.stream}   session: ${d.session_id ?? '-'}`,
     u
-      ? `usage: input ${u.input}, cache write ${u.cached_create}${u.cache_1h !== null ? ` (5m ${u.cache_5m}, 1h ${u.cache_1h})` : ''}, cache read ${u.cached_read}, output ${u.output}, reasoning ${u.reasoning}, total ${u.total}   cost: ${d.cost_usd === null ? 'unknown' : `$${d.cost_usd.toFixed(6)}`}`
+      ? `usage: input ${u.input}, cache write ${u.cached_create}${u.cache_1h !== null ? ` (5m ${u.cache_5m}, 1h ${u.cache_1h})` : ''}, cache read ${u.cached_read}, output ${u.output}, reasoning ${u.reasoning}, total ${u.total}   cost: ${money(d.cost_usd)}`
       : 'usage: none reported',
     ...(d.bodies_unreadable ? ['', 'headers and bodies: could not be read back (the log file is damaged)'] : []),
     ...(d.bodies_shed ? ['', 'headers and bodies: not kept (CLP was under more load than its log could write)'] : []),

@@ -9,7 +9,8 @@ const MASK_MARK = '…';
 /** `sk-ant-api03-…wxyz`: enough to tell keys apart, never enough to use one. */
 export function maskKey(key: string): string {
   if (!key) return '';
-  if (key.length < 16) return MASK_MARK;
+  // A short key keeps only its last two characters: enough to tell two test keys apart.
+  if (key.length < 16) return key.length >= 8 ? `${MASK_MARK}${key.slice(-2)}` : MASK_MARK;
   return `${key.slice(0, Math.min(8, Math.floor(key.length / 4)))}${MASK_MARK}${key.slice(-4)}`;
 }
 

@@ -94,9 +94,10 @@ export class ConfigStore {
   /**
    * Read-modify-write under the file lock, so that the CLI, a daemon and a VS Code window writing at
    * the same moment lose no update. Refuses (and leaves the file alone) when the file on disk is broken
-   * or the result would not validate.
+   * or the result would not validate, unless `repair` is given: then a broken file is replaced by
+   * what `repair` makes of its text (the raw editor's save of a file it opened broken).
    */
-  async update(mutate: (raw: RawConfigFile) => RawConfigFile): Promise<ConfigSnapshot> {
+  async update(mutate: (raw: RawConfigFile) => RawConfigFile, repair?: (brokenText: string) => RawConfigFile): Promise<ConfigSnapshot> {
     await withFileLock(this.file, async () => {
       let text = '';
       try {
@@ -105,10 +106,11 @@ export class ConfigStore {
         if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
       }
       const current = parseConfigText(this.label, text);
-      if (!current.ok) {
+      if (!current.ok && !repair) {
         throw new ClpError('config_invalid', `${current.error} (fix the file first; CLP will not overwrite it)`);
       }
-      const next = mutate(current.raw);
+      // A repair replaces the broken text as a whole, with what the user wrote from it.
+      const next = current.ok ? mutate(current.raw) : repair!(text);
       const checked = parseConfigValue(this.label, next);
       if (!checked.ok) throw new ClpError('config_invalid', checked.error);
       await writeFileAtomic(this.file, `${JSON.stringify(next, null, 2)}\n`);

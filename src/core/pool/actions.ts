@@ -29,12 +29,24 @@ export async function applyPoolAction(pool: Pool, store: ConfigStore, service: S
       known(a.name);
       pool.disableToday(service, a.name);
       break;
+    case 'enable':
+      known(a.name);
+      pool.enable(service, a.name);
+      break;
     case 'reset':
       if (a.name) known(a.name);
       pool.reset(service, a.name);
       break;
     case 'pin':
       await pinToTop(store, a.name);
+      break;
+    case 'weights':
+      for (const name of Object.keys(a.weights)) known(name);
+      await store.update((raw) => {
+        const out = { ...raw };
+        for (const [name, weight] of Object.entries(a.weights)) if (Object.hasOwn(raw, name)) out[name] = { ...raw[name], weight };
+        return out;
+      });
       break;
     case 'mode':
       pool.setMode(service, a.mode);

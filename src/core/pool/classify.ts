@@ -64,7 +64,7 @@ export function classifyStatus(
   if (status === 429) {
     // Capped: one careless `retry-after: 31536000` must not cool a config for a year.
     const wait = Math.min(retryAfterMs(headers, now) ?? DEFAULT_RATE_LIMIT_MS, maxRetryAfterMs);
-    return { class: 'rate_limit', failover: true, cooldownMs: wait, countsAsFailure: false, reason: `HTTP 429, cooling down ${secondsText(wait)}` };
+    return { class: 'rate_limit', failover: true, cooldownMs: wait, countsAsFailure: false, reason: `HTTP 429, retry after ${secondsText(wait)}` };
   }
   if (status === 401 || status === 402 || status === 403) {
     return { class: 'auth', failover: true, cooldownMs: AUTH_COOLDOWN_MS, countsAsFailure: false, reason: `HTTP ${status}: credential rejected` };

@@ -3,6 +3,7 @@ import type { ConfigSnapshot } from '../config/store.ts';
 import { WatchedFile } from '../config/watched-file.ts';
 import type { Logger } from '../log.ts';
 import { localDay } from '../time.ts';
+import { secondsText } from '../../shared/format.ts';
 import { MAX_RETRY_AFTER_MS, type Outcome } from './classify.ts';
 import { availability, disableToday, emptyHealth, purgeOldDisables, recordOutcome, resetHealth, type ServiceHealth } from './health.ts';
 import { parseLbFile, serializeLbFile, type LbFile } from './lb-file.ts';
@@ -32,6 +33,8 @@ export class Pool {
   private lastWritten = '';
   /** service + session id -> the config that last served it. */
   private readonly sessions = new Map<string, { name: string; at: number }>();
+  /** service + config name -> its last error and last success (in memory: what this owner saw). */
+  private readonly recent = new Map<string, { failure: { reason: string; at: number } | null; okAt: number | null }>();
 
   constructor(
     private readonly path: string,
@@ -119,14 +122,35 @@ export class Pool {
     return Math.max(1, Math.ceil(Math.min(ms, capMs) / 1000));
   }
 
-  /** Records an attempt's outcome. In `active` mode nothing is counted, as in the original. */
-  report(service: ServiceName, name: string, outcome: Outcome): void {
+  /**
+   * Records an attempt's outcome. In `active` mode nothing is counted, as in the original, but the
+   * last error and the last success are remembered in every mode, so that a dead key shows on the
+   * Configs and Pool pages. Returns what the pool did about it, in words, when it did anything.
+   */
+  report(service: ServiceName, name: string, outcome: Outcome): string | null {
+    this.remember(service, name, outcome);
     const p = this.state.services[service];
-    if (p.mode === 'active') return;
+    if (p.mode === 'active') return null;
     const next = recordOutcome(p.health, name, outcome, this.now());
-    if (next === p.health) return;
+    if (next === p.health) return null;
     p.health = next;
     this.schedulePersist();
+    const a = availability(next, name, this.now(), localDay(this.now()));
+    return a.ok ? null : a.why.startsWith('cooling down') ? `cooling down ${secondsText(a.until! - this.now())}` : 'left out of the pool';
+  }
+
+  private remember(service: ServiceName, name: string, outcome: Outcome): void {
+    if (outcome.class === 'client') return;
+    const key = this.sessionKey(service, name);
+    const seen = this.recent.get(key) ?? { failure: null, okAt: null };
+    if (outcome.class === 'ok') seen.okAt = this.now();
+    else seen.failure = { reason: outcome.reason, at: this.now() };
+    this.recent.set(key, seen);
+  }
+
+  /** The last error and the last success of a config, as this owner saw them. */
+  recentOf(service: ServiceName, name: string): { failure: { reason: string; at: number } | null; okAt: number | null } {
+    return this.recent.get(this.sessionKey(service, name)) ?? { failure: null, okAt: null };
   }
 
   status(service: ServiceName, snapshot: ConfigSnapshot): PoolStatus {
@@ -145,6 +169,8 @@ export class Pool {
         failures: h.currentFailures[e.name] ?? 0,
         disabledToday: h.manualDisabledUntil[e.name] === today,
         lastError: h.lastError[e.name] ?? null,
+        lastFailure: this.recentOf(service, e.name).failure,
+        lastOkAt: this.recentOf(service, e.name).okAt,
       };
     });
     return { service, mode: p.mode, order: p.order, failureThreshold: h.failureThreshold, autoResetMinutes: h.autoResetMinutes, members };
@@ -156,15 +182,26 @@ export class Pool {
     this.schedulePersist(0);
   }
 
-  /** Clears failures and cool-downs (and, for one config, its daily disable too). */
+  /**
+   * Clears failures, cool-downs and daily disables: of one config, or of all. ("Reset all" and a
+   * config's own reset mean the same thing, for every config or for one.)
+   */
   reset(service: ServiceName, name?: string): void {
     const p = this.state.services[service];
     let h = resetHealth(p.health, name);
     if (name) {
       const { [name]: _dropped, ...rest } = h.manualDisabledUntil;
       h = { ...h, manualDisabledUntil: rest };
-    }
+    } else h = { ...h, manualDisabledUntil: {} };
     p.health = h;
+    this.schedulePersist(0);
+  }
+
+  /** Takes a daily disable back: the config may take requests again at once. */
+  enable(service: ServiceName, name: string): void {
+    const p = this.state.services[service];
+    const { [name]: _dropped, ...rest } = p.health.manualDisabledUntil;
+    p.health = { ...p.health, manualDisabledUntil: rest };
     this.schedulePersist(0);
   }
 

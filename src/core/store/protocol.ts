@@ -21,12 +21,7 @@ export interface UsageQuery {
   by: UsageGroupBy;
 }
 
-export interface LogsQuery {
-  limit: number;
-  service?: ServiceName;
-  /** Only requests started at or after this epoch millisecond. */
-  sinceMs?: number;
-}
+export type { LogsQuery } from '../../shared/records.ts';
 
 /** Totals folded from the original tool's history file, which has no per-request rows. */
 export interface DailyImport extends Record<UsageMetric, number> {

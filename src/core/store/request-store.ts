@@ -2,7 +2,7 @@ import { existsSync, readFileSync, renameSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { Database, SqlJsStatic } from 'sql.js';
 import initSqlJs from 'sql.js/dist/sql-wasm-inline.js';
-import type { RequestDetail, RequestRecord, UsageReport } from '../../shared/records.ts';
+import { logMatches, newerFirst, type RequestDetail, type RequestRecord, type UsageReport } from '../../shared/records.ts';
 import type { RequestFinished } from '../events.ts';
 import { writeFileAtomic } from '../fs/atomic.ts';
 import type { Logger } from '../log.ts';
@@ -298,14 +298,26 @@ export class RequestStore {
       // Lines are in the order requests finished; a page is read with some slack, then ordered by start.
       const want = q.limit + 64;
       const out: RequestRecord[] = [];
+      const before = q.before ? { started_at: q.before.at, id: q.before.id } : null;
       for (const line of this.segments.newestFirst(q.sinceMs ?? 0)) {
-        if (q.service && line.r.service !== q.service) continue;
-        if (q.sinceMs !== undefined && line.r.started_at < q.sinceMs) continue;
-        out.push(line.r);
+        const r = line.r;
+        if (q.sinceMs !== undefined && r.started_at < q.sinceMs) continue;
+        if (before && newerFirst(before, r) >= 0) continue;
+        if (!logMatches(r, q)) continue;
+        out.push(r);
         if (out.length >= want) break;
       }
-      out.sort((a, b) => b.started_at - a.started_at || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
+      out.sort(newerFirst);
       return out.slice(0, q.limit);
+    });
+  }
+
+  /** Every record started at or after `sinceMs`, in the order they finished, newest first. */
+  recordsSince(sinceMs: number): Promise<RequestRecord[]> {
+    return this.read(() => {
+      const out: RequestRecord[] = [];
+      for (const line of this.segments.newestFirst(sinceMs)) if (line.r.started_at >= sinceMs) out.push(line.r);
+      return out;
     });
   }
 

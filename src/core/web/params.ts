@@ -40,7 +40,25 @@ export const PARAMS: { [M in Method]: z.ZodType<CheckedParamsOf<Requests[M]>, Pa
   'routes/try': z.object({ routes: routesFileSchema, service, model: z.string().max(200), config: z.string().max(200).nullable() }),
   'pool/get': z.object({ service }),
   'pool/action': z.object({ service, action: poolActionSchema }),
-  'logs/list': z.object({ service: service.optional(), limit: z.number().int().min(1).max(1000).default(100), sinceMs: z.number().optional() }),
+  'logs/list': z.object({
+    service: service.optional(),
+    limit: z.number().int().min(1).max(1000).default(100),
+    sinceMs: z.number().optional(),
+    config: z.string().max(200).optional(),
+    model: z.string().max(200).optional(),
+    status: z.enum(['ok', 'error', '4xx', '5xx']).optional(),
+    text: z.string().max(200).optional(),
+    before: z.object({ at: z.number(), id: z.string().max(64) }).optional(),
+  }),
   'logs/get': z.object({ id: z.string().regex(/^[A-Za-z0-9-]{6,64}$/) }),
+  'overview/get': z.object({
+    spanMs: z
+      .number()
+      .int()
+      .min(60_000)
+      .max(3_600_000)
+      .default(30 * 60_000),
+    stepMs: z.number().int().min(10_000).max(600_000).default(60_000),
+  }),
   'usage/get': z.object({ service: service.optional(), since: z.string().max(20).optional(), by: z.enum(['config', 'model', 'day']) }),
 };

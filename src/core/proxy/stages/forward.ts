@@ -150,11 +150,17 @@ function upstreamLabel(config: UpstreamConfig): string {
 }
 
 function record(ctx: RequestContext, deps: ForwardDeps, config: UpstreamConfig, outcome: Outcome, t: number): void {
-  deps.pool.report(ctx.service, config.name, outcome);
+  // The trace says "cooling down" only when the pool did cool the config down (never in active mode).
+  const effect = deps.pool.report(ctx.service, config.name, outcome);
   if (ctx.candidates.length > 1 && !ctx.trace.some((entry) => entry.kind === 'plan')) {
     ctx.trace.unshift({ kind: 'plan', mode: deps.pool.mode(ctx.service), candidates: ctx.candidates.map((c) => c.name), skipped: [] });
   }
-  ctx.trace.push({ kind: 'attempt', config: config.name, outcome: outcome.reason, ms: Math.round(performance.now() - t) });
+  ctx.trace.push({
+    kind: 'attempt',
+    config: config.name,
+    outcome: effect ? `${outcome.reason}; ${effect}` : outcome.reason,
+    ms: Math.round(performance.now() - t),
+  });
 }
 
 /** Relays status, headers and body to the client; resolves true when the body ended cleanly. */

@@ -6,6 +6,7 @@ import type { FilterSet } from '../../filters/filter-set.ts';
 import type { Pool } from '../../pool/pool.ts';
 import type { RouteSet } from '../../routing/route-set.ts';
 import type { RequestStore } from '../../store/request-store.ts';
+import type { TodayTracker } from '../../usage/today.ts';
 
 /** What the dashboard's handlers work on: the owner's own objects, each the one writer of its file. */
 export interface DashboardDeps {
@@ -16,6 +17,8 @@ export interface DashboardDeps {
   detectors: readonly string[];
   routeSet: RouteSet;
   requests: () => RequestStore | null;
+  /** Today's figures, kept from every finished request. */
+  today: TodayTracker;
   now: () => number;
   /** Tells every open page that something it shows changed. */
   changed: (reason: string) => void;

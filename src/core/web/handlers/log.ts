@@ -3,7 +3,7 @@ import { ClpError } from '../../../shared/errors.ts';
 import { SERVICES, type ServiceName } from '../../../shared/services.ts';
 import { emptyTotals } from '../../../shared/usage.ts';
 import type { RequestStore } from '../../store/request-store.ts';
-import { localDay } from '../../time.ts';
+import { localDay, startOfLocalDay } from '../../time.ts';
 import { parseSince } from '../../usage/since.ts';
 import { configViewsOf } from './configs.ts';
 import type { DashboardDeps, HandlersOf } from './deps.ts';
@@ -26,15 +26,19 @@ async function today(deps: DashboardDeps): Promise<Record<ServiceName, ServiceTo
   return out;
 }
 
-type LogMethods = 'status/get' | 'owner/status' | 'logs/list' | 'logs/get' | 'usage/get';
+type LogMethods = 'status/get' | 'owner/status' | 'logs/list' | 'logs/get' | 'usage/get' | 'overview/get';
 
 /** The owner's state and what the request log holds; reads see every request that has finished. */
 export function logHandlers(deps: DashboardDeps): HandlersOf<LogMethods> {
   return {
     'status/get': async () => {
       const configs = {} as DashboardState['configs'];
-      for (const service of SERVICES) configs[service] = configViewsOf(deps.stores[service]);
-      return { status: deps.status(), configs, today: await today(deps) };
+      const pools = {} as DashboardState['pools'];
+      for (const service of SERVICES) {
+        configs[service] = configViewsOf(deps.stores[service]);
+        pools[service] = deps.pool.status(service, deps.stores[service].snapshot());
+      }
+      return { status: deps.status(), configs, today: await today(deps), pools };
     },
     'owner/status': async () => deps.status(),
     'logs/list': async (q) => {
@@ -48,6 +52,15 @@ export function logHandlers(deps: DashboardDeps): HandlersOf<LogMethods> {
       const detail = await store.log(id);
       if (!detail) throw new ClpError('not_found', `no request with id ${id}`);
       return detail;
+    },
+    'overview/get': async ({ spanMs, stepMs }) => {
+      const store = deps.requests();
+      const now = deps.now();
+      if (store && !deps.today.seeded) {
+        await store.flush();
+        deps.today.seed(await store.recordsSince(Math.min(startOfLocalDay(now), now - spanMs)), now);
+      }
+      return deps.today.view(now, spanMs, stepMs);
     },
     'usage/get': async ({ service, since, by }) => {
       const store = needStore(deps);

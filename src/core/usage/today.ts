@@ -1,0 +1,155 @@
+import type { Activity, ConfigToday, OverviewData, ServiceOverview } from '../../shared/dashboard.ts';
+import { newerFirst, type RequestRecord } from '../../shared/records.ts';
+import { SERVICES, type ServiceName } from '../../shared/services.ts';
+
+const RECENT = 8;
+
+interface ConfigAcc {
+  requests: number;
+  errors: number;
+  cost_usd: number;
+  unpriced: number;
+  durations: number[];
+  ttfbs: number[];
+  last_error: ConfigToday['last_error'];
+}
+
+/** A request that moved to another config than the first it tried. */
+export function isFailover(r: RequestRecord): boolean {
+  return (r.trace ?? []).some((t) => t.kind === 'attempt' && t.config !== r.config);
+}
+
+function median(values: number[]): number | null {
+  if (!values.length) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/**
+ * Today's figures per config (requests, errors, cost, median latencies, last error), the last
+ * minutes' activity and the last errors and failovers, kept up to date from every finished request
+ * instead of read back from the log at each look. `dayOf` is the local day of an epoch ms; the day's
+ * figures start over when it changes. Records from before this owner started come through `seed`.
+ */
+export class TodayTracker {
+  private day = '';
+  private configs = new Map<string, ConfigAcc>();
+  private window: Array<{ at: number; error: boolean; tokens: number }> = [];
+  private recent: RequestRecord[] = [];
+  /** Ids added since start, so a seed read afterwards counts none twice (null once seeded). */
+  private added: Set<string> | null = new Set();
+
+  constructor(
+    private readonly dayOf: (ms: number) => string,
+    /** How far back activity is kept. */
+    private readonly windowMs = 60 * 60_000,
+  ) {}
+
+  get seeded(): boolean {
+    return this.added === null;
+  }
+
+  /** Folds in the records logged before this owner started (any order); once. */
+  seed(records: Iterable<RequestRecord>, now: number): void {
+    const added = this.added;
+    if (!added) return;
+    this.added = null;
+    for (const r of records) if (!added.has(r.id)) this.fold(r, now);
+  }
+
+  add(r: RequestRecord, now: number): void {
+    this.added?.add(r.id);
+    this.fold(r, now);
+  }
+
+  private fold(r: RequestRecord, now: number): void {
+    this.roll(now);
+    const day = this.dayOf(r.started_at);
+    if (day === this.day) {
+      const key = `${r.service}\u0000${r.config ?? ''}`;
+      let c = this.configs.get(key);
+      if (!c) this.configs.set(key, (c = { requests: 0, errors: 0, cost_usd: 0, unpriced: 0, durations: [], ttfbs: [], last_error: null }));
+      c.requests++;
+      if (r.error) {
+        c.errors++;
+        if (!c.last_error || c.last_error.at <= r.started_at) c.last_error = { at: r.started_at, id: r.id, status: r.status, error: r.error };
+      }
+      if (r.usage) {
+        if (r.cost_usd === null) c.unpriced++;
+        else c.cost_usd += r.cost_usd;
+      }
+      if (r.status !== null && !r.error) {
+        c.durations.push(r.duration_ms);
+        if (r.ttfb_ms !== null) c.ttfbs.push(r.ttfb_ms);
+      }
+    }
+    if (r.started_at >= now - this.windowMs) this.window.push({ at: r.started_at, error: r.error !== null, tokens: r.usage?.total ?? 0 });
+    if (r.error || isFailover(r)) {
+      this.recent.push(r);
+      this.recent.sort(newerFirst);
+      if (this.recent.length > RECENT) this.recent.length = RECENT;
+    }
+  }
+
+  private roll(now: number): void {
+    const day = this.dayOf(now);
+    if (day !== this.day) {
+      this.day = day;
+      this.configs = new Map();
+    }
+    if (this.window.length > 4096 || (this.window[0] && this.window[0].at < now - this.windowMs)) {
+      this.window = this.window.filter((w) => w.at >= now - this.windowMs);
+    }
+  }
+
+  /** The overview at `now`: activity over the `spanMs` before it, in `stepMs` buckets. */
+  view(now: number, spanMs: number, stepMs: number): OverviewData {
+    this.roll(now);
+    const services = {} as Record<ServiceName, ServiceOverview>;
+    for (const service of SERVICES) {
+      const configs: Record<string, ConfigToday> = {};
+      const durations: number[] = [];
+      const ttfbs: number[] = [];
+      for (const [key, c] of this.configs) {
+        const [s, name] = key.split('\u0000') as [string, string];
+        if (s !== service) continue;
+        durations.push(...c.durations);
+        ttfbs.push(...c.ttfbs);
+        configs[name] = {
+          requests: c.requests,
+          errors: c.errors,
+          cost_usd: c.cost_usd,
+          unpriced: c.unpriced,
+          p50_ms: median(c.durations),
+          p50_ttfb_ms: median(c.ttfbs),
+          last_error: c.last_error,
+        };
+      }
+      services[service] = { p50_ms: median(durations), p50_ttfb_ms: median(ttfbs), configs };
+    }
+    return { services, activity: activity(this.window, now, Math.min(spanMs, this.windowMs), stepMs), recent: [...this.recent] };
+  }
+}
+
+/** Pure: requests, errors and tokens per `stepMs` bucket over the `spanMs` before `now` (the last bucket holds `now`). */
+export function activity(points: ReadonlyArray<{ at: number; error: boolean; tokens: number }>, now: number, spanMs: number, stepMs: number): Activity {
+  const n = Math.max(1, Math.ceil(spanMs / stepMs));
+  const last = Math.floor(now / stepMs) * stepMs;
+  const start = last - (n - 1) * stepMs;
+  const out: Activity = { x: [], requests: [], errors: [], tokens: [] };
+  for (let i = 0; i < n; i++) {
+    out.x.push(start + i * stepMs);
+    out.requests.push(0);
+    out.errors.push(0);
+    out.tokens.push(0);
+  }
+  for (const p of points) {
+    const i = Math.floor((p.at - start) / stepMs);
+    if (i < 0 || i >= n) continue;
+    out.requests[i]!++;
+    if (p.error) out.errors[i]!++;
+    out.tokens[i]! += p.tokens;
+  }
+  return out;
+}

@@ -1,0 +1,26 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { costText, count, money } from '../../src/shared/format.ts';
+
+test('money keeps three significant digits, so rounding never moves a figure by more than 1%', () => {
+  assert.equal(money(0.01521), '$0.0152');
+  assert.equal(money(0.020618), '$0.0206');
+  assert.equal(money(0.0328), '$0.0328');
+  assert.equal(money(0.001014), '$0.00101');
+  assert.equal(money(0.00396875), '$0.00397');
+  assert.equal(money(0.5), '$0.500');
+  assert.equal(money(1234.5), '$1,234.50');
+  assert.equal(money(0), '$0.00');
+  assert.equal(money(null), 'unknown');
+  for (let x = 1e-6; x < 5000; x *= 1.37) {
+    const shown = Number(money(x).replace(/[$,]/g, ''));
+    assert.ok(Math.abs(shown - x) / x <= 0.01, `${x} shown as ${money(x)}`);
+  }
+});
+
+test('a total with unpriced requests says "at least", and one with no price at all says "unknown"', () => {
+  assert.equal(costText({ cost_usd: 0.00238, unpriced: 0 }), '$0.00238');
+  assert.equal(costText({ cost_usd: 0.00238, unpriced: 1 }), 'at least $0.00238 (1 request without a price)');
+  assert.equal(costText({ cost_usd: 0, unpriced: 3 }), 'unknown (3 requests without a price)');
+  assert.equal(count(1234567), '1,234,567');
+});
