@@ -1,6 +1,10 @@
 import { LitElement, html, nothing } from 'lit';
 import type { DashboardState, LiveStart } from '../src/shared/dashboard.ts';
-import { DidChangeState, DidEndRequest, DidStartRequest, LogsList, StatusGet } from '../src/shared/protocol.ts';
+import { DidChangeState, DidEndRequest, DidStartRequest, LogsList, OwnerStatus, StatusGet } from '../src/shared/protocol.ts';
+import { serviceHealth } from '../src/shared/health.ts';
+import { SERVICES } from '../src/shared/services.ts';
+import { time } from './format.ts';
+import { GO_EVENT, OPEN_REQUEST_EVENT, TOAST_EVENT } from './events.ts';
 import type { RequestRecord } from '../src/shared/records.ts';
 import type { Client } from './client.ts';
 
@@ -16,6 +20,12 @@ const PAGES = [
 type PageName = (typeof PAGES)[number][0];
 
 const KEEP_RECORDS = 1000;
+/** How often the page checks that CLP still answers, and how long an answer may take. */
+const HEARTBEAT_MS = 1500;
+const HEARTBEAT_TIMEOUT_MS = 1500;
+
+/** `up`; `down` since a time (CLP does not answer; the page keeps trying); `back` for a moment after. */
+export type Connection = { state: 'up' } | { state: 'down'; since: number; rekeyed: boolean } | { state: 'back' };
 
 /**
  * The dashboard's shell: navigation, the state every page shares (status, configs, today's numbers,
@@ -30,6 +40,9 @@ export class ClpApp extends LitElement {
     inflight: { state: true },
     revision: { state: true },
     problem: { state: true },
+    connection: { state: true },
+    toast: { state: true },
+    openId: { state: true },
   };
   declare client: Client;
   declare page: PageName;
@@ -39,6 +52,12 @@ export class ClpApp extends LitElement {
   /** Bumped on every change notification, so pages with their own data re-read it. */
   declare revision: number;
   declare problem: string | null;
+  declare connection: Connection;
+  declare toast: string | null;
+  /** A request another page asked to show (a link to it): the Requests page opens its detail. */
+  declare openId: string | null;
+  private heartbeat: number | undefined;
+  private toastTimer: number | undefined;
 
   constructor() {
     super();
@@ -49,6 +68,55 @@ export class ClpApp extends LitElement {
     this.inflight = new Map();
     this.revision = 0;
     this.problem = null;
+    this.connection = { state: 'up' };
+    this.toast = null;
+    this.openId = null;
+    this.addEventListener(TOAST_EVENT, (e) => this.showToast((e as CustomEvent<string>).detail));
+    this.addEventListener(GO_EVENT, (e) => this.go((e as CustomEvent<PageName>).detail));
+    this.addEventListener(OPEN_REQUEST_EVENT, (e) => {
+      this.openId = (e as CustomEvent<string>).detail;
+      this.go('requests');
+    });
+  }
+
+  private showToast(text: string): void {
+    this.toast = text;
+    window.clearTimeout(this.toastTimer);
+    this.toastTimer = window.setTimeout(() => (this.toast = null), 6000);
+  }
+
+  /**
+   * Whether CLP still answers, checked every moment: when it stops (`clp stop`, a crash, VS Code
+   * closed) the page says so within seconds instead of showing the last figures as if they were live,
+   * keeps trying, and re-reads everything once CLP is back.
+   */
+  private async beat(): Promise<void> {
+    let ok = true;
+    let rekeyed = false;
+    try {
+      await Promise.race([
+        this.client.call(OwnerStatus, {}),
+        new Promise((_, reject) => setTimeout(() => reject(new Error('no answer in time')), HEARTBEAT_TIMEOUT_MS)),
+      ]);
+    } catch (err) {
+      ok = false;
+      // CLP answers, but with another key: it was restarted, and this page's link is out of date.
+      rekeyed = (err as { code?: string }).code === 'unauthorized';
+    }
+    if (!ok && (this.connection.state !== 'down' || this.connection.rekeyed !== rekeyed))
+      this.connection = { state: 'down', since: this.connection.state === 'down' ? this.connection.since : Date.now(), rekeyed };
+    else if (ok && this.connection.state === 'down') {
+      this.connection = { state: 'back' };
+      await this.resync();
+      window.setTimeout(() => {
+        if (this.connection.state === 'back') this.connection = { state: 'up' };
+      }, 5000);
+    }
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    window.clearInterval(this.heartbeat);
   }
 
   protected override createRenderRoot(): HTMLElement {
@@ -63,6 +131,7 @@ export class ClpApp extends LitElement {
       () => void this.resync(),
     );
     void this.resync();
+    this.heartbeat = window.setInterval(() => void this.beat(), HEARTBEAT_MS);
   }
 
   private notified(method: string, payload: unknown): void {
@@ -122,35 +191,59 @@ export class ClpApp extends LitElement {
   }
 
   private go(page: PageName): void {
+    if (!PAGES.some(([p]) => p === page)) return;
+    if (page !== 'requests') this.openId = null;
     this.page = page;
     history.replaceState(null, '', `#${page}`);
   }
 
   override render() {
+    const c = this.connection;
+    const down = c.state === 'down';
     return html`
       <nav class="nav">
         <span class="brand"><i class="codicon codicon-radio-tower"></i> CLP</span>
         ${PAGES.map(
           ([name, label, icon]) =>
-            html`<button class="tab ${this.page === name ? 'on' : ''}" data-page=${name} @click=${() => this.go(name)}><i class="codicon codicon-${icon}"></i> ${label}</button>`,
+            html`<button class="tab ${this.page === name ? 'on' : ''}" data-page=${name} aria-current=${this.page === name ? 'page' : 'false'} @click=${() => this.go(name)}><i class="codicon codicon-${icon}"></i> ${label}</button>`,
         )}
         <span class="grow"></span>
-        ${this.state?.status.owner ? html`<span class="muted">owner: ${this.state.status.owner.kind} (pid ${this.state.status.owner.pid})</span>` : nothing}
+        ${this.ownerLine(down)}
       </nav>
-      ${this.problem ? html`<div class="banner error" role="alert">${this.problem}</div>` : nothing}
-      <main>${this.state ? this.renderPage() : html`<p class="muted">Loading…</p>`}</main>
+      ${
+        down && c.rekeyed
+          ? html`<div class="banner error offline" role="alert"><i class="codicon codicon-key"></i> CLP was restarted and has a new dashboard key: run <code>clp ui</code> and open the link it prints (the figures below are from before).</div>`
+          : down
+            ? html`<div class="banner error offline" role="alert"><i class="codicon codicon-debug-disconnect"></i> CLP is not reachable since ${time(c.since)}: retrying every ${HEARTBEAT_MS / 1000} s. The figures below are from before; start CLP (<code>clp start</code>, or open VS Code) and this page comes back by itself.</div>`
+            : c.state === 'back'
+              ? html`<div class="banner ok-banner back" role="status"><i class="codicon codicon-pass"></i> CLP is reachable again: everything below was read afresh.</div>`
+              : nothing
+      }
+      ${this.problem && !down ? html`<div class="banner error" role="alert">${this.problem}</div>` : nothing}
+      ${this.toast ? html`<div class="toast" role="status"><i class="codicon codicon-check"></i> ${this.toast}</div>` : nothing}
+      <main class=${down ? 'stale' : ''}>${this.state ? this.renderPage() : html`<p class="muted">Loading…</p>`}</main>
     `;
+  }
+
+  private ownerLine(down: boolean) {
+    const s = this.state;
+    if (down) return html`<span class="owner"><span class="dot off"></span> not reachable</span>`;
+    if (!s?.status.owner) return nothing;
+    const now = Date.now();
+    const levels = SERVICES.map((svc) => serviceHealth(s.status.services[svc], s.pools[svc], now).level);
+    const level = levels.includes('bad') ? 'bad' : levels.includes('warn') ? 'warn' : 'ok';
+    return html`<span class="owner muted"><span class="dot ${level}"></span> ${s.status.owner.kind} · pid ${s.status.owner.pid}</span>`;
   }
 
   private renderPage() {
     const s = this.state!;
     switch (this.page) {
       case 'overview':
-        return html`<clp-overview .client=${this.client} .state=${s} .records=${this.records} .inflight=${this.inflight}></clp-overview>`;
+        return html`<clp-overview .client=${this.client} .state=${s} .records=${this.records} .inflight=${this.inflight} .offline=${this.connection.state === 'down'}></clp-overview>`;
       case 'configs':
         return html`<clp-configs .client=${this.client} .state=${s}></clp-configs>`;
       case 'requests':
-        return html`<clp-requests .client=${this.client} .records=${this.records} .inflight=${this.inflight}></clp-requests>`;
+        return html`<clp-requests .client=${this.client} .records=${this.records} .inflight=${this.inflight} .state=${s} .openId=${this.openId}></clp-requests>`;
       case 'usage':
         return html`<clp-usage .client=${this.client} .revision=${this.records.length}></clp-usage>`;
       case 'filters':

@@ -1,5 +1,6 @@
 import { LitElement, html } from 'lit';
 import uPlot from 'uplot';
+import { compactNumber, money } from '../src/shared/format.ts';
 
 export interface ChartSeries {
   label: string;
@@ -8,15 +9,35 @@ export interface ChartSeries {
   bars?: boolean;
   /** Second y axis (e.g. dollars next to tokens). */
   right?: boolean;
+  /** Its values are dollars. */
+  dollars?: boolean;
+}
+
+const dayLabel = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric' });
+
+/** A y range from zero to a little over the highest value (1 when all are zero). */
+function zeroBased(_u: uPlot, _min: number, max: number): [number, number] {
+  return [0, max > 0 ? max * 1.08 : 1];
 }
 
 /** A uPlot chart that follows its container's width; `data[0]` is the x axis (seconds). */
 export class ClpChart extends LitElement {
-  static override properties = { data: { attribute: false }, series: { attribute: false }, height: { type: Number }, days: { type: Boolean } };
+  static override properties = {
+    data: { attribute: false },
+    series: { attribute: false },
+    height: { type: Number },
+    days: { type: Boolean },
+    fromZero: { type: Boolean, attribute: 'from-zero' },
+    xRange: { attribute: false },
+  };
   declare data: number[][];
   declare series: ChartSeries[];
   declare height: number;
   declare days: boolean;
+  /** The y axes start at zero (bars must: a bar's height is its value). */
+  declare fromZero: boolean;
+  /** The x axis spans exactly this (seconds), whatever the data. */
+  declare xRange: [number, number] | null;
   private plot: uPlot | null = null;
   private resize: ResizeObserver | null = null;
 
@@ -26,6 +47,8 @@ export class ClpChart extends LitElement {
     this.series = [];
     this.height = 180;
     this.days = false;
+    this.fromZero = true;
+    this.xRange = null;
   }
 
   protected override createRenderRoot(): HTMLElement {
@@ -37,8 +60,19 @@ export class ClpChart extends LitElement {
   }
 
   override updated(changed: Map<string, unknown>): void {
-    if (!this.plot || changed.has('series')) this.build();
+    if (!this.plot || changed.has('series') || changed.has('xRange')) this.build();
     else this.plot.setData(this.data as uPlot.AlignedData);
+    this.expose();
+  }
+
+  /** The axes' ranges as uPlot settled them, on the element: what a test (or a curious user) can read. */
+  private expose(): void {
+    const sc = this.plot?.scales;
+    if (!sc) return;
+    this.dataset.xMin = String(sc.x?.min ?? '');
+    this.dataset.xMax = String(sc.x?.max ?? '');
+    this.dataset.yMin = String(sc.y?.min ?? '');
+    this.dataset.plotHeight = String(Math.round(this.plot!.bbox.height / devicePixelRatio));
   }
 
   private build(): void {
@@ -47,18 +81,46 @@ export class ClpChart extends LitElement {
     const bars = uPlot.paths.bars?.({ size: [0.7, 40] });
     const fg = getComputedStyle(this).getPropertyValue('--fg').trim() || '#888';
     const grid = getComputedStyle(this).getPropertyValue('--border').trim() || 'rgba(128,128,128,0.2)';
-    const axis = (scale: string, side?: number): uPlot.Axis => ({ scale, side, stroke: fg, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid } });
+    // Values as the page writes counts: 566.4k, not 566,368 cut off at the edge.
+    const axis = (scale: string, side = 3, dollars = false): uPlot.Axis => ({
+      scale,
+      side,
+      stroke: fg,
+      grid: { stroke: grid, width: 1 },
+      ticks: { stroke: grid },
+      values: (_u, v) => v.map((n) => (dollars ? money(n) : Number.isInteger(n) ? compactNumber(n) : n.toFixed(n < 1 ? 3 : 1))),
+      size: 56,
+    });
     this.plot = new uPlot(
       {
         width: Math.max(200, box.clientWidth),
         height: this.height,
-        legend: { show: true },
+        // The page writes its own legend, with names and values that need no hovering.
+        legend: { show: false },
         cursor: { drag: { x: false, y: false } },
-        scales: { x: { time: true }, y: { auto: true }, r: { auto: true } },
+        hooks: { setScale: [() => this.expose()], draw: [() => this.expose()] },
+        scales: {
+          x: { time: true, ...(this.xRange ? { range: () => this.xRange! } : {}) },
+          y: this.fromZero ? { range: zeroBased } : { auto: true },
+          r: this.fromZero ? { range: zeroBased } : { auto: true },
+        },
         axes: [
-          { stroke: fg, grid: { stroke: grid, width: 1 }, ...(this.days ? { values: (_u, v) => v.map((s) => new Date(s * 1000).toLocaleDateString()) } : {}) },
+          {
+            stroke: fg,
+            size: 50,
+            grid: { stroke: grid, width: 1 },
+            ...(this.days ? { values: (_u: uPlot, v: number[]) => v.map((s) => dayLabel.format(s * 1000)), space: 60 } : {}),
+          },
           axis('y'),
-          ...(this.series.some((s) => s.right) ? [axis('r', 1)] : []),
+          ...(this.series.some((s) => s.right)
+            ? [
+                axis(
+                  'r',
+                  1,
+                  this.series.some((s) => s.right && s.dollars),
+                ),
+              ]
+            : []),
         ],
         series: [
           {},

@@ -1,6 +1,7 @@
-import { compactNumber, prettyJson as prettyJsonText } from '../src/shared/format.ts';
+import { html } from 'lit';
+import { compactNumber, costParts, prettyJson as prettyJsonText } from '../src/shared/format.ts';
 
-export { costText, count, money } from '../src/shared/format.ts';
+export { costParts, costText, count, money } from '../src/shared/format.ts';
 import type { Usage } from '../src/shared/usage.ts';
 
 /** Token counts at a glance (the one format of every view). */
@@ -32,4 +33,10 @@ export function percent(part: number, whole: number): string {
 
 export function prettyJson(text: string | null): string {
   return text ? prettyJsonText(text) : '';
+}
+
+/** A cost in a tile or a narrow cell: the amount, and what it leaves out on a line of its own. */
+export function costCell(t: { cost_usd: number; unpriced: number }) {
+  const p = costParts(t);
+  return p.note ? html`${p.amount}<span class="cost-note">${p.note}</span>` : p.amount;
 }

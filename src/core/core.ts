@@ -172,7 +172,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     stores,
     pool,
     filters,
-    detectors: settings.filters.detectors,
+    settingsFile: paths.settings,
     routeSet,
     requests: () => requestStore,
     today,

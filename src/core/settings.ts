@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { ClpError } from '../shared/errors.ts';
 import { SERVICE_PROFILE } from '../shared/service-profile.ts';
 import { formatIssue, parseJsonText } from './config/issues.ts';
+import { withFileLock, writeFileAtomic } from './fs/atomic.ts';
 
 const port = z.number().int().min(0).max(65_535);
 const millis = z.number().int().min(1);
@@ -116,4 +117,29 @@ export async function loadSettings(file: string, env: NodeJS.ProcessEnv, overrid
     filters: { ...fromFile.filters, ...overrides.filters },
   };
   return parseSettings(label, applyEnvOverrides(merged, env));
+}
+
+/**
+ * Read-modify-write of `settings.json` under its lock, keeping every other field as written.
+ * Refused (the file left alone) when the file does not parse, or the result would not validate.
+ */
+export async function updateSettingsFile(file: string, mutate: (value: Record<string, unknown>) => Record<string, unknown>): Promise<void> {
+  const label = basename(file);
+  await withFileLock(file, async () => {
+    let text = '';
+    try {
+      text = await readFile(file, 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    }
+    let value: Record<string, unknown> = {};
+    if (text.trim()) {
+      const parsed = parseJsonText(label, text);
+      if (!parsed.ok) throw new ClpError('config_invalid', `${parsed.error} (fix the file first; CLP will not overwrite it)`);
+      value = parsed.value as Record<string, unknown>;
+    }
+    const next = mutate(value);
+    parseSettings(label, next);
+    await writeFileAtomic(file, `${JSON.stringify(next, null, 2)}\n`);
+  });
 }

@@ -57,7 +57,9 @@ export interface FiltersView {
   rules: FilterRuleInput[];
   /** `file: path: message` while `filter.json` is broken (the page then shows it, and saving replaces it). */
   error: string | null;
+  /** The built-in detectors switched on, and all there are. */
   detectors: string[];
+  detectorsAvailable: string[];
 }
 
 export interface FilterTry {

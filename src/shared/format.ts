@@ -49,9 +49,15 @@ export function money(usd: number | null | undefined): string {
  * when some have none; `unknown (N without a price)` when none has.
  */
 export function costText(t: { cost_usd: number; unpriced: number }): string {
-  if (!t.unpriced) return money(t.cost_usd);
-  const n = `${t.unpriced} ${t.unpriced === 1 ? 'request' : 'requests'} without a price`;
-  return t.cost_usd === 0 ? `unknown (${n})` : `at least ${money(t.cost_usd)} (${n})`;
+  const p = costParts(t);
+  return p.note ? `${p.amount} (${p.note})` : p.amount;
+}
+
+/** `costText` in two parts, for a tile or a narrow cell: `at least $1.53` and `1 request without a price`. */
+export function costParts(t: { cost_usd: number; unpriced: number }): { amount: string; note: string | null } {
+  if (!t.unpriced) return { amount: money(t.cost_usd), note: null };
+  const note = `${t.unpriced} ${t.unpriced === 1 ? 'request' : 'requests'} without a price`;
+  return { amount: t.cost_usd === 0 ? 'unknown' : `at least ${money(t.cost_usd)}`, note };
 }
 
 /** A count with thousands separators: `12,345` (the detail views; lists use `compactNumber`). */

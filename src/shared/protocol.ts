@@ -74,6 +74,8 @@ export const ConfigActivate = request<Named, ConfigView[]>()('configs/activate')
 export const ConfigTest = request<ConfigTestParams, ConnectivityResult>()('configs/test');
 export const FiltersGet = request<None, FiltersView>()('filters/get');
 export const FiltersSave = request<{ rules: FilterRuleInput[] }, FiltersView>()('filters/save');
+/** Switches the built-in detectors (saved in settings.json as `filters.detectors`; the next request uses them). */
+export const FiltersDetectors = request<{ detectors: string[] }, FiltersView>()('filters/detectors');
 export const FiltersTry = request<{ rules: FilterRuleInput[]; sample: string; service: ServiceName }, FilterTry>()('filters/try');
 export const RoutesGet = request<None, RoutesView>()('routes/get');
 export const RoutesSave = request<{ routes: RoutesFileInput }, RoutesView, { routes: RoutesFile }>()('routes/save');
@@ -103,6 +105,7 @@ export const REQUESTS = {
   [FiltersGet.method]: FiltersGet,
   [FiltersSave.method]: FiltersSave,
   [FiltersTry.method]: FiltersTry,
+  [FiltersDetectors.method]: FiltersDetectors,
   [RoutesGet.method]: RoutesGet,
   [RoutesSave.method]: RoutesSave,
   [RoutesTry.method]: RoutesTry,

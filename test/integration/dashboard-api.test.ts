@@ -158,13 +158,13 @@ test('the connectivity test reaches the upstream with the config key and a promp
 test('filters: an invalid rule is refused when saved; a valid one applies to the next request', async () => {
   const bad = await call('filters/save', { rules: [{ source: '(unclosed', op: 'replace', target: 'x', match: 'regex' }] });
   assert.equal(bad.status, 400);
-  assert.match(bad.json.message, /^rules: 0\.source: /);
+  assert.match(bad.json.message, /^rules: rule 1: source: /);
   const tried = await call('filters/try', {
     rules: [{ source: 'hunter2', op: 'replace', target: '[pw]', match: 'literal' }],
     sample: 'my hunter2!',
     service: 'claude',
   });
-  assert.deepEqual(tried.json, { output: 'my [pw]!', hits: { '#0': 1 } });
+  assert.deepEqual(tried.json, { output: 'my [pw]!', hits: { '#1': 1 } });
   assert.equal((await call('filters/save', { rules: [{ source: 'hunter2', op: 'replace', target: '[pw]', match: 'literal', name: 'pw' }] })).status, 200);
   const client = new Anthropic({ baseURL: core.urls.claude, apiKey: 'placeholder', maxRetries: 0 });
   await client.messages.create({ model: 'claude-sonnet-5-5', max_tokens: 8, messages: [{ role: 'user', content: 'pw is hunter2' }] });

@@ -80,7 +80,7 @@ test('a broken file is shown with every key masked, even on the broken line, and
   const back = unmaskRaw(fixed, maskSources({}, broken));
   assert.equal(back['relay-a']!.auth_token, 'sk-relay-aaaaaaaaaaaaaaaaaaaa-1111');
   assert.equal(back['relay-b']!.api_key, 'sk-unquoted-bbbbbbbbbbbbbbbb-2222');
-  assert.equal(back['中转站']!.auth_token, 'cccccccccccccccccccccccc3333');
+  assert.equal(back.中转站!.auth_token, 'cccccccccccccccccccccccc3333');
   // A mask moved under another relay's URL does not follow it there.
   const moved = { ...fixed, 'relay-a': { ...fixed['relay-a'], base_url: 'http://evil.example' } };
   assert.throws(() => unmaskRaw(moved, maskSources({}, broken)), /matches no key stored for this base_url/);

@@ -30,7 +30,7 @@ test('matching sees decoded text: quotes, backslashes and newlines in a secret m
   );
   assert.ok(r.body);
   assert.equal(JSON.parse(r.body.toString()).messages[0].content, 'use  now');
-  assert.deepEqual(r.hits, { '#0': 1 });
+  assert.deepEqual(r.hits, { '#1': 1 });
   const quoted = run({ content: 'token=abc' }, [{ source: 'abc', target: 'has "quotes" and \\ backslash', op: 'replace', match: 'literal' }]);
   assert.equal(quoted.body.content, 'token=has "quotes" and \\ backslash');
 });
@@ -76,9 +76,9 @@ test('a bad pattern is refused with `path: message`; a bad file shape too', () =
     { source: 'ok', op: 'remove' },
     { source: '(unclosed', op: 'remove' },
   ]);
-  assert.ok(!bad.ok && /^filter\.json: 1\.source: Invalid regular expression/.test(bad.error), !bad.ok ? bad.error : '');
+  assert.ok(!bad.ok && /^filter\.json: rule 2: source: Invalid regular expression/.test(bad.error), !bad.ok ? bad.error : '');
   const shape = compileRules('filter.json', [{ source: 'a', op: 'delete' }]);
-  assert.ok(!shape.ok && shape.error.startsWith('filter.json: 0.op: '));
+  assert.ok(!shape.ok && shape.error.startsWith('filter.json: rule 1: op: '));
 });
 
 test('a body with no possible match is not even parsed (returns null, untouched)', () => {
@@ -122,7 +122,7 @@ test('a regex rule with a leading literal runs only on bodies that contain it, a
   assert.equal(filterBody(Buffer.from(JSON.stringify({ messages: [{ content: 'nothing here ACME-12' }] })), 'claude', rules).body, null);
   const hit = filterBody(Buffer.from(JSON.stringify({ messages: [{ content: 'line one\n"quoted" ACME-123456 end' }] })), 'claude', rules);
   assert.equal(JSON.parse(hit.body!.toString()).messages[0].content, 'line one\n"quoted" [id] end');
-  assert.deepEqual(hit.hits, { '#0': 1 });
+  assert.deepEqual(hit.hits, { '#1': 1 });
 });
 
 test('the rules that could match a body: one search for all needles, then each rule on its own', () => {

@@ -107,7 +107,7 @@ const rows: Row[] = [
     request: { body: { ...ask, messages: [{ role: 'user', content: 'pw hunter2' }] } },
     expect: (_a, up, r) => {
       assert.match(up.calls[0]!.body, /pw \[pw\]/);
-      assert.deepEqual(r!.trace, [{ kind: 'filters', hits: { '#0': 1 } }]);
+      assert.deepEqual(r!.trace, [{ kind: 'filters', hits: { '#1': 1 } }]);
     },
   },
   {

@@ -1,6 +1,9 @@
 import { html, nothing } from 'lit';
-import type { ConfigView, ConnectivityResult, DashboardState } from '../../src/shared/dashboard.ts';
-import { ConfigActivate, ConfigDelete, ConfigSave, ConfigSaveRaw, ConfigTest, ConfigsRaw } from '../../src/shared/protocol.ts';
+import type { ConfigView, ConnectivityResult, DashboardState, OverviewData } from '../../src/shared/dashboard.ts';
+import { memberHealth } from '../../src/shared/health.ts';
+import { ConfigActivate, ConfigDelete, ConfigSave, ConfigSaveRaw, ConfigTest, ConfigsRaw, OverviewGet } from '../../src/shared/protocol.ts';
+import { costCell, count, time } from '../format.ts';
+import { TOAST_EVENT } from '../events.ts';
 import { SERVICES, type ServiceName } from '../../src/shared/services.ts';
 import { SERVICE_PROFILE } from '../../src/shared/service-profile.ts';
 import { Page } from '../base.ts';
@@ -25,6 +28,8 @@ export class ClpConfigs extends Page {
     raw: { state: true },
     testing: { state: true },
     result: { state: true },
+    rawBroken: { state: true },
+    today: { state: true },
   };
   declare state: DashboardState;
   declare service: ServiceName;
@@ -32,6 +37,10 @@ export class ClpConfigs extends Page {
   declare raw: string | null;
   declare testing: { name: string; model: string; effort: string } | null;
   declare result: ConnectivityResult | 'running' | null;
+  /** The file's error when the raw editor opened it broken (saving then repairs it). */
+  declare rawBroken: string | null;
+  declare today: OverviewData | null;
+  private todayFor: unknown = null;
 
   constructor() {
     super();
@@ -40,6 +49,27 @@ export class ClpConfigs extends Page {
     this.raw = null;
     this.testing = null;
     this.result = null;
+    this.rawBroken = null;
+    this.today = null;
+  }
+
+  override updated(): void {
+    // Today's figures per config follow the state (which changes with every request).
+    if (this.todayFor === this.state) return;
+    this.todayFor = this.state;
+    void this.client
+      .call(OverviewGet, {})
+      .then((d) => (this.today = d))
+      .catch(() => undefined);
+  }
+
+  /** Leaves whatever was open (form, raw editor, test) and the error it showed. */
+  private reset(): void {
+    this.draft = null;
+    this.raw = null;
+    this.rawBroken = null;
+    this.testing = null;
+    this.error = null;
   }
 
   private get configs(): ConfigView[] {
@@ -47,7 +77,7 @@ export class ClpConfigs extends Page {
   }
 
   private edit(c?: ConfigView): void {
-    this.raw = null;
+    this.reset();
     this.draft = c
       ? {
           original: c.name,
@@ -57,7 +87,7 @@ export class ClpConfigs extends Page {
           key: c.auth_token ?? c.api_key ?? '',
           weight: String(c.weight),
         }
-      : { name: '', base_url: SERVICE_PROFILE[this.service].defaultBaseUrl, keyKind: SERVICE_PROFILE[this.service].keyField, key: '', weight: '0' };
+      : { name: '', base_url: '', keyKind: SERVICE_PROFILE[this.service].keyField, key: '', weight: '' };
   }
 
   private async save(e: Event): Promise<void> {
@@ -78,18 +108,33 @@ export class ClpConfigs extends Page {
         weight: Number(d.weight) || 0,
       }),
     );
-    if (done) this.draft = null;
+    if (done) {
+      this.draft = null;
+      this.toast(`Saved "${d.name.trim()}" to ${this.service}.json: the next request uses it.`);
+    }
+  }
+
+  private toast(text: string): void {
+    this.dispatchEvent(new CustomEvent(TOAST_EVENT, { bubbles: true, detail: text }));
   }
 
   private async openRaw(): Promise<void> {
-    this.draft = null;
+    this.reset();
     const r = await this.run(() => this.client.call(ConfigsRaw, { service: this.service }));
-    if (r) this.raw = r.text;
+    if (r) {
+      this.raw = r.text;
+      this.rawBroken = r.broken;
+    }
   }
 
   private async saveRaw(): Promise<void> {
+    const repaired = this.rawBroken !== null;
     const done = await this.run(() => this.client.call(ConfigSaveRaw, { service: this.service, text: this.raw ?? '' }));
-    if (done) this.raw = null;
+    if (done) {
+      this.raw = null;
+      this.rawBroken = null;
+      this.toast(repaired ? `${this.service}.json is repaired and loaded.` : `Saved ${this.service}.json: the next request uses it.`);
+    }
   }
 
   private async removeConfig(name: string): Promise<void> {
@@ -112,37 +157,74 @@ export class ClpConfigs extends Page {
   }
 
   override render() {
+    const file = this.state.status.services[this.service].config;
     return html`
       <div class="toolbar">
-        ${SERVICES.map((s) => html`<button class="tab ${s === this.service ? 'on' : ''}" @click=${() => ((this.service = s), (this.draft = null), (this.raw = null))}>${s}</button>`)}
+        ${SERVICES.map((s) => html`<button class="tab ${s === this.service ? 'on' : ''}" @click=${() => ((this.service = s), this.reset())}>${s}</button>`)}
         <span class="grow"></span>
         <button class="add-config" @click=${() => this.edit()}><i class="codicon codicon-add"></i> Add</button>
-        <button @click=${() => void this.openRaw()}><i class="codicon codicon-json"></i> Raw JSON</button>
+        <button class="open-raw" @click=${() => void this.openRaw()}><i class="codicon codicon-json"></i> Raw JSON</button>
       </div>
+      ${
+        file.error
+          ? html`<div class="banner error file-broken" role="alert">
+            <strong>${this.service}.json does not load:</strong> ${file.error}<br />
+            <span class="muted">File: <code>${file.file}</code>. ${file.configs ? `The last good version (${file.configs} configs) keeps serving until it is fixed.` : 'Nothing serves until it is fixed.'}</span>
+            ${this.raw === null ? html`<button class="primary repair" @click=${() => void this.openRaw()}><i class="codicon codicon-edit"></i> Open it as written and fix it here</button>` : nothing}
+          </div>`
+          : nothing
+      }
       ${this.error ? html`<div class="banner error" role="alert">${this.error}</div>` : nothing}
       ${this.draft ? this.form(this.draft) : nothing} ${this.raw !== null ? this.rawEditor() : nothing} ${this.testing ? this.testPanel() : nothing}
-      <table class="grid configs">
-        <thead><tr><th></th><th>Name</th><th>Base URL</th><th>Key</th><th>Weight</th><th></th></tr></thead>
+      ${
+        this.configs.length
+          ? html`<div class="table-scroll"><table class="grid configs">
+        <thead><tr><th>Health</th><th>Name</th><th>Base URL</th><th>Key</th><th class="num">Weight</th><th class="num">Today</th><th>Last error</th><th>Last test</th><th></th></tr></thead>
         <tbody>
-          ${this.configs.map(
-            (c) => html`<tr data-name=${c.name}>
-              <td>${c.active ? html`<i class="codicon codicon-pass-filled ok" title="active"></i>` : nothing}</td>
-              <td>${c.name}</td>
-              <td><code>${c.base_url}</code></td>
-              <td><code class="key">${c.auth_token ?? c.api_key ?? '–'}</code> <span class="muted">${c.auth_token ? 'token' : c.api_key ? 'api key' : ''}</span></td>
-              <td>${c.weight}</td>
-              <td class="actions">
-                ${c.active ? nothing : html`<button class="activate" @click=${() => void this.run(() => this.client.call(ConfigActivate, { service: this.service, name: c.name }))}>Activate</button>`}
-                <button class="test" @click=${() => ((this.testing = { name: c.name, model: TEST_MODELS[this.service][0]!, effort: 'low' }), (this.result = null))}>Test</button>
-                <button class="edit" @click=${() => this.edit(c)}>Edit</button>
-                <button class="delete" @click=${() => void this.removeConfig(c.name)}><i class="codicon codicon-trash"></i></button>
-              </td>
-            </tr>`,
-          )}
+          ${this.configs.map((c) => this.line(c))}
         </tbody>
-      </table>
-      ${this.configs.length ? nothing : html`<p class="muted">No ${this.service} configs yet.</p>`}
+      </table></div>`
+          : html`<div class="empty">
+            <p>No ${this.service} configs yet.</p>
+            <p class="muted">A config is one upstream: the official API or a relay, with its base URL and key. ${
+              SERVICE_PROFILE[this.service].v1InBaseUrl
+                ? 'Codex base URLs end in /v1 (https://api.openai.com/v1).'
+                : 'Claude base URLs carry no /v1 (https://api.anthropic.com, or https://your-relay.example).'
+            } Add one, then "Test" sends a tiny request to prove it works.</p>
+            <button class="primary" @click=${() => this.edit()}><i class="codicon codicon-add"></i> Add the first ${this.service} config</button>
+          </div>`
+      }
     `;
+  }
+
+  private line(c: ConfigView) {
+    const member = this.state.pools[this.service].members.find((m) => m.name === c.name);
+    const h = member ? memberHealth(member, Date.now()) : null;
+    const today = this.today?.services[this.service].configs[c.name];
+    const last = today?.last_error ?? (member?.lastFailure ? { at: member.lastFailure.at, error: member.lastFailure.reason } : null);
+    const t = c.last_test;
+    return html`<tr data-name=${c.name}>
+      <td data-label="Health">${h ? html`<span class="dot ${h.level}" title=${h.text}></span> <span class="health-word ${h.level}">${h.level === 'ok' ? 'ok' : h.text}</span>` : nothing}</td>
+      <td class="name" data-label="Name">${c.name}${c.active ? html` <span class="tag">active</span>` : nothing}</td>
+      <td data-label="Base URL"><code>${c.base_url}</code></td>
+      <td data-label="Key"><code class="key">${c.auth_token ?? c.api_key ?? '–'}</code> <span class="muted">${c.auth_token ? 'auth_token' : c.api_key ? 'api_key' : ''}</span></td>
+      <td class="num" data-label="Weight">${c.weight}</td>
+      <td class="num" data-label="Today">${today ? html`${count(today.requests)} req · ${costCell(today)}` : '0 req'}</td>
+      <td class="last-error muted" data-label="Last error">${last ? `${time(last.at)} · ${last.error}` : '–'}</td>
+      <td class="last-test" data-label="Last test">${t ? html`<span class=${t.ok ? 'ok' : 'bad'}>${t.ok ? 'works' : `failed${t.status ? ` (${t.status})` : ''}`}</span> <span class="muted">${time(t.at)}</span>` : html`<span class="muted">not tested</span>`}</td>
+      <td class="actions">
+        ${c.active ? nothing : html`<button class="activate" @click=${() => void this.activate(c.name)}>Activate</button>`}
+        <button class="test" @click=${() => ((this.testing = { name: c.name, model: t?.model ?? TEST_MODELS[this.service][0]!, effort: 'low' }), (this.result = t ?? null))}>Test</button>
+        <button class="edit" @click=${() => this.edit(c)}>Edit</button>
+        <button class="delete" title="delete" aria-label="delete ${c.name}" @click=${() => void this.removeConfig(c.name)}><i class="codicon codicon-trash"></i></button>
+      </td>
+    </tr>`;
+  }
+
+  private async activate(name: string): Promise<void> {
+    const was = this.state.status.services[this.service].active;
+    const done = await this.run(() => this.client.call(ConfigActivate, { service: this.service, name }));
+    if (done) this.toast(`${SERVICE_PROFILE[this.service].label} now uses "${name}"${was ? ` instead of "${was}"` : ''}: the next request goes there.`);
   }
 
   private form(d: Draft) {
@@ -150,7 +232,7 @@ export class ClpConfigs extends Page {
     return html`<form class="panel config-form" @submit=${(e: Event) => void this.save(e)}>
       <h2>${d.original ? `Edit ${d.original}` : `New ${this.service} config`}</h2>
       <label>Name <input name="name" required .value=${d.name} @input=${set('name')} /></label>
-      <label>Base URL <input name="base_url" required type="url" .value=${d.base_url} @input=${set('base_url')} /></label>
+      <label>Base URL <input name="base_url" required type="url" placeholder=${SERVICE_PROFILE[this.service].v1InBaseUrl ? 'https://your-relay.example/v1 (official: https://api.openai.com/v1)' : 'https://your-relay.example, no /v1 (official: https://api.anthropic.com)'} .value=${d.base_url} @input=${set('base_url')} /></label>
       <label
         >Key
         <select name="keyKind" @change=${set('keyKind')}>
@@ -159,16 +241,17 @@ export class ClpConfigs extends Page {
         </select>
         <input name="key" type="password" autocomplete="off" placeholder=${d.original ? 'unchanged' : 'sk-…'} .value=${d.key} @input=${set('key')} />
       </label>
-      <label>Weight <input name="weight" type="number" min="0" .value=${d.weight} @input=${set('weight')} /></label>
-      <div class="row"><button type="submit" class="primary">Save</button><button type="button" @click=${() => (this.draft = null)}>Cancel</button></div>
+      <label>Weight <input name="weight" type="number" min="0" placeholder="optional: in a pool, higher goes first" .value=${d.weight} @input=${set('weight')} /></label>
+      <div class="row"><button type="submit" class="primary">Save</button><button type="button" @click=${() => this.reset()}>Cancel</button></div>
     </form>`;
   }
 
   private rawEditor() {
     return html`<div class="panel">
       <h2>${this.service}.json <span class="muted">(keys masked: leave a masked value as it is to keep that key)</span></h2>
+      ${this.rawBroken ? html`<p class="bad raw-broken">As written on disk, with the error: ${this.rawBroken}. Fix it here and save: CLP checks it before it replaces the file.</p>` : nothing}
       <textarea class="raw code" rows="16" spellcheck="false" .value=${this.raw ?? ''} @input=${(e: Event) => (this.raw = (e.target as HTMLTextAreaElement).value)}></textarea>
-      <div class="row"><button class="primary save-raw" @click=${() => void this.saveRaw()}>Save</button><button @click=${() => (this.raw = null)}>Cancel</button></div>
+      <div class="row"><button class="primary save-raw" @click=${() => void this.saveRaw()}>Save</button><button @click=${() => this.reset()}>Cancel</button></div>
     </div>`;
   }
 
@@ -178,7 +261,7 @@ export class ClpConfigs extends Page {
     return html`<div class="panel test-panel">
       <h2>Test ${t.name}</h2>
       <p class="muted">Sends one tiny request ("Reply with the word OK.", 16 tokens at most) with this config's key. Nothing of yours is in it.</p>
-      <label>Model <input list="models" .value=${t.model} @input=${(e: Event) => (this.testing = { ...t, model: (e.target as HTMLInputElement).value })} /></label>
+      <label>Model <input class="test-model" list="models" .value=${t.model} @input=${(e: Event) => (this.testing = { ...t, model: (e.target as HTMLInputElement).value })} /></label>
       <datalist id="models">${TEST_MODELS[this.service].map((m) => html`<option value=${m}></option>`)}</datalist>
       ${
         SERVICE_PROFILE[this.service].reasoningEffort
@@ -187,12 +270,22 @@ export class ClpConfigs extends Page {
           </select></label>`
           : nothing
       }
-      <div class="row"><button class="primary run-test" ?disabled=${r === 'running'} @click=${() => void this.test()}>Run test</button><button @click=${() => (this.testing = null)}>Close</button></div>
+      <div class="row"><button class="primary run-test" ?disabled=${r === 'running'} @click=${() => void this.test()}>Run test</button><button @click=${() => ((this.testing = null), (this.result = null))}>Close</button></div>
       ${
         r && r !== 'running'
           ? html`<div class="test-result ${r.ok ? 'ok' : 'bad'}">
-            <strong>${r.ok ? 'Works' : 'Failed'}</strong> ${r.status ?? 'no answer'} in ${r.ms} ms · <code>${r.url}</code>
+            <strong>${r.ok ? 'Works' : 'Failed'}</strong> ${r.status ?? 'no answer'} in ${r.ms} ms · <code>${r.model}</code> · <code>${r.url}</code> <span class="muted">at ${time(r.at)}</span>
+            ${r.hint ? html`<p class="hint">${r.hint}</p>` : nothing}
             <pre>${r.message}</pre>
+            ${
+              r.models?.length
+                ? html`<div class="models-offer"><span class="muted">The upstream lists:</span>${r.models
+                    .slice(0, 24)
+                    .map(
+                      (m) => html`<button class="model-choice" @click=${() => ((this.testing = { ...t, model: m }), void this.test())}>${m}</button>`,
+                    )}</div>`
+                : nothing
+            }
           </div>`
           : r === 'running'
             ? html`<p class="muted">Testing…</p>`

@@ -1,9 +1,18 @@
 import { html, nothing } from 'lit';
 import type { FilterTry } from '../../src/shared/dashboard.ts';
-import { FiltersGet, FiltersSave, FiltersTry } from '../../src/shared/protocol.ts';
+import { FiltersDetectors, FiltersGet, FiltersSave, FiltersTry } from '../../src/shared/protocol.ts';
 import type { FilterRuleInput } from '../../src/shared/rules.ts';
 import { SERVICES, type ServiceName } from '../../src/shared/services.ts';
 import { Page } from '../base.ts';
+
+const DETECTOR_LABELS: Record<string, string> = {
+  anthropic: 'Anthropic keys',
+  openai: 'OpenAI keys',
+  aws: 'AWS access keys',
+  github: 'GitHub tokens',
+  private_key: 'private keys (PEM)',
+  jwt: 'JWTs',
+};
 
 /** Edit filter rules (applied in order to every prompt) and try them on sample text before saving. */
 export class ClpFilters extends Page {
@@ -12,6 +21,7 @@ export class ClpFilters extends Page {
     revision: { type: Number },
     rules: { state: true },
     detectors: { state: true },
+    available: { state: true },
     fileError: { state: true },
     dirty: { state: true },
     sample: { state: true },
@@ -21,6 +31,7 @@ export class ClpFilters extends Page {
   declare revision: number;
   declare rules: FilterRuleInput[];
   declare detectors: string[];
+  declare available: string[];
   declare fileError: string | null;
   declare dirty: boolean;
   declare sample: string;
@@ -32,6 +43,7 @@ export class ClpFilters extends Page {
     super();
     this.rules = [];
     this.detectors = [];
+    this.available = [];
     this.fileError = null;
     this.dirty = false;
     this.sample = 'My key is sk-ant-api03-EXAMPLE0000000000000000 and my email is me@example.com';
@@ -47,6 +59,7 @@ export class ClpFilters extends Page {
       const v = await this.client.call(FiltersGet, {});
       this.rules = v.rules;
       this.detectors = v.detectors;
+      this.available = v.detectorsAvailable;
       this.fileError = v.error;
     });
   }
@@ -67,6 +80,12 @@ export class ClpFilters extends Page {
     }
   }
 
+  private async toggleDetector(name: string, on: boolean): Promise<void> {
+    const next = on ? [...this.detectors, name] : this.detectors.filter((d) => d !== name);
+    const v = await this.run(() => this.client.call(FiltersDetectors, { detectors: next }));
+    if (v) this.detectors = v.detectors;
+  }
+
   private async tryRules(service: ServiceName): Promise<void> {
     const t = await this.run(() => this.client.call(FiltersTry, { rules: this.rules, sample: this.sample, service }));
     if (t) this.tried = t;
@@ -78,17 +97,20 @@ export class ClpFilters extends Page {
       ${this.fileError ? html`<div class="banner error">${this.fileError} (the previous rules stay in force; saving here replaces the file)</div>` : nothing}
       <section class="panel">
         <h2>Rules <span class="muted">run in order over every prompt string; signed thinking is never touched</span></h2>
-        <table class="grid filters">
-          <thead><tr><th>On</th><th>Name</th><th>Match</th><th>Find</th><th>Action</th><th>Replace with</th><th>Services</th><th></th></tr></thead>
+        ${
+          this.rules.length
+            ? html`<table class="grid filters">
+          <thead><tr><th class="num">#</th><th>On</th><th>Name</th><th>Match</th><th>Find</th><th>Action</th><th>Replace with</th><th>Services</th><th></th></tr></thead>
           <tbody>
             ${this.rules.map(
               (r, i) => html`<tr>
-                <td><input type="checkbox" .checked=${r.enabled !== false} @change=${(e: Event) => this.change(i, { enabled: (e.target as HTMLInputElement).checked })} /></td>
-                <td><input class="rule-name" .value=${r.name ?? ''} @input=${(e: Event) => this.change(i, { name: (e.target as HTMLInputElement).value || undefined })} /></td>
+                <td class="num">${i + 1}</td>
+                <td><input type="checkbox" aria-label="rule ${i + 1} on" .checked=${r.enabled !== false} @change=${(e: Event) => this.change(i, { enabled: (e.target as HTMLInputElement).checked })} /></td>
+                <td><input class="rule-name" placeholder="#${i + 1}" .value=${r.name ?? ''} @input=${(e: Event) => this.change(i, { name: (e.target as HTMLInputElement).value || undefined })} /></td>
                 <td>
                   <select class="rule-match" @change=${(e: Event) => this.change(i, { match: (e.target as HTMLSelectElement).value as 'literal' })}>
-                    <option value="literal" ?selected=${r.match === 'literal'}>text</option>
-                    <option value="regex" ?selected=${(r.match ?? 'regex') === 'regex'}>regex</option>
+                    <option value="literal" ?selected=${r.match === 'literal'} title="the text as it is">literal</option>
+                    <option value="regex" ?selected=${(r.match ?? 'regex') === 'regex'} title="a regular expression">regex</option>
                   </select>
                 </td>
                 <td><input class="rule-source code" .value=${r.source} @input=${(e: Event) => this.change(i, { source: (e.target as HTMLInputElement).value })} /></td>
@@ -98,7 +120,7 @@ export class ClpFilters extends Page {
                     <option value="remove" ?selected=${r.op === 'remove'}>remove</option>
                   </select>
                 </td>
-                <td><input class="rule-target code" ?disabled=${r.op === 'remove'} .value=${r.target ?? ''} @input=${(e: Event) => this.change(i, { target: (e.target as HTMLInputElement).value })} /></td>
+                <td><input class="rule-target code" ?disabled=${r.op === 'remove'} placeholder=${r.op === 'remove' ? '(removed)' : ''} .value=${r.op === 'remove' ? '' : (r.target ?? '')} @input=${(e: Event) => this.change(i, { target: (e.target as HTMLInputElement).value })} /></td>
                 <td>
                   <select @change=${(e: Event) => {
                     const v = (e.target as HTMLSelectElement).value;
@@ -112,16 +134,27 @@ export class ClpFilters extends Page {
               </tr>`,
             )}
           </tbody>
-        </table>
+        </table>`
+            : nothing
+        }
         <div class="row">
           <button class="add-rule" @click=${() => ((this.rules = [...this.rules, { source: '', op: 'replace', target: '[REDACTED]', match: 'literal', enabled: true }]), (this.dirty = true))}><i class="codicon codicon-add"></i> Add rule</button>
           <button class="primary save-filters" ?disabled=${!this.dirty} @click=${() => void this.save()}>Save</button>
           ${this.saved ? html`<span class="ok saved">Saved: the next request uses these rules.</span>` : nothing}
         </div>
-        <p class="muted">Built-in detectors on: ${this.detectors.length ? this.detectors.join(', ') : 'none'} (settings: filters.detectors).</p>
+        ${this.rules.length ? nothing : html`<div class="empty"><p>No rules yet.</p><p class="muted">A rule finds a literal text or a regex in every prompt and replaces it (say, a password with <code>[db password]</code>) or removes it before the request leaves your machine; the log keeps only the filtered text. Add one, try it below, then save.</p></div>`}
+      </section>
+      <section class="panel detectors">
+        <h2>Built-in detectors <span class="muted">replace a secret they recognise with <code>[REDACTED:name]</code>, after the rules (saved in settings.json)</span></h2>
+        <div class="row">
+          ${this.available.map(
+            (d) =>
+              html`<label class="detector"><input type="checkbox" data-detector=${d} .checked=${this.detectors.includes(d)} @change=${(e: Event) => void this.toggleDetector(d, (e.target as HTMLInputElement).checked)} /> ${DETECTOR_LABELS[d] ?? d}</label>`,
+          )}
+        </div>
       </section>
       <section class="panel">
-        <h2>Try</h2>
+        <h2>Try <span class="muted">what a prompt becomes with these rules (saved or not) and the detectors that are on</span></h2>
         <textarea class="sample code" rows="4" .value=${this.sample} @input=${(e: Event) => (this.sample = (e.target as HTMLTextAreaElement).value)}></textarea>
         <div class="row"><button class="try" @click=${() => void this.tryRules('claude')}>Try (claude)</button><button @click=${() => void this.tryRules('codex')}>Try (codex)</button></div>
         ${
@@ -132,7 +165,9 @@ export class ClpFilters extends Page {
                   ? Object.entries(this.tried.hits)
                       .map(([k, n]) => `${k}: ${n}`)
                       .join(' · ')
-                  : 'no rule matched'
+                  : this.detectors.length
+                    ? 'no rule or detector matched'
+                    : "no rule matched (the built-in detectors are off: switch one on above to catch keys like this sample's)"
               }</p>`
             : nothing
         }

@@ -1,125 +1,257 @@
 import { html, nothing } from 'lit';
-import type { LiveStart } from '../../src/shared/dashboard.ts';
-import { LogsGet } from '../../src/shared/protocol.ts';
-import type { RequestDetail, RequestRecord, TraceEntry } from '../../src/shared/records.ts';
+import type { DashboardState, LiveStart } from '../../src/shared/dashboard.ts';
+import { LogsGet, LogsList, type LogsListParams } from '../../src/shared/protocol.ts';
+import { logMatches, type RequestDetail, type RequestRecord, type StatusClass, type TraceEntry } from '../../src/shared/records.ts';
+import { SERVICES, type ServiceName } from '../../src/shared/services.ts';
 import { renderResponse, type Block } from '../../src/shared/response-view.ts';
-import { USAGE_METRICS } from '../../src/shared/usage.ts';
 import { Page } from '../base.ts';
-import { money, ms, prettyJson, time, tokens } from '../format.ts';
+import { count, money, ms, prettyJson, time, tokens } from '../format.ts';
 
 const PAGE_ROWS = 100;
+/** Under this width the detail takes the list's place (with a way back) instead of sitting beside it. */
+const NARROW_PX = 1000;
 
-/** The live request list (grows as requests happen), a filter, and one request's whole story. */
+interface Filters {
+  service: string;
+  config: string;
+  model: string;
+  status: string;
+  range: string;
+  text: string;
+}
+
+const RANGES = [
+  ['', 'any time'],
+  ['15m', 'last 15 min'],
+  ['1h', 'last hour'],
+  ['24h', 'last 24 h'],
+  ['7d', 'last 7 days'],
+] as const;
+const RANGE_MS: Record<string, number> = { '15m': 15 * 60_000, '1h': 3_600_000, '24h': 86_400_000, '7d': 7 * 86_400_000 };
+
+/**
+ * The request log: live at the top, filtered and paged by the owner over everything it stores (so a
+ * request older than what is loaded is one "older" click or one filter away), and one request's
+ * whole story beside the list (or in its place on a narrow window).
+ */
 export class ClpRequests extends Page {
   static override properties = {
     ...Page.properties,
     records: { attribute: false },
     inflight: { attribute: false },
-    filter: { state: true },
-    service: { state: true },
+    state: { attribute: false },
+    openId: { attribute: false },
+    filters: { state: true },
+    rows: { state: true },
+    more: { state: true },
     detail: { state: true },
     rawResponse: { state: true },
-    shown: { state: true },
+    rawTrace: { state: true },
   };
   declare records: RequestRecord[];
   declare inflight: Map<string, LiveStart>;
-  declare filter: string;
-  declare service: string;
+  declare state: DashboardState;
+  declare openId: string | null;
+  declare filters: Filters;
+  /** The rows the owner gave for these filters, newest first, with live ones added on top. */
+  declare rows: RequestRecord[];
+  /** Whether the owner may hold older rows for these filters. */
+  declare more: boolean;
   declare detail: RequestDetail | null;
   declare rawResponse: boolean;
-  /** How many rows are laid out: a table of 500 rows took ~350 ms of layout before its first paint. */
-  declare shown: number;
+  declare rawTrace: boolean;
+  private loadedFor = '';
+  private seenLive: RequestRecord | undefined;
+  private openedId: string | null = null;
+  private listScroll = 0;
 
   constructor() {
     super();
-    this.filter = '';
-    this.service = '';
+    this.filters = { service: '', config: '', model: '', status: '', range: '', text: '' };
+    this.rows = [];
+    this.more = false;
     this.detail = null;
     this.rawResponse = false;
-    this.shown = PAGE_ROWS;
+    this.rawTrace = false;
   }
 
-  private shows(r: RequestRecord): boolean {
-    if (this.service && r.service !== this.service) return false;
-    if (!this.filter) return true;
-    const q = this.filter.toLowerCase();
-    return [r.config, r.model_requested, r.model_sent, r.model_answered, String(r.status ?? ''), r.error, r.path].some((v) => v?.toLowerCase().includes(q));
+  private query(): LogsListParams {
+    const f = this.filters;
+    return {
+      ...(f.service ? { service: f.service as ServiceName } : {}),
+      ...(f.config ? { config: f.config } : {}),
+      ...(f.model.trim() ? { model: f.model.trim() } : {}),
+      ...(f.status ? { status: f.status as StatusClass } : {}),
+      ...(f.text.trim() ? { text: f.text.trim() } : {}),
+      ...(f.range ? { sinceMs: Date.now() - RANGE_MS[f.range]! } : {}),
+    };
+  }
+
+  override updated(changed: Map<string, unknown>): void {
+    const key = JSON.stringify(this.filters);
+    if (key !== this.loadedFor) {
+      this.loadedFor = key;
+      void this.load(false);
+    } else if (changed.has('records')) this.addLive();
+    if (this.openId && this.openId !== this.openedId) {
+      this.openedId = this.openId;
+      void this.open(this.openId);
+    }
+  }
+
+  /** Requests that ended since the list was read, on top, when they pass the filters. */
+  private addLive(): void {
+    const fresh: RequestRecord[] = [];
+    for (const r of this.records) {
+      if (r === this.seenLive) break;
+      fresh.push(r);
+    }
+    this.seenLive = this.records[0];
+    const q = this.query();
+    const known = new Set(this.rows.map((r) => r.id));
+    const add = fresh.filter((r) => !known.has(r.id) && logMatches(r, q));
+    if (add.length) this.rows = [...add, ...this.rows];
+  }
+
+  private async load(older: boolean): Promise<void> {
+    const last = this.rows.at(-1);
+    const q: LogsListParams = { ...this.query(), limit: PAGE_ROWS, ...(older && last ? { before: { at: last.started_at, id: last.id } } : {}) };
+    const key = this.loadedFor;
+    const page = await this.run(() => this.client.call(LogsList, q));
+    if (!page || key !== this.loadedFor) return;
+    this.seenLive = this.records[0];
+    this.rows = older ? [...this.rows, ...page] : page;
+    this.more = page.length === PAGE_ROWS;
+  }
+
+  private setFilter(patch: Partial<Filters>): void {
+    this.filters = { ...this.filters, ...patch };
   }
 
   private async open(id: string): Promise<void> {
     const d = await this.run(() => this.client.call(LogsGet, { id }));
     if (d) {
+      if (!this.detail) this.listScroll = window.scrollY;
       this.detail = d;
       this.rawResponse = false;
+      this.rawTrace = false;
+      // On a narrow window the detail takes the list's place: it starts at its top.
+      if (window.innerWidth < NARROW_PX) window.scrollTo(0, 0);
     }
   }
 
+  private close(): void {
+    this.detail = null;
+    this.openedId = null;
+    if (window.innerWidth < NARROW_PX) void this.updateComplete.then(() => window.scrollTo(0, this.listScroll));
+  }
+
   override render() {
-    const rows = this.records.filter((r) => this.shows(r));
+    const f = this.filters;
+    const configs = f.service
+      ? this.state.configs[f.service as ServiceName].map((c) => c.name)
+      : SERVICES.flatMap((s) => this.state.configs[s].map((c) => c.name));
+    const inflight = [...this.inflight.values()].filter((s) => !f.service || s.service === f.service);
     return html`
-      <div class="toolbar">
-        <select class="service-filter" @change=${(e: Event) => (this.service = (e.target as HTMLSelectElement).value)}>
-          <option value="">both services</option><option value="claude">claude</option><option value="codex">codex</option>
+      <div class="toolbar filters-bar">
+        <select class="service-filter" aria-label="service" @change=${(e: Event) => this.setFilter({ service: (e.target as HTMLSelectElement).value, config: '' })}>
+          <option value="">both services</option>${SERVICES.map((s) => html`<option value=${s} ?selected=${f.service === s}>${s}</option>`)}
         </select>
-        <input class="text-filter" type="search" placeholder="filter: config, model, status, error" .value=${this.filter} @input=${(e: Event) => (this.filter = (e.target as HTMLInputElement).value)} />
-        <span class="muted">${rows.length > this.shown ? `${this.shown} of ${rows.length}` : rows.length} shown · ${this.inflight.size} in flight</span>
+        <select class="config-filter" aria-label="config" @change=${(e: Event) => this.setFilter({ config: (e.target as HTMLSelectElement).value })}>
+          <option value="">every config</option>${[...new Set(configs)].map((c) => html`<option value=${c} ?selected=${f.config === c}>${c}</option>`)}
+        </select>
+        <select class="status-filter" aria-label="status" @change=${(e: Event) => this.setFilter({ status: (e.target as HTMLSelectElement).value })}>
+          ${[
+            ['', 'any status'],
+            ['ok', 'ok'],
+            ['error', 'errors'],
+            ['4xx', '4xx'],
+            ['5xx', '5xx'],
+          ].map(([v, label]) => html`<option value=${v!} ?selected=${f.status === v}>${label}</option>`)}
+        </select>
+        <select class="range-filter" aria-label="time range" @change=${(e: Event) => this.setFilter({ range: (e.target as HTMLSelectElement).value })}>
+          ${RANGES.map(([v, label]) => html`<option value=${v} ?selected=${f.range === v}>${label}</option>`)}
+        </select>
+        <input class="model-filter" type="search" placeholder="model" aria-label="model" .value=${f.model} @change=${(e: Event) => this.setFilter({ model: (e.target as HTMLInputElement).value })} />
+        <input class="text-filter" type="search" placeholder="any text: config, model, status, error" aria-label="text" .value=${f.text} @change=${(e: Event) => this.setFilter({ text: (e.target as HTMLInputElement).value })} />
+        <span class="muted count">${this.rows.length}${this.more ? '+' : ''} shown · ${this.inflight.size} in flight</span>
       </div>
       ${this.error ? html`<div class="banner error" role="alert">${this.error}</div>` : nothing}
       <div class="split ${this.detail ? 'with-detail' : ''}">
         <div class="list">
-        <table class="grid requests">
-          <thead><tr><th>Time</th><th>Service</th><th>Config</th><th>Model</th><th>Status</th><th>TTFB</th><th>Duration</th><th>Tokens</th><th>Cost</th></tr></thead>
-          <tbody>
-            ${[...this.inflight.values()].map(
-              (s) =>
-                html`<tr class="inflight"><td>${time(s.started_at)}</td><td>${s.service}</td><td>${s.config ?? '–'}</td><td>${s.model ?? '–'}</td><td><i class="codicon codicon-loading codicon-modifier-spin"></i></td><td></td><td></td><td></td><td></td></tr>`,
-            )}
-            ${rows.slice(0, this.shown).map(
-              (r) => html`<tr class="record ${this.detail?.id === r.id ? 'on' : ''}" data-id=${r.id} @click=${() => void this.open(r.id)}>
-                <td>${time(r.started_at)}</td>
-                <td>${r.service}</td>
-                <td>${r.config ?? '–'}</td>
-                <td>${r.model_sent ?? r.model_requested ?? '–'}</td>
-                <td class=${r.error ? 'bad' : 'ok'}>${r.status ?? '–'}${r.error ? html` <span class="muted">${r.error}</span>` : nothing}</td>
-                <td>${ms(r.ttfb_ms)}</td>
-                <td>${ms(r.duration_ms)}</td>
-                <td>${tokens(r.usage)}</td>
-                <td>${r.usage ? money(r.cost_usd) : '–'}</td>
-              </tr>`,
-            )}
-          </tbody>
-        </table>
         ${
-          rows.length > this.shown
-            ? html`<button class="more" @click=${() => (this.shown += PAGE_ROWS)}>Show ${Math.min(PAGE_ROWS, rows.length - this.shown)} more (${rows.length - this.shown} not shown)</button>`
-            : nothing
+          this.rows.length || inflight.length
+            ? html`<table class="grid requests">
+          <thead><tr><th>Time</th><th class="c-service">Service</th><th>Config</th><th>Model</th><th class="c-stream" title="streamed">Str</th><th>Status</th><th class="num c-ttfb">TTFB</th><th class="num">Duration</th><th class="num">Tokens</th><th class="num">Cost</th></tr></thead>
+          <tbody>
+            ${inflight.map(
+              (s) =>
+                html`<tr class="inflight"><td>${time(s.started_at)}</td><td class="c-service">${s.service}</td><td>${s.config ?? '–'}</td><td>${s.model ?? '–'}</td><td class="c-stream">${s.stream ? html`<i class="codicon codicon-pulse" title="stream"></i>` : nothing}</td><td><i class="codicon codicon-loading codicon-modifier-spin"></i></td><td class="c-ttfb"></td><td></td><td></td><td></td></tr>`,
+            )}
+            ${this.rows.map((r) => this.row(r))}
+          </tbody>
+        </table>`
+            : html`<div class="empty"><p>No request ${this.loadedFor !== JSON.stringify({ service: '', config: '', model: '', status: '', range: '', text: '' }) ? 'matches these filters' : 'yet'}.</p>
+            <p class="muted">Every request Claude Code or Codex sends through CLP shows here as it happens: its config, model, status, timing, tokens and cost, and, on a click, its whole story (bodies after filtering, headers without keys, every decision).</p></div>`
         }
+        ${this.more ? html`<button class="more" @click=${() => void this.load(true)}><i class="codicon codicon-fold-down"></i> Older requests</button>` : nothing}
         </div>
         ${this.detail ? this.renderDetail(this.detail) : nothing}
       </div>
     `;
   }
 
+  private row(r: RequestRecord) {
+    const asked = r.model_requested;
+    const sent = r.model_sent ?? asked;
+    const failover = (r.trace ?? []).some((t) => t.kind === 'attempt' && t.config !== r.config);
+    const filtered = (r.trace ?? []).find((t) => t.kind === 'filters');
+    return html`<tr class="record ${this.detail?.id === r.id ? 'on' : ''}" data-id=${r.id} tabindex="0" @click=${() => void this.open(r.id)} @keydown=${(e: KeyboardEvent) => e.key === 'Enter' && void this.open(r.id)}>
+      <td>${time(r.started_at)}</td>
+      <td class="c-service">${r.service}</td>
+      <td>${r.config ?? '–'}${failover ? html` <span class="tag warn-tag" title="failed over to this config">failover</span>` : nothing}</td>
+      <td class="model">${asked && sent && asked !== sent ? html`<span class="muted">${asked}</span> → ${sent}` : (sent ?? '–')}${filtered?.kind === 'filters' ? html` <i class="codicon codicon-shield" title="filters: ${hitsText(filtered.hits)}"></i>` : nothing}</td>
+      <td class="c-stream">${r.stream ? html`<i class="codicon codicon-pulse" title="stream"></i>` : nothing}</td>
+      <td class=${r.error ? 'bad' : 'ok'}>${r.status ?? '–'}${r.error ? html` <span class="muted">${r.error}</span>` : nothing}</td>
+      <td class="num c-ttfb">${ms(r.ttfb_ms)}</td>
+      <td class="num">${ms(r.duration_ms)}</td>
+      <td class="num">${tokens(r.usage)}</td>
+      <td class="num">${r.usage ? money(r.cost_usd) : '–'}</td>
+    </tr>`;
+  }
+
   private renderDetail(d: RequestDetail) {
     const view = renderResponse(d.response_body);
-    return html`<aside class="panel detail">
-      <div class="row"><h2>${d.method} ${d.path}</h2><span class="grow"></span><button class="close" @click=${() => (this.detail = null)}><i class="codicon codicon-close"></i></button></div>
+    const rerouted = d.model_sent && d.model_requested && d.model_sent !== d.model_requested;
+    return html`<aside class="panel detail" aria-label="request detail">
+      <div class="row detail-head">
+        <button class="back" @click=${() => this.close()}><i class="codicon codicon-arrow-left"></i> Back to the list</button>
+        <h2>${d.method} ${d.path}</h2><span class="grow"></span>
+        <button class="close" title="close" aria-label="close" @click=${() => this.close()}><i class="codicon codicon-close"></i></button>
+      </div>
       <dl class="kv">
         <dt>Id</dt><dd><code>${d.id}</code></dd>
         <dt>Service / config</dt><dd>${d.service} / ${d.config ?? '–'}</dd>
-        <dt>Model</dt><dd>${d.model_requested ?? '–'}${d.model_sent && d.model_sent !== d.model_requested ? ` → ${d.model_sent}` : ''}${d.model_answered ? ` (answered: ${d.model_answered})` : ''}</dd>
-        <dt>Status</dt><dd class=${d.error ? 'bad' : 'ok'}>${d.status ?? '–'} ${d.error ?? ''}</dd>
-        <dt>Time</dt><dd>${new Date(d.started_at).toLocaleString()} · TTFB ${ms(d.ttfb_ms)} · total ${ms(d.duration_ms)}</dd>
+        <dt>Model</dt><dd>${d.model_requested ?? '–'}${rerouted ? html` → <strong>${d.model_sent}</strong> <span class="muted">(rewritten by a route)</span>` : ''}${d.model_answered && d.model_answered !== (d.model_sent ?? d.model_requested) ? html` <span class="muted">(answered: ${d.model_answered})</span>` : ''}</dd>
+        <dt>Status</dt><dd class=${d.error ? 'bad' : 'ok'}>${d.status ?? '–'} ${d.error ?? ''}${d.stream ? html` <span class="tag">stream</span>` : nothing}</dd>
+        <dt>Time</dt><dd>${new Date(d.started_at).toLocaleString()} · first byte ${ms(d.ttfb_ms)} · total ${ms(d.duration_ms)}</dd>
+        <dt>Session</dt><dd>${d.session_id ? html`<code>${d.session_id}</code>` : '–'}</dd>
         <dt>Cost</dt><dd>${d.usage ? money(d.cost_usd) : '–'}</dd>
       </dl>
       ${
         d.usage
-          ? html`<table class="grid usage-grid"><tr>${USAGE_METRICS.map((m) => html`<th>${m}</th>`)}</tr><tr>${USAGE_METRICS.map((m) => html`<td>${d.usage![m]}</td>`)}</tr></table>`
+          ? html`<table class="grid usage-grid"><tr>${USAGE_COLUMNS.map(([, label]) => html`<th class="num">${label}</th>`)}</tr><tr>${USAGE_COLUMNS.map(([m]) => html`<td class="num">${count(d.usage![m])}</td>`)}</tr></table>`
           : nothing
       }
       ${d.bodies_shed ? html`<p class="muted">The bodies of this request were not kept: CLP was under more load than its log could write.</p>` : nothing}
       ${d.bodies_unreadable ? html`<p class="bad">The stored headers and bodies of this request could not be read back (the log file is damaged); the record above is intact.</p>` : nothing}
-      ${d.trace ? html`<details open><summary>Decisions</summary><ol class="trace">${d.trace.map((t) => html`<li>${traceLine(t)}</li>`)}</ol></details>` : nothing}
+      ${
+        d.trace
+          ? html`<details open class="decisions"><summary>What CLP decided <button class="link raw-trace" @click=${(e: Event) => (e.preventDefault(), (this.rawTrace = !this.rawTrace))}>${this.rawTrace ? 'timeline' : 'raw JSON'}</button></summary>
+            ${this.rawTrace ? html`<pre class="trace-json">${JSON.stringify(d.trace, null, 2)}</pre>` : html`<p class="timeline">${timeline(d)}</p><ol class="trace">${d.trace.map((t) => html`<li>${traceLine(t)}</li>`)}</ol>`}
+          </details>`
+          : nothing
+      }
       <details open class="response">
         <summary>Response <button class="link" @click=${(e: Event) => (e.preventDefault(), (this.rawResponse = !this.rawResponse))}>${this.rawResponse ? 'readable' : 'raw'}</button></summary>
         ${d.response_body_truncated ? html`<p class="muted">Only the start of the response was kept.</p>` : nothing}
@@ -169,6 +301,42 @@ const hitsText = (hits: Record<string, number>) =>
   Object.entries(hits)
     .map(([rule, n]) => `${rule} ×${n}`)
     .join(', ');
+
+/** The usage metrics with the words the CLI uses for them. */
+export const USAGE_COLUMNS = [
+  ['input', 'input'],
+  ['cached_create', 'cache write'],
+  ['cached_read', 'cache read'],
+  ['output', 'output'],
+  ['reasoning', 'reasoning'],
+  ['total', 'total'],
+] as const;
+
+/**
+ * The decisions as one sentence to read first: `tried relay-2: connection refused in 2 ms → relay-a:
+ * 200 in 4 ms; route haiku* rewrote the model to claude-sonnet-4-5; 2 filter hits`.
+ */
+export function timeline(d: Pick<RequestRecord, 'trace' | 'config' | 'status' | 'model_sent' | 'model_requested'>): string {
+  const trace = d.trace ?? [];
+  const parts: string[] = [];
+  const attempts = trace.filter((t): t is Extract<TraceEntry, { kind: 'attempt' }> => t.kind === 'attempt');
+  if (attempts.length) {
+    const steps = attempts.map((a) => `${a.config}: ${a.outcome} in ${a.ms} ms`);
+    if (d.config && !attempts.some((a) => a.config === d.config)) steps.push(`${d.config}: ${d.status ?? 'no answer'}`);
+    parts.push(`tried ${steps.join(' → ')}`);
+  }
+  for (const t of trace) {
+    if (t.kind === 'route') {
+      const did = [t.model ? `rewrote the model to ${t.model}` : '', t.config ? `pinned ${t.config.join(', ')}` : ''].filter(Boolean).join(' and ');
+      parts.push(`route ${t.matched.join(', ')} ${did || 'matched'}`);
+    } else if (t.kind === 'filters') {
+      const n = Object.values(t.hits).reduce((a, b) => a + b, 0);
+      parts.push(`${n} filter ${n === 1 ? 'hit' : 'hits'}`);
+    } else if (t.kind === 'strip') parts.push(`removed ${t.removed} signed item(s) from the history`);
+    else if (t.kind === 'plan' && t.skipped.length) parts.push(`skipped ${t.skipped.map((s) => `${s.name} (${s.why})`).join(', ')}`);
+  }
+  return parts.length ? `${parts.join('; ')}.` : 'Served by the first config tried.';
+}
 
 /** One decision, in words. */
 export function traceLine(t: TraceEntry): string {

@@ -2,9 +2,12 @@ import { html, nothing } from 'lit';
 import { UsageGet } from '../../src/shared/protocol.ts';
 import type { UsageReport } from '../../src/shared/records.ts';
 import { SERVICES } from '../../src/shared/services.ts';
-import { USAGE_METRICS, type UsageTotals } from '../../src/shared/usage.ts';
+import type { UsageTotals } from '../../src/shared/usage.ts';
 import { Page } from '../base.ts';
-import { compact, money } from '../format.ts';
+import { TOAST_EVENT } from '../events.ts';
+import { compact, costText, count, percent } from '../format.ts';
+import { inVsCode } from '../transport.ts';
+import { toCsv, windowDays } from '../usage-days.ts';
 
 const RANGES = [
   ['7d', 'last 7 days'],
@@ -13,7 +16,28 @@ const RANGES = [
   ['all', 'all time'],
 ] as const;
 
-/** Tokens and cost over time, by day, config and model. */
+/** The columns of every usage table, with the words the CLI uses. */
+const COLUMNS = [
+  ['requests', 'requests'],
+  ['errors', 'errors'],
+  ['input', 'input'],
+  ['cached_create', 'cache write'],
+  ['cached_read', 'cache read'],
+  ['output', 'output'],
+  ['reasoning', 'reasoning'],
+  ['total', 'total'],
+] as const;
+
+const SERIES = [
+  { key: 'input', label: 'input', color: '#3794ff', swatch: 'blue' },
+  { key: 'cached_create', label: 'cache write', color: '#d18616', swatch: 'orange' },
+  { key: 'cached_read', label: 'cache read', color: '#b180d7', swatch: 'purple' },
+  { key: 'output', label: 'output', color: '#89d185', swatch: 'green' },
+] as const;
+
+type Row = [service: string, name: string, totals: UsageTotals];
+
+/** Tokens and cost over time, by day, config and model, per service; every table exports as CSV. */
 export class ClpUsage extends Page {
   static override properties = {
     ...Page.properties,
@@ -53,72 +77,145 @@ export class ClpUsage extends Page {
   }
 
   override render() {
+    const empty = this.days !== null && SERVICES.every((s) => !this.days!.services[s]?.total.requests);
     return html`
       <div class="toolbar">
-        <select class="since" @change=${(e: Event) => (this.since = (e.target as HTMLSelectElement).value)}>
+        <select class="since" aria-label="window" @change=${(e: Event) => (this.since = (e.target as HTMLSelectElement).value)}>
           ${RANGES.map(([v, label]) => html`<option value=${v} ?selected=${v === this.since}>${label}</option>`)}
         </select>
+        ${this.days ? html`<span class="muted">${this.totalsLine(this.days)}</span>` : nothing}
       </div>
       ${this.error ? html`<div class="banner error" role="alert">${this.error}</div>` : nothing}
-      ${this.days ? this.chart(this.days) : nothing}
-      <div class="two">
-        ${this.configs ? this.table('By config', this.configs, 'configs') : nothing} ${this.models ? this.table('By model', this.models, 'models') : nothing}
-      </div>
+      ${
+        empty
+          ? html`<div class="empty"><p>No usage in this window yet.</p><p class="muted">Every request's tokens (input, cache write, cache read, output) and cost are added up here per day, config and model, and kept after the request log is trimmed. Point Claude Code or Codex at CLP and send a prompt.</p></div>`
+          : nothing
+      }
+      ${this.days && !empty ? this.chart(this.days) : nothing}
+      ${this.configs && !empty ? this.table('By config', this.configs, 'configs', 'config') : nothing}
+      ${this.models && !empty ? this.table('By model', this.models, 'models', 'model') : nothing}
     `;
   }
 
+  private totalsLine(r: UsageReport): string {
+    return SERVICES.map((s) => {
+      const t = r.services[s]?.total;
+      return t ? `${s}: ${count(t.requests)} requests, ${compact(t.total)} tokens, ${costText(t)}` : '';
+    })
+      .filter(Boolean)
+      .join(' · ');
+  }
+
   private chart(report: UsageReport) {
-    const days = new Map<string, { tokens: number; cost: number; input: number; output: number; cached: number }>();
+    const byDay = new Map<string, Record<'input' | 'cached_create' | 'cached_read' | 'output' | 'cost', number>>();
     for (const s of SERVICES) {
       for (const [day, t] of Object.entries(report.services[s]?.days ?? {})) {
-        const d = days.get(day) ?? { tokens: 0, cost: 0, input: 0, output: 0, cached: 0 };
-        d.tokens += t.total;
-        d.cost += t.cost_usd;
+        const d = byDay.get(day) ?? { input: 0, cached_create: 0, cached_read: 0, output: 0, cost: 0 };
         d.input += t.input;
+        d.cached_create += t.cached_create;
+        d.cached_read += t.cached_read;
         d.output += t.output;
-        d.cached += t.cached_read + t.cached_create;
-        days.set(day, d);
+        d.cost += t.cost_usd;
+        byDay.set(day, d);
       }
     }
-    const sorted = [...days.entries()].sort(([a], [b]) => a.localeCompare(b));
-    const x = sorted.map(([day]) => new Date(`${day}T12:00:00`).getTime() / 1000);
+    const days = windowDays(this.since, Date.now(), [...byDay.keys()]);
+    const x = days.map((day) => new Date(`${day}T12:00:00`).getTime() / 1000);
+    const values = (key: (typeof SERIES)[number]['key']) => days.map((day) => byDay.get(day)?.[key] ?? 0);
+    // Stacked: each bar is drawn to the sum of its own metric and those below it, the top one first.
+    const stacked: number[][] = [];
+    let running = days.map(() => 0);
+    for (const s of SERIES) {
+      running = running.map((v, i) => v + values(s.key)[i]!);
+      stacked.push(running);
+    }
+    const order = [...SERIES.keys()].reverse();
     return html`<section class="panel">
-      <h2>Tokens and cost per day</h2>
-      ${
-        sorted.length
-          ? html`<clp-chart
-            class="usage-chart"
-            days
-            .height=${240}
-            .data=${[x, sorted.map(([, d]) => d.input), sorted.map(([, d]) => d.cached), sorted.map(([, d]) => d.output), sorted.map(([, d]) => d.cost)]}
-            .series=${[
-              { label: 'input', color: '#3794ff', bars: true },
-              { label: 'cache', color: '#b180d7', bars: true },
-              { label: 'output', color: '#89d185', bars: true },
-              { label: 'cost $', color: '#cca700', right: true },
-            ]}
-          ></clp-chart>`
-          : html`<p class="muted">No usage in this range yet.</p>`
-      }
+      <h2>Tokens per day, stacked <span class="muted">${days[0]} to ${days.at(-1)} · cost on the right axis</span></h2>
+      <clp-chart
+        class="usage-chart"
+        days
+        from-zero
+        .height=${260}
+        .xRange=${[x[0]! - 43_200, x.at(-1)! + 43_200]}
+        .data=${[x, ...order.map((i) => stacked[i]!), days.map((day) => byDay.get(day)?.cost ?? 0)]}
+        .series=${[...order.map((i) => ({ label: SERIES[i]!.label, color: SERIES[i]!.color, bars: true })), { label: 'cost $', color: '#cca700', right: true, dollars: true }]}
+      ></clp-chart>
+      <div class="legend">
+        ${SERIES.map(
+          (s) => html`<span><i class="swatch sw-${s.swatch}"></i> ${s.label} <strong>${compact(values(s.key).reduce((a, b) => a + b, 0))}</strong></span>`,
+        )}
+        <span><i class="swatch sw-yellow"></i> cost <strong>${costText(sumTotals(report))}</strong></span>
+      </div>
     </section>`;
   }
 
-  private table(title: string, report: UsageReport, key: 'configs' | 'models') {
-    const rows: Array<[string, string, UsageTotals]> = [];
-    for (const s of SERVICES) for (const [name, t] of Object.entries(report.services[s]?.[key] ?? {})) rows.push([s, name, t]);
-    rows.sort((a, b) => b[2].total - a[2].total);
+  private rows(report: UsageReport, key: 'configs' | 'models'): Row[] {
+    const rows: Row[] = [];
+    for (const s of SERVICES) {
+      const named = Object.entries(report.services[s]?.[key] ?? {}).sort((a, b) => b[1].total - a[1].total);
+      for (const [name, t] of named) rows.push([s, name, t]);
+    }
+    return rows;
+  }
+
+  private table(title: string, report: UsageReport, key: 'configs' | 'models', noun: string) {
+    const rows = this.rows(report, key);
     return html`<section class="panel">
-      <h2>${title}</h2>
-      <table class="grid usage-table">
-        <thead><tr><th>Service</th><th>${key === 'configs' ? 'Config' : 'Model'}</th><th>Requests</th>${USAGE_METRICS.map((m) => html`<th>${m}</th>`)}<th>Cost</th></tr></thead>
+      <div class="row"><h2>${title}</h2><span class="grow"></span><button class="csv" data-table=${key} @click=${() => void this.exportCsv(rows, noun)}><i class="codicon codicon-export"></i> Export CSV</button></div>
+      <div class="table-scroll">
+      <table class="grid usage-table" data-table=${key}>
+        <thead><tr><th>Service</th><th>${noun}</th>${COLUMNS.map(([, label]) => html`<th class="num">${label}</th>`)}<th class="num">error rate</th><th class="num">cost</th></tr></thead>
         <tbody>
-          ${rows.map(
-            ([s, name, t]) =>
-              html`<tr><td>${s}</td><td>${name}</td><td>${t.requests}</td>${USAGE_METRICS.map((m) => html`<td title=${t[m]}>${compact(t[m])}</td>`)}<td>${money(t.cost_usd)}${t.unpriced ? html` <span class="muted" title="requests without a price">+${t.unpriced}?</span>` : nothing}</td></tr>`,
-          )}
+          ${SERVICES.map((s) => {
+            const mine = rows.filter((r) => r[0] === s);
+            const total = report.services[s]?.total;
+            if (!mine.length || !total) return nothing;
+            return html`${mine.map(([, name, t]) => this.line(s, name || '(none)', t, false))}${this.line(s, `all ${s}`, total, true)}`;
+          })}
         </tbody>
       </table>
+      </div>
     </section>`;
   }
+
+  private line(service: string, name: string, t: UsageTotals, total: boolean) {
+    return html`<tr class=${total ? 'total' : ''}>
+      <td>${service}</td><td>${total ? html`<strong>${name}</strong>` : name}</td>
+      ${COLUMNS.map(([m]) => html`<td class="num ${m === 'errors' && t.errors ? 'bad' : ''}" title=${count(t[m])}>${m === 'requests' || m === 'errors' ? count(t[m]) : compact(t[m])}</td>`)}
+      <td class="num">${percent(t.errors, t.requests)}</td>
+      <td class="num cost">${costText(t)}</td>
+    </tr>`;
+  }
+
+  private async exportCsv(rows: Row[], noun: string): Promise<void> {
+    const csv = toCsv(
+      ['service', noun, ...COLUMNS.map(([, label]) => label), 'cost_usd', 'requests_without_price'],
+      rows.map(([s, name, t]) => [s, name, ...COLUMNS.map(([m]) => t[m]), t.cost_usd, t.unpriced]),
+    );
+    const file = `clp-usage-by-${noun}-${this.since}.csv`;
+    if (inVsCode()) {
+      // A webview cannot download: the CSV goes to the clipboard.
+      await navigator.clipboard.writeText(csv);
+      this.dispatchEvent(new CustomEvent(TOAST_EVENT, { bubbles: true, detail: `Copied ${rows.length} rows as CSV to the clipboard.` }));
+      return;
+    }
+    const a = document.createElement('a');
+    a.href = URL.createObjectURL(new Blob([csv], { type: 'text/csv' }));
+    a.download = file;
+    a.click();
+    setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
+    this.dispatchEvent(new CustomEvent(TOAST_EVENT, { bubbles: true, detail: `Saved ${file} (${rows.length} rows).` }));
+  }
+}
+
+function sumTotals(report: UsageReport): { cost_usd: number; unpriced: number } {
+  let cost_usd = 0;
+  let unpriced = 0;
+  for (const s of SERVICES) {
+    cost_usd += report.services[s]?.total.cost_usd ?? 0;
+    unpriced += report.services[s]?.total.unpriced ?? 0;
+  }
+  return { cost_usd, unpriced };
 }
 customElements.define('clp-usage', ClpUsage);

@@ -16,12 +16,14 @@ import { filterRuleSchema } from './schema.ts';
  */
 export class FilterSet {
   private readonly file: WatchedFile<CompiledRule[]>;
-  private readonly detectors: FilterRule[];
+  private detectors: FilterRule[];
+  private detectorList: readonly DetectorName[];
   /** The last list handed out and the file's rules it was made from: the same array until a reload. */
   private combined: { from: readonly FilterRule[]; rules: readonly FilterRule[] } | null = null;
 
   constructor(path: string, detectors: readonly DetectorName[], log: Logger) {
     this.detectors = detectorRules(detectors);
+    this.detectorList = [...detectors];
     this.file = new WatchedFile<CompiledRule[]>(
       path,
       (label, text) => {
@@ -34,6 +36,18 @@ export class FilterSet {
         else log.info(`filters: ${rules.length} rule(s) loaded`);
       },
     );
+  }
+
+  /** The built-in detectors switched on. */
+  detectorNames(): readonly DetectorName[] {
+    return this.detectorList;
+  }
+
+  /** Switches detectors on and off for the next request (the caller saves the setting). */
+  setDetectors(names: readonly DetectorName[]): void {
+    this.detectorList = [...names];
+    this.detectors = detectorRules(names);
+    this.combined = null;
   }
 
   rules(): readonly FilterRule[] {

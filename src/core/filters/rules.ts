@@ -6,7 +6,7 @@ import { escapeRegExp } from '../glob.ts';
 import { linearRegExp } from './linear-regex.ts';
 
 export interface CompiledRule {
-  /** Shown in records and traces: the rule's name, or `#<index>` (never its source: it may be a secret). */
+  /** Shown in records and traces: the rule's name, or `#<n>` counted from 1 (never its source: it may be a secret). */
   label: string;
   services: ReadonlySet<ServiceName>;
   /** Global (and, for regexes, dot-all) pattern. */
@@ -59,7 +59,16 @@ export function compileRules(label: string, value: unknown): CompiledRules {
   // The file holds one rule or a list, as the original accepted. They are checked apart, so an error
   // points into the rule rather than at a union.
   const parsed = Array.isArray(value) ? z.array(filterRuleSchema).safeParse(value) : filterRuleSchema.safeParse(value);
-  if (!parsed.success) return { ok: false, error: formatIssue(label, parsed.error) };
+  if (!parsed.success) {
+    // Rules are counted from 1 in messages, as people count them: `rule 3: source: …`.
+    const issue = parsed.error.issues[0];
+    const [first, ...rest] = issue?.path ?? [];
+    if (issue && typeof first === 'number') {
+      const more = parsed.error.issues.length > 1 ? ` (and ${parsed.error.issues.length - 1} more)` : '';
+      return { ok: false, error: `${label}: rule ${first + 1}${rest.length ? `: ${rest.map(String).join('.')}` : ''}: ${issue.message}${more}` };
+    }
+    return { ok: false, error: formatIssue(label, parsed.error) };
+  }
   const list = Array.isArray(parsed.data) ? parsed.data : [parsed.data];
   const rules: CompiledRule[] = [];
   for (const [i, r] of list.entries()) {
@@ -70,12 +79,12 @@ export function compileRules(label: string, value: unknown): CompiledRules {
       // Literals are searched as plain text (linear); regexes run on the linear-time engine.
       pattern = regex ? linearRegExp(r.source, 'gs') : new RegExp(escapeRegExp(r.source), 'g');
     } catch (err) {
-      const where = Array.isArray(parsed.data) ? `${i}.source` : 'source';
+      const where = Array.isArray(parsed.data) ? `rule ${i + 1}: source` : 'source';
       return { ok: false, error: `${label}: ${where}: ${(err as Error).message}` };
     }
     const anchor = regex ? leadingLiteral(r.source) : r.source;
     rules.push({
-      label: r.name ?? `#${i}`,
+      label: r.name ?? `#${i + 1}`,
       services: new Set(r.services ?? SERVICES),
       pattern,
       ...(anchor ? { anchors: [anchor] } : {}),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DETECTOR_NAMES, type DetectorName } from '../filters/detectors.ts';
 import type { CheckedParamsOf, Method, ParamsOf, Requests } from '../../shared/protocol.ts';
 import { SERVICES } from '../../shared/services.ts';
 import { filterRuleSchema } from '../filters/schema.ts';
@@ -51,6 +52,7 @@ export const PARAMS: { [M in Method]: z.ZodType<CheckedParamsOf<Requests[M]>, Pa
     before: z.object({ at: z.number(), id: z.string().max(64) }).optional(),
   }),
   'logs/get': z.object({ id: z.string().regex(/^[A-Za-z0-9-]{6,64}$/) }),
+  'filters/detectors': z.object({ detectors: z.array(z.enum(DETECTOR_NAMES as [DetectorName, ...DetectorName[]])).max(20) }),
   'overview/get': z.object({
     spanMs: z
       .number()

@@ -14,7 +14,8 @@ export interface DashboardDeps {
   stores: Readonly<Record<ServiceName, ConfigStore>>;
   pool: Pool;
   filters: FilterSet;
-  detectors: readonly string[];
+  /** Where `filters.detectors` is saved. */
+  settingsFile: string;
   routeSet: RouteSet;
   requests: () => RequestStore | null;
   /** Today's figures, kept from every finished request. */
