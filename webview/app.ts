@@ -1,8 +1,7 @@
 import { LitElement, html, nothing } from 'lit';
 import type { DashboardState, LiveStart } from '../src/shared/dashboard.ts';
 import { DidChangeState, DidEndRequest, DidStartRequest, LogsList, OwnerStatus, StatusGet } from '../src/shared/protocol.ts';
-import { serviceHealth } from '../src/shared/health.ts';
-import { SERVICES } from '../src/shared/services.ts';
+import { overallHealth } from '../src/shared/health.ts';
 import { time } from './format.ts';
 import { GO_EVENT, OPEN_REQUEST_EVENT, TOAST_EVENT } from './events.ts';
 import type { RequestRecord } from '../src/shared/records.ts';
@@ -229,10 +228,8 @@ export class ClpApp extends LitElement {
     const s = this.state;
     if (down) return html`<span class="owner"><span class="dot off"></span> not reachable</span>`;
     if (!s?.status.owner) return nothing;
-    const now = Date.now();
-    const levels = SERVICES.map((svc) => serviceHealth(s.status.services[svc], s.pools[svc], now).level);
-    const level = levels.includes('bad') ? 'bad' : levels.includes('warn') ? 'warn' : 'ok';
-    return html`<span class="owner muted"><span class="dot ${level}"></span> ${s.status.owner.kind} · pid ${s.status.owner.pid}</span>`;
+    const health = overallHealth(s.status.services, s.pools, Date.now());
+    return html`<span class="owner muted" title=${health.problems.map((p) => p.text).join('\n') || 'every service in use can serve'}><span class="dot ${health.level}"></span> ${s.status.owner.kind} · pid ${s.status.owner.pid}</span>`;
   }
 
   private renderPage() {

@@ -1,6 +1,7 @@
 import { compactNumber, costText } from '../shared/format.ts';
 import type { DashboardState } from '../shared/dashboard.ts';
 import { SERVICES } from '../shared/services.ts';
+import { overallHealth } from '../shared/health.ts';
 import type { OwnershipState } from './ownership.ts';
 
 export interface StatusBarView {
@@ -12,9 +13,10 @@ export interface StatusBarView {
 }
 
 /**
- * Pure: the status bar item for an ownership state and the owner's dashboard state. Red when CLP
- * cannot serve, yellow when it serves but something needs a look (a broken config file, no config,
- * errors today), plain otherwise.
+ * Pure (but for the clock): the status bar item for an ownership state and the owner's dashboard
+ * state. Red when CLP, or a service in use, cannot serve (every config of its pool out); yellow when
+ * it serves but something needs a look (a broken config file, no config at all, a config cooling
+ * down or failing), plain otherwise: the dashboard's health, said the same way.
  */
 export function renderStatusBar(own: OwnershipState, dash: DashboardState | null): StatusBarView {
   switch (own.kind) {
@@ -46,6 +48,10 @@ export function renderStatusBar(own: OwnershipState, dash: DashboardState | null
     if (svc.config.error) lines.push(`  - ⚠ ${svc.config.error}`);
   }
   lines.push('', 'Click to switch config.');
-  const attention = broken.length > 0 || SERVICES.every((s) => status.services[s].placeholder);
+  // The dashboard's health, said the same way: red when a service in use cannot serve, yellow when one needs a look.
+  const health = dash ? overallHealth(status.services, dash.pools, Date.now()) : null;
+  for (const h of health?.problems ?? []) lines.splice(lines.length - 2, 0, `- ${h.level === 'bad' ? '⛔' : '⚠'} ${h.text}`);
+  if (health?.level === 'bad') return { text: `$(error) CLP ${parts.join(' ')}`, tooltip: lines.join('\n'), background: 'statusBarItem.errorBackground' };
+  const attention = broken.length > 0 || SERVICES.every((s) => status.services[s].placeholder) || health?.level === 'warn';
   return { text: `$(radio-tower) CLP ${parts.join(' ')}`, tooltip: lines.join('\n'), background: attention ? 'statusBarItem.warningBackground' : null };
 }

@@ -50,3 +50,19 @@ export function serviceHealth(s: ServiceStatus, pool: PoolStatus | null, now: nu
   if (off) return { level: 'warn', text: `pool: ${usable} of ${members.length} configs can serve${tail}` };
   return { level: broken ? 'warn' : 'ok', text: `pool: all ${members.length} configs can serve${tail}` };
 }
+
+/**
+ * Pure: CLP's health as one colour (the dashboard's header, the VS Code status bar). A service with
+ * no config yet counts only when neither has one: a Claude-only user is not yellow forever.
+ */
+export function overallHealth(
+  services: Record<string, ServiceStatus>,
+  pools: Partial<Record<string, PoolStatus>> | undefined,
+  now: number,
+): { level: HealthLevel; problems: Health[] } {
+  const names = Object.keys(services);
+  const inUse = names.filter((n) => !services[n]!.placeholder);
+  if (!inUse.length) return { level: 'warn', problems: [{ level: 'warn', text: 'no config yet: add one on the Configs page' }] };
+  const problems = inUse.map((n) => serviceHealth(services[n]!, pools?.[n] ?? null, now)).filter((h) => h.level !== 'ok');
+  return { level: problems.some((h) => h.level === 'bad') ? 'bad' : problems.length ? 'warn' : 'ok', problems };
+}

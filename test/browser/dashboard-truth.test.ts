@@ -73,12 +73,34 @@ test('health: yellow with no config, green once a config serves, yellow with a b
   assert.equal(await level('claude'), 'warn', 'placeholder mode is yellow, never green');
   assert.match(await page.locator('article.card[data-service="claude"] p.health').innerText(), /no config yet/);
   await page.screenshot({ path: artifactPath('truth-overview-placeholder.png'), fullPage: true });
+  // Every empty page says what it is for and offers the first step.
+  for (const [width, scheme] of [
+    [1400, 'light'],
+    [800, 'dark'],
+  ] as const) {
+    await page.setViewportSize({ width, height: 900 });
+    await page.emulateMedia({ colorScheme: scheme });
+    for (const name of ['configs', 'requests', 'usage', 'filters', 'routes', 'pool']) {
+      await tab(name);
+      await page.locator('.empty').first().waitFor();
+      await page.screenshot({ path: artifactPath(`empty-${name}-${width}-${scheme}.png`), fullPage: true });
+    }
+  }
+  await page.setViewportSize({ width: 1400, height: 900 });
+  await page.emulateMedia({ colorScheme: 'light' });
+  await tab('overview');
 
   await writeConfig(home.home, 'claude', {
     'relay-a': { base_url: relayA.baseUrl, api_key: KEY_A, weight: 10, active: true },
     'relay-b': { base_url: relayB.baseUrl, auth_token: KEY_B, weight: 5 },
   });
   await page.locator('article.card[data-service="claude"] p.health[data-level="ok"]').waitFor({ timeout: 5000 });
+  // A switch says what changed and when it applies.
+  await page.locator('select.switch[data-service="claude"]').selectOption('relay-b');
+  await page.locator('.toast', { hasText: 'relay-b' }).waitFor();
+  assert.match(await page.locator('.toast').innerText(), /Claude Code now uses "relay-b" instead of "relay-a": the next request goes there/);
+  await page.locator('select.switch[data-service="claude"]').selectOption('relay-a');
+  await page.locator('.toast', { hasText: 'now uses "relay-a"' }).waitFor();
 
   // A broken file: the last good version serves, the card is yellow and says why.
   const file = join(home.home, 'claude.json');

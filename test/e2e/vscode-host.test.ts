@@ -147,8 +147,9 @@ test('"CLP: Activate Config" from the command palette switches the config for th
   await palette('CLP: Activate Config');
   await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'relay-b' }).first().click();
   assert.ok(await eventually(async () => JSON.parse(await readFile(join(run, 'clp', 'claude.json'), 'utf8'))['relay-b'].active === true, 10_000));
-  assert.equal(await ask(), 'Hello from relay-b');
+  // The status bar turns once the owner serves with the new config (the file is written just before).
   await page.locator('.statusbar-item', { hasText: 'CLP claude:relay-b' }).waitFor({ timeout: 15_000 });
+  assert.equal(await ask(), 'Hello from relay-b');
 });
 
 test('the CLP activity bar container lists the configs, the active one marked', async () => {
@@ -169,6 +170,32 @@ test('"CLP: Open Dashboard" opens the webview with the dashboard', async () => {
   await view.locator('article.card[data-service="claude"]').waitFor({ timeout: 30_000 });
   assert.match(await view.locator('article.card[data-service="claude"]').innerText(), /relay-b/);
   await page.screenshot({ path: artifactPath('vscode-dashboard.png') });
+});
+
+test('the webview follows the VS Code theme: light, high contrast and dark, in the theme colours', async () => {
+  const view = page.frameLocator('iframe.webview').frameLocator('#active-frame');
+  const background = () =>
+    view
+      .locator('body')
+      .evaluate((b) => (globalThis as unknown as { getComputedStyle(e: unknown): { backgroundColor: string } }).getComputedStyle(b).backgroundColor);
+  const seen = new Set<string>();
+  for (const [theme, bodyClass, file] of [
+    ['Light Modern', 'vscode-light', 'light'],
+    ['Dark High Contrast', 'vscode-high-contrast', 'high-contrast'],
+    ['Dark Modern', 'vscode-dark', 'dark'],
+  ] as const) {
+    await page.keyboard.press('F1');
+    await page.locator('.quick-input-widget input').fill('>Preferences: Color Theme');
+    await page.locator('.quick-input-widget .monaco-list-row').getByText('Preferences: Color Theme', { exact: true }).first().click();
+    await page.locator('.quick-input-widget input').fill(theme);
+    await page.locator('.quick-input-widget .monaco-list-row', { hasText: theme }).first().waitFor();
+    await page.keyboard.press('Enter');
+    await view.locator(`body.${bodyClass}`).waitFor({ timeout: 15_000 });
+    await view.locator('article.card[data-service="claude"] p.health').waitFor();
+    seen.add(await background());
+    await page.screenshot({ path: artifactPath(`vscode-dashboard-${file}.png`) });
+  }
+  assert.equal(seen.size, 3, `the page took each theme's background: ${[...seen].join(', ')}`);
 });
 
 test('VS Code reports how long the extension took to activate (reported, not asserted: speed lives in the bench)', async () => {

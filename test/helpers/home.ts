@@ -17,15 +17,25 @@ export async function writeConfig(home: string, service: 'claude' | 'codex', val
 }
 
 /** A port that was free a moment ago (for tests that must run `clp` as a separate process). */
+/** Ports handed out in this process: the kernel may give a just-closed port again, to the next caller. */
+const handedOut = new Set<number>();
+
+/** A loopback port free now, and never one this process was given before (two callers never share one). */
 export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.on('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
+  for (;;) {
+    const port = await new Promise<number>((resolve, reject) => {
+      const s = createServer();
+      s.on('error', reject);
+      s.listen(0, '127.0.0.1', () => {
+        const p = (s.address() as { port: number }).port;
+        s.close(() => resolve(p));
+      });
     });
-  });
+    if (!handedOut.has(port)) {
+      handedOut.add(port);
+      return port;
+    }
+  }
 }
 
 export function sleep(ms: number): Promise<void> {

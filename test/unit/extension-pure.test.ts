@@ -57,3 +57,38 @@ test('clp.* editor settings map onto core settings; a bad value is named and lef
   assert.equal(errors.length, 1);
   assert.match(errors[0]!, /^clp\.ports\.ui: /);
 });
+
+test('the status bar takes the dashboard health: red when every config of a pool is out, yellow while one cools down', async () => {
+  const { emptyTotals } = await import('../../src/shared/usage.ts');
+  const member = (name: string, available: boolean, why: string | null) => ({
+    name,
+    weight: 1,
+    active: name === 'a',
+    available,
+    why,
+    failures: 0,
+    disabledToday: false,
+    lastError: null,
+    lastFailure: null,
+    lastOkAt: null,
+  });
+  const dash = (members: ReturnType<typeof member>[]) => {
+    const today = { requests: 0, errors: 0, totals: emptyTotals(), cost_usd: 0 };
+    const pool = { service: 'claude' as const, mode: 'pool' as const, order: 'priority' as const, failureThreshold: 3, autoResetMinutes: 10, members };
+    return {
+      status: status('a', null),
+      configs: { claude: [], codex: [] },
+      today: { claude: today, codex: today },
+      pools: { claude: pool, codex: { ...pool, service: 'codex' as const, members: [] } },
+    };
+  };
+  const own = { kind: 'owner' as const, status: status('a', null) };
+  assert.equal(renderStatusBar(own, dash([member('a', true, null), member('b', true, null)])).background, null);
+  assert.equal(
+    renderStatusBar(own, dash([member('a', true, null), member('b', false, 'cooling down 20 s (HTTP 429)')])).background,
+    'statusBarItem.warningBackground',
+  );
+  const out = renderStatusBar(own, dash([member('a', false, 'disabled for today'), member('b', false, '3 consecutive failures (HTTP 500), back in 60 s')]));
+  assert.equal(out.background, 'statusBarItem.errorBackground');
+  assert.match(out.tooltip, /no config can serve/);
+});

@@ -192,7 +192,8 @@ export class ClpRequests extends Page {
           </tbody>
         </table>`
             : html`<div class="empty"><p>No request ${this.loadedFor !== JSON.stringify({ service: '', config: '', model: '', status: '', range: '', text: '' }) ? 'matches these filters' : 'yet'}.</p>
-            <p class="muted">Every request Claude Code or Codex sends through CLP shows here as it happens: its config, model, status, timing, tokens and cost, and, on a click, its whole story (bodies after filtering, headers without keys, every decision).</p></div>`
+            <p class="muted">Every request Claude Code or Codex sends through CLP shows here as it happens: its config, model, status, timing, tokens and cost, and, on a click, its whole story (bodies after filtering, headers without keys, every decision).</p>
+            <p>To send the first one, point the client at CLP: <code>ANTHROPIC_BASE_URL=${this.state.status.services.claude.url}</code> for Claude Code, <code>${this.state.status.services.codex.url}</code> as Codex's base URL (in VS Code, "CLP: Set Up Claude Code" / "CLP: Set Up Codex" do it for you).</p></div>`
         }
         ${this.more ? html`<button class="more" @click=${() => void this.load(true)}><i class="codicon codicon-fold-down"></i> Older requests</button>` : nothing}
         </div>
