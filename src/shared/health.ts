@@ -20,7 +20,8 @@ const RECENT_FAILURE_MS = 10 * 60_000;
 export function memberHealth(m: PoolMember, now: number): Health {
   if (!m.available) return { level: m.why?.startsWith('cooling down') ? 'warn' : 'bad', text: m.why ?? 'unavailable' };
   const f = m.lastFailure;
-  if (f && now - f.at < RECENT_FAILURE_MS && (m.lastOkAt === null || m.lastOkAt < f.at)) return { level: 'warn', text: `last request failed: ${f.reason}` };
+  if (f && !f.cleared && now - f.at < RECENT_FAILURE_MS && (m.lastOkAt === null || m.lastOkAt < f.at))
+    return { level: 'warn', text: `last request failed: ${f.reason}` };
   if (m.why) return { level: 'warn', text: m.why };
   return { level: 'ok', text: 'available' };
 }

@@ -15,8 +15,8 @@ export interface PoolMember {
   failures: number;
   disabledToday: boolean;
   lastError: string | null;
-  /** The last error this config gave and when (epoch ms), in any mode; kept after a later success. */
-  lastFailure: { reason: string; at: number } | null;
+  /** The last error this config gave and when (epoch ms), in any mode; kept after a later success. `cleared` once reset. */
+  lastFailure: { reason: string; at: number; cleared?: true } | null;
   /** When it last answered well (epoch ms). */
   lastOkAt: number | null;
 }

@@ -111,22 +111,34 @@ test('health: yellow with no config, green once a config serves, yellow with a b
   await writeFile(file, good);
   await page.locator('article.card[data-service="claude"] p.health[data-level="ok"]').waitFor({ timeout: 5000 });
 
-  // Every config out (pool mode, both disabled for today): red, and the Pool page warns.
+  // Every config cooling down (pool mode, both relays answer 429 with a retry-after): red, and the Pool page warns.
   await run(['pool', 'claude', 'mode', 'pool']);
-  await run(['pool', 'claude', 'disable-today', 'relay-a']);
-  await run(['pool', 'claude', 'disable-today', 'relay-b']);
+  const limited = {
+    kind: 'status' as const,
+    status: 429,
+    body: { type: 'error', error: { type: 'rate_limit_error', message: 'slow down' } },
+    headers: { 'retry-after': '120' },
+  };
+  relayA.behaviour = limited;
+  relayB.behaviour = limited;
+  await assert.rejects(ask('claude-sonnet-4-5'));
+  relayA.behaviour = { kind: 'ok' };
+  relayB.behaviour = { kind: 'ok' };
   await page.reload();
   await page.locator('article.card[data-service="claude"] p.health[data-level="bad"]').waitFor({ timeout: 5000 });
-  assert.match(await page.locator('article.card[data-service="claude"] p.health').innerText(), /no config can serve/);
+  assert.match(await page.locator('article.card[data-service="claude"] p.health').innerText(), /no config can serve: all 2 are cooling down/);
+  assert.match(await page.locator('article.card[data-service="claude"] tr[data-name="relay-b"]').innerText(), /cooling down/);
+  await page.screenshot({ path: artifactPath('truth-overview-all-cooling.png'), fullPage: true });
   await tab('pool');
   await page.locator('section.pool[data-service="claude"] .all-unavailable').waitFor();
   await page.screenshot({ path: artifactPath('truth-pool-all-out.png'), fullPage: true });
-  // Enable takes a daily disable back, from the page.
+  await page.locator('section.pool[data-service="claude"] button.reset-all').click();
+  await page.locator('section.pool[data-service="claude"] .all-unavailable').waitFor({ state: 'detached' });
+  // A daily disable, taken back from the page with Enable.
+  await page.locator('section.pool[data-service="claude"] tr[data-name="relay-a"] button.disable').click();
   await page.locator('section.pool[data-service="claude"] tr[data-name="relay-a"] button.enable').click();
   await page.locator('section.pool[data-service="claude"] tr[data-name="relay-a"] button.disable').waitFor();
-  assert.equal(await page.locator('section.pool[data-service="claude"] .all-unavailable').count(), 0);
-  await page.locator('section.pool[data-service="claude"] button.reset-all').click();
-  await page.locator('section.pool[data-service="claude"] tr[data-name="relay-b"] button.disable').waitFor();
+  assert.match(await page.locator('section.pool[data-service="claude"] tr[data-name="relay-a"] td.state').innerText(), /available/);
   await run(['pool', 'claude', 'mode', 'active']);
 });
 
@@ -172,6 +184,10 @@ test('money on the page is the CLI’s for the same records, and an unpriced mod
   }
   assert.match(await row('my-custom-model').locator('td.cost').innerText(), /^unknown \(1 request without a price\)$/);
   assert.doesNotMatch(await row('claude-opus-4-1').locator('td.cost').innerText(), /^\$0\.0[0-9]$/, 'not rounded to cents');
+  const [download] = await Promise.all([page.waitForEvent('download'), page.locator('button.csv[data-table="models"]').click()]);
+  const csv = await readFile((await download.path())!, 'utf8');
+  assert.match(csv.split('\r\n')[0]!, /^service,model,requests,errors,input,cache write,cache read,output,reasoning,total,cost_usd,requests_without_price$/);
+  assert.match(csv, /\r\nclaude,my-custom-model,1,0,/);
   const total = page.locator('table.usage-table[data-table="models"] tr.total').first();
   assert.match(await total.locator('td.cost').innerText(), /^at least \$[\d.]+ \(1 request without a price\)$/);
 });
@@ -242,11 +258,18 @@ test('the request detail never covers the list: side by side at 1400 px, in its 
   await eventually(async () => (await page.locator('tr.record').count()) === 1, 5000);
   assert.match(await page.locator('tr.record').first().innerText(), /500/);
   await page.locator('select.status-filter').selectOption('');
+
+  // The overview's last errors link to their request.
+  await tab('overview');
+  await page.locator('a.open-request').first().click();
+  await page.locator('aside.detail').waitFor();
+  assert.match(await page.locator('aside.detail').innerText(), /500/);
+  assert.equal(await page.locator('button.tab.on').getAttribute('data-page'), 'requests');
 });
 
 test('every page in both themes and both widths, and no script error on any of them', async () => {
-  for (const width of [1400, 800]) {
-    for (const scheme of ['light', 'dark'] as const) {
+  for (const width of [1920, 1400, 800]) {
+    for (const scheme of width === 1920 ? (['dark'] as const) : (['light', 'dark'] as const)) {
       await page.setViewportSize({ width, height: 900 });
       await page.emulateMedia({ colorScheme: scheme });
       for (const name of ['overview', 'configs', 'requests', 'usage', 'filters', 'routes', 'pool']) {

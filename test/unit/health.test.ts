@@ -44,6 +44,7 @@ test('a config is red when it may not take requests, yellow while it cools down 
   assert.deepEqual(memberHealth(failed, NOW), { level: 'warn', text: 'last request failed: HTTP 401: credential rejected' });
   assert.equal(memberHealth({ ...failed, lastOkAt: NOW - 1000 }, NOW).level, 'ok', 'a success since clears it');
   assert.equal(memberHealth(failed, NOW + 3_600_000).level, 'ok', 'an old failure is history, not health');
+  assert.equal(memberHealth({ ...failed, lastFailure: { ...failed.lastFailure!, cleared: true } }, NOW).level, 'ok', 'a reset clears it too');
 });
 
 test('a service is green only when what serves can serve', () => {

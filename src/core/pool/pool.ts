@@ -34,7 +34,7 @@ export class Pool {
   /** service + session id -> the config that last served it. */
   private readonly sessions = new Map<string, { name: string; at: number }>();
   /** service + config name -> its last error and last success (in memory: what this owner saw). */
-  private readonly recent = new Map<string, { failure: { reason: string; at: number } | null; okAt: number | null }>();
+  private readonly recent = new Map<string, { failure: { reason: string; at: number; cleared?: true } | null; okAt: number | null }>();
 
   constructor(
     private readonly path: string,
@@ -149,7 +149,7 @@ export class Pool {
   }
 
   /** The last error and the last success of a config, as this owner saw them. */
-  recentOf(service: ServiceName, name: string): { failure: { reason: string; at: number } | null; okAt: number | null } {
+  recentOf(service: ServiceName, name: string): { failure: { reason: string; at: number; cleared?: true } | null; okAt: number | null } {
     return this.recent.get(this.sessionKey(service, name)) ?? { failure: null, okAt: null };
   }
 
@@ -194,6 +194,11 @@ export class Pool {
       h = { ...h, manualDisabledUntil: rest };
     } else h = { ...h, manualDisabledUntil: {} };
     p.health = h;
+    // The last error stays in view, but no longer makes the config look failing.
+    for (const [key, seen] of this.recent) {
+      if (seen.failure && (name ? key === this.sessionKey(service, name) : key.startsWith(`${service}\u0000`)))
+        seen.failure = { ...seen.failure, cleared: true };
+    }
     this.schedulePersist(0);
   }
 
