@@ -56,6 +56,8 @@ export class ClpApp extends LitElement {
   /** A request another page asked to show (a link to it): the Requests page opens its detail. */
   declare openId: string | null;
   private heartbeat: number | undefined;
+  /** Counts full re-reads (start, reconnect): pages with lists of their own read them again. */
+  private resyncs = 0;
   private toastTimer: number | undefined;
 
   constructor() {
@@ -183,6 +185,7 @@ export class ClpApp extends LitElement {
       this.records = records;
       this.inflight = new Map();
       this.revision++;
+      this.resyncs++;
       this.problem = null;
     } catch (err) {
       this.problem = (err as Error).message;
@@ -240,7 +243,7 @@ export class ClpApp extends LitElement {
       case 'configs':
         return html`<clp-configs .client=${this.client} .state=${s}></clp-configs>`;
       case 'requests':
-        return html`<clp-requests .client=${this.client} .records=${this.records} .inflight=${this.inflight} .state=${s} .openId=${this.openId}></clp-requests>`;
+        return html`<clp-requests .client=${this.client} .records=${this.records} .inflight=${this.inflight} .state=${s} .openId=${this.openId} .revision=${this.resyncs}></clp-requests>`;
       case 'usage':
         return html`<clp-usage .client=${this.client} .revision=${this.records.length}></clp-usage>`;
       case 'filters':

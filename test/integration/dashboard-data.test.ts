@@ -229,3 +229,27 @@ test('configs/raw on a broken file: the text as written, no key in it', async ()
   assert.equal(saved['relay-b'].auth_token, KEY_B);
   assert.equal(core.stores.claude.state().error, null);
 });
+
+test('the activity window lets old points go without a pass over all of them, and counts the right ones', () => {
+  const t0 = Date.parse('2026-12-02T08:00:00');
+  const t = new TodayTracker(() => '2026-12-02');
+  t.seed([], t0);
+  // 4 hours of a request every 2 s, in the order they finish.
+  for (let i = 0; i < 7200; i++) {
+    const at = t0 + i * 2000;
+    t.add(finished({ started_at: at, error: i % 10 === 0 ? 'http_500' : null, status: i % 10 === 0 ? 500 : 200 }).record, at);
+  }
+  const now = t0 + 7199 * 2000;
+  const v = t.view(now, 30 * 60_000, 60_000);
+  assert.equal(
+    v.activity.requests.reduce((a, b) => a + b, 0),
+    900,
+    'the last 30 one-minute buckets hold 30 × 30 requests',
+  );
+  assert.equal(
+    v.activity.errors.reduce((a, b) => a + b, 0),
+    90,
+  );
+  assert.equal(v.services.claude.configs.prod!.requests, 7200);
+  assert.equal(v.recent.length, 8);
+});

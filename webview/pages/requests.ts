@@ -8,6 +8,7 @@ import { Page } from '../base.ts';
 import { count, money, ms, prettyJson, time, tokens } from '../format.ts';
 
 const PAGE_ROWS = 100;
+const KEEP_ROWS = 1000;
 /** Under this width the detail takes the list's place (with a way back) instead of sitting beside it. */
 const NARROW_PX = 1000;
 
@@ -41,6 +42,7 @@ export class ClpRequests extends Page {
     inflight: { attribute: false },
     state: { attribute: false },
     openId: { attribute: false },
+    revision: { type: Number },
     filters: { state: true },
     rows: { state: true },
     more: { state: true },
@@ -52,6 +54,8 @@ export class ClpRequests extends Page {
   declare inflight: Map<string, LiveStart>;
   declare state: DashboardState;
   declare openId: string | null;
+  /** Bumped when the page re-reads everything (CLP back after an outage): the list is read again. */
+  declare revision: number;
   declare filters: Filters;
   /** The rows the owner gave for these filters, newest first, with live ones added on top. */
   declare rows: RequestRecord[];
@@ -88,7 +92,7 @@ export class ClpRequests extends Page {
   }
 
   override updated(changed: Map<string, unknown>): void {
-    const key = JSON.stringify(this.filters);
+    const key = `${JSON.stringify(this.filters)}:${this.revision}`;
     if (key !== this.loadedFor) {
       this.loadedFor = key;
       void this.load(false);
@@ -110,7 +114,14 @@ export class ClpRequests extends Page {
     const q = this.query();
     const known = new Set(this.rows.map((r) => r.id));
     const add = fresh.filter((r) => !known.has(r.id) && logMatches(r, q));
-    if (add.length) this.rows = [...add, ...this.rows];
+    if (!add.length) return;
+    // A page left open under heavy traffic keeps its newest rows; older ones are a click away.
+    const rows = [...add, ...this.rows];
+    if (rows.length > KEEP_ROWS) {
+      rows.length = KEEP_ROWS;
+      this.more = true;
+    }
+    this.rows = rows;
   }
 
   private async load(older: boolean): Promise<void> {
@@ -191,7 +202,7 @@ export class ClpRequests extends Page {
             ${this.rows.map((r) => this.row(r))}
           </tbody>
         </table>`
-            : html`<div class="empty"><p>No request ${this.loadedFor !== JSON.stringify({ service: '', config: '', model: '', status: '', range: '', text: '' }) ? 'matches these filters' : 'yet'}.</p>
+            : html`<div class="empty"><p>No request ${Object.values(this.filters).some(Boolean) ? 'matches these filters' : 'yet'}.</p>
             <p class="muted">Every request Claude Code or Codex sends through CLP shows here as it happens: its config, model, status, timing, tokens and cost, and, on a click, its whole story (bodies after filtering, headers without keys, every decision).</p>
             <p>To send the first one, point the client at CLP: <code>ANTHROPIC_BASE_URL=${this.state.status.services.claude.url}</code> for Claude Code, <code>${this.state.status.services.codex.url}</code> as Codex's base URL (in VS Code, "CLP: Set Up Claude Code" / "CLP: Set Up Codex" do it for you).</p></div>`
         }

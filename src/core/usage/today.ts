@@ -36,6 +36,8 @@ export class TodayTracker {
   private day = '';
   private configs = new Map<string, ConfigAcc>();
   private window: Array<{ at: number; error: boolean; tokens: number }> = [];
+  /** The first point still in the window. */
+  private head = 0;
   private recent: RequestRecord[] = [];
   /** Ids added since start, so a seed read afterwards counts none twice (null once seeded). */
   private added: Set<string> | null = new Set();
@@ -98,8 +100,13 @@ export class TodayTracker {
       this.day = day;
       this.configs = new Map();
     }
-    if (this.window.length > 4096 || (this.window[0] && this.window[0].at < now - this.windowMs)) {
-      this.window = this.window.filter((w) => w.at >= now - this.windowMs);
+    // Points arrive about in time order: old ones leave from the front, a step per request at most
+    // amortised (the array is compacted once half of it is gone), never a pass over all of them.
+    const cutoff = now - this.windowMs;
+    while (this.head < this.window.length && this.window[this.head]!.at < cutoff) this.head++;
+    if (this.head > 1024 && this.head * 2 > this.window.length) {
+      this.window = this.window.slice(this.head);
+      this.head = 0;
     }
   }
 
@@ -128,7 +135,7 @@ export class TodayTracker {
       }
       services[service] = { p50_ms: median(durations), p50_ttfb_ms: median(ttfbs), configs };
     }
-    return { services, activity: activity(this.window, now, Math.min(spanMs, this.windowMs), stepMs), recent: [...this.recent] };
+    return { services, activity: activity(this.window.slice(this.head), now, Math.min(spanMs, this.windowMs), stepMs), recent: [...this.recent] };
   }
 }
 
