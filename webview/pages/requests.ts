@@ -6,6 +6,7 @@ import { SERVICES, type ServiceName } from '../../src/shared/services.ts';
 import { renderResponse, type Block } from '../../src/shared/response-view.ts';
 import { Page } from '../base.ts';
 import { count, money, ms, prettyJson, time, tokens } from '../format.ts';
+import { hitsText, timeline, traceLine } from '../trace-text.ts';
 
 const PAGE_ROWS = 100;
 const KEEP_ROWS = 1000;
@@ -309,11 +310,6 @@ function hitsNote(trace: TraceEntry[] | null): string {
   return ` (filtered: ${hitsText(entry.hits)})`;
 }
 
-const hitsText = (hits: Record<string, number>) =>
-  Object.entries(hits)
-    .map(([rule, n]) => `${rule} ×${n}`)
-    .join(', ');
-
 /** The usage metrics with the words the CLI uses for them. */
 export const USAGE_COLUMNS = [
   ['input', 'input'],
@@ -324,50 +320,4 @@ export const USAGE_COLUMNS = [
   ['total', 'total'],
 ] as const;
 
-/**
- * The decisions as one sentence to read first: `tried relay-2: connection refused in 2 ms → relay-a:
- * 200 in 4 ms; route haiku* rewrote the model to claude-sonnet-4-5; 2 filter hits`.
- */
-export function timeline(d: Pick<RequestRecord, 'trace' | 'config' | 'status' | 'model_sent' | 'model_requested'>): string {
-  const trace = d.trace ?? [];
-  const parts: string[] = [];
-  const attempts = trace.filter((t): t is Extract<TraceEntry, { kind: 'attempt' }> => t.kind === 'attempt');
-  if (attempts.length) {
-    const steps = attempts.map((a) => `${a.config}: ${a.outcome} in ${a.ms} ms`);
-    if (d.config && !attempts.some((a) => a.config === d.config)) steps.push(`${d.config}: ${d.status ?? 'no answer'}`);
-    parts.push(`tried ${steps.join(' → ')}`);
-  }
-  for (const t of trace) {
-    if (t.kind === 'route') {
-      const did = [t.model ? `rewrote the model to ${t.model}` : '', t.config ? `pinned ${t.config.join(', ')}` : ''].filter(Boolean).join(' and ');
-      parts.push(`route ${t.matched.join(', ')} ${did || 'matched'}`);
-    } else if (t.kind === 'filters') {
-      const n = Object.values(t.hits).reduce((a, b) => a + b, 0);
-      parts.push(`${n} filter ${n === 1 ? 'hit' : 'hits'}`);
-    } else if (t.kind === 'strip') parts.push(`removed ${t.removed} signed item(s) from the history`);
-    else if (t.kind === 'plan' && t.skipped.length) parts.push(`skipped ${t.skipped.map((s) => `${s.name} (${s.why})`).join(', ')}`);
-  }
-  return parts.length ? `${parts.join('; ')}.` : 'Served by the first config tried.';
-}
-
-/** One decision, in words. */
-export function traceLine(t: TraceEntry): string {
-  switch (t.kind) {
-    case 'filters':
-      return `Filters: ${hitsText(t.hits)}`;
-    case 'route':
-      return `Routing (${t.matched.join(', ')}): ${[t.model ? `model → ${t.model}` : '', t.config ? `pinned to ${t.config.join(', ')}` : ''].filter(Boolean).join('; ')}`;
-    case 'plan':
-      return `Plan (${t.mode} mode): ${t.candidates.join(' → ') || 'no candidate'}${t.skipped.length ? `; skipped ${t.skipped.map((s) => `${s.name} (${s.why})`).join(', ')}` : ''}`;
-    case 'strip':
-      return `Removed ${t.removed} signed item(s) from the history: ${t.reason}`;
-    case 'attempt':
-      return `Tried ${t.config}: ${t.outcome} (${t.ms} ms)`;
-    case 'imported':
-      return "Imported from the original CLP's history";
-    default:
-      // A record written by an older CLP, before decisions had a kind.
-      return JSON.stringify(t);
-  }
-}
 customElements.define('clp-requests', ClpRequests);

@@ -1,0 +1,57 @@
+import type { RequestRecord, TraceEntry } from '../src/shared/records.ts';
+
+/** A request's decisions in words: pure, so the page and a test read the same sentences. */
+
+export const hitsText = (hits: Record<string, number>) =>
+  Object.entries(hits)
+    .map(([rule, n]) => `${rule} ×${n}`)
+    .join(', ');
+
+/**
+ * The decisions as one sentence to read first: `tried relay-2: connection refused in 2 ms → relay-a:
+ * 200 in 4 ms; route haiku* rewrote the model to claude-sonnet-4-5; 2 filter hits`.
+ */
+export function timeline(d: Pick<RequestRecord, 'trace' | 'config' | 'status' | 'model_sent' | 'model_requested'>): string {
+  const trace = d.trace ?? [];
+  const parts: string[] = [];
+  const attempts = trace.filter((t): t is Extract<TraceEntry, { kind: 'attempt' }> => t.kind === 'attempt');
+  if (attempts.length) {
+    const steps = attempts.map((a) => `${a.config}: ${a.outcome} in ${a.ms} ms`);
+    if (d.config && !attempts.some((a) => a.config === d.config)) steps.push(`${d.config}: ${d.status ?? 'no answer'}`);
+    parts.push(`tried ${steps.join(' → ')}`);
+  }
+  for (const t of trace) {
+    if (t.kind === 'route') {
+      const did = [t.model ? `rewrote the model to ${t.model}` : '', t.config ? `pinned ${t.config.join(', ')}` : ''].filter(Boolean).join(' and ');
+      parts.push(`route ${t.matched.join(', ')} ${did || 'matched'}`);
+    } else if (t.kind === 'filters') {
+      const n = Object.values(t.hits).reduce((a, b) => a + b, 0);
+      parts.push(`${n} filter ${n === 1 ? 'hit' : 'hits'}`);
+    } else if (t.kind === 'strip') parts.push(`removed ${t.removed} signed item(s) from the history`);
+    else if (t.kind === 'plan' && t.skipped.length) parts.push(`skipped ${t.skipped.map((s) => `${s.name} (${s.why})`).join(', ')}`);
+  }
+  if (!parts.length) return 'Served by the first config tried.';
+  const text = `${parts.join('; ')}.`;
+  return text[0]!.toUpperCase() + text.slice(1);
+}
+
+/** One decision, in words. */
+export function traceLine(t: TraceEntry): string {
+  switch (t.kind) {
+    case 'filters':
+      return `Filters: ${hitsText(t.hits)}`;
+    case 'route':
+      return `Routing (${t.matched.join(', ')}): ${[t.model ? `model → ${t.model}` : '', t.config ? `pinned to ${t.config.join(', ')}` : ''].filter(Boolean).join('; ')}`;
+    case 'plan':
+      return `Plan (${t.mode} mode): ${t.candidates.join(' → ') || 'no candidate'}${t.skipped.length ? `; skipped ${t.skipped.map((s) => `${s.name} (${s.why})`).join(', ')}` : ''}`;
+    case 'strip':
+      return `Removed ${t.removed} signed item(s) from the history: ${t.reason}`;
+    case 'attempt':
+      return `Tried ${t.config}: ${t.outcome} (${t.ms} ms)`;
+    case 'imported':
+      return "Imported from the original CLP's history";
+    default:
+      // A record written by an older CLP, before decisions had a kind.
+      return JSON.stringify(t);
+  }
+}
