@@ -206,6 +206,19 @@ test('the request list lays out its newest 100 rows and pages back over the whol
   }
   await page.setViewportSize({ width: 1400, height: 900 });
   await page.emulateMedia({ colorScheme: 'light' });
-  while (await more.isVisible()) await more.click();
+  // Each click adds the next page, never the same one twice.
+  while ((await page.locator('tr.record').count()) < total) {
+    const n = await page.locator('tr.record').count();
+    // Two clicks in one go, as an impatient user makes them.
+    await more.evaluate((b) => {
+      const button = b as unknown as { click(): void };
+      button.click();
+      button.click();
+    });
+    await eventually(async () => (await page.locator('tr.record').count()) > n, 5000);
+  }
+  await eventually(async () => !(await more.isVisible()), 5000);
   assert.equal(await page.locator('tr.record').count(), total);
+  const ids = await page.locator('tr.record').evaluateAll((rows) => rows.map((r) => (r as unknown as { dataset: { id: string } }).dataset.id));
+  assert.equal(new Set(ids).size, total, 'no row twice');
 });

@@ -69,6 +69,7 @@ export class ClpRequests extends Page {
   private seenLive: RequestRecord | undefined;
   private openedId: string | null = null;
   private listScroll = 0;
+  private loadingOlder = false;
 
   constructor() {
     super();
@@ -126,6 +127,17 @@ export class ClpRequests extends Page {
   }
 
   private async load(older: boolean): Promise<void> {
+    // One "older" page at a time: two clicks must not fetch (and add) the same page twice.
+    if (older && this.loadingOlder) return;
+    this.loadingOlder = older;
+    try {
+      await this.loadPage(older);
+    } finally {
+      if (older) this.loadingOlder = false;
+    }
+  }
+
+  private async loadPage(older: boolean): Promise<void> {
     const last = this.rows.at(-1);
     const q: LogsListParams = { ...this.query(), limit: PAGE_ROWS, ...(older && last ? { before: { at: last.started_at, id: last.id } } : {}) };
     const key = this.loadedFor;
