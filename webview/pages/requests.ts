@@ -129,7 +129,7 @@ export class ClpRequests extends Page {
   private async load(older: boolean): Promise<void> {
     // One "older" page at a time: two clicks must not fetch (and add) the same page twice.
     if (older && this.loadingOlder) return;
-    this.loadingOlder = older;
+    if (older) this.loadingOlder = true;
     try {
       await this.loadPage(older);
     } finally {
