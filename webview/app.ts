@@ -1,6 +1,6 @@
 import { LitElement, html, nothing } from 'lit';
 import type { DashboardState, LiveStart } from '../src/shared/dashboard.ts';
-import { DidChangeState, DidEndRequest, DidStartRequest, LogsList, OwnerStatus, StatusGet } from '../src/shared/protocol.ts';
+import { DidChangeState, DidEndRequest, DidStartRequest, LogsList, StatusGet } from '../src/shared/protocol.ts';
 import { overallHealth } from '../src/shared/health.ts';
 import { time } from './format.ts';
 import { GO_EVENT, OPEN_REQUEST_EVENT, TOAST_EVENT } from './events.ts';
@@ -91,22 +91,25 @@ export class ClpApp extends LitElement {
    * closed) the page says so within seconds instead of showing the last figures as if they were live,
    * keeps trying, and re-reads everything once CLP is back.
    */
+  private beating = false;
   private async beat(): Promise<void> {
-    let ok = true;
-    let rekeyed = false;
+    if (this.beating) return;
+    this.beating = true;
     try {
-      await Promise.race([
-        this.client.call(OwnerStatus, {}),
-        new Promise((_, reject) => setTimeout(() => reject(new Error('no answer in time')), HEARTBEAT_TIMEOUT_MS)),
-      ]);
-    } catch (err) {
-      ok = false;
-      // CLP answers, but with another key: it was restarted, and this page's link is out of date.
-      rekeyed = (err as { code?: string }).code === 'unauthorized';
+      await this.beatOnce();
+    } finally {
+      this.beating = false;
     }
-    if (!ok && (this.connection.state !== 'down' || this.connection.rekeyed !== rekeyed))
-      this.connection = { state: 'down', since: this.connection.state === 'down' ? this.connection.since : Date.now(), rekeyed };
-    else if (ok && this.connection.state === 'down') {
+  }
+
+  private async beatOnce(): Promise<void> {
+    const now = await this.client.transport.check(HEARTBEAT_TIMEOUT_MS);
+    const c = this.connection;
+    if (now !== 'up') {
+      // CLP answers, but not to this page's key: it was restarted past the one this page knew.
+      const rekeyed = now === 'locked';
+      if (c.state !== 'down' || c.rekeyed !== rekeyed) this.connection = { state: 'down', since: c.state === 'down' ? c.since : Date.now(), rekeyed };
+    } else if (c.state === 'down') {
       this.connection = { state: 'back' };
       await this.resync();
       window.setTimeout(() => {
@@ -214,7 +217,7 @@ export class ClpApp extends LitElement {
       </nav>
       ${
         down && c.rekeyed
-          ? html`<div class="banner error offline" role="alert"><i class="codicon codicon-key"></i> CLP was restarted and has a new dashboard key: run <code>clp ui</code> and open the link it prints (the figures below are from before).</div>`
+          ? html`<div class="banner error offline" role="alert"><i class="codicon codicon-key"></i> CLP answers, but with a dashboard key this page does not know (it was restarted more than once, or a day ago, while this page was away): run <code>clp ui</code> and open the link it prints (the figures below are from before).</div>`
           : down
             ? html`<div class="banner error offline" role="alert"><i class="codicon codicon-debug-disconnect"></i> CLP is not reachable since ${time(c.since)}: retrying every ${HEARTBEAT_MS / 1000} s. The figures below are from before; start CLP (<code>clp start</code>, or open VS Code) and this page comes back by itself.</div>`
             : c.state === 'back'

@@ -15,7 +15,7 @@ const TOKEN_KEY = 'clp-dashboard-token';
 /**
  * In a browser the page needs the per-install token, which `clp ui` puts in the URL's fragment (never
  * sent to a server, never in a log). It is kept in this tab's session storage (gone when the tab
- * closes; the token changes each time CLP starts anyway) and dropped from the URL.
+ * closes; a restarted CLP hands this tab its new token, see HttpTransport) and dropped from the URL.
  */
 function browserToken(): string | null {
   const fromHash = /(?:^#|&)token=([0-9a-f]{64})/.exec(location.hash)?.[1];
@@ -36,7 +36,7 @@ function start(): void {
       document.body.innerHTML = `<main class="locked"><h1>CLP dashboard</h1><p>This page needs its link with the dashboard key. Run <code>clp ui</code> in a terminal (or "CLP: Open Dashboard in Browser" in VS Code) and open the link it prints.</p></main>`;
       return;
     }
-    transport = new HttpTransport(token);
+    transport = new HttpTransport(token, (next) => sessionStorage.setItem(TOKEN_KEY, next));
   }
   const app = document.querySelector('clp-app') ?? document.body.appendChild(document.createElement('clp-app'));
   // The element is upgraded only once it has its client: its connectedCallback starts the feed.

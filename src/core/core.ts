@@ -21,7 +21,10 @@ import { RequestStore, type RequestStoreOptions } from './store/request-store.ts
 import { Pricing } from './usage/pricing.ts';
 import { Pool } from './pool/pool.ts';
 import { RouteSet } from './routing/route-set.ts';
-import { newToken, writeToken } from './owner/token.ts';
+import { newToken, readToken, writeToken } from './owner/token.ts';
+
+/** How long a page that held the last owner's token may trade it for this owner's. */
+const PREVIOUS_TOKEN_MS = 24 * 3_600_000;
 import { ensureClientSecret } from './owner/client-secret.ts';
 import { join } from 'node:path';
 import { existsSync } from 'node:fs';
@@ -166,6 +169,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   // Made before the port listens, so no call can ever be checked against an empty token; written to
   // run/token only once this process holds the port (another owner's token stays valid until then).
   const token = newToken();
+  let previous: { token: string; until: number } | null = null;
   const live = new LiveFeed(events);
   const handlers = createHandlers({
     status,
@@ -187,6 +191,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     ping: () => ({ clp: true, version: VERSION, pid: process.pid }),
     port: () => bound.ui,
     token: () => token,
+    previousToken: () => (previous && now() < previous.until ? previous.token : null),
   });
   const servers: Array<[Server, number]> = [];
 
@@ -237,6 +242,9 @@ export async function createCore(options: CoreOptions): Promise<Core> {
         bound.ui = await listen(ui, settings.host, settings.ports.ui, 'dashboard');
         servers.push([ui, bound.ui]);
         // Holding the dashboard port makes this process the owner: only now may it open the database.
+        // The last owner's token is kept for a day, so that a page that held it can ask for this one.
+        const last = await readToken(paths.runDir);
+        if (last && last !== token) previous = { token: last, until: now() + PREVIOUS_TOKEN_MS };
         await writeToken(paths.runDir, token);
         await pricing.refresh();
         if (settings.log.enabled) {

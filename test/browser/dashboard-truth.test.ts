@@ -1,6 +1,7 @@
 import Anthropic from '@anthropic-ai/sdk';
 import assert from 'node:assert/strict';
 import { readFile, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
@@ -8,6 +9,7 @@ import { artifactPath, launchChromium } from '../helpers/browser.ts';
 import { clp, isolatedEnv } from '../helpers/cli.ts';
 import { FakeUpstream } from '../helpers/fake-upstream.ts';
 import { eventually, tempHome, writeConfig } from '../helpers/home.ts';
+import { dashboardToken } from '../helpers/rpc.ts';
 
 /**
  * The dashboard as a user meets it, against a real `clp` daemon: it never says what is not true
@@ -304,7 +306,33 @@ test('a page that loses CLP says so and comes back by itself; after `clp stop` i
   const took = Date.now() - t0;
   assert.ok(took <= 3000, `the page said so after ${took} ms`);
   assert.equal(await page.locator('article.card .dot.ok').count(), 0, 'no green dot while CLP is away');
-  // CLP back with a new dashboard key: the page says what to do rather than "not reachable".
+  // While CLP is down, a program takes its port and answers like CLP: the page sends it no key.
+  const seen: Array<{ url: string; headers: Record<string, unknown>; body: string }> = [];
+  const squatter = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c: Buffer) => (body += c));
+    req.on('end', () => {
+      seen.push({ url: req.url ?? '', headers: req.headers, body });
+      res.writeHead(req.url === '/api/auth' ? 200 : 401, { 'content-type': 'application/json' });
+      res.end(req.url === '/api/auth' ? JSON.stringify({ proof: 'ab'.repeat(32) }) : JSON.stringify({ code: 'unauthorized', message: 'no' }));
+    });
+  });
+  await new Promise<void>((r) => squatter.listen(Number(env.CLP_UI_PORT), '127.0.0.1', r));
+  await eventually(() => seen.some((s) => s.url === '/api/rekey'), 8000);
+  await new Promise<void>((r) => squatter.close(() => r()));
+  squatter.closeAllConnections();
+  const token = await dashboardToken(home.home);
+  for (const s of seen) {
+    assert.ok(!JSON.stringify(s).includes(token), `the page sent its key to the squatter: ${s.url}`);
+    assert.equal(s.headers['x-clp-token'], undefined, s.url);
+  }
+  await page.locator('.banner.offline').waitFor();
+  // CLP back, with a new token of its own: the page trades the old one for it and comes back by itself.
   await run(['start']);
-  await page.locator('.banner.offline', { hasText: 'new dashboard key' }).waitFor({ timeout: 5000 });
+  await page.locator('.banner.back').waitFor({ timeout: 8000 });
+  assert.equal(await page.locator('.banner.offline').count(), 0);
+  assert.equal(await page.locator('main.stale').count(), 0);
+  assert.notEqual(await dashboardToken(home.home), token, 'the new owner has a token of its own');
+  await tab('requests');
+  await page.locator('tr.record').first().waitFor({ timeout: 5000 });
 });

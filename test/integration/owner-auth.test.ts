@@ -184,3 +184,46 @@ test('the browser page keeps its token for the tab only (sessionStorage)', async
   assert.ok(js.includes('sessionStorage'));
   assert.ok(!js.includes('localStorage'));
 });
+
+test('a page that knew the last owner’s token gets the new one by proving it, once per nonce; nobody else does', async () => {
+  const { rekeyAnswer, rekeyAsk } = await import('../../src/core/owner/token.ts');
+  const other = await tempHome();
+  try {
+    const a = await startCore(other.home);
+    const old = await dashboardToken(other.home);
+    await a.stop();
+    const b = await startCore(other.home);
+    try {
+      const next = await dashboardToken(other.home);
+      const ask = (nonce: string, proof: string) => request(`${b.urls.ui}/api/rekey`, { method: 'POST', body: JSON.stringify({ nonce, proof }) });
+      const nonce = 'cd'.repeat(20);
+      const wrong = await ask(nonce, rekeyAsk('f'.repeat(64), nonce));
+      assert.equal(wrong.statusCode, 401);
+      assert.ok(!(await wrong.body.text()).includes(next));
+      const good = await ask(nonce, rekeyAsk(old, nonce));
+      assert.equal(good.statusCode, 200);
+      const answer = (await good.body.json()) as { token: string; proof: string };
+      assert.equal(answer.token, next);
+      assert.equal(answer.proof, rekeyAnswer(old, nonce, next), 'the answer is bound to the old token and the nonce');
+      const replay = await ask(nonce, rekeyAsk(old, nonce));
+      assert.equal(replay.statusCode, 401, 'a nonce serves once');
+      await replay.body.text();
+    } finally {
+      await b.stop();
+    }
+    // A first owner (no last token) trades nothing.
+    const fresh = await tempHome();
+    try {
+      const c = await startCore(fresh.home);
+      const nonce = 'ef'.repeat(20);
+      const res = await request(`${c.urls.ui}/api/rekey`, { method: 'POST', body: JSON.stringify({ nonce, proof: rekeyAsk(old, nonce) }) });
+      assert.equal(res.statusCode, 401);
+      await res.body.text();
+      await c.stop();
+    } finally {
+      await fresh.cleanup();
+    }
+  } finally {
+    await other.cleanup();
+  }
+});

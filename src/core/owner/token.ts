@@ -50,3 +50,18 @@ export function proofMatches(token: string, nonce: string, proof: unknown): bool
 export function newNonce(): string {
   return randomBytes(24).toString('hex');
 }
+
+/**
+ * A page that held the last owner's token asks the new owner for its token by proving it knows the
+ * old one (an HMAC of its nonce, never the token itself); the new owner answers with its token and a
+ * proof, under the old token, that binds that answer to the nonce (a program squatting on the port
+ * could neither ask nor answer). A dashboard left open across `clp stop` / `clp start` comes back by
+ * itself this way, while each owner still has a token of its own.
+ */
+export function rekeyAsk(previous: string, nonce: string): string {
+  return createHmac('sha256', previous).update(`clp-rekey-ask\n${nonce}`).digest('hex');
+}
+
+export function rekeyAnswer(previous: string, nonce: string, next: string): string {
+  return createHmac('sha256', previous).update(`clp-rekey-answer\n${nonce}\n${next}`).digest('hex');
+}

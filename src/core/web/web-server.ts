@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { ClpError, toErrorShape, type ErrorCode, type ErrorShape } from '../../shared/errors.ts';
 import type { OwnerPing } from '../../shared/status.ts';
 import { hostAllowed } from '../net.ts';
-import { ownerProof, tokenMatches } from '../owner/token.ts';
+import { ownerProof, rekeyAnswer, rekeyAsk, tokenMatches } from '../owner/token.ts';
 import { dispatch, type Handlers } from './handlers.ts';
 import type { LiveFeed } from './live.ts';
 import { createAssetServer, isAsset, sendShell } from './page.ts';
@@ -15,6 +15,8 @@ export interface WebServerDeps {
   port: () => number;
   /** The owner's secret; made before the port listens, so it is never empty while anyone can call. */
   token: () => string;
+  /** The last owner's token, while a page that held it may still come back for the new one (null: none). */
+  previousToken?: () => string | null;
   /** The dashboard's protocol (`POST /api/rpc/<method>`) and live feed (`GET /api/events`). */
   handlers: Handlers;
   live: LiveFeed;
@@ -78,6 +80,7 @@ function route(req: IncomingMessage, res: ServerResponse, deps: WebServerDeps, a
   }
   if (req.method === 'GET' && path === '/api/status') return sendJson(res, 200, deps.ping());
   if (req.method === 'POST' && path === '/api/auth') return void answerChallenge(req, res, deps);
+  if (req.method === 'POST' && path === '/api/rekey') return void answerRekey(req, res, deps);
   if ((req.method === 'GET' || req.method === 'HEAD') && path === '/') return sendShell(res);
   if (req.method === 'GET' && isAsset(path)) return void assets(path, res);
   if (path.startsWith('/api/')) {
@@ -116,6 +119,28 @@ async function answerChallenge(req: IncomingMessage, res: ServerResponse, deps: 
     const nonce = body?.nonce;
     if (typeof nonce !== 'string' || !/^[0-9a-f]{32,128}$/.test(nonce)) throw new ClpError('bad_request', 'nonce: expected 32 to 128 hex digits');
     sendJson(res, 200, { proof: ownerProof(deps.token(), nonce) });
+  } catch (err) {
+    sendError(res, err);
+  }
+}
+
+/** Nonces a rekey was answered for: each may be used once. */
+const usedRekeyNonces = new Set<string>();
+
+/** A page that knew the last owner's token gets this owner's (see `rekeyAsk` in owner/token.ts). */
+async function answerRekey(req: IncomingMessage, res: ServerResponse, deps: WebServerDeps): Promise<void> {
+  try {
+    const body = (await readJson(req, 4096)) as { nonce?: unknown; proof?: unknown };
+    const nonce = body?.nonce;
+    if (typeof nonce !== 'string' || !/^[0-9a-f]{32,128}$/.test(nonce)) throw new ClpError('bad_request', 'nonce: expected 32 to 128 hex digits');
+    const previous = deps.previousToken?.() ?? null;
+    if (!previous || usedRekeyNonces.has(nonce) || !tokenMatches(rekeyAsk(previous, nonce), typeof body.proof === 'string' ? body.proof : undefined)) {
+      return sendJson(res, 401, NEEDS_TOKEN);
+    }
+    usedRekeyNonces.add(nonce);
+    if (usedRekeyNonces.size > 10_000) usedRekeyNonces.clear();
+    const next = deps.token();
+    sendJson(res, 200, { token: next, proof: rekeyAnswer(previous, nonce, next) });
   } catch (err) {
     sendError(res, err);
   }
