@@ -21,10 +21,25 @@ export const COMMANDS: readonly CommandSpec[] = [
     summary: 'start CLP in the background (or in this terminal with --foreground)',
     flags: ['foreground'],
     positionals: [0, 0],
-    details: 'Returns once the three ports answer. Exits non-zero, saying why, when a port is taken or a config file is broken.',
+    details:
+      'Returns once the three ports answer. A broken config file does not keep CLP from starting: the last version that loaded serves (placeholder mode if none was kept), and the status says where the file is broken. Exits non-zero, saying why, when a port is taken.',
   },
-  { name: 'stop', usage: 'clp stop', summary: 'stop the background CLP', flags: [], positionals: [0, 0] },
-  { name: 'restart', usage: 'clp restart', summary: 'stop, then start the background CLP', flags: [], positionals: [0, 0] },
+  {
+    name: 'stop',
+    usage: 'clp stop',
+    summary: 'stop CLP (the background one, or a foreground one in another terminal, saying so)',
+    flags: [],
+    positionals: [0, 0],
+    details: 'A CLP inside a VS Code window is stopped from that window ("CLP: Stop Proxy"): clp stop says so and exits 4.',
+  },
+  {
+    name: 'restart',
+    usage: 'clp restart',
+    summary: 'stop, then start the background CLP',
+    flags: [],
+    positionals: [0, 0],
+    details: 'Checks the config files first: with one broken, the running CLP is kept (it serves the last good version) and nothing is restarted.',
+  },
   {
     name: 'status',
     usage: 'clp status [--json]',

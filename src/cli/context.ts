@@ -13,5 +13,5 @@ export interface CliContext {
   err(text: string): void;
 }
 
-/** Exit codes: 0 done, 1 failed, 2 bad usage, 3 `status` found CLP not running. */
-export const EXIT = { ok: 0, failed: 1, usage: 2, notRunning: 3 } as const;
+/** Exit codes: 0 done, 1 failed, 2 bad usage, 3 `status` found CLP not running, 4 a VS Code window owns CLP (stop it there). */
+export const EXIT = { ok: 0, failed: 1, usage: 2, notRunning: 3, ownedElsewhere: 4 } as const;

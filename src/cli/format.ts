@@ -1,4 +1,4 @@
-import type { StatusReport } from '../shared/status.ts';
+import type { ServiceStatus, StatusReport } from '../shared/status.ts';
 import { SERVICES } from '../shared/services.ts';
 
 /** The human form of a status report. Never holds a key: the report has none. */
@@ -11,10 +11,25 @@ export function formatStatus(report: StatusReport): string {
   }
   for (const service of SERVICES) {
     const s = report.services[service];
-    const active = s.active ? `active: ${s.active}` : `no config yet: add one to ${s.config.file}`;
-    lines.push(`  ${service.padEnd(6)} ${s.url.padEnd(28)} ${active}`);
-    if (s.config.error) lines.push(`         ${s.config.error}`);
+    lines.push(`  ${service.padEnd(6)} ${s.url.padEnd(28)} ${serviceLine(s, report.owner !== null)}`);
   }
   lines.push(`  ${'ui'.padEnd(6)} ${report.ui.url}`);
   return lines.join('\n');
+}
+
+/**
+ * One service's state in words. A broken file is never "no config yet": it says where it is broken and
+ * what serves meanwhile (the last version that loaded, kept by CLP), or would serve once CLP starts.
+ */
+export function serviceLine(s: ServiceStatus, running: boolean): string {
+  const file = s.config.file.split(/[\\/]/).pop() ?? s.config.file;
+  if (s.config.error) {
+    const where = /: (line \d+, column \d+): /.exec(s.config.error)?.[1];
+    const what = where ? `${file} is broken (${where})` : `${file} is broken`;
+    const serves = s.config.configs
+      ? `${running ? 'serving' : 'CLP will serve'} the last good version (${s.config.configs} ${s.config.configs === 1 ? 'config' : 'configs'}${s.active ? `, active: ${s.active}` : ''})`
+      : 'no good version of it was kept: placeholder mode';
+    return `${what}: ${serves}\n         ${s.config.error}\n         fix ${s.config.file}; CLP picks the fix up by itself`;
+  }
+  return s.active ? `active: ${s.active}` : `no config yet: add one to ${s.config.file}`;
 }

@@ -4,7 +4,7 @@ import { loadSettings } from '../core/settings.ts';
 import { ClpError } from '../shared/errors.ts';
 import { helpText, parseCli } from './args.ts';
 import { activeCommand, listCommand } from './commands/configs.ts';
-import { startCommand } from './commands/start.ts';
+import { restartCommand, startCommand } from './commands/start.ts';
 import { statusCommand } from './commands/status.ts';
 import { stopCommand } from './commands/stop.ts';
 import { uiCommand } from './commands/ui.ts';
@@ -39,8 +39,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
       case 'stop':
         return await stopCommand(ctx);
       case 'restart':
-        await stopCommand(ctx);
-        return await startCommand(ctx, false);
+        return await restartCommand(ctx);
       case 'status':
         return await statusCommand(ctx, args.flags.has('json'));
       case 'list':

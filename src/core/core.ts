@@ -97,6 +97,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const stores = {} as Record<ServiceName, ConfigStore>;
   for (const service of SERVICES) {
     stores[service] = new ConfigStore(paths.config(service), {
+      lastGoodFile: paths.lastGood(service),
       onChange: ({ state, snapshot }) => {
         if (state.error) log.warn(`${state.error} (still serving the last good version)`);
         else log.info(`${service}: loaded ${state.configs} config(s), active: ${snapshot.active?.name ?? 'none'}`);
@@ -231,8 +232,11 @@ export async function createCore(options: CoreOptions): Promise<Core> {
         const store = stores[service];
         await store.ensureExists();
         await store.reload();
+        // A broken file never keeps CLP from starting: the last version that loaded serves (or, with
+        // none kept, placeholder mode answers), and the status says which and why.
         const state = store.state();
-        if (state.error) throw new ClpError('config_invalid', state.error);
+        if (state.error && store.servingLastGood()) log.warn(`${state.error}: serving the last good version (${state.configs} configs) until it is fixed`);
+        else if (state.error) log.warn(`${state.error}: no good version of it was kept, so ${service} answers in placeholder mode until it is fixed`);
       }
       await filters.start();
       await ensurePrivateDir(paths.dataDir);

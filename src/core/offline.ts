@@ -14,7 +14,7 @@ import { applyPoolAction } from './pool/actions.ts';
 export async function loadStores(paths: ClpPaths): Promise<Record<ServiceName, ConfigStore>> {
   const stores = {} as Record<ServiceName, ConfigStore>;
   for (const service of SERVICES) {
-    stores[service] = new ConfigStore(paths.config(service));
+    stores[service] = new ConfigStore(paths.config(service), { lastGoodFile: paths.lastGood(service) });
     await stores[service].reload();
   }
   return stores;

@@ -17,6 +17,8 @@ export interface ClpPaths {
   /** The secret clients send as their key when `clientSecret` is on. */
   clientSecret: string;
   config(service: ServiceName): string;
+  /** The last version of a config file that loaded: served when CLP starts on a broken file. */
+  lastGood(service: ServiceName): string;
 }
 
 export function resolveHome(env: NodeJS.ProcessEnv): string {
@@ -37,5 +39,6 @@ export function clpPaths(home: string): ClpPaths {
     clientSecret: join(home, 'client-secret'),
     lbConfig: join(home, 'data', 'lb_config.json'),
     config: (service) => join(home, `${service}.json`),
+    lastGood: (service) => join(home, 'data', 'last-good', `${service}.json`),
   };
 }

@@ -15,6 +15,7 @@ export interface ConfigFileState {
   file: string;
   ok: boolean;
   error: string | null;
+  /** The configs served: while the file is broken, the last version that loaded (0: none). */
   configs: number;
 }
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -165,20 +165,74 @@ test('clp start explains a port held by another program, exits non-zero and leav
   }
 });
 
-test('clp start refuses a broken config with `file: path: message` and leaves the file alone', async () => {
+test('a broken config file never takes a working proxy down: restart keeps it, start serves the last good version', async () => {
+  const { home, cleanup } = await tempHome();
+  const up = await FakeUpstream.start('anthropic', 'up');
+  const good = {
+    prod: { base_url: up.baseUrl, auth_token: 'sk-prod-secret', weight: 10, active: true },
+    dev: { base_url: up.baseUrl, api_key: 'sk-dev-secret' },
+  };
+  await writeConfig(home, 'claude', good);
+  const env = await isolatedEnv(home);
+  const ask = async () =>
+    (
+      await fetch(`http://127.0.0.1:${env.CLP_CLAUDE_PORT}/v1/messages`, {
+        method: 'POST',
+        body: JSON.stringify({ model: 'claude-sonnet-4-5', max_tokens: 8, messages: [{ role: 'user', content: 'hi' }] }),
+      })
+    ).status;
+  try {
+    assert.equal((await clp(['start'], env)).code, 0);
+    const pid = (JSON.parse((await clp(['status', '--json'], env)).stdout) as StatusReport).owner?.pid;
+    const broken = `${JSON.stringify(good, null, 2).replace('"weight": 10', '"weight": 10,,')}\n`;
+    await writeFile(join(home, 'claude.json'), broken);
+    await eventually(async () => /broken/.test((await clp(['status'], env)).stdout), 5000);
+
+    const restart = await clp(['restart'], env);
+    assert.equal(restart.code, 0, restart.stderr);
+    assert.match(restart.stderr, /^clp: claude\.json: line 5, column 18: not valid JSON/m);
+    assert.match(restart.stderr, /not restarting: the running CLP \(pid \d+\) keeps serving the last good version of claude\.json/);
+    const status = await clp(['status'], env);
+    assert.equal((JSON.parse((await clp(['status', '--json'], env)).stdout) as StatusReport).owner?.pid, pid, 'the same CLP still runs');
+    assert.match(status.stdout, /claude\.json is broken \(line 5, column 18\): serving the last good version \(2 configs, active: prod\)/);
+    assert.doesNotMatch(status.stdout, /claude .*no config yet/);
+    assert.equal(await ask(), 200, 'and still serves');
+
+    // Stopped and started again on the broken file: it serves the last version that loaded.
+    assert.equal((await clp(['stop'], env)).code, 0);
+    const start = await clp(['start'], env);
+    assert.equal(start.code, 0, start.stderr);
+    assert.match(start.stdout, /claude\.json is broken \(line 5, column 18\): serving the last good version \(2 configs, active: prod\)/);
+    assert.equal(await ask(), 200);
+    assert.equal(await readFile(join(home, 'claude.json'), 'utf8'), broken, 'the broken file is left as it is');
+    const list = await clp(['list', 'claude'], env);
+    assert.equal(list.code, 0);
+    assert.match(list.stdout, /\* prod .*weight 10/);
+    assert.match(list.stderr, /claude\.json is broken: below is the last good version, which CLP serves until the file is fixed/);
+    assert.ok(!`${list.stdout}${list.stderr}${status.stdout}${start.stdout}`.includes('sk-prod-secret'));
+  } finally {
+    await clp(['stop'], env);
+    await up.close();
+    await cleanup();
+  }
+});
+
+test('clp start on a broken file with no good version kept starts in placeholder mode and says why', async () => {
   const { home, cleanup } = await tempHome();
   const text = '{"prod": {"base_url": "https://relay.example.com", "weight": "heavy"}}';
   await writeConfig(home, 'codex', text);
   const env = await isolatedEnv(home);
   try {
     const start = await clp(['start'], env);
-    assert.equal(start.code, 1);
-    assert.match(start.stderr.trim(), /^clp: codex\.json: prod\.weight: /);
+    assert.equal(start.code, 0, start.stderr);
+    assert.match(start.stdout, /codex\.json is broken: no good version of it was kept: placeholder mode/);
+    assert.match(start.stdout, /codex\.json: prod\.weight: /);
     assert.equal(await readFile(join(home, 'codex.json'), 'utf8'), text);
     const list = await clp(['list', 'codex'], env);
     assert.equal(list.code, 1);
     assert.match(list.stderr, /^clp: codex\.json: prod\.weight: /);
   } finally {
+    await clp(['stop'], env);
     await cleanup();
   }
 });
@@ -217,9 +271,38 @@ test('clp start --foreground runs in the terminal until Ctrl+C', async () => {
     assert.equal(status.owner!.pid, child.pid);
     const stop = await clp(['stop'], env);
     assert.equal(stop.code, 0);
+    assert.equal(stop.stdout.trim(), `stopped a foreground CLP (pid ${child.pid}, \`clp start --foreground\` in another terminal)`);
     assert.equal(await exited, 0);
   } finally {
     child.kill('SIGKILL');
+    await cleanup();
+  }
+});
+
+test('clp stop while a VS Code window owns CLP says so and exits 4, stopping nothing', async () => {
+  const { home, cleanup } = await tempHome();
+  const env = await isolatedEnv(home);
+  const { createCore } = await import('../../src/core/core.ts');
+  const { createMemoryLogger } = await import('../../src/core/log.ts');
+  const core = await createCore({
+    home,
+    env: {},
+    ownerKind: 'vscode',
+    log: createMemoryLogger(),
+    settings: { ports: { claude: Number(env.CLP_CLAUDE_PORT), codex: Number(env.CLP_CODEX_PORT), ui: Number(env.CLP_UI_PORT) } },
+  });
+  await core.start();
+  try {
+    const stop = await clp(['stop'], env);
+    assert.equal(stop.code, 4);
+    assert.equal(
+      stop.stderr.trim(),
+      `clp: CLP runs inside a VS Code window (pid ${process.pid}), which only that window may stop: use "CLP: Stop Proxy" there (or close the window)`,
+    );
+    assert.doesNotMatch(stop.stderr, /--help/);
+    assert.equal((await clp(['status'], env)).code, 0, 'still running');
+  } finally {
+    await core.stop();
     await cleanup();
   }
 });

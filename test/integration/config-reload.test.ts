@@ -103,10 +103,44 @@ test('first run: files are created private, and every request gets a clear error
   }
 });
 
-test('a config file broken before start stops the start with `file: path: message`', async () => {
+test('a config file broken before start does not stop the start: the last good copy serves, else placeholder mode', async () => {
   const { home, cleanup } = await tempHome();
-  await writeConfig(home, 'claude', '{"a": {"base_url": 7}}');
-  await assert.rejects(startCore(home), /claude\.json: a\.base_url: /);
-  assert.equal(await readFile(join(home, 'claude.json'), 'utf8'), '{"a": {"base_url": 7}}');
-  await cleanup();
+  const up = await FakeUpstream.start('anthropic', 'kept');
+  try {
+    await writeConfig(home, 'claude', '{"a": {"base_url": 7}}');
+    const first = await startCore(home);
+    try {
+      assert.equal(first.stores.claude.state().error?.startsWith('claude.json: a.base_url: '), true);
+      assert.equal(first.status().services.claude.placeholder, true, 'nothing good was ever kept: placeholder mode');
+    } finally {
+      await first.stop();
+    }
+    assert.equal(await readFile(join(home, 'claude.json'), 'utf8'), '{"a": {"base_url": 7}}', 'never overwritten');
+
+    // Once a version loads, CLP keeps a copy; a start on a broken file serves that copy.
+    await writeConfig(home, 'claude', { a: { base_url: up.baseUrl, auth_token: 'sk-kept-kkkkkkkkkkkkkkkkkkkk', active: true } });
+    const second = await startCore(home);
+    await second.stop();
+    await writeConfig(home, 'claude', '{"a": {"base_url": ');
+    const third = await startCore(home);
+    try {
+      const status = third.status().services.claude;
+      assert.match(status.config.error ?? '', /^claude\.json: line 1, column \d+: not valid JSON/);
+      assert.equal(status.config.configs, 1);
+      assert.equal(status.active, 'a');
+      const res = await fetch(`${third.urls.claude}/v1/messages`, {
+        method: 'POST',
+        body: JSON.stringify({ model: 'claude-sonnet-4-5', max_tokens: 8, messages: [{ role: 'user', content: 'hi' }] }),
+      });
+      assert.equal(res.status, 200);
+      assert.match(await res.text(), /Hello from kept/);
+      const kept = await stat(join(home, 'data', 'last-good', 'claude.json'));
+      assert.equal(kept.mode & 0o077, 0, 'the copy holds keys: private, as the file is');
+    } finally {
+      await third.stop();
+    }
+  } finally {
+    await up.close();
+    await cleanup();
+  }
 });

@@ -1,4 +1,4 @@
-import { activateInFile, loadConfigs } from '../../core/offline.ts';
+import { activateInFile, loadStores } from '../../core/offline.ts';
 import { ClpError } from '../../shared/errors.ts';
 import { isServiceName, type ServiceName } from '../../shared/services.ts';
 import { EXIT, type CliContext } from '../context.ts';
@@ -16,8 +16,10 @@ function displayUrl(url: string): string {
 
 export async function listCommand(ctx: CliContext, serviceName: string, json: boolean): Promise<number> {
   const service = serviceArg(serviceName);
-  const store = await loadConfigs(ctx.paths, service);
+  // A broken file lists the version being served (the last one that loaded), and says what is wrong.
+  const store = (await loadStores(ctx.paths))[service];
   const snapshot = store.snapshot();
+  const error = store.state().error;
   const configs = snapshot.entries.map((e) => ({
     name: e.name,
     active: e.name === snapshot.active?.name,
@@ -26,12 +28,20 @@ export async function listCommand(ctx: CliContext, serviceName: string, json: bo
     auth: e.authToken && e.apiKey ? 'bearer+x-api-key' : e.authToken ? 'bearer' : e.apiKey ? 'x-api-key' : 'none',
   }));
   if (json) {
-    ctx.out(JSON.stringify({ service, file: store.file, active: snapshot.active?.name ?? null, configs }, null, 2));
+    ctx.out(JSON.stringify({ service, file: store.file, error, active: snapshot.active?.name ?? null, configs }, null, 2));
     return EXIT.ok;
   }
+  if (error) {
+    ctx.err(`clp: ${error}`);
+    ctx.err(
+      configs.length
+        ? `clp: ${store.label} is broken: below is the last good version, which CLP serves until the file is fixed`
+        : `clp: ${store.label} is broken, and no good version of it was kept`,
+    );
+  }
   if (!configs.length) {
-    ctx.out(`${service}: no configs yet; add one to ${store.file}`);
-    return EXIT.ok;
+    if (!error) ctx.out(`${service}: no configs yet; add one to ${store.file}`);
+    return error ? EXIT.failed : EXIT.ok;
   }
   const width = Math.max(...configs.map((c) => c.name.length));
   for (const c of configs) ctx.out(`${c.active ? '*' : ' '} ${c.name.padEnd(width)}  ${c.base_url}  weight ${c.weight}  ${c.auth}`);

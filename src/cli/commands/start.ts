@@ -1,19 +1,23 @@
-import { loadConfigs } from '../../core/offline.ts';
-import { SERVICES } from '../../shared/services.ts';
+import { loadStores } from '../../core/offline.ts';
+import { SERVICES, type ServiceName } from '../../shared/services.ts';
 import { ClpError } from '../../shared/errors.ts';
 import { EXIT, type CliContext } from '../context.ts';
 import { spawnDaemon } from '../daemon.ts';
 import { formatStatus } from '../format.ts';
 import type { StatusReport } from '../../shared/status.ts';
 
-/** Refuses early, with `file: path: message`, when a config file is broken: there is no good version to serve. */
-async function checkConfigs(ctx: CliContext): Promise<void> {
-  for (const service of SERVICES) await loadConfigs(ctx.paths, service);
+/** The config files as they are now: the broken ones, with their error. */
+export async function brokenConfigs(ctx: CliContext): Promise<Array<{ service: ServiceName; error: string; lastGood: number }>> {
+  const stores = await loadStores(ctx.paths);
+  return SERVICES.flatMap((service) => {
+    const s = stores[service].state();
+    return s.error ? [{ service, error: s.error, lastGood: s.configs }] : [];
+  });
 }
 
 function placeholderHints(ctx: CliContext, report: StatusReport | null): string[] {
   if (!report) return [];
-  return SERVICES.filter((s) => report.services[s].placeholder).map(
+  return SERVICES.filter((s) => report.services[s].placeholder && !report.services[s].config.error).map(
     (s) => `${s}: placeholder mode: requests get an error until you add a config to ${ctx.paths.config(s)}`,
   );
 }
@@ -26,7 +30,6 @@ export async function startCommand(ctx: CliContext, foreground: boolean): Promis
     return EXIT.ok;
   }
   if (running.kind === 'foreign') throw new ClpError('port_in_use', running.message);
-  await checkConfigs(ctx);
   if (foreground) {
     const { runOwner } = await import('../owner-process.ts');
     const core = await runOwner(ctx.paths, 'foreground', (line) => process.stdout.write(line));
@@ -44,4 +47,24 @@ export async function startCommand(ctx: CliContext, foreground: boolean): Promis
   ctx.out(formatStatus(report));
   for (const hint of placeholderHints(ctx, report)) ctx.out(hint);
   return EXIT.ok;
+}
+
+/**
+ * `clp restart`: the files are checked first. With one broken, a running CLP is kept as it is (it
+ * serves the last good version; a restart would serve only what was kept on disk), and says so.
+ */
+export async function restartCommand(ctx: CliContext): Promise<number> {
+  const broken = await brokenConfigs(ctx);
+  const running = await ctx.owner.probe();
+  if (broken.length && running.kind === 'owner' && running.status.owner) {
+    for (const b of broken) ctx.err(`clp: ${b.error}`);
+    ctx.err(
+      `clp: not restarting: the running CLP (pid ${running.status.owner.pid}) keeps serving the last good version of ${broken.map((b) => `${b.service}.json`).join(' and ')}. Fix the file (CLP picks the fix up by itself), then restart if you still want to.`,
+    );
+    return EXIT.ok;
+  }
+  const { stopCommand } = await import('./stop.ts');
+  const stopped = await stopCommand(ctx);
+  if (stopped !== EXIT.ok) return stopped;
+  return startCommand(ctx, false);
 }

@@ -17,9 +17,11 @@ export async function stopCommand(ctx: CliContext): Promise<number> {
   }
   const { pid, kind } = report.owner;
   if (kind === 'vscode') {
-    throw new ClpError('owned_elsewhere', `the ports are owned by a VS Code window (pid ${pid}); stop CLP from VS Code ("CLP: Stop Proxy")`);
+    ctx.err(`clp: CLP runs inside a VS Code window (pid ${pid}), which only that window may stop: use "CLP: Stop Proxy" there (or close the window)`);
+    return EXIT.ownedElsewhere;
   }
-  if ((await stopProcess(pid)) === 'killed') ctx.out(`CLP (pid ${pid}) did not stop within 10 s and was killed`);
-  else ctx.out(`CLP stopped (pid ${pid})`);
+  const what = kind === 'foreground' ? `a foreground CLP (pid ${pid}, \`clp start --foreground\` in another terminal)` : `CLP (pid ${pid})`;
+  if ((await stopProcess(pid)) === 'killed') ctx.out(`${what} did not stop within 10 s and was killed`);
+  else ctx.out(kind === 'foreground' ? `stopped ${what}` : `CLP stopped (pid ${pid})`);
   return EXIT.ok;
 }

@@ -1,4 +1,5 @@
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { ClpError } from '../../shared/errors.ts';
 import type { ConfigFileState } from '../../shared/status.ts';
 import { withFileLock, writeFileAtomic, writeFileIfMissing } from '../fs/atomic.ts';
@@ -20,6 +21,11 @@ export interface ConfigStoreOptions {
   onChange?: (change: ConfigChange) => void;
   /** How often to stat the file as a fallback to fs.watch, which misses events on some filesystems. */
   pollMs?: number;
+  /**
+   * Where the last version that loaded is kept (in the private data folder): a CLP started, or
+   * restarted, on a broken file serves it instead of nothing.
+   */
+  lastGoodFile?: string;
 }
 
 function snapshotOf(entries: UpstreamConfig[]): ConfigSnapshot {
@@ -49,10 +55,40 @@ export class ConfigStore {
         return parsed.ok ? { ok: true, value: snapshotOf(parsed.entries) } : parsed;
       },
       EMPTY,
-      () => options.onChange?.({ snapshot: this.snapshot(), state: this.state() }),
+      () => {
+        void this.keepGood();
+        options.onChange?.({ snapshot: this.snapshot(), state: this.state() });
+      },
       options.pollMs,
     );
     this.label = this.watched.label;
+    this.lastGoodFile = options.lastGoodFile ?? null;
+  }
+
+  private readonly lastGoodFile: string | null;
+  private keptText: string | null = null;
+  /** Set while what serves came from the last good copy (the file was broken from the start). */
+  private fromLastGood = false;
+
+  /** Copies a version that loaded to the last-good file (best effort: it is a spare, not the data). */
+  private keepGood(): Promise<void> {
+    const text = this.watched.goodText();
+    if (!this.lastGoodFile || !this.watched.state().ok || text === null || text === this.keptText || !text.trim()) return this.keeping;
+    this.keptText = text;
+    this.fromLastGood = false;
+    const file = this.lastGoodFile;
+    // Copies are written one after another, so the last one written is the last version that loaded.
+    this.keeping = this.keeping
+      .then(() => mkdir(dirname(file), { recursive: true, mode: 0o700 }))
+      .then(() => writeFileAtomic(file, text))
+      .catch(() => undefined);
+    return this.keeping;
+  }
+  private keeping: Promise<void> = Promise.resolve();
+
+  /** Whether the configs served are the last good copy's, because the file is broken. */
+  servingLastGood(): boolean {
+    return this.fromLastGood && !this.watched.state().ok;
   }
 
   /** A store read once, for a command that needs a good file: throws `file: path: message` when it is broken. */
@@ -78,8 +114,17 @@ export class ConfigStore {
     await writeFileIfMissing(this.file, '{}\n');
   }
 
-  reload(): Promise<void> {
-    return this.watched.reload();
+  async reload(): Promise<void> {
+    await this.watched.reload();
+    await this.keepGood();
+    if (this.watched.state().ok || !this.lastGoodFile || this.watched.goodText() !== null) return;
+    // Broken from the start: serve the last version that loaded, if there is one.
+    const text = await readFile(this.lastGoodFile, 'utf8').catch(() => null);
+    const parsed = text === null ? null : parseConfigText(this.label, text);
+    if (parsed?.ok && parsed.entries.length) {
+      this.watched.fallback(snapshotOf(parsed.entries));
+      this.fromLastGood = true;
+    }
   }
 
   /** Starts following the file: any edit applies within a second. */

@@ -43,6 +43,19 @@ export class WatchedFile<T> {
     return this.current;
   }
 
+  /** The text of the version in force, when one was read from the file (null before, or never). */
+  goodText(): string | null {
+    return this.lastText;
+  }
+
+  /**
+   * What to serve while the file is broken and no good version of it was read yet (a fresh process
+   * on a broken file): the last good version kept elsewhere. Ignored once the file was read good.
+   */
+  fallback(value: T): void {
+    if (this.lastText === null) this.current = value;
+  }
+
   state(): WatchedState {
     return { ok: this.error === null, error: this.error };
   }
