@@ -12,6 +12,8 @@ export interface CommandSpec {
   /** Exact number of positionals, as [min, max]. */
   positionals: readonly [number, number];
   details?: string;
+  /** What a person would type; every command has one. */
+  examples: readonly string[];
 }
 
 export const COMMANDS: readonly CommandSpec[] = [
@@ -21,6 +23,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     summary: 'start CLP in the background (or in this terminal with --foreground)',
     flags: ['foreground'],
     positionals: [0, 0],
+    examples: ['clp start', 'clp start --foreground'],
     details:
       'Returns once the three ports answer. A broken config file does not keep CLP from starting: the last version that loaded serves (placeholder mode if none was kept), and the status says where the file is broken. Exits non-zero, saying why, when a port is taken.',
   },
@@ -30,6 +33,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     summary: 'stop CLP (the background one, or a foreground one in another terminal, saying so)',
     flags: [],
     positionals: [0, 0],
+    examples: ['clp stop'],
     details: 'A CLP inside a VS Code window is stopped from that window ("CLP: Stop Proxy"): clp stop says so and exits 4.',
   },
   {
@@ -38,6 +42,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     summary: 'stop, then start the background CLP',
     flags: [],
     positionals: [0, 0],
+    examples: ['clp restart'],
     details: 'Checks the config files first: with one broken, the running CLP is kept (it serves the last good version) and nothing is restarted.',
   },
   {
@@ -46,24 +51,34 @@ export const COMMANDS: readonly CommandSpec[] = [
     summary: "who owns the ports, and each service's active config",
     flags: ['json'],
     positionals: [0, 0],
+    examples: ['clp status', 'clp status --json'],
     details: 'Exit code 0 when CLP is running, 3 when it is not.',
   },
-  { name: 'list', usage: 'clp list <claude|codex> [--json]', summary: "list a service's configs (keys are never shown)", flags: ['json'], positionals: [1, 1] },
+  {
+    name: 'list',
+    usage: 'clp list <claude|codex> [--json]',
+    summary: "list a service's configs (keys are never shown)",
+    flags: ['json'],
+    positionals: [1, 1],
+    examples: ['clp list claude'],
+  },
   {
     name: 'active',
     usage: 'clp active <claude|codex> <name>',
     summary: 'switch a service to another config; applies to the next request',
     flags: [],
     positionals: [2, 2],
+    examples: ['clp active claude relay-b'],
   },
   {
     name: 'pool',
-    usage: 'clp pool <claude|codex> [disable-today <name> | reset [<name>] | pin <name> | mode active|pool | order priority|weighted] [--json]',
+    usage: 'clp pool <claude|codex> [<action>] [--json]',
     summary: 'the account pool: order, weights and health; disable a config for today, reset, pin to top, switch mode',
     flags: ['json'],
     positionals: [1, 3],
+    examples: ['clp pool claude', 'clp pool claude mode pool', 'clp pool claude disable-today relay-a', 'clp pool claude reset'],
     details:
-      'In `active` mode only the active config serves; in `pool` mode the healthy configs serve in priority (highest weight first) or weighted order, failing over within a request.',
+      'Actions: disable-today <name>, enable <name>, reset [<name>], pin <name>, mode active|pool, order priority|weighted. In `active` mode only the active config serves; in `pool` mode the healthy configs serve in priority (highest weight first) or weighted order, failing over within a request.',
   },
   {
     name: 'usage',
@@ -72,15 +87,17 @@ export const COMMANDS: readonly CommandSpec[] = [
     flags: ['json'],
     values: ['service', 'since', 'by'],
     positionals: [0, 0],
+    examples: ['clp usage', 'clp usage --since 7d --by model', 'clp usage --service codex --json'],
     details: "--since takes 12h, 7d (today and the six days before), a date like 2026-11-01, or all (the default). Totals outlive the request log's retention.",
   },
   {
     name: 'logs',
-    usage: 'clp logs [--limit N] [--service claude|codex] [--json] | clp logs show <id>',
+    usage: 'clp logs [show <id>] [--limit N] [--service claude|codex] [--json]',
     summary: 'the latest requests, or one request in detail (credentials never shown)',
     flags: ['json'],
     values: ['limit', 'service'],
     positionals: [0, 2],
+    examples: ['clp logs', 'clp logs --limit 20 --service claude', 'clp logs show 3f2a9c'],
   },
   {
     name: 'ui',
@@ -88,6 +105,15 @@ export const COMMANDS: readonly CommandSpec[] = [
     summary: 'make sure the dashboard is served, print its URL and open it',
     flags: ['no-open'],
     positionals: [0, 0],
+    examples: ['clp ui', 'clp ui --no-open'],
+  },
+  {
+    name: 'help',
+    usage: 'clp help [<command>]',
+    summary: 'this overview, or one command in detail (also: clp <command> --help)',
+    flags: [],
+    positionals: [0, 1],
+    examples: ['clp help pool'],
   },
 ];
 
@@ -97,12 +123,78 @@ export interface ParsedArgs {
   flags: Set<string>;
   values: Map<string, string>;
   help: boolean;
+  /** `clp --version` / `-V`. */
+  version?: boolean;
 }
 
 const ALL_FLAGS = ['foreground', 'json', 'no-open', 'help'] as const;
 const ALL_VALUES = ['service', 'since', 'by', 'limit'] as const;
 
+/** Edit distance, for "did you mean". */
+function distance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0]!;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const here = row[j]!;
+      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = here;
+    }
+  }
+  return row[b.length]!;
+}
+
+/** The closest of `options` to a mistyped word, when one is close enough to be what was meant. */
+export function closest(word: string, options: readonly string[]): string | null {
+  let best: string | null = null;
+  let bestD = Infinity;
+  for (const o of options) {
+    const d = o.startsWith(word) && word.length >= 2 ? 0.5 : distance(word, o);
+    if (d < bestD) [best, bestD] = [o, d];
+  }
+  return best !== null && bestD <= Math.max(1, Math.floor(best.length / 3)) ? best : null;
+}
+
+const suggest = (word: string, options: readonly string[]) => {
+  const c = closest(word, options);
+  return c ? `; did you mean ${c}?` : '';
+};
+
+function optionsOf(command: CommandSpec | null): string[] {
+  if (!command) return ['--help', '--version'];
+  return [...command.flags.map((f) => `--${f}`), ...(command.values ?? []).map((v) => `--${v}`), '--help'];
+}
+
+/** An option nobody takes, said with what the command does take (never Node's parseArgs wording). */
+function unknownOption(token: string, command: CommandSpec | null): ClpError {
+  const name = token.split('=')[0]!;
+  const takes = optionsOf(command);
+  const where = command ? `clp ${command.name}` : 'clp';
+  return new ClpError('bad_request', `unknown option ${name} for ${where} (it takes: ${takes.join(', ')})${suggest(name, takes)}`);
+}
+
 export function parseCli(argv: readonly string[]): ParsedArgs {
+  if (argv[0] === '--version' || argv[0] === '-V' || argv[0] === 'version') {
+    return { command: null, positionals: [], flags: new Set(), values: new Map(), help: false, version: true };
+  }
+  const name = argv.find((a) => !a.startsWith('-'));
+  const command = name ? (COMMANDS.find((c) => c.name === name) ?? null) : null;
+  if (name && !command) {
+    throw new ClpError(
+      'bad_request',
+      `unknown command "${name}"${suggest(
+        name,
+        COMMANDS.map((c) => c.name),
+      )}`,
+    );
+  }
+  // Options are checked here, against the command's own, so the message names what it takes.
+  const known = new Set([...ALL_FLAGS.map((f) => `--${f}`), ...ALL_VALUES.map((v) => `--${v}`), '-h']);
+  for (const token of argv) {
+    if (token === '--') break;
+    if (token.startsWith('-') && token !== '-' && !known.has(token.split('=')[0]!)) throw unknownOption(token, command);
+  }
   let parsed: { values: Record<string, string | boolean | undefined>; positionals: string[] };
   try {
     parsed = parseArgs({
@@ -115,9 +207,14 @@ export function parseCli(argv: readonly string[]): ParsedArgs {
       strict: true,
     });
   } catch (err) {
-    throw new ClpError('bad_request', (err as Error).message.split('\n')[0]!.replace(/^Unknown option/, 'unknown option'));
+    // A value option given without its value is the one thing left for parseArgs to find.
+    const missing = /Option '--(\w+)/.exec((err as Error).message)?.[1];
+    throw new ClpError(
+      'bad_request',
+      missing ? `--${missing}: expected a value (e.g. ${VALUE_EXAMPLES[missing] ?? `--${missing} X`})` : (err as Error).message.split('\n')[0]!,
+    );
   }
-  const [name, ...positionals] = parsed.positionals;
+  const [, ...positionals] = parsed.positionals;
   const flags = new Set(
     Object.entries(parsed.values)
       .filter(([, v]) => v === true)
@@ -125,35 +222,80 @@ export function parseCli(argv: readonly string[]): ParsedArgs {
   );
   const values = new Map(Object.entries(parsed.values).filter((e): e is [string, string] => typeof e[1] === 'string'));
   const help = flags.delete('help');
-  if (!name) return { command: null, positionals: [], flags, values, help: true };
-  const command = COMMANDS.find((c) => c.name === name);
-  if (!command) throw new ClpError('bad_request', `unknown command "${name}"`);
+  if (!command) return { command: null, positionals: [], flags, values, help: true };
   if (help) return { command, positionals, flags, values, help };
-  for (const flag of flags) {
-    if (!command.flags.includes(flag)) throw new ClpError('bad_request', `${command.name}: unknown option --${flag}`);
-  }
-  for (const key of values.keys()) {
-    if (!command.values?.includes(key)) throw new ClpError('bad_request', `${command.name}: unknown option --${key}`);
-  }
+  for (const flag of flags) if (!command.flags.includes(flag)) throw unknownOption(`--${flag}`, command);
+  for (const key of values.keys()) if (!command.values?.includes(key)) throw unknownOption(`--${key}`, command);
   const [min, max] = command.positionals;
   if (positionals.length < min || positionals.length > max) {
-    throw new ClpError('bad_request', `${command.name}: expected ${min === max ? min : `${min}-${max}`} argument(s); usage: ${command.usage}`);
+    const want = min === max ? `${min} argument${min === 1 ? '' : 's'}` : `${min} to ${max} arguments`;
+    throw new ClpError('bad_request', `${command.name}: expected ${want}, got ${positionals.length}; usage: ${command.usage} (e.g. ${command.examples[0]})`);
   }
   return { command, positionals, flags, values, help };
 }
 
-export function helpText(command: CommandSpec | null): string {
-  if (command) {
-    return [`usage: ${command.usage}`, '', `  ${command.summary}.`, ...(command.details ? ['', `  ${command.details}`] : [])].join('\n');
+const VALUE_EXAMPLES: Record<string, string> = { service: '--service claude', since: '--since 7d', by: '--by model', limit: '--limit 20' };
+
+/** Help text lines never run past this, so they read in a 100-column terminal without wrapping. */
+export const HELP_WIDTH = 100;
+
+/** Words wrapped to `width`, the first line after `first`, the others after `indent`. */
+function wrap(text: string, width: number, first: string, indent: string): string[] {
+  const lines: string[] = [];
+  let line = first;
+  for (const word of text.split(/\s+/)) {
+    if (line.length + word.length + 1 > width && line.trim()) {
+      lines.push(line.trimEnd());
+      line = indent;
+    }
+    line += (line === first || line === indent ? '' : ' ') + word;
   }
-  const width = Math.max(...COMMANDS.map((c) => c.usage.length));
-  return [
-    'clp: a local proxy for Claude Code (port 3210) and Codex (port 3211), switchable live',
+  lines.push(line.trimEnd());
+  return lines;
+}
+
+export interface HelpPorts {
+  claude: string;
+  codex: string;
+  ui: string;
+}
+
+export function helpText(command: CommandSpec | null, ports?: HelpPorts): string {
+  if (command) {
+    return [
+      `usage: ${command.usage}`,
+      '',
+      ...wrap(`${command.summary}.`, HELP_WIDTH, '  ', '  '),
+      ...(command.details ? ['', ...wrap(command.details, HELP_WIDTH, '  ', '  ')] : []),
+      '',
+      'examples:',
+      ...command.examples.map((e) => `  ${e}`),
+    ].join('\n');
+  }
+  // Short usages share a column with their summary; a long one gets a line of its own.
+  const col = 32;
+  const lines = [
+    'clp: a local proxy for Claude Code and Codex, switchable live without losing the conversation',
+    ...(ports ? ['', `  Claude Code  ${ports.claude}`, `  Codex        ${ports.codex}`, `  dashboard    ${ports.ui}  (clp ui)`] : []),
     '',
-    'usage:',
-    ...COMMANDS.map((c) => `  ${c.usage.padEnd(width)}  ${c.summary}`),
+    'usage: clp <command> [options]',
     '',
-    'Files live in $CLP_HOME (default ~/.clp). Ports: CLP_CLAUDE_PORT, CLP_CODEX_PORT, CLP_UI_PORT; bind address: CLP_HOST.',
-    'Run `clp <command> --help` for more.',
-  ].join('\n');
+  ];
+  for (const c of COMMANDS) {
+    const usage = c.usage.replace(/^clp /, '');
+    const left = `  ${usage.padEnd(col)}  `;
+    if (usage.length > col) lines.push(`  ${usage}`, ...wrap(c.summary, HELP_WIDTH, ' '.repeat(col + 4), ' '.repeat(col + 4)));
+    else lines.push(...wrap(c.summary, HELP_WIDTH, left, ' '.repeat(left.length)));
+  }
+  lines.push(
+    '',
+    ...wrap(
+      'Files live in $CLP_HOME (default ~/.clp). Ports: CLP_CLAUDE_PORT, CLP_CODEX_PORT, CLP_UI_PORT (or "ports" in settings.json); bind address: CLP_HOST.',
+      HELP_WIDTH,
+      '',
+      '',
+    ),
+    'Run `clp help <command>` for its details and examples; `clp --version` for the version.',
+  );
+  return lines.join('\n');
 }

@@ -2,7 +2,9 @@ import { OwnerClient } from '../core/owner/owner-client.ts';
 import { clpPaths, resolveHome } from '../core/paths.ts';
 import { loadSettings } from '../core/settings.ts';
 import { ClpError } from '../shared/errors.ts';
-import { helpText, parseCli } from './args.ts';
+import { COMMANDS, type HelpPorts, helpText, parseCli } from './args.ts';
+import { VERSION } from '../shared/version.ts';
+import { clientUrl } from '../shared/service-profile.ts';
 import { activeCommand, listCommand } from './commands/configs.ts';
 import { restartCommand, startCommand } from './commands/start.ts';
 import { statusCommand } from './commands/status.ts';
@@ -12,6 +14,18 @@ import { poolCommand } from './commands/pool.ts';
 import { logsCommand, usageCommand } from './commands/usage.ts';
 import { EXIT, type CliContext } from './context.ts';
 import { DAEMON_ARG } from './daemon.ts';
+
+/** The addresses the overview shows: the ports in force (settings and environment), defaults if the settings do not load. */
+async function helpPorts(file: string, env: NodeJS.ProcessEnv): Promise<HelpPorts> {
+  const settings = await loadSettings(file, env).catch(() => loadSettings('/nonexistent/settings.json', env).catch(() => null));
+  const host = settings?.host ?? '127.0.0.1';
+  const port = (s: 'claude' | 'codex' | 'ui', d: number) => settings?.ports[s] ?? d;
+  return {
+    claude: clientUrl('claude', host, port('claude', 3210)),
+    codex: clientUrl('codex', host, port('codex', 3211)),
+    ui: `http://${host}:${port('ui', 3300)}/`,
+  };
+}
 
 /** Runs one `clp` invocation and returns its exit code. Errors print as one line: `clp: message`. */
 export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
@@ -25,8 +39,19 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
   const err = (text: string) => void process.stderr.write(`${text}\n`);
   try {
     const args = parseCli(argv);
-    if (args.help || !args.command) {
-      out(helpText(args.command));
+    if (args.version) {
+      out(`clp ${VERSION}`);
+      return EXIT.ok;
+    }
+    if (args.help || !args.command || args.command.name === 'help') {
+      const about =
+        args.command?.name === 'help' && args.positionals[0]
+          ? COMMANDS.find((c) => c.name === args.positionals[0])
+          : args.command?.name === 'help'
+            ? null
+            : args.command;
+      if (about === undefined) throw new ClpError('bad_request', `help: unknown command "${args.positionals[0]}"`);
+      out(helpText(about, about ? undefined : await helpPorts(paths.settings, env)));
       return EXIT.ok;
     }
     const settings = await loadSettings(paths.settings, env);

@@ -23,6 +23,11 @@ import { Pool } from './pool/pool.ts';
 import { RouteSet } from './routing/route-set.ts';
 import { newToken, readToken, writeToken } from './owner/token.ts';
 
+/** Where a port is changed, said where it is in use. */
+function portHint(which: 'claude' | 'codex' | 'ui'): string {
+  return `to use another, set CLP_${which.toUpperCase()}_PORT or "ports": {"${which}": N} in settings.json (in VS Code: clp.ports.${which})`;
+}
+
 /** How long a page that held the last owner's token may trade it for this owner's. */
 const PREVIOUS_TOKEN_MS = 24 * 3_600_000;
 import { ensureClientSecret } from './owner/client-secret.ts';
@@ -243,7 +248,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       await pool.start();
       await routeSet.start();
       try {
-        bound.ui = await listen(ui, settings.host, settings.ports.ui, 'dashboard');
+        bound.ui = await listen(ui, settings.host, settings.ports.ui, 'dashboard', portHint('ui'));
         servers.push([ui, bound.ui]);
         // Holding the dashboard port makes this process the owner: only now may it open the database.
         // The last owner's token is kept for a day, so that a page that held it can ask for this one.
@@ -264,7 +269,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
           await importOriginalOnce(requestStore, paths.dataDir, log, pricing);
         }
         for (const service of SERVICES) {
-          bound[service] = await listen(proxies[service], settings.host, settings.ports[service], `${service} proxy`);
+          bound[service] = await listen(proxies[service], settings.host, settings.ports[service], `${service} proxy`, portHint(service));
           servers.push([proxies[service], bound[service]]);
         }
       } catch (err) {

@@ -3,14 +3,15 @@ import type { AddressInfo } from 'node:net';
 import { ClpError } from '../shared/errors.ts';
 
 /** Binds a server, turning "address in use" into a clear, coded error that names the port's role. */
-export function listen(server: Server, host: string, port: number, role: string): Promise<number> {
+export function listen(server: Server, host: string, port: number, role: string, change?: string): Promise<number> {
+  const how = change ? `; ${change}` : '';
   return new Promise((resolve, reject) => {
     const onError = (err: NodeJS.ErrnoException) => {
       server.off('listening', onListening);
       if (err.code === 'EADDRINUSE') {
-        reject(new ClpError('port_in_use', `port ${port} (${role}) on ${host} is already in use by another program`));
+        reject(new ClpError('port_in_use', `port ${port} (${role}) on ${host} is already in use by another program${how}`));
       } else if (err.code === 'EACCES') {
-        reject(new ClpError('port_in_use', `port ${port} (${role}) on ${host} needs privileges this user lacks`));
+        reject(new ClpError('port_in_use', `port ${port} (${role}) on ${host} needs privileges this user lacks${how}`));
       } else {
         reject(new ClpError('listen_failed', `cannot listen on ${host}:${port} (${role}): ${err.message}`));
       }

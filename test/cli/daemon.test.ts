@@ -156,7 +156,10 @@ test('clp start explains a port held by another program, exits non-zero and leav
   try {
     const start = await clp(['start'], env);
     assert.equal(start.code, 1);
-    assert.equal(start.stderr.trim(), `clp: port ${env.CLP_CODEX_PORT} (codex proxy) on 127.0.0.1 is already in use by another program`);
+    assert.equal(
+      start.stderr.trim(),
+      `clp: port ${env.CLP_CODEX_PORT} (codex proxy) on 127.0.0.1 is already in use by another program; to use another, set CLP_CODEX_PORT or "ports": {"codex": N} in settings.json (in VS Code: clp.ports.codex)`,
+    );
     const status = await clp(['status'], env);
     assert.equal(status.code, 3, 'the half-started daemon released the ports and exited');
   } finally {
@@ -245,6 +248,9 @@ test('clp ui makes sure the dashboard is served and prints its URL with the page
     assert.equal(ui.code, 0, ui.stderr);
     const token = (await readFile(join(home, 'run', 'token'), 'utf8')).trim();
     assert.equal(ui.stdout.trim(), `http://127.0.0.1:${env.CLP_UI_PORT}/#token=${token}`);
+    assert.match(ui.stderr, /^CLP was not running: started it \(pid \d+\); stop it with `clp stop`$/m);
+    const again = await clp(['ui', '--no-open'], env);
+    assert.equal(again.stderr, '', 'nothing to say when CLP was running');
     const page = await fetch(ui.stdout.trim());
     assert.equal(page.status, 200);
     const call = await fetch(`http://127.0.0.1:${env.CLP_UI_PORT}/api/rpc/status/get`, { method: 'POST', headers: { 'x-clp-token': token }, body: '{}' });
@@ -318,9 +324,33 @@ test('bad usage prints one line and exits 2; --help prints usage and exits 0', a
   assert.match(svc.stderr, /^clp: unknown service "gemini"/);
   const help = await clp(['--help'], env);
   assert.equal(help.code, 0);
-  assert.match(help.stdout, /clp active <claude\|codex> <name>/);
+  assert.match(help.stdout, /^ {2}active <claude\|codex> <name> +switch a service/m);
+  const widest = Math.max(...help.stdout.split('\n').map((l) => l.length));
+  assert.ok(widest <= 100, `--help is ${widest} columns wide`);
+  assert.match(help.stdout, new RegExp(`Claude Code +http://127\\.0\\.0\\.1:${env.CLP_CLAUDE_PORT}\\n`), 'the ports in force, not the defaults');
+  assert.match(help.stdout, new RegExp(`Codex +http://127\\.0\\.0\\.1:${env.CLP_CODEX_PORT}/v1\\n`));
   const sub = await clp(['stop', '--help'], env);
   assert.match(sub.stdout, /^usage: clp stop/);
+  assert.match(sub.stdout, /\nexamples:\n {2}clp stop/);
+  assert.equal((await clp(['help', 'pool'], env)).stdout, (await clp(['pool', '--help'], env)).stdout);
+  for (const [args, message] of [
+    [['statsu'], 'clp: unknown command "statsu"; did you mean status?'],
+    [['status', '--verbose'], 'clp: unknown option --verbose for clp status (it takes: --json, --help)'],
+    [['ui', '--open'], 'clp: unknown option --open for clp ui (it takes: --no-open, --help); did you mean --no-open?'],
+    [['logs', '--limit', 'abc'], 'clp: --limit: expected a whole number from 1 to 1000, got "abc"'],
+    [['usage', '--by', 'week'], 'clp: --by: expected config, model or day, got "week"'],
+    [['active', 'claude'], 'clp: active: expected 2 arguments, got 1; usage: clp active <claude|codex> <name> (e.g. clp active claude relay-b)'],
+    [['help', 'nope'], 'clp: help: unknown command "nope"'],
+  ] as const) {
+    const r = await clp([...args], env);
+    assert.equal(r.code, 2, args.join(' '));
+    assert.equal(r.stderr.split('\n')[0], message);
+  }
+  for (const v of ['--version', '-V']) {
+    const r = await clp([v], env);
+    assert.equal(r.code, 0);
+    assert.match(r.stdout, /^clp \d+\.\d+\.\d+\n$/);
+  }
   const badEnv = await clp(['status'], { ...env, CLP_UI_PORT: 'x' });
   assert.equal(badEnv.code, 1);
   assert.equal(badEnv.stderr.trim(), 'clp: CLP_UI_PORT: expected a port number (0-65535), got "x"');

@@ -34,7 +34,20 @@ test('clp pool through the running owner, then on the files when none runs', asy
     assert.equal((await clp(['pool', 'claude', 'disable-today', 'nope'], env)).code, 1);
     const bad = await clp(['pool', 'claude', 'explode'], env);
     assert.equal(bad.code, 2);
-    assert.match(bad.stderr, /^clp: pool: clp pool <claude\|codex>/);
+    assert.equal(bad.stderr.split('\n')[0], 'clp: unknown pool action "explode" (expected: disable-today, enable, reset, pin, mode, order)');
+    for (const [args, message] of [
+      [['pool', 'claude', 'rest'], 'clp: unknown pool action "rest" (expected: disable-today, enable, reset, pin, mode, order); did you mean reset?'],
+      [['pool', 'claude', 'mode', 'weird'], 'clp: pool mode: expected active or pool, got "weird"'],
+      [['pool', 'claude', 'disable-today'], 'clp: pool disable-today: expected a config name (clp list <service> lists them)'],
+      [['pool', 'foo'], 'clp: pool: unknown service "foo" (expected claude or codex); e.g. clp pool claude'],
+    ] as const) {
+      const r = await clp([...args], env);
+      assert.equal(r.code, 2, args.join(' '));
+      assert.equal(r.stderr.split('\n')[0], message);
+    }
+    const nope = await clp(['pool', 'claude', 'disable-today', 'nope'], env);
+    assert.equal(nope.code, 1);
+    assert.match(nope.stderr, /^clp: claude\.json: no config named "nope" \(have: [^)]+\)$/m);
 
     // The dashboard port refuses changes without the per-install token.
     const url = `http://127.0.0.1:${env.CLP_UI_PORT}/api/rpc/pool/action`;

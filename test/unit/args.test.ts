@@ -31,5 +31,6 @@ test('bad usage is a one-line coded error', () => {
 
 test('every command has help text naming its usage', () => {
   for (const c of COMMANDS) assert.match(helpText(c), new RegExp(`usage: ${c.usage.replace(/[[\]|<>]/g, '.')}`));
-  assert.match(helpText(null), /clp start/);
+  assert.match(helpText(null), /^ {2}start \[--foreground\] /m);
+  for (const c of COMMANDS) assert.ok(c.examples.length > 0 && c.examples.every((e) => e.startsWith(`clp ${c.name === 'help' ? 'help' : c.name}`)), c.name);
 });

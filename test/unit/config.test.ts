@@ -79,3 +79,13 @@ test('switching keeps key order, unknown fields and untouched values exactly', (
   assert.equal(out.c, raw.c); // untouched entries are the same object
   assert.equal(raw.a.active, true); // the input is not mutated
 });
+
+test('schema errors say what was expected where, every problem listed, no validation-library wording', async () => {
+  const { parseConfigText } = await import('../../src/core/config/schema.ts');
+  const r = parseConfigText('claude.json', '{"relay-b": {"weight": "heavy"}, "a": {"base_url": 7, "auth_token": 3}}');
+  assert.equal(
+    r.ok ? '' : r.error,
+    'claude.json: relay-b.base_url: missing (expected a string); relay-b.weight: expected a number; a.base_url: expected a string, got a number; a.auth_token: expected a string, got a number',
+  );
+  assert.doesNotMatch(r.ok ? '' : r.error, /Invalid input|more\)/);
+});

@@ -5,16 +5,34 @@ import { ClpError } from '../../shared/errors.ts';
 import { isServiceName, type ServiceName } from '../../shared/services.ts';
 import { EXIT, type CliContext } from '../context.ts';
 import { PoolAct, PoolGet } from '../../shared/protocol.ts';
+import { closest } from '../args.ts';
 
-const USAGE =
-  'usage: clp pool <claude|codex> [disable-today <name> | enable <name> | reset [<name>] | pin <name> | mode active|pool | order priority|weighted]';
+const ACTIONS = ['disable-today', 'enable', 'reset', 'pin', 'mode', 'order'] as const;
+const NEEDS_NAME = new Set(['disable-today', 'enable', 'pin']);
 
+/** `clp pool <service> <action> …` in words: each mistake named, with what was expected. */
 export function parsePoolAction(words: string[]): PoolAction | null {
-  const [verb, arg] = words;
+  const [verb, arg, ...extra] = words;
   if (!verb) return null;
-  const raw = verb === 'mode' ? { action: verb, mode: arg } : verb === 'order' ? { action: verb, order: arg } : { action: verb, ...(arg ? { name: arg } : {}) };
-  const parsed = poolActionSchema.safeParse(raw);
-  if (!parsed.success || words.length > 2) throw new ClpError('bad_request', `pool: ${USAGE.slice(7)}`);
+  if (!(ACTIONS as readonly string[]).includes(verb)) {
+    const near = closest(verb, ACTIONS);
+    throw new ClpError('bad_request', `unknown pool action "${verb}" (expected: ${ACTIONS.join(', ')})${near ? `; did you mean ${near}?` : ''}`);
+  }
+  if (extra.length)
+    throw new ClpError('bad_request', `pool ${verb}: one ${verb === 'mode' || verb === 'order' ? 'value' : 'name'} at most, got ${words.length - 1}`);
+  if (verb === 'mode') {
+    if (arg !== 'active' && arg !== 'pool')
+      throw new ClpError('bad_request', `pool mode: expected active or pool, got ${arg === undefined ? 'nothing' : `"${arg}"`}`);
+    return { action: 'mode', mode: arg };
+  }
+  if (verb === 'order') {
+    if (arg !== 'priority' && arg !== 'weighted')
+      throw new ClpError('bad_request', `pool order: expected priority or weighted, got ${arg === undefined ? 'nothing' : `"${arg}"`}`);
+    return { action: 'order', order: arg };
+  }
+  if (NEEDS_NAME.has(verb) && !arg) throw new ClpError('bad_request', `pool ${verb}: expected a config name (clp list <service> lists them)`);
+  const parsed = poolActionSchema.safeParse({ action: verb, ...(arg ? { name: arg } : {}) });
+  if (!parsed.success) throw new ClpError('bad_request', `pool ${verb}: expected a config name`);
   return parsed.data;
 }
 
@@ -37,7 +55,12 @@ export function formatPool(s: PoolStatus): string {
  */
 export async function poolCommand(ctx: CliContext, words: string[], json: boolean): Promise<number> {
   const [serviceName = '', ...rest] = words;
-  if (!isServiceName(serviceName)) throw new ClpError('bad_request', `pool: ${USAGE.slice(7)}`);
+  if (!isServiceName(serviceName)) {
+    throw new ClpError(
+      'bad_request',
+      `pool: ${serviceName ? `unknown service "${serviceName}"` : 'which service?'} (expected claude or codex); e.g. clp pool claude`,
+    );
+  }
   const service: ServiceName = serviceName;
   const action = parsePoolAction(rest);
   let status: PoolStatus;

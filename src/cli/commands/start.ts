@@ -36,7 +36,7 @@ export async function startCommand(ctx: CliContext, foreground: boolean): Promis
     const report = core.status();
     ctx.out(formatStatus(report));
     for (const hint of placeholderHints(ctx, report)) ctx.out(hint);
-    ctx.out('Press Ctrl+C to stop.');
+    ctx.out('Dashboard: run `clp ui` in another terminal. Press Ctrl+C to stop.');
     return new Promise<number>(() => undefined); // runs until a signal stops the process
   }
   const { pid } = await spawnDaemon(ctx.paths, ctx.env);
@@ -46,6 +46,7 @@ export async function startCommand(ctx: CliContext, foreground: boolean): Promis
   ctx.out(`CLP started (pid ${pid}); log: ${ctx.paths.log}`);
   ctx.out(formatStatus(report));
   for (const hint of placeholderHints(ctx, report)) ctx.out(hint);
+  ctx.out('Dashboard: run `clp ui` (it opens the page with its key).');
   return EXIT.ok;
 }
 

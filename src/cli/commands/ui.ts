@@ -5,8 +5,11 @@ import { startCommand } from './start.ts';
 /** Makes sure an owner serves the dashboard port, prints its URL (with the page's key) and, unless told not to, opens it. */
 export async function uiCommand(ctx: CliContext, open: boolean): Promise<number> {
   if ((await ctx.owner.probe()).kind === 'none') {
+    // The dashboard needs CLP: started here, and said so (on stderr, so the URL alone is on stdout).
     const quiet: CliContext = { ...ctx, out: () => undefined };
     await startCommand(quiet, false);
+    const probe = await ctx.owner.probe();
+    ctx.err(`CLP was not running: started it (pid ${probe.kind === 'owner' ? probe.status.owner?.pid : '?'}); stop it with \`clp stop\``);
   }
   // The page's key travels in the fragment: browsers never send it to a server or put it in a log.
   // It goes only to an owner that proved it holds it (a squatter's page could read the fragment).

@@ -1,4 +1,5 @@
 import { ClpError } from '../../shared/errors.ts';
+import { noSuchConfig } from './names.ts';
 import type { ConfigView } from '../../shared/dashboard.ts';
 import type { RawConfigFile, UpstreamConfig } from './schema.ts';
 
@@ -124,7 +125,7 @@ export interface ConfigEdit {
 /** Adds, edits or renames one entry; order, unknown fields and the other entries stay as they were. */
 export function upsertInRaw(raw: RawConfigFile, edit: ConfigEdit, label: string): RawConfigFile {
   const from = edit.original ?? edit.name;
-  if (edit.original !== undefined && !Object.hasOwn(raw, edit.original)) throw new ClpError('config_not_found', `${label}: no config named "${edit.original}"`);
+  if (edit.original !== undefined && !Object.hasOwn(raw, edit.original)) throw noSuchConfig(label, edit.original, Object.keys(raw));
   if (edit.original === undefined && Object.hasOwn(raw, edit.name)) throw new ClpError('bad_request', `name: "${edit.name}" already exists in ${label}`);
   if (edit.original !== undefined && edit.name !== edit.original && Object.hasOwn(raw, edit.name))
     throw new ClpError('bad_request', `name: "${edit.name}" already exists in ${label}`);
@@ -159,7 +160,7 @@ export function upsertInRaw(raw: RawConfigFile, edit: ConfigEdit, label: string)
 }
 
 export function deleteFromRaw(raw: RawConfigFile, name: string, label: string): RawConfigFile {
-  if (!Object.hasOwn(raw, name)) throw new ClpError('config_not_found', `${label}: no config named "${name}"`);
+  if (!Object.hasOwn(raw, name)) throw noSuchConfig(label, name, Object.keys(raw));
   const out = { ...raw };
   delete out[name];
   return out;

@@ -2,19 +2,35 @@ import type { z } from 'zod';
 
 /**
  * Turns a zod failure into the one-line `file: path: message` form users see in the CLI, `clp status`
- * and the daemon log. Only the first issue is shown: fixing it and saving shows the next.
+ * and the daemon log, every problem listed (`; ` between them), each in plain words.
  */
 export function formatIssue(label: string, error: z.ZodError): string {
   return `${label}: ${issueLine(error, '(root)')}`;
 }
 
-/** The first issue as `path: message` (`root` names the whole value), and how many more there are. */
+const A = (type: string) => (/^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`);
+
+/** One zod issue in plain words: what was expected, and what was there (no validation-library jargon). */
+export function issueWords(issue: z.core.$ZodIssue): string {
+  const m = /^Invalid input: expected (\w+), received (\w+)$/.exec(issue.message);
+  if (m) return m[2] === 'undefined' ? `missing (expected ${A(m[1]!)})` : `expected ${A(m[1]!)}, got ${A(m[2]!)}`;
+  const option = /^Invalid option: expected one of (.+)$/.exec(issue.message);
+  if (option) return `expected one of ${option[1]!.replace(/"\|"/g, '", "')}`;
+  if (issue.code === 'unrecognized_keys') return `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+  if (issue.code === 'too_small' && issue.origin === 'string' && issue.minimum === 1) return 'must not be empty';
+  if (issue.code === 'too_small' && issue.origin === 'number') return `expected at least ${issue.minimum}`;
+  if (issue.code === 'too_big' && issue.origin === 'number') return `expected at most ${issue.maximum}`;
+  return issue.message.replace(/^Invalid input$/, 'not valid here');
+}
+
+/** Every issue as `path: words`, joined by `; ` (`root` names the whole value). */
 export function issueLine(error: z.ZodError, root: string): string {
-  const issue = error.issues[0];
-  if (!issue) return `${root}: invalid`;
-  const path = issue.path.length ? issue.path.map(String).join('.') : root;
-  const more = error.issues.length > 1 ? ` (and ${error.issues.length - 1} more)` : '';
-  return `${path}: ${issue.message}${more}`;
+  if (!error.issues.length) return `${root}: invalid`;
+  return error.issues
+    .slice(0, 10)
+    .map((issue) => `${issue.path.length ? issue.path.map(String).join('.') : root}: ${issueWords(issue)}`)
+    .join('; ')
+    .concat(error.issues.length > 10 ? `; and ${error.issues.length - 10} more` : '');
 }
 
 /** Line and column (from 1) of an offset in a text. */

@@ -24,14 +24,17 @@ function isHttpUrl(value: string): boolean {
  * The original tool wrote `weight` as a float (`10.0`) and read anything non-numeric as 0. Numbers and
  * numeric strings are accepted; garbage is reported instead of silently becoming 0.
  */
-const weightSchema = z.union([
-  z.number(),
-  z
-    .string()
-    .regex(/^\s*-?\d+(\.\d+)?\s*$/, 'expected a number')
-    .transform(Number),
-  z.null().transform(() => 0),
-]);
+const weightSchema = z.union(
+  [
+    z.number(),
+    z
+      .string()
+      .regex(/^\s*-?\d+(\.\d+)?\s*$/, 'expected a number')
+      .transform(Number),
+    z.null().transform(() => 0),
+  ],
+  { error: 'expected a number' },
+);
 
 /**
  * One upstream entry of `claude.json` / `codex.json`, in the original tool's format. Unknown fields are

@@ -1,4 +1,4 @@
-import { ClpError } from '../../shared/errors.ts';
+import { noSuchConfig } from '../config/names.ts';
 import type { ServiceName } from '../../shared/services.ts';
 import type { ConfigStore } from '../config/store.ts';
 import type { Pool } from './pool.ts';
@@ -11,7 +11,7 @@ import type { PoolAction } from '../../shared/pool.ts';
  */
 export async function pinToTop(store: ConfigStore, name: string): Promise<void> {
   await store.update((raw) => {
-    if (!Object.hasOwn(raw, name)) throw new ClpError('config_not_found', `${store.label}: no config named "${name}"`);
+    if (!Object.hasOwn(raw, name)) throw noSuchConfig(store.label, name, Object.keys(raw));
     const others = byPriority(store.snapshot().entries.filter((e) => e.name !== name && Object.hasOwn(raw, e.name)));
     const out = { ...raw };
     out[name] = { ...raw[name], weight: 1000 };
@@ -22,7 +22,12 @@ export async function pinToTop(store: ConfigStore, name: string): Promise<void> 
 
 export async function applyPoolAction(pool: Pool, store: ConfigStore, service: ServiceName, a: PoolAction): Promise<void> {
   const known = (name: string) => {
-    if (!store.snapshot().get(name)) throw new ClpError('config_not_found', `${store.label}: no config named "${name}"`);
+    if (!store.snapshot().get(name))
+      throw noSuchConfig(
+        store.label,
+        name,
+        store.snapshot().entries.map((e) => e.name),
+      );
   };
   switch (a.action) {
     case 'disable-today':

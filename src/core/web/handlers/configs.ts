@@ -3,6 +3,7 @@ import { ClpError } from '../../../shared/errors.ts';
 import type { ServiceName } from '../../../shared/services.ts';
 import type { ConnectivityResult } from '../../../shared/dashboard.ts';
 import { activateConfig } from '../../config/activate.ts';
+import { noSuchConfig } from '../../config/names.ts';
 import { configViews, deleteFromRaw, maskRaw, unmaskRaw, upsertInRaw } from '../../config/edit.ts';
 import { parseConfigText, type RawConfigFile } from '../../config/schema.ts';
 import { maskBrokenText, maskSources } from '../../config/repair.ts';
@@ -76,7 +77,12 @@ export function configHandlers(deps: DashboardDeps): HandlersOf<ConfigMethods> {
     },
     'configs/test': async ({ service, name, model, effort }) => {
       const config = deps.stores[service].snapshot().get(name);
-      if (!config) throw new ClpError('config_not_found', `${deps.stores[service].label}: no config named "${name}"`);
+      if (!config)
+        throw noSuchConfig(
+          deps.stores[service].label,
+          name,
+          deps.stores[service].snapshot().entries.map((e) => e.name),
+        );
       const store = deps.stores[service];
       const result = await testConnectivity(service, config, model, effort, undefined, deps.now);
       let tests = lastTests.get(store);
