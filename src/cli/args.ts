@@ -108,6 +108,56 @@ export const COMMANDS: readonly CommandSpec[] = [
     examples: ['clp ui', 'clp ui --no-open'],
   },
   {
+    name: 'add',
+    usage: 'clp add <claude|codex> <name> --url URL [--key-stdin | --key-env VAR] [--auth-token | --api-key] [--weight N] [--activate]',
+    summary: 'add a config; the key comes from stdin (typed unseen on a terminal) or a variable, never from the command line',
+    flags: ['key-stdin', 'auth-token', 'api-key', 'activate'],
+    values: ['url', 'key-env', 'weight'],
+    positionals: [2, 2],
+    details:
+      '--auth-token sends the key as Authorization: Bearer, --api-key as x-api-key (default: how the official API takes it: api_key for claude, auth_token for codex). Claude base URLs carry no /v1; Codex base URLs end in /v1.',
+    examples: [
+      'clp add claude relay-a --url https://relay-a.example --auth-token',
+      'printenv RELAY_KEY | clp add codex relay-b --url https://relay-b.example/v1',
+    ],
+  },
+  {
+    name: 'edit',
+    usage: 'clp edit <claude|codex> <name> [--url URL] [--key-stdin | --key-env VAR] [--auth-token | --api-key] [--weight N] [--activate]',
+    summary: "change a config's URL, key, key kind or weight (what is not given stays)",
+    flags: ['key-stdin', 'auth-token', 'api-key', 'activate'],
+    values: ['url', 'key-env', 'weight'],
+    positionals: [2, 2],
+    details: 'A new --url needs the key given again: a key never follows a URL it was not typed for.',
+    examples: ['clp edit claude relay-a --weight 20', 'clp edit claude relay-a --key-stdin'],
+  },
+  {
+    name: 'rm',
+    usage: 'clp rm <claude|codex> <name>',
+    summary: 'remove a config',
+    flags: [],
+    positionals: [2, 2],
+    examples: ['clp rm claude old-relay'],
+  },
+  {
+    name: 'rename',
+    usage: 'clp rename <claude|codex> <old> <new>',
+    summary: 'rename a config; its pool state and the route rules that name it follow',
+    flags: [],
+    positionals: [3, 3],
+    examples: ['clp rename claude relay-a 中转站'],
+  },
+  {
+    name: 'test',
+    usage: 'clp test <claude|codex> [<name>] [--model M] [--json]',
+    summary: 'send a tiny request through each config (or one), and say what a failure means',
+    flags: ['json'],
+    values: ['model'],
+    positionals: [1, 2],
+    details: 'Sends "Reply with the word OK." (16 tokens at most) with the config\'s key. Exit code 1 when a test fails.',
+    examples: ['clp test claude', 'clp test codex relay-b --model gpt-5.4'],
+  },
+  {
     name: 'help',
     usage: 'clp help [<command>]',
     summary: 'this overview, or one command in detail (also: clp <command> --help)',
@@ -127,8 +177,8 @@ export interface ParsedArgs {
   version?: boolean;
 }
 
-const ALL_FLAGS = ['foreground', 'json', 'no-open', 'help'] as const;
-const ALL_VALUES = ['service', 'since', 'by', 'limit'] as const;
+const ALL_FLAGS = ['foreground', 'json', 'no-open', 'help', 'key-stdin', 'auth-token', 'api-key', 'activate'] as const;
+const ALL_VALUES = ['service', 'since', 'by', 'limit', 'url', 'key-env', 'weight', 'model'] as const;
 
 /** Edit distance, for "did you mean". */
 function distance(a: string, b: string): number {
@@ -208,7 +258,7 @@ export function parseCli(argv: readonly string[]): ParsedArgs {
     });
   } catch (err) {
     // A value option given without its value is the one thing left for parseArgs to find.
-    const missing = /Option '--(\w+)/.exec((err as Error).message)?.[1];
+    const missing = /Option '--([\w-]+)/.exec((err as Error).message)?.[1];
     throw new ClpError(
       'bad_request',
       missing ? `--${missing}: expected a value (e.g. ${VALUE_EXAMPLES[missing] ?? `--${missing} X`})` : (err as Error).message.split('\n')[0]!,
@@ -234,7 +284,16 @@ export function parseCli(argv: readonly string[]): ParsedArgs {
   return { command, positionals, flags, values, help };
 }
 
-const VALUE_EXAMPLES: Record<string, string> = { service: '--service claude', since: '--since 7d', by: '--by model', limit: '--limit 20' };
+const VALUE_EXAMPLES: Record<string, string> = {
+  service: '--service claude',
+  since: '--since 7d',
+  by: '--by model',
+  limit: '--limit 20',
+  url: '--url https://relay.example',
+  'key-env': '--key-env RELAY_KEY',
+  weight: '--weight 10',
+  model: '--model claude-sonnet-4-5',
+};
 
 /** Help text lines never run past this, so they read in a 100-column terminal without wrapping. */
 export const HELP_WIDTH = 100;
@@ -263,7 +322,7 @@ export interface HelpPorts {
 export function helpText(command: CommandSpec | null, ports?: HelpPorts): string {
   if (command) {
     return [
-      `usage: ${command.usage}`,
+      ...wrap(command.usage, HELP_WIDTH, 'usage: ', '         '),
       '',
       ...wrap(`${command.summary}.`, HELP_WIDTH, '  ', '  '),
       ...(command.details ? ['', ...wrap(command.details, HELP_WIDTH, '  ', '  ')] : []),
@@ -282,7 +341,9 @@ export function helpText(command: CommandSpec | null, ports?: HelpPorts): string
     '',
   ];
   for (const c of COMMANDS) {
-    const usage = c.usage.replace(/^clp /, '');
+    // A long usage is shortened to its words; `clp help <command>` has every option.
+    const full = c.usage.replace(/^clp /, '');
+    const usage = full.length > 60 ? full.replace(/ \[--.*$/, ' [options]') : full;
     const left = `  ${usage.padEnd(col)}  `;
     if (usage.length > col) lines.push(`  ${usage}`, ...wrap(c.summary, HELP_WIDTH, ' '.repeat(col + 4), ' '.repeat(col + 4)));
     else lines.push(...wrap(c.summary, HELP_WIDTH, left, ' '.repeat(left.length)));

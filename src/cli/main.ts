@@ -10,6 +10,7 @@ import { restartCommand, startCommand } from './commands/start.ts';
 import { statusCommand } from './commands/status.ts';
 import { stopCommand } from './commands/stop.ts';
 import { uiCommand } from './commands/ui.ts';
+import { addCommand, editCommand, renameCommand, rmCommand, testCommand } from './commands/edit-configs.ts';
 import { poolCommand } from './commands/pool.ts';
 import { logsCommand, usageCommand } from './commands/usage.ts';
 import { EXIT, type CliContext } from './context.ts';
@@ -77,6 +78,16 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
         return await usageCommand(ctx, args.values, args.flags.has('json'));
       case 'logs':
         return await logsCommand(ctx, args.positionals, args.values, args.flags.has('json'));
+      case 'add':
+        return await addCommand(ctx, a, b, args);
+      case 'edit':
+        return await editCommand(ctx, a, b, args);
+      case 'rm':
+        return await rmCommand(ctx, a, b);
+      case 'rename':
+        return await renameCommand(ctx, a, b, args.positionals[2]!);
+      case 'test':
+        return await testCommand(ctx, a, args.positionals[1], args, args.flags.has('json'));
       case 'ui':
         return await uiCommand(ctx, !args.flags.has('no-open'));
       default:

@@ -9,6 +9,14 @@ import type { StatusReport } from '../shared/status.ts';
 import type { PoolAction, PoolStatus } from '../shared/pool.ts';
 import { activateConfig } from './config/activate.ts';
 import { applyPoolAction } from './pool/actions.ts';
+import { join } from 'node:path';
+import { deleteFromRaw, upsertInRaw, type ConfigEdit } from './config/edit.ts';
+import { noSuchConfig } from './config/names.ts';
+import { renameInRoutes } from './config/rename.ts';
+import type { UpstreamConfig } from './config/schema.ts';
+import { RouteSet } from './routing/route-set.ts';
+
+export type { ConfigEdit };
 
 /** Both config files, loaded once (broken ones report their error in `state()`). */
 export async function loadStores(paths: ClpPaths): Promise<Record<ServiceName, ConfigStore>> {
@@ -49,4 +57,42 @@ export async function offlinePool(paths: ClpPaths, service: ServiceName, action:
   } finally {
     await pool.close();
   }
+}
+
+/** A config added, edited or renamed in its file while no owner runs; a rename carries pool state and route rules. */
+export async function saveConfigOffline(paths: ClpPaths, service: ServiceName, edit: ConfigEdit): Promise<void> {
+  const store = new ConfigStore(paths.config(service));
+  await store.update((raw) => upsertInRaw(raw, edit, store.label));
+  if (edit.original === undefined || edit.original === edit.name) return;
+  const pool = new Pool(paths.lbConfig, createMemoryLogger());
+  await pool.start();
+  pool.rename(service, edit.original, edit.name);
+  await pool.close();
+  const routes = new RouteSet(paths.routes, join(paths.dataDir, 'model_router_config.json'), createMemoryLogger());
+  await routes.start();
+  try {
+    const now = routes.routes();
+    const renamed = renameInRoutes(now[service], edit.original, edit.name);
+    if (JSON.stringify(renamed) !== JSON.stringify(now[service])) await routes.save({ ...now, [service]: renamed });
+  } finally {
+    routes.close();
+  }
+}
+
+export async function deleteConfigOffline(paths: ClpPaths, service: ServiceName, name: string): Promise<void> {
+  const store = new ConfigStore(paths.config(service));
+  await store.update((raw) => deleteFromRaw(raw, name, store.label));
+}
+
+/** One entry as its file holds it (the CLI reads the user's own file), or a "no config named" error listing the others. */
+export async function storedConfig(paths: ClpPaths, service: ServiceName, name: string): Promise<UpstreamConfig> {
+  const store = await ConfigStore.load(paths.config(service));
+  const entry = store.snapshot().get(name);
+  if (!entry)
+    throw noSuchConfig(
+      store.label,
+      name,
+      store.snapshot().entries.map((e) => e.name),
+    );
+  return entry;
 }

@@ -30,7 +30,17 @@ test('bad usage is a one-line coded error', () => {
 });
 
 test('every command has help text naming its usage', () => {
-  for (const c of COMMANDS) assert.match(helpText(c), new RegExp(`usage: ${c.usage.replace(/[[\]|<>]/g, '.')}`));
+  for (const c of COMMANDS) {
+    assert.match(helpText(c).replace(/\s+/g, ' '), new RegExp(`usage: ${c.usage.replace(/[[\]|<>]/g, '.')}`));
+    assert.ok(
+      Math.max(
+        ...helpText(c)
+          .split('\n')
+          .map((l) => l.length),
+      ) <= 100,
+      `clp help ${c.name} fits 100 columns`,
+    );
+  }
   assert.match(helpText(null), /^ {2}start \[--foreground\] /m);
-  for (const c of COMMANDS) assert.ok(c.examples.length > 0 && c.examples.every((e) => e.startsWith(`clp ${c.name === 'help' ? 'help' : c.name}`)), c.name);
+  for (const c of COMMANDS) assert.ok(c.examples.length > 0 && c.examples.every((e) => e.includes(`clp ${c.name}`)), c.name);
 });

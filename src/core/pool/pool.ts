@@ -4,6 +4,7 @@ import { WatchedFile } from '../config/watched-file.ts';
 import type { Logger } from '../log.ts';
 import { localDay } from '../time.ts';
 import { secondsText } from '../../shared/format.ts';
+import { renameInHealth } from '../config/rename.ts';
 import { MAX_RETRY_AFTER_MS, type Outcome } from './classify.ts';
 import { availability, disableToday, emptyHealth, purgeOldDisables, recordOutcome, resetHealth, type ServiceHealth } from './health.ts';
 import { parseLbFile, serializeLbFile, type LbFile } from './lb-file.ts';
@@ -199,6 +200,19 @@ export class Pool {
       if (seen.failure && (name ? key === this.sessionKey(service, name) : key.startsWith(`${service}\u0000`)))
         seen.failure = { ...seen.failure, cleared: true };
     }
+    this.schedulePersist(0);
+  }
+
+  /** A config renamed: its counters, cool-downs, daily disable and sessions go with it. */
+  rename(service: ServiceName, from: string, to: string): void {
+    const p = this.state.services[service];
+    p.health = renameInHealth(p.health, from, to);
+    const seen = this.recent.get(this.sessionKey(service, from));
+    if (seen) {
+      this.recent.delete(this.sessionKey(service, from));
+      this.recent.set(this.sessionKey(service, to), seen);
+    }
+    for (const [key, hit] of this.sessions) if (key.startsWith(`${service}\u0000`) && hit.name === from) hit.name = to;
     this.schedulePersist(0);
   }
 

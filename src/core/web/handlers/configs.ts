@@ -4,6 +4,7 @@ import type { ServiceName } from '../../../shared/services.ts';
 import type { ConnectivityResult } from '../../../shared/dashboard.ts';
 import { activateConfig } from '../../config/activate.ts';
 import { noSuchConfig } from '../../config/names.ts';
+import { renameInRoutes } from '../../config/rename.ts';
 import { configViews, deleteFromRaw, maskRaw, unmaskRaw, upsertInRaw } from '../../config/edit.ts';
 import { parseConfigText, type RawConfigFile } from '../../config/schema.ts';
 import { maskBrokenText, maskSources } from '../../config/repair.ts';
@@ -51,9 +52,18 @@ export function configHandlers(deps: DashboardDeps): HandlersOf<ConfigMethods> {
   };
   return {
     'configs/raw': ({ service }) => rawOf(deps.stores[service]),
-    'configs/save': ({ service, ...change }) => {
+    'configs/save': async ({ service, ...change }) => {
       const store = deps.stores[service];
-      return edit(service, `${service} config "${change.name}" saved`, (raw) => upsertInRaw(raw, change, store.label));
+      const views = await edit(service, `${service} config "${change.name}" saved`, (raw) => upsertInRaw(raw, change, store.label));
+      // A rename carries the config's pool state and the route rules that name it.
+      if (change.original !== undefined && change.original !== change.name) {
+        deps.pool.rename(service, change.original, change.name);
+        await deps.pool.persist();
+        const routes = deps.routeSet.routes();
+        const renamed = renameInRoutes(routes[service], change.original, change.name);
+        if (JSON.stringify(renamed) !== JSON.stringify(routes[service])) await deps.routeSet.save({ ...routes, [service]: renamed });
+      }
+      return views;
     },
     'configs/saveRaw': async ({ service, text }) => {
       const store = deps.stores[service];
