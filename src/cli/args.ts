@@ -92,9 +92,11 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   {
     name: 'logs',
-    usage: 'clp logs [show <id>] [--limit N] [--service claude|codex] [--json]',
+    usage: 'clp logs [show <id> [--raw]] [--limit N] [--service claude|codex] [--json]',
     summary: 'the latest requests, or one request in detail (credentials never shown)',
-    flags: ['json'],
+    details:
+      'The list marks streams, reroutes (asked -> sent) and failovers. `show` renders the response as text, thinking and tool calls; --raw prints it as it came (the SSE).',
+    flags: ['json', 'raw'],
     values: ['limit', 'service'],
     positionals: [0, 2],
     examples: ['clp logs', 'clp logs --limit 20 --service claude', 'clp logs show 3f2a9c'],
@@ -177,7 +179,7 @@ export interface ParsedArgs {
   version?: boolean;
 }
 
-const ALL_FLAGS = ['foreground', 'json', 'no-open', 'help', 'key-stdin', 'auth-token', 'api-key', 'activate'] as const;
+const ALL_FLAGS = ['foreground', 'json', 'no-open', 'help', 'key-stdin', 'auth-token', 'api-key', 'activate', 'raw'] as const;
 const ALL_VALUES = ['service', 'since', 'by', 'limit', 'url', 'key-env', 'weight', 'model'] as const;
 
 /** Edit distance, for "did you mean". */

@@ -77,7 +77,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
       case 'usage':
         return await usageCommand(ctx, args.values, args.flags.has('json'));
       case 'logs':
-        return await logsCommand(ctx, args.positionals, args.values, args.flags.has('json'));
+        return await logsCommand(ctx, args.positionals, args.values, args.flags.has('json'), args.flags.has('raw'));
       case 'add':
         return await addCommand(ctx, a, b, args);
       case 'edit':

@@ -99,7 +99,9 @@ test('clp start / status / list / active / second start / stop, as separate proc
     const table = await clp(['usage', '--service', 'claude', '--by', 'model', '--since', '7d'], env);
     assert.equal(table.code, 0, table.stderr);
     assert.match(table.stdout, /^claude \(since 7d\), by model/);
-    assert.match(table.stdout, /total +2 /);
+    assert.match(table.stdout, /^ {2}model +requests +errors +input +cache write +cache read +output +reasoning +total +cost$/m);
+    assert.match(table.stdout, /^ {2}total +2 +1 +\d+ +[\d,]+ +[\d,]+ +[\d,]+ +0 +[\d,]+ +/m, 'an errors column and exact tokens');
+    assert.doesNotMatch(table.stdout, /\d\.\d+k\b/, 'no rounded 1.73k');
     const badSince = await clp(['usage', '--since', 'yesterday'], env);
     assert.equal(badSince.code, 2);
     assert.match(badSince.stderr, /^clp: since: expected e\.g\. 12h, 7d/);
@@ -110,13 +112,25 @@ test('clp start / status / list / active / second start / stop, as separate proc
       ['dev', 'prod'],
     );
     const logLines = await clp(['logs'], env);
-    assert.match(logLines.stdout, new RegExp(`^${rows[0]!.id.slice(0, 8)} `));
+    const [header, first, second] = logLines.stdout.split('\n');
+    assert.match(header!, /^id +time +service +config +model +status +ttfb +duration +tokens +cost +marks$/);
+    assert.match(first!, new RegExp(`^${rows[0]!.id.slice(0, 8)} `));
+    assert.equal(header!.indexOf('status'), first!.indexOf('404'), 'columns line up under their header');
+    assert.equal(header!.indexOf('status'), second!.indexOf('200'));
+    assert.match(second!, / \d+ ms +\d+ ms +12,872 +/, 'durations in ms below a second, exact tokens');
+    assert.doesNotMatch(logLines.stdout, /\u001b\[/, 'no colour when not a terminal');
     const show = await clp(['logs', 'show', rows[0]!.id.slice(0, 8)], env);
     assert.equal(show.code, 0, show.stderr);
     assert.match(show.stdout, /config: dev/);
     assert.match(show.stdout, /status: 404 \(http_404\)/);
     const showProd = await clp(['logs', 'show', rows[1]!.id], env);
     assert.match(showProd.stdout, /usage: input 3, cache write 2849 \(5m 0, 1h 2849\), cache read 9493, output 527/);
+    assert.match(showProd.stdout, /\nresponse headers:\n {2}content-type: /);
+    assert.match(showProd.stdout, /\nresponse:\nHello from up\n/, 'the response read as text, not as SSE');
+    const raw = await clp(['logs', 'show', rows[1]!.id, '--raw'], env);
+    assert.match(raw.stdout, /\nresponse, raw:\n\{"id":"msg_01FakeUpstream"/, '--raw prints the body as it came');
+    const none = await clp(['logs', 'show', 'ffffffff'], env);
+    assert.equal(none.stderr.trim(), 'clp: no request with id ffffffff: `clp logs` lists the latest, with their ids');
     assert.ok(!show.stdout.includes('sk-dev-secret') && !show.stdout.includes('sk-prod-secret'));
 
     const missing = await clp(['active', 'claude', 'nope'], env);

@@ -2,7 +2,9 @@ import type { RequestDetail, RequestRecord, UsageReport } from '../../shared/rec
 import { ClpError } from '../../shared/errors.ts';
 import { SERVICES } from '../../shared/services.ts';
 import type { UsageTotals } from '../../shared/usage.ts';
-import { compactNumber, costText, money } from '../../shared/format.ts';
+import { costText, money } from '../../shared/format.ts';
+import { renderResponse } from '../../shared/response-view.ts';
+import { paint, table, useColour } from '../table.ts';
 import { EXIT, type CliContext } from '../context.ts';
 import { LogsGet, LogsList, UsageGet } from '../../shared/protocol.ts';
 import { isServiceName, type ServiceName } from '../../shared/services.ts';
@@ -26,25 +28,31 @@ function limitOption(value: string | undefined): number {
   return n;
 }
 
+const METRICS = [
+  ['input', 'input'],
+  ['cached_create', 'cache write'],
+  ['cached_read', 'cache read'],
+  ['output', 'output'],
+  ['reasoning', 'reasoning'],
+  ['total', 'total'],
+] as const;
+
+/** Exact counts with separators (`1,728`): a table people check against their bill. */
+const n = (v: number) => v.toLocaleString('en-US');
+
 export function formatUsage(report: UsageReport): string {
   const groupKey = report.by === 'day' ? 'days' : report.by === 'model' ? 'models' : 'configs';
-  const head = ['', 'requests', 'input', 'cache write', 'cache read', 'output', 'reasoning', 'total', 'cost'];
+  const head = [report.by, 'requests', 'errors', ...METRICS.map(([, label]) => label), 'cost'];
+  const right = new Set(head.map((_, i) => i).filter((i) => i > 0 && i < head.length - 1));
   const lines: string[] = [];
   for (const service of SERVICES) {
     const s = report.services[service];
     if (!s) continue;
-    const rows: string[][] = [head];
-    const row = (name: string, t: UsageTotals) => [
-      name,
-      String(t.requests),
-      ...(['input', 'cached_create', 'cached_read', 'output', 'reasoning', 'total'] as const).map((k) => compactNumber(t[k])),
-      costText(t),
-    ];
-    for (const [name, t] of Object.entries(s[groupKey] ?? {})) rows.push(row(name, t));
+    const row = (name: string, t: UsageTotals) => [name, n(t.requests), n(t.errors), ...METRICS.map(([k]) => n(t[k])), costText(t)];
+    const rows = Object.entries(s[groupKey] ?? {}).map(([name, t]) => row(name || '(none)', t));
     rows.push(row('total', s.total));
-    const widths = head.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
     lines.push(`${service}${report.since ? ` (since ${report.since})` : ''}, by ${report.by}`);
-    for (const r of rows) lines.push(`  ${r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ')}`);
+    for (const l of table(head, rows, right)) lines.push(`  ${l}`);
   }
   return lines.join('\n');
 }
@@ -64,36 +72,46 @@ function time(ms: number): string {
   return `${d.toLocaleDateString('sv')} ${d.toLocaleTimeString('sv')}`;
 }
 
-export function formatLogs(rows: RequestRecord[]): string {
-  if (!rows.length) return 'no requests yet';
-  return rows
-    .map((r) => {
-      const tokens = r.usage ? `${compactNumber(r.usage.total)} tok` : '-';
-      const cost = r.usage ? money(r.cost_usd) : '-';
-      const ttfb = r.ttfb_ms === null ? '-' : `${Math.round(r.ttfb_ms)}ms`;
-      return [
-        r.id.slice(0, 8),
-        time(r.started_at),
-        r.service.padEnd(6),
-        (r.config ?? '-').padEnd(12),
-        (r.model_sent ?? '-').padEnd(24),
-        String(r.status ?? '-').padStart(3),
-        r.error ?? '',
-        `ttfb ${ttfb}`,
-        `${(r.duration_ms / 1000).toFixed(1)}s`,
-        tokens,
-        cost,
-      ].join('  ');
-    })
-    .join('\n');
+/** A duration as people read it: `37 ms` under a second, `1.5 s` above. */
+function dur(ms: number | null): string {
+  if (ms === null) return '-';
+  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
 }
 
-export function formatDetail(d: RequestDetail): string {
+/** The latest requests, newest first, as a table: marks say stream (~), reroute (->) and failover (!). */
+export function formatLogs(rows: RequestRecord[], colour = false): string {
+  if (!rows.length) return 'no requests yet';
+  const head = ['id', 'time', 'service', 'config', 'model', 'status', 'ttfb', 'duration', 'tokens', 'cost', 'marks'];
+  const body = rows.map((r) => {
+    const asked = r.model_requested ?? '-';
+    const sent = r.model_sent ?? asked;
+    const failover = (r.trace ?? []).some((t) => t.kind === 'attempt' && t.config !== r.config);
+    const filtered = (r.trace ?? []).some((t) => t.kind === 'filters');
+    const marks = [r.stream ? 'stream' : '', failover ? 'failover' : '', filtered ? 'filtered' : ''].filter(Boolean).join(',');
+    const status = `${r.status ?? '-'}${r.error && r.error !== `http_${r.status}` ? ` ${r.error}` : ''}`;
+    return [
+      r.id.slice(0, 8),
+      time(r.started_at),
+      r.service,
+      r.config ?? '-',
+      asked !== sent ? `${asked} -> ${sent}` : sent,
+      paint(colour, r.error ? 'red' : 'green', status),
+      dur(r.ttfb_ms),
+      dur(r.duration_ms),
+      r.usage ? n(r.usage.total) : '-',
+      r.usage ? money(r.cost_usd) : '-',
+      marks,
+    ];
+  });
+  return table(head, body, new Set([6, 7, 8])).join('\n');
+}
+
+export function formatDetail(d: RequestDetail, raw = false): string {
   const u = d.usage;
   const lines = [
     `${d.id}  ${time(d.started_at)}  ${d.service}  ${d.method} ${d.path}`,
     `config: ${d.config ?? '-'}   model: ${d.model_requested ?? '-'}${d.model_sent !== d.model_requested ? ` -> ${d.model_sent}` : ''}   answered by: ${d.model_answered ?? '-'}`,
-    `status: ${d.status ?? '-'}${d.error ? ` (${d.error})` : ''}   ttfb: ${d.ttfb_ms === null ? '-' : `${Math.round(d.ttfb_ms)} ms`}   duration: ${Math.round(d.duration_ms)} ms   stream: ${d.stream}   session: ${d.session_id ?? '-'}`,
+    `status: ${d.status ?? '-'}${d.error ? ` (${d.error})` : ''}   ttfb: ${dur(d.ttfb_ms)}   duration: ${dur(d.duration_ms)}   stream: ${d.stream}   session: ${d.session_id ?? '-'}`,
     u
       ? `usage: input ${u.input}, cache write ${u.cached_create}${u.cache_1h !== null ? ` (5m ${u.cache_5m}, 1h ${u.cache_1h})` : ''}, cache read ${u.cached_read}, output ${u.output}, reasoning ${u.reasoning}, total ${u.total}   cost: ${money(d.cost_usd)}`
       : 'usage: none reported',
@@ -107,18 +125,35 @@ export function formatDetail(d: RequestDetail): string {
     d.request_body ?? '(not kept)',
   ];
   if (d.upstream_body) lines.push('', 'body sent upstream:', d.upstream_body);
-  lines.push('', `response body${d.response_body_truncated ? ' (truncated)' : ''}:`, d.response_body ?? '(not kept)');
+  lines.push('', 'response headers:', ...Object.entries(d.response_headers).map(([k, v]) => `  ${k}: ${v}`));
+  lines.push('', `response${d.response_body_truncated ? ' (only its start was kept)' : ''}${raw ? ', raw' : ''}:`);
+  if (raw || d.response_body === null) lines.push(d.response_body ?? '(not kept)');
+  else {
+    // The dashboard's view: text, thinking and tool calls, for both APIs and both shapes (SSE or JSON).
+    const view = renderResponse(d.response_body);
+    for (const w of view.warnings) lines.push(`(${w})`);
+    for (const b of view.blocks) {
+      if (b.kind === 'text') lines.push(b.text);
+      else if (b.kind === 'thinking') lines.push('[thinking]', b.text, '[/thinking]');
+      else if (b.kind === 'tool') lines.push(`[tool call: ${b.name}]`, b.input);
+      else lines.push(`[error] ${b.text}`);
+    }
+    lines.push('', '(the raw response: clp logs show <id> --raw)');
+  }
   return lines.join('\n');
 }
 
-export async function logsCommand(ctx: CliContext, positionals: string[], values: Map<string, string>, json: boolean): Promise<number> {
+export async function logsCommand(ctx: CliContext, positionals: string[], values: Map<string, string>, json: boolean, raw = false): Promise<number> {
   if (positionals.length) {
-    if (positionals[0] !== 'show' || positionals.length !== 2) throw new ClpError('bad_request', 'logs: usage: clp logs [--limit N] | clp logs show <id>');
-    const detail: RequestDetail = await ctx.owner.call(LogsGet, { id: positionals[1]! });
-    ctx.out(json ? JSON.stringify(detail, null, 2) : formatDetail(detail));
+    if (positionals[0] !== 'show' || positionals.length !== 2)
+      throw new ClpError('bad_request', 'logs: expected `clp logs` or `clp logs show <id>` (ids are the first column of `clp logs`)');
+    const detail: RequestDetail = await ctx.owner.call(LogsGet, { id: positionals[1]! }).catch((err: Error) => {
+      throw ClpError.is(err, 'not_found') ? new ClpError('not_found', `${err.message}: \`clp logs\` lists the latest, with their ids`) : err;
+    });
+    ctx.out(json ? JSON.stringify(detail, null, 2) : formatDetail(detail, raw));
     return EXIT.ok;
   }
   const rows: RequestRecord[] = await ctx.owner.call(LogsList, { limit: limitOption(values.get('limit')), service: serviceOption(values.get('service')) });
-  ctx.out(json ? JSON.stringify(rows, null, 2) : formatLogs(rows));
+  ctx.out(json ? JSON.stringify(rows, null, 2) : formatLogs(rows, useColour(process.stdout, ctx.env)));
   return EXIT.ok;
 }

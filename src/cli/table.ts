@@ -1,0 +1,22 @@
+/** Rows as aligned columns under a header; `right` columns (numbers) are right-aligned. Plain text. */
+export function table(head: readonly string[], rows: ReadonlyArray<readonly string[]>, right: ReadonlySet<number> = new Set()): string[] {
+  const all = [head, ...rows];
+  const widths = head.map((_, i) => Math.max(...all.map((r) => (r[i] ?? '').length)));
+  return all.map((r) =>
+    r
+      .map((c, i) => (right.has(i) ? c.padStart(widths[i]!) : i === r.length - 1 ? c : c.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd(),
+  );
+}
+
+/** Whether to colour: only on a terminal, never with NO_COLOR set (https://no-color.org). */
+export function useColour(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv): boolean {
+  return stream.isTTY === true && env.NO_COLOR === undefined && env.TERM !== 'dumb';
+}
+
+export function paint(on: boolean, code: 'red' | 'green' | 'yellow' | 'dim', text: string): string {
+  if (!on) return text;
+  const c = { red: 31, green: 32, yellow: 33, dim: 2 }[code];
+  return `\u001b[${c}m${text}\u001b[0m`;
+}
