@@ -14,6 +14,7 @@ import { clientUrl, SERVICE_PROFILE } from '../shared/service-profile.ts';
 import { TEST_MODELS } from '../shared/models.ts';
 import { runDoctor, setUpClaudeCode, setUpCodex, undoSetup, type SetupContext } from './client-setup.ts';
 import { DashboardPanel } from './dashboard-panel.ts';
+import { FirstRun } from './first-run.ts';
 import { Ownership, type OwnershipState } from './ownership.ts';
 import { editorSettingsInput } from './settings-map.ts';
 import { renderStatusBar } from './status-render.ts';
@@ -69,7 +70,10 @@ export class ClpExtension {
       () => this.onResync(),
       this.feed.signal,
     );
-    void this.offerCli();
+    // The clients first (the design card's automatic setup), then the `clp` shim.
+    const firstRun = new FirstRun(this.context.globalState, () => this.setupContext());
+    c.subscriptions.push(vscode.extensions.onDidChange(() => void firstRun.run()));
+    void firstRun.run().then(() => this.offerCli());
   }
 
   /** The owner's state for the status bar, trees and quick pick, re-read after changes. */

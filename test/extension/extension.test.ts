@@ -256,3 +256,94 @@ test('commands are contributed in category CLP and every one is registered', asy
   assert.match(w.opened.at(-1)!, new RegExp(`^http://127.0.0.1:${ports.ui}/#token=[0-9a-f]{64}$`));
   await ext.deactivate();
 });
+
+const CLAUDE_PKG = { contributes: { configuration: { properties: { 'claudeCode.environmentVariables': { type: 'array' } } } } };
+
+test('first run: with the Claude Code extension installed, one offer; Set Up shows the change, writes the setting, runs the doctor; the clp offer comes after', async () => {
+  const fresh = await tempHome();
+  const savedHome = process.env.HOME;
+  process.env.HOME = fresh.home;
+  try {
+    const w = window();
+    w.extensions.set('anthropic.claude-code', { packageJSON: CLAUDE_PKG });
+    w.settings.set('claudeCode.environmentVariables', [{ name: 'HTTPS_PROXY', value: 'http://corp:8080' }]);
+    // Set Up; Apply for the extension's setting, not for the terminal CLI's file.
+    w.handlers.answer = (m) =>
+      m.items.includes('Set Up')
+        ? 'Set Up'
+        : m.items.includes('Apply') && m.text.includes('extension')
+          ? 'Apply'
+          : m.items.includes('Not now')
+            ? 'Not now'
+            : undefined;
+    await activate(w);
+    await eventually(() => w.messages.some((m) => m.items.includes('Install clp')), 10_000);
+    const offer = w.messages.findIndex((m) => m.items.includes('Set Up'));
+    assert.ok(offer >= 0, 'the offer was made');
+    assert.deepEqual(w.messages[offer]!.items, ['Set Up', 'Not now', "Don't ask again"]);
+    assert.match(w.messages[offer]!.text, /^Point Claude Code at CLP\?/);
+    const confirm = w.messages.find((m) => m.items.includes('Apply'));
+    assert.match(confirm!.detail!, new RegExp(`add ANTHROPIC_BASE_URL=http://127.0.0.1:${ports.claude}`), 'the exact change is shown first');
+    assert.deepEqual(w.settings.get('claudeCode.environmentVariables'), [
+      { name: 'HTTPS_PROXY', value: 'http://corp:8080' },
+      { name: 'ANTHROPIC_BASE_URL', value: `http://127.0.0.1:${ports.claude}` },
+      { name: 'ANTHROPIC_AUTH_TOKEN', value: 'clp' },
+    ]);
+    assert.ok(
+      w.output.some((l) => l === 'doctor:'),
+      'the doctor ran after the setup',
+    );
+    assert.ok(w.messages.findIndex((m) => m.items.includes('Install clp')) > offer, 'the shim is offered after the setup');
+    // Undo restores the setting as it was.
+    await w.commands.get('clp.undoSetup')!();
+    assert.deepEqual(w.settings.get('claudeCode.environmentVariables'), [{ name: 'HTTPS_PROXY', value: 'http://corp:8080' }]);
+  } finally {
+    process.env.HOME = savedHome;
+    await fresh.cleanup();
+  }
+});
+
+test('first run: "Don\'t ask again" is remembered; an extension installed later is offered then; one already pointing at CLP is not', async () => {
+  const fresh = await tempHome();
+  const savedHome = process.env.HOME;
+  process.env.HOME = fresh.home;
+  try {
+    const w = window();
+    await activate(w);
+    await eventually(() => w.messages.some((m) => m.items.includes('Install clp')), 10_000);
+    assert.equal(w.messages.filter((m) => m.items.includes('Set Up')).length, 0, 'nothing to set up: no client here');
+    // Installed while the window runs.
+    w.handlers.answer = (m) => (m.items.includes('Set Up') ? "Don't ask again" : undefined);
+    w.installExtension('anthropic.claude-code', CLAUDE_PKG);
+    await eventually(() => w.messages.some((m) => m.items.includes('Set Up')), 5000);
+    await eventually(() => w.globalState.get('clp.setupOffer.claude') === true, 5000);
+    for (const ext of active.splice(0)) await ext.deactivate();
+
+    // The next window, with the same remembered state: no offer.
+    const next = window();
+    for (const [k, v] of w.globalState) next.globalState.set(k, v);
+    next.extensions.set('anthropic.claude-code', { packageJSON: CLAUDE_PKG });
+    await activate(next);
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(next.messages.filter((m) => m.items.includes('Set Up')).length, 0);
+
+    // Codex: offered when ~/.codex exists, not once its config points at CLP.
+    await mkdir(join(fresh.home, '.codex'), { recursive: true });
+    for (const ext of active.splice(0)) await ext.deactivate();
+    const third = window();
+    third.handlers.answer = (m) =>
+      m.items.includes('Set Up') ? 'Set Up' : m.items.includes('Apply') ? 'Apply' : m.items.includes('Not now') ? 'Not now' : undefined;
+    await activate(third);
+    await eventually(() => third.messages.some((m) => m.items.includes('Install clp')), 10_000);
+    assert.match(third.messages.find((m) => m.items.includes('Set Up'))!.text, /^Point Codex at CLP\?/);
+    assert.match(await readFile(join(fresh.home, '.codex', 'config.toml'), 'utf8'), new RegExp(`127\\.0\\.0\\.1:${ports.codex}`));
+    for (const ext of active.splice(0)) await ext.deactivate();
+    const fourth = window();
+    await activate(fourth);
+    await eventually(() => fourth.messages.some((m) => m.items.includes('Install clp')), 10_000);
+    assert.equal(fourth.messages.filter((m) => m.items.includes('Set Up')).length, 0, 'Codex points at CLP now');
+  } finally {
+    process.env.HOME = savedHome;
+    await fresh.cleanup();
+  }
+});

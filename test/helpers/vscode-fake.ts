@@ -88,6 +88,12 @@ export function createFakeVscode(extensionPath: string) {
   const output: string[] = [];
   const extensions = new Map<string, { packageJSON: unknown }>();
   const globalState = new Map<string, unknown>();
+  const extensionsChanged = new EventEmitter<void>();
+  /** Installs (or enables) an extension while the window runs, as VS Code tells its extensions. */
+  const installExtension = (id: string, packageJSON: unknown) => {
+    extensions.set(id, { packageJSON });
+    extensionsChanged.fire();
+  };
   const handlers = {
     /** The button a test clicks for a message; undefined dismisses it. */
     answer: (_m: Message): string | undefined => undefined,
@@ -197,7 +203,7 @@ export function createFakeVscode(extensionPath: string) {
         };
       },
     },
-    extensions: { getExtension: (id: string) => extensions.get(id) },
+    extensions: { getExtension: (id: string) => extensions.get(id), onDidChange: extensionsChanged.event },
     env: { openExternal: async (uri: Uri) => (opened.push(uri.toString()), true) },
   };
 
@@ -208,7 +214,23 @@ export function createFakeVscode(extensionPath: string) {
     globalState: { get: (k: string) => globalState.get(k), update: async (k: string, v: unknown) => void globalState.set(k, v) },
   };
 
-  return { vscode, context, settings, commands, executed, messages, trees, statusItems, panels, opened, output, extensions, globalState, handlers };
+  return {
+    vscode,
+    context,
+    settings,
+    commands,
+    executed,
+    messages,
+    trees,
+    statusItems,
+    panels,
+    opened,
+    output,
+    extensions,
+    installExtension,
+    globalState,
+    handlers,
+  };
 }
 
 export type FakeVscode = ReturnType<typeof createFakeVscode>;

@@ -92,3 +92,21 @@ test('the status bar takes the dashboard health: red when every config of a pool
   assert.equal(out.background, 'statusBarItem.errorBackground');
   assert.match(out.tooltip, /no config can serve/);
 });
+
+test('first-run offers: a client that is there and does not point at CLP, unless "Don\'t ask again"', async () => {
+  const { offersFor } = await import('../../src/extension/first-run-offers.ts');
+  const none = {
+    claudeExtension: false,
+    claudeExtensionAtClp: false,
+    claudeFile: false,
+    claudeFileAtClp: false,
+    codexDir: false,
+    codexAtClp: false,
+    never: { claude: false, codex: false },
+  };
+  assert.deepEqual(offersFor(none), []);
+  assert.deepEqual(offersFor({ ...none, claudeExtension: true }), ['claude']);
+  assert.deepEqual(offersFor({ ...none, claudeExtension: true, claudeExtensionAtClp: true }), []);
+  assert.deepEqual(offersFor({ ...none, claudeFile: true, codexDir: true }), ['claude', 'codex']);
+  assert.deepEqual(offersFor({ ...none, claudeFile: true, codexDir: true, never: { claude: true, codex: false } }), ['codex']);
+});
