@@ -73,6 +73,40 @@ before(async () => {
   const args = ['--config', join(run, 'config.yaml'), '--user-data-dir', join(run, 'ud'), '--extensions-dir', join(run, 'ext')];
   const install = spawnSync(CS, [...args, '--install-extension', vsix], { env, encoding: 'utf8', timeout: 120_000 });
   assert.equal(install.status, 0, install.stderr);
+  // A stand-in for the Claude Code extension: it declares the setting CLP's first run offers to write.
+  const fake = join(run, 'fake-claude-code');
+  await mkdir(fake, { recursive: true });
+  await writeFile(
+    join(fake, 'package.json'),
+    JSON.stringify({
+      name: 'claude-code',
+      publisher: 'anthropic',
+      displayName: 'Claude Code (test double)',
+      description: 'declares claudeCode.environmentVariables, as the real one does',
+      version: '9.9.9',
+      engines: { vscode: '^1.90.0' },
+      categories: ['Other'],
+      contributes: {
+        configuration: {
+          title: 'Claude Code',
+          properties: { 'claudeCode.environmentVariables': { type: 'array', default: [], items: { type: 'object' } } },
+        },
+      },
+    }),
+  );
+  await writeFile(join(fake, 'README.md'), '# test double\n');
+  const fakePack = spawnSync(
+    join(root, 'node_modules', '.bin', 'vsce'),
+    ['package', '--no-dependencies', '--allow-missing-repository', '--skip-license', '--out', join(run, 'fake-cc.vsix')],
+    {
+      cwd: fake,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  assert.equal(fakePack.status, 0, fakePack.stderr);
+  const fakeInstall = spawnSync(CS, [...args, '--install-extension', join(run, 'fake-cc.vsix')], { env, encoding: 'utf8', timeout: 120_000 });
+  assert.equal(fakeInstall.status, 0, fakeInstall.stderr);
   server = spawn(
     CS,
     [
@@ -141,6 +175,32 @@ test('the status bar shows CLP, and a request to the proxy port is served by the
   assert.match(cmdline, /extensionHost/, `pid ${health.pid} is not an extension host: ${cmdline}`);
   assert.equal(await ask(), 'Hello from relay-a');
   await page.screenshot({ path: artifactPath('vscode-statusbar.png') });
+});
+
+test('first start with Claude Code installed: CLP offers to set it up; Set Up shows the change and writes the setting; Undo restores it', async () => {
+  const toast = page.locator('.notification-toast', { hasText: 'Point Claude Code at CLP?' });
+  if (!(await toast.isVisible().catch(() => false))) await palette('Notifications: Show Notifications');
+  const offer = page.locator('.notification-list-item', { hasText: 'Point Claude Code at CLP?' }).first();
+  await offer.waitFor({ timeout: 30_000 });
+  await page.screenshot({ path: artifactPath('vscode-first-run-offer.png') });
+  await offer.locator('.monaco-button', { hasText: 'Set Up' }).click();
+  // The exact change, then the terminal CLI's file (declined here).
+  const dialog = page.locator('.monaco-dialog-box');
+  await dialog.waitFor({ timeout: 15_000 });
+  assert.match(await dialog.innerText(), new RegExp(`ANTHROPIC_BASE_URL=http://127\\.0\\.0\\.1:${ports.claude}`));
+  await page.screenshot({ path: artifactPath('vscode-first-run-confirm.png') });
+  await dialog.locator('.monaco-button', { hasText: 'Apply' }).click();
+  await page.locator('.monaco-dialog-box', { hasText: '.claude' }).waitFor({ timeout: 15_000 });
+  await page.keyboard.press('Escape');
+  const userSettings = join(run, 'ud', 'User', 'settings.json');
+  const env = async () => (JSON.parse(await readFile(userSettings, 'utf8')) as Record<string, unknown>)['claudeCode.environmentVariables'];
+  assert.ok(await eventually(async () => JSON.stringify(await env()).includes(`http://127.0.0.1:${ports.claude}`), 15_000), JSON.stringify(await env()));
+  assert.deepEqual(await env(), [
+    { name: 'ANTHROPIC_BASE_URL', value: `http://127.0.0.1:${ports.claude}` },
+    { name: 'ANTHROPIC_AUTH_TOKEN', value: 'clp' },
+  ]);
+  await palette('CLP: Undo Last Setup Change');
+  assert.ok(await eventually(async () => (await env()) === undefined, 15_000), `after undo: ${JSON.stringify(await env())}`);
 });
 
 test('"CLP: Activate Config" from the command palette switches the config for the next request', async () => {
