@@ -86,3 +86,29 @@ test('configs from the terminal: add with the key on stdin, edit, rename (pool s
     await cleanup();
   }
 });
+
+test('on a terminal, the key is asked for without echo (a real pty, through util-linux script)', async () => {
+  const { home, cleanup } = await tempHome();
+  const env = await isolatedEnv(home);
+  const { spawn } = await import('node:child_process');
+  const { CLI } = await import('../helpers/cli.ts');
+  try {
+    const typed = 'sk-typed-secret-tttttttttttttttttt';
+    const child = spawn('script', ['-qec', `"${process.execPath}" "${CLI}" add claude typed --url http://127.0.0.1:9`, '/dev/null'], {
+      env,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => (out += c));
+    const exited = new Promise<number | null>((r) => child.once('exit', r));
+    const deadline = Date.now() + 10_000;
+    while (!out.includes('key (not shown): ') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    child.stdin.write(`${typed}\r`);
+    assert.equal(await exited, 0, out);
+    assert.match(out, /key \(not shown\): /);
+    assert.ok(!out.includes(typed), `the typed key was echoed: ${JSON.stringify(out)}`);
+    assert.equal((await file(home)).typed.api_key, typed);
+  } finally {
+    await cleanup();
+  }
+});
