@@ -44,7 +44,7 @@ test('configs from the terminal: add with the key on stdin, edit, rename (pool s
     assert.equal(rename.code, 0, rename.stderr);
     const afterRename = await file(home);
     assert.deepEqual(Object.keys(afterRename), ['relay-a', '中转站'], 'same place in the file');
-    assert.equal(afterRename['中转站'].api_key, KEY2);
+    assert.equal(afterRename.中转站.api_key, KEY2);
     assert.equal(JSON.parse(await readFile(join(home, 'routes.json'), 'utf8')).claude[0].config, '中转站');
     assert.match((await clp(['pool', 'claude'], env)).stdout, /中转站 .*disabled for today/);
 
