@@ -46,6 +46,8 @@ export function traceLine(t: TraceEntry): string {
       return `Plan (${t.mode} mode): ${t.candidates.join(' → ') || 'no candidate'}${t.skipped.length ? `; skipped ${t.skipped.map((s) => `${s.name} (${s.why})`).join(', ')}` : ''}`;
     case 'strip':
       return `Removed ${t.removed} signed item(s) from the history: ${t.reason}`;
+    case 'bound':
+      return `Bound to ${t.config.join(', ')} by its launch (clp run --config)`;
     case 'attempt':
       return `Tried ${t.config}: ${t.outcome} (${t.ms} ms)`;
     case 'imported':

@@ -160,6 +160,17 @@ export const COMMANDS: readonly CommandSpec[] = [
     examples: ['clp test claude', 'clp test codex relay-b --model gpt-5.4'],
   },
   {
+    name: 'run',
+    usage: 'clp run [--config NAME] -- claude|codex [<its arguments>]',
+    summary: 'start Claude Code or Codex pointed at CLP, bound to one config when given (no setup needed)',
+    flags: [],
+    values: ['config'],
+    positionals: [1, 1000],
+    details:
+      'A bound client stays on its config whatever the active one is, so two terminals can run on two providers at once; routing rewrites of the model still apply. Without --config it follows the active config, as a set-up client does.',
+    examples: ['clp run --config relay-b -- claude', 'clp run --config relay-a -- codex exec "fix the tests"'],
+  },
+  {
     name: 'help',
     usage: 'clp help [<command>]',
     summary: 'this overview, or one command in detail (also: clp <command> --help)',
@@ -180,7 +191,7 @@ export interface ParsedArgs {
 }
 
 const ALL_FLAGS = ['foreground', 'json', 'no-open', 'help', 'key-stdin', 'auth-token', 'api-key', 'activate', 'raw'] as const;
-const ALL_VALUES = ['service', 'since', 'by', 'limit', 'url', 'key-env', 'weight', 'model'] as const;
+const ALL_VALUES = ['service', 'since', 'by', 'limit', 'url', 'key-env', 'weight', 'model', 'config'] as const;
 
 /** Edit distance, for "did you mean". */
 function distance(a: string, b: string): number {
@@ -295,6 +306,7 @@ const VALUE_EXAMPLES: Record<string, string> = {
   'key-env': '--key-env RELAY_KEY',
   weight: '--weight 10',
   model: '--model claude-sonnet-4-5',
+  config: '--config relay-b',
 };
 
 /** Help text lines never run past this, so they read in a 100-column terminal without wrapping. */

@@ -10,6 +10,7 @@ import { restartCommand, startCommand } from './commands/start.ts';
 import { statusCommand } from './commands/status.ts';
 import { stopCommand } from './commands/stop.ts';
 import { uiCommand } from './commands/ui.ts';
+import { runCommand } from './commands/run.ts';
 import { addCommand, editCommand, renameCommand, rmCommand, testCommand } from './commands/edit-configs.ts';
 import { poolCommand } from './commands/pool.ts';
 import { logsCommand, usageCommand } from './commands/usage.ts';
@@ -88,6 +89,8 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
         return await renameCommand(ctx, a, b, args.positionals[2]!);
       case 'test':
         return await testCommand(ctx, a, args.positionals[1], args, args.flags.has('json'));
+      case 'run':
+        return await runCommand(ctx, args.positionals, args.values);
       case 'ui':
         return await uiCommand(ctx, !args.flags.has('no-open'));
       default:

@@ -7,7 +7,8 @@ import { planClaudeSettingsFile } from '../../src/core/setup/claude.ts';
 import { planCodexConfig } from '../../src/core/setup/codex.ts';
 import { startCore } from '../helpers/core.ts';
 import { FakeUpstream } from '../helpers/fake-upstream.ts';
-import { tempHome, writeConfig } from '../helpers/home.ts';
+import { eventually, tempHome, writeConfig } from '../helpers/home.ts';
+import { CLI } from '../helpers/cli.ts';
 
 /**
  * The real Claude Code and Codex CLIs (pinned dev dependencies, offline against a fake upstream)
@@ -89,3 +90,63 @@ for (const clientSecret of [false, true]) {
     }
   });
 }
+
+test('clp run --config binds one launch to one config: Claude Code and Codex each reach that config while the active one serves the rest', async () => {
+  const otherClaude = await FakeUpstream.start('anthropic', 'claude-other');
+  const otherCodex = await FakeUpstream.start('responses', 'codex-other');
+  const m = await machine(false);
+  try {
+    await writeConfig(m.home.home, 'claude', {
+      relay: { base_url: claudeUp.baseUrl, api_key: 'sk-ant-real-key-1111', active: true },
+      中转站: { base_url: otherClaude.baseUrl, auth_token: 'sk-other-key-3333' },
+    });
+    await writeConfig(m.home.home, 'codex', {
+      relay: { base_url: codexUp.baseUrl, auth_token: 'sk-real-key-2222', active: true },
+      other: { base_url: otherCodex.baseUrl, auth_token: 'sk-other-key-4444' },
+    });
+    await eventually(() => m.core.stores.claude.snapshot().get('中转站') !== undefined && m.core.stores.codex.snapshot().get('other') !== undefined);
+    const p = m.core.ports();
+    const env = {
+      ...m.env,
+      PATH: `${BIN}:${process.env.PATH}`,
+      CLP_HOME: m.home.home,
+      CLP_CLAUDE_PORT: String(p.claude),
+      CLP_CODEX_PORT: String(p.codex),
+      CLP_UI_PORT: String(p.ui),
+    };
+    const clpRun = (args: string[]) =>
+      new Promise<{ code: number | null; out: string; err: string }>((resolve) => {
+        const child = spawn(process.execPath, [CLI, 'run', ...args], { env, cwd: m.home.home, stdio: ['ignore', 'pipe', 'pipe'] });
+        let out = '';
+        let err = '';
+        child.stdout.on('data', (c: Buffer) => (out += c));
+        child.stderr.on('data', (c: Buffer) => (err += c));
+        const timer = setTimeout(() => child.kill('SIGKILL'), 90_000);
+        child.on('close', (code) => (clearTimeout(timer), resolve({ code, out, err })));
+      });
+    const bound = await clpRun(['--config', '中转站', '--', 'claude', '-p', 'say hi', '--output-format', 'json']);
+    assert.equal(bound.code, 0, bound.err);
+    assert.match(JSON.parse(bound.out).result, /Hello from claude-other/);
+    assert.ok(
+      otherClaude.requests.every((r) => r.headers['x-clp-config'] === undefined),
+      'the binding header never leaves the machine',
+    );
+    const free = await run('claude', ['-p', 'say hi', '--output-format', 'json'], m.env, m.home.home);
+    assert.match(JSON.parse(free.out).result, /Hello from claude-relay/, 'the set-up client still follows the active config');
+    const codex = await clpRun(['--config', 'other', '--', 'codex', 'exec', '--skip-git-repo-check', 'say hi']);
+    assert.equal(codex.code, 0, codex.err);
+    assert.match(codex.out, /Hello from codex-other/);
+    await m.core.requests()!.flush();
+    const logged = await m.core.requests()!.logs({ limit: 20 });
+    const traced = logged.find((l) => l.config === '中转站');
+    assert.deepEqual(traced?.trace?.[0], { kind: 'bound', config: ['中转站'], by: 'launch' });
+    const unknown = await clpRun(['--config', 'nope', '--', 'claude', '-p', 'x']);
+    assert.equal(unknown.code, 1);
+    assert.match(unknown.err, /no config named "nope" \(have: relay, 中转站\)/);
+  } finally {
+    await m.core.stop();
+    await m.home.cleanup();
+    await otherClaude.close();
+    await otherCodex.close();
+  }
+});

@@ -90,7 +90,7 @@ export class Pool {
     if (this.sessions.size > MAX_SESSIONS) this.sessions.delete(this.sessions.keys().next().value!);
   }
 
-  plan(service: ServiceName, snapshot: ConfigSnapshot, session: string | null, pinned: readonly string[] | null): Plan {
+  plan(service: ServiceName, snapshot: ConfigSnapshot, session: string | null, pinned: readonly string[] | null, pinnedBy?: string): Plan {
     const p = this.state.services[service];
     return selectCandidates({
       entries: snapshot.entries,
@@ -103,6 +103,7 @@ export class Pool {
       random: this.random,
       sticky: this.lastUpstream(service, session),
       pinned,
+      ...(pinnedBy ? { pinnedBy } : {}),
     });
   }
 

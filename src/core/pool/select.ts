@@ -16,6 +16,8 @@ export interface SelectInput {
   sticky: string | null;
   /** Configs a routing rule pinned: the only candidates (one config, or a sub-pool in pool order). */
   pinned: readonly string[] | null;
+  /** Who pinned them, for the reasons given when one is left out: a routing rule unless said. */
+  pinnedBy?: string;
 }
 
 export interface Plan {
@@ -65,14 +67,15 @@ export function selectCandidates(input: SelectInput): Plan {
   const skipped: Plan['skipped'] = [];
   if (input.pinned) {
     const known = input.pinned.filter((name) => input.entries.some((e) => e.name === name));
-    for (const name of input.pinned) if (!known.includes(name)) skipped.push({ name, why: 'pinned by a routing rule but no config has that name' });
+    const by = input.pinnedBy ?? 'a routing rule';
+    for (const name of input.pinned) if (!known.includes(name)) skipped.push({ name, why: `pinned by ${by} but no config has that name` });
     const entries = input.entries.filter((e) => known.includes(e.name));
     const ordered = input.pinned.length === 1 ? entries : input.order === 'weighted' ? byWeight(entries, input.random) : byPriority(entries);
     const candidates: UpstreamConfig[] = [];
     for (const entry of ordered) {
       const a = availability(input.health, entry.name, input.now, input.today);
       if (a.ok) candidates.push(entry);
-      else skipped.push({ name: entry.name, why: `pinned by a routing rule, but ${a.why}` });
+      else skipped.push({ name: entry.name, why: `pinned by ${by}, but ${a.why}` });
     }
     return { candidates, skipped };
   }

@@ -18,7 +18,8 @@ const HOP_BY_HOP = new Set([
   'http2-settings',
 ]);
 
-const REQUEST_ONLY_DROP = new Set(['host', 'content-length', 'expect']);
+// `x-clp-config` is CLP's own (a launch's binding): it never leaves the machine.
+const REQUEST_ONLY_DROP = new Set(['host', 'content-length', 'expect', 'x-clp-config']);
 
 /**
  * The client's own credentials never leave the machine: Claude Code sends a placeholder token, and

@@ -28,3 +28,27 @@ export function sessionIdOf(headers: IncomingHttpHeaders, facts: BodyFacts | nul
   if (typeof codex === 'string' && codex) return codex;
   return facts?.promptCacheKey ?? null;
 }
+
+/** The header `clp run --config` sets on every request of the client it starts: the config(s) it is bound to. */
+export const BIND_HEADER = 'x-clp-config';
+
+/**
+ * The configs a request is bound to by its launch (`clp run --config a[,b]`), percent-decoded (header
+ * values are Latin-1, names may be Chinese): null when it is not bound.
+ */
+export function boundConfigsOf(headers: IncomingHttpHeaders): string[] | null {
+  const raw = headers[BIND_HEADER];
+  const value = Array.isArray(raw) ? raw.join(',') : raw;
+  if (!value) return null;
+  const names = value
+    .split(',')
+    .map((s) => {
+      try {
+        return decodeURIComponent(s.trim());
+      } catch {
+        return s.trim();
+      }
+    })
+    .filter(Boolean);
+  return names.length ? names : null;
+}

@@ -5,6 +5,7 @@ import type { Plan } from '../../pool/select.ts';
 import { decideRoute } from '../../routing/routes.ts';
 import { DONE, type RequestContext, type Stage } from '../context.ts';
 import { sendError } from '../respond.ts';
+import { boundConfigsOf } from '../session.ts';
 
 /**
  * Decides, once, which configs this request tries and with which model, from the config snapshot
@@ -28,15 +29,21 @@ export function planStage(store: ConfigStore, pool: Pool, routes: () => Routes):
       sendError(ctx, 400, 'no_config', `no upstream is configured for ${ctx.service}: ${why}. Add one to ${store.file}`);
       return DONE;
     }
-    let plan = pool.plan(ctx.service, snapshot, ctx.sessionId, null);
-    let pinned: string[] | null = null;
+    // A launch's binding (`clp run --config`) wins over the active config and over routing pins;
+    // routing rewrites of the model still apply.
+    const bound = boundConfigsOf(ctx.req.headers);
+    let plan = bound
+      ? pool.plan(ctx.service, snapshot, ctx.sessionId, bound, 'this session’s launch (clp run --config)')
+      : pool.plan(ctx.service, snapshot, ctx.sessionId, null);
+    let pinned: string[] | null = bound;
+    if (bound) ctx.trace.push({ kind: 'bound', config: bound, by: 'launch' });
     const rules = routes()[ctx.service];
     if (rules.length) {
       const decision = decideRoute(rules, ctx.facts?.model ?? null, plan.candidates[0]?.name ?? null);
       if (decision.matched.length) {
-        ctx.trace.push({ kind: 'route', ...decision });
+        ctx.trace.push({ kind: 'route', ...decision, ...(bound && decision.config ? { config: null } : {}) });
         if (decision.model && decision.model !== ctx.modelSent) rewriteModel(ctx, decision.model);
-        if (decision.config) {
+        if (decision.config && !bound) {
           pinned = decision.config;
           plan = pool.plan(ctx.service, snapshot, ctx.sessionId, pinned);
         }

@@ -1,0 +1,91 @@
+import { spawn } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { loadStores } from '../../core/offline.ts';
+import { ClpError } from '../../shared/errors.ts';
+import { clientUrl } from '../../shared/service-profile.ts';
+import type { ServiceName } from '../../shared/services.ts';
+import { EXIT, type CliContext } from '../context.ts';
+import { startCommand } from './start.ts';
+
+/** The header a launch's binding travels in (see core/proxy/session.ts), its value percent-encoded. */
+const BIND_HEADER = 'x-clp-config';
+
+/** Pure: the environment and arguments that point a client at CLP, bound to `config` when given. */
+export function launchOf(
+  client: 'claude' | 'codex',
+  url: string,
+  key: string,
+  config: string | null,
+  env: NodeJS.ProcessEnv,
+  args: readonly string[],
+): { env: NodeJS.ProcessEnv; args: string[] } {
+  const value = config
+    ?.split(',')
+    .map((n) => encodeURIComponent(n.trim()))
+    .join(',');
+  if (client === 'claude') {
+    const out: NodeJS.ProcessEnv = { ...env, ANTHROPIC_BASE_URL: url, ANTHROPIC_AUTH_TOKEN: key };
+    // One credential only: Claude Code warns when both are set, and the real key stays out of it.
+    delete out.ANTHROPIC_API_KEY;
+    if (value) out.ANTHROPIC_CUSTOM_HEADERS = [env.ANTHROPIC_CUSTOM_HEADERS, `${BIND_HEADER}: ${value}`].filter(Boolean).join('\n');
+    return { env: out, args: [...args] };
+  }
+  const headers = value ? `, http_headers = { "${BIND_HEADER}" = "${value}" }` : '';
+  return {
+    env: { ...env, CLP_RUN_KEY: key },
+    args: [
+      '-c',
+      'model_provider="clp_run"',
+      '-c',
+      `model_providers.clp_run={ name = "CLP", base_url = "${url}", wire_api = "responses", env_key = "CLP_RUN_KEY"${headers} }`,
+      ...args,
+    ],
+  };
+}
+
+/**
+ * `clp run [--config NAME] -- claude|codex …`: starts the client pointed at CLP (no setup needed),
+ * bound to NAME when given, so two terminals can run on two providers at once. Starts CLP first when
+ * it is not running. Exits with the client's code.
+ */
+export async function runCommand(ctx: CliContext, positionals: string[], values: Map<string, string>): Promise<number> {
+  const [client, ...args] = positionals;
+  if (client !== 'claude' && client !== 'codex') {
+    throw new ClpError(
+      'bad_request',
+      `run: expected claude or codex after --, got ${client ? `"${client}"` : 'nothing'}; e.g. clp run --config relay-b -- claude`,
+    );
+  }
+  const service: ServiceName = client;
+  const config = values.get('config') ?? null;
+  if (config) {
+    const store = (await loadStores(ctx.paths))[service];
+    const have = store.snapshot().entries.map((e) => e.name);
+    for (const name of config.split(',').map((n) => n.trim())) {
+      if (!have.includes(name))
+        throw new ClpError(
+          'config_not_found',
+          `${store.label}: no config named "${name}"${have.length ? ` (have: ${have.join(', ')})` : ' (it has none yet)'}`,
+        );
+    }
+  }
+  if ((await ctx.owner.probe()).kind === 'none') {
+    await startCommand({ ...ctx, out: () => undefined }, false);
+    const probe = await ctx.owner.probe();
+    ctx.err(`clp: CLP was not running: started it (pid ${probe.kind === 'owner' ? probe.status.owner?.pid : '?'})`);
+  }
+  const key = ctx.settings.clientSecret ? (await readFile(ctx.paths.clientSecret, 'utf8')).trim() : 'clp';
+  const url = clientUrl(service, ctx.settings.host, ctx.settings.ports[service]);
+  const launch = launchOf(client, url, key, config, ctx.env, args);
+  return new Promise<number>((resolve, reject) => {
+    const child = spawn(client, launch.args, { env: launch.env, stdio: 'inherit' });
+    child.on('error', (err: NodeJS.ErrnoException) =>
+      reject(
+        err.code === 'ENOENT'
+          ? new ClpError('not_found', `${client} is not on PATH: install it (npm i -g ${client === 'claude' ? '@anthropic-ai/claude-code' : '@openai/codex'})`)
+          : err,
+      ),
+    );
+    child.on('exit', (code, signal) => resolve(code ?? (signal ? 128 + 2 : EXIT.failed)));
+  });
+}
