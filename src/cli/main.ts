@@ -11,6 +11,7 @@ import { statusCommand } from './commands/status.ts';
 import { stopCommand } from './commands/stop.ts';
 import { uiCommand } from './commands/ui.ts';
 import { runCommand } from './commands/run.ts';
+import { sessionCommand, sessionsCommand } from './commands/sessions.ts';
 import { addCommand, editCommand, renameCommand, rmCommand, testCommand } from './commands/edit-configs.ts';
 import { poolCommand } from './commands/pool.ts';
 import { logsCommand, usageCommand } from './commands/usage.ts';
@@ -89,6 +90,10 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
         return await renameCommand(ctx, a, b, args.positionals[2]!);
       case 'test':
         return await testCommand(ctx, a, args.positionals[1], args, args.flags.has('json'));
+      case 'sessions':
+        return await sessionsCommand(ctx, args.values, args.flags.has('json'));
+      case 'session':
+        return await sessionCommand(ctx, args.positionals, args.flags.has('json'));
       case 'run':
         return await runCommand(ctx, args.positionals, args.values);
       case 'ui':

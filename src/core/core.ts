@@ -35,6 +35,7 @@ import { join } from 'node:path';
 import { existsSync } from 'node:fs';
 import { createHandlers } from './web/handlers.ts';
 import { TodayTracker } from './usage/today.ts';
+import { SessionTracker } from './usage/sessions.ts';
 import { localDay } from './time.ts';
 import { LiveFeed } from './web/live.ts';
 import { DidChangeState } from '../shared/protocol.ts';
@@ -172,6 +173,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   events.on('request:end', (finished) => requestStore?.add(redactResponse(finished, filters.rules())));
   const today = new TodayTracker(localDay);
   events.on('request:end', (finished) => today.add(finished.record, now()));
+  const sessions = new SessionTracker();
+  events.on('request:end', (finished) => sessions.add(finished.record));
   // Made before the port listens, so no call can ever be checked against an empty token; written to
   // run/token only once this process holds the port (another owner's token stays valid until then).
   const token = newToken();
@@ -186,6 +189,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     routeSet,
     requests: () => requestStore,
     today,
+    sessions,
     now,
     changed: (reason) => live.send(DidChangeState, { reason }),
   });

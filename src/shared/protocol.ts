@@ -5,6 +5,7 @@ import type { PoolAction, PoolStatus } from './pool.ts';
 import type { FilterRuleInput, RouteDecision, RoutesFile, RoutesFileInput } from './rules.ts';
 import type { ErrorShape } from './errors.ts';
 import type { StatusReport } from './status.ts';
+import type { SessionSummary } from './sessions.ts';
 
 /**
  * The one message protocol between the dashboard and its host, used by both sides: the Lit page,
@@ -89,6 +90,9 @@ export const PoolAct = request<OfService & { action: PoolAction }, PoolStatus>()
 export const LogsList = request<LogsListParams, RequestRecord[], LogsListParams & { limit: number }>()('logs/list');
 export const LogsGet = request<{ id: string }, RequestDetail>()('logs/get');
 export const UsageGet = request<UsageGetParams, UsageReport>()('usage/get');
+/** Every session the log holds, the most recent first; one by id or prefix. */
+export const SessionsList = request<{ service?: ServiceName; limit?: number }, SessionSummary[], { service?: ServiceName; limit: number }>()('sessions/list');
+export const SessionsGet = request<{ id: string }, SessionSummary & { recent: RequestRecord[] }>()('sessions/get');
 /** Today per config, the last minutes' activity and the last errors and failovers, from the owner's own figures. */
 export const OverviewGet = request<{ spanMs?: number; stepMs?: number }, OverviewData, { spanMs: number; stepMs: number }>()('overview/get');
 
@@ -115,6 +119,8 @@ export const REQUESTS = {
   [LogsGet.method]: LogsGet,
   [UsageGet.method]: UsageGet,
   [OverviewGet.method]: OverviewGet,
+  [SessionsList.method]: SessionsList,
+  [SessionsGet.method]: SessionsGet,
 } as const;
 
 export type Requests = typeof REQUESTS;

@@ -80,6 +80,8 @@ export interface LogsQuery {
   status?: StatusClass;
   /** A part of the config, model, status, error or path (case does not matter). */
   text?: string;
+  /** One session's requests (`null`: those without a session id). */
+  session?: string | null;
   /** Only requests started at or after this epoch millisecond. */
   sinceMs?: number;
   /** Only requests started before this one (the last row of the previous page). */
@@ -90,6 +92,7 @@ export interface LogsQuery {
 export function logMatches(r: RequestRecord, q: Omit<LogsQuery, 'limit'>): boolean {
   if (q.service && r.service !== q.service) return false;
   if (q.config !== undefined && r.config !== q.config) return false;
+  if (q.session !== undefined && r.session_id !== q.session) return false;
   if (q.model) {
     const m = q.model.toLowerCase();
     if (!r.model_requested?.toLowerCase().includes(m) && !r.model_sent?.toLowerCase().includes(m)) return false;

@@ -50,9 +50,12 @@ export const PARAMS: { [M in Method]: z.ZodType<CheckedParamsOf<Requests[M]>, Pa
     status: z.enum(['ok', 'error', '4xx', '5xx']).optional(),
     text: z.string().max(200).optional(),
     before: z.object({ at: z.number(), id: z.string().max(64) }).optional(),
+    session: z.string().max(200).nullable().optional(),
   }),
   'logs/get': z.object({ id: z.string().regex(/^[A-Za-z0-9-]{6,64}$/) }),
   'filters/detectors': z.object({ detectors: z.array(z.enum(DETECTOR_NAMES as [DetectorName, ...DetectorName[]])).max(20) }),
+  'sessions/list': z.object({ service: service.optional(), limit: z.number().int().min(1).max(1000).default(200) }),
+  'sessions/get': z.object({ id: z.string().min(4).max(200) }),
   'overview/get': z.object({
     spanMs: z
       .number()

@@ -7,6 +7,7 @@ import type { Pool } from '../../pool/pool.ts';
 import type { RouteSet } from '../../routing/route-set.ts';
 import type { RequestStore } from '../../store/request-store.ts';
 import type { TodayTracker } from '../../usage/today.ts';
+import type { SessionTracker } from '../../usage/sessions.ts';
 
 /** What the dashboard's handlers work on: the owner's own objects, each the one writer of its file. */
 export interface DashboardDeps {
@@ -20,6 +21,8 @@ export interface DashboardDeps {
   requests: () => RequestStore | null;
   /** Today's figures, kept from every finished request. */
   today: TodayTracker;
+  /** Every session the log holds, kept from every finished request. */
+  sessions: SessionTracker;
   now: () => number;
   /** Tells every open page that something it shows changed. */
   changed: (reason: string) => void;

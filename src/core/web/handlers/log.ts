@@ -5,6 +5,7 @@ import { emptyTotals } from '../../../shared/usage.ts';
 import type { RequestStore } from '../../store/request-store.ts';
 import { localDay, startOfLocalDay } from '../../time.ts';
 import { parseSince } from '../../usage/since.ts';
+import { NO_SESSION } from '../../usage/sessions.ts';
 import { configViewsOf } from './configs.ts';
 import type { DashboardDeps, HandlersOf } from './deps.ts';
 
@@ -26,7 +27,17 @@ async function today(deps: DashboardDeps): Promise<Record<ServiceName, ServiceTo
   return out;
 }
 
-type LogMethods = 'status/get' | 'owner/status' | 'logs/list' | 'logs/get' | 'usage/get' | 'overview/get';
+type LogMethods = 'status/get' | 'owner/status' | 'logs/list' | 'logs/get' | 'usage/get' | 'overview/get' | 'sessions/list' | 'sessions/get';
+
+/** The session tracker, seeded once from the log (everything within retention). */
+async function sessionsOf(deps: DashboardDeps) {
+  const store = deps.requests();
+  if (store && !deps.sessions.seeded) {
+    await store.flush();
+    deps.sessions.seed(await store.recordsSince(0));
+  }
+  return deps.sessions;
+}
 
 /** The owner's state and what the request log holds; reads see every request that has finished. */
 export function logHandlers(deps: DashboardDeps): HandlersOf<LogMethods> {
@@ -61,6 +72,19 @@ export function logHandlers(deps: DashboardDeps): HandlersOf<LogMethods> {
         deps.today.seed(await store.recordsSince(Math.min(startOfLocalDay(now), now - spanMs)), now);
       }
       return deps.today.view(now, spanMs, stepMs);
+    },
+    'sessions/list': async ({ service, limit }) =>
+      (await sessionsOf(deps))
+        .list(10_000)
+        .filter((x) => !service || x.service === service)
+        .slice(0, limit),
+    'sessions/get': async ({ id }) => {
+      const s = (await sessionsOf(deps)).find(id);
+      if (!s) throw new ClpError('not_found', `no session ${id} (\`clp sessions\` lists them)`);
+      const store = needStore(deps);
+      await store.flush();
+      const recent = await store.logs({ limit: 50, service: s.service, session: s.id === NO_SESSION ? null : s.id });
+      return { ...s, recent };
     },
     'usage/get': async ({ service, since, by }) => {
       const store = needStore(deps);

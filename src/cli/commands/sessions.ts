@@ -1,0 +1,70 @@
+import { ClpError } from '../../shared/errors.ts';
+import { costText, money } from '../../shared/format.ts';
+import { SessionsGet, SessionsList } from '../../shared/protocol.ts';
+import type { SessionSummary } from '../../shared/sessions.ts';
+import { isServiceName } from '../../shared/services.ts';
+import { EXIT, type CliContext } from '../context.ts';
+import { table } from '../table.ts';
+import { formatLogs } from './usage.ts';
+
+const n = (v: number) => v.toLocaleString('en-US');
+const when = (ms: number) => {
+  const d = new Date(ms);
+  return `${d.toLocaleDateString('sv')} ${d.toLocaleTimeString('sv')}`;
+};
+/** Cache reads over all input: how much of the prompt the cache served. */
+const cacheHit = (s: SessionSummary) => {
+  const input = s.input + s.cached_read + s.cached_create;
+  return input ? `${((s.cached_read / input) * 100).toFixed(0)}%` : '-';
+};
+
+export function formatSessions(rows: SessionSummary[]): string {
+  if (!rows.length) return 'no sessions yet';
+  const head = ['session', 'service', 'last request', 'config', 'models', 'requests', 'errors', 'tokens', 'cache hit', 'cost'];
+  const body = rows.map((s) => [
+    s.id.length > 12 ? s.id.slice(0, 12) : s.id,
+    s.service,
+    when(s.last_at),
+    s.configs.length > 1 ? `${s.last_config ?? '-'} (+${s.configs.length - 1})` : (s.last_config ?? '-'),
+    s.models.join(', '),
+    n(s.requests),
+    n(s.errors),
+    n(s.total),
+    cacheHit(s),
+    costText(s),
+  ]);
+  return table(head, body, new Set([5, 6, 7, 8])).join('\n');
+}
+
+/** `clp sessions [--service S] [--json]`: every session CLP saw, the most recently active first. */
+export async function sessionsCommand(ctx: CliContext, values: Map<string, string>, json: boolean): Promise<number> {
+  const service = values.get('service');
+  if (service !== undefined && !isServiceName(service)) throw new ClpError('bad_request', `--service: expected claude or codex, got "${service}"`);
+  const rows = await ctx.owner.call(SessionsList, service ? { service } : {});
+  ctx.out(json ? JSON.stringify(rows, null, 2) : formatSessions(rows));
+  return EXIT.ok;
+}
+
+/** `clp session show <id|prefix>`: one session's figures and its latest requests. */
+export async function sessionCommand(ctx: CliContext, positionals: string[], json: boolean): Promise<number> {
+  const [verb, id] = positionals;
+  if (verb !== 'show' || !id)
+    throw new ClpError('bad_request', 'session: expected `clp session show <id or its first characters>` (`clp sessions` lists them)');
+  const s = await ctx.owner.call(SessionsGet, { id });
+  if (json) {
+    ctx.out(JSON.stringify(s, null, 2));
+    return EXIT.ok;
+  }
+  ctx.out(
+    [
+      `session ${s.id} (${s.service})`,
+      `  from ${when(s.first_at)} to ${when(s.last_at)}; configs: ${s.configs.join(', ') || '-'}; models: ${s.models.join(', ') || '-'}`,
+      `  ${n(s.requests)} requests, ${n(s.errors)} errors, ${s.failovers} failovers, ${s.filter_hits} filter hits`,
+      `  tokens: input ${n(s.input)}, cache write ${n(s.cached_create)}, cache read ${n(s.cached_read)}, output ${n(s.output)}, total ${n(s.total)}; cache hit ${cacheHit(s)}`,
+      `  cost: ${s.unpriced ? costText(s) : money(s.cost_usd)}`,
+      '',
+      formatLogs(s.recent),
+    ].join('\n'),
+  );
+  return EXIT.ok;
+}

@@ -1,0 +1,79 @@
+import Anthropic from '@anthropic-ai/sdk';
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { clp } from '../helpers/cli.ts';
+import { startCore } from '../helpers/core.ts';
+import { FakeUpstream } from '../helpers/fake-upstream.ts';
+import { tempHome, writeConfig } from '../helpers/home.ts';
+import { dashboardToken, rpc } from '../helpers/rpc.ts';
+
+test('sessions: each Claude Code session folded from its requests, kept across a restart; the CLI lists and shows them', async () => {
+  const home = await tempHome();
+  const a = await FakeUpstream.start('anthropic', 'a');
+  const b = await FakeUpstream.start('anthropic', 'b');
+  await writeConfig(home.home, 'claude', {
+    a: { base_url: a.baseUrl, auth_token: 'sk-a-aaaaaaaaaaaaaaaaaaaa', active: true },
+    b: { base_url: b.baseUrl, auth_token: 'sk-b-bbbbbbbbbbbbbbbbbbbb' },
+  });
+  let core = await startCore(home.home);
+  const session = (id: string) =>
+    new Anthropic({ baseURL: core.urls.claude, apiKey: 'placeholder', maxRetries: 0, defaultHeaders: { 'x-claude-code-session-id': id } });
+  const ask = (c: Anthropic, model = 'claude-sonnet-4-5') => c.messages.create({ model, max_tokens: 8, messages: [{ role: 'user', content: 'hi' }] });
+  try {
+    const one = session('sess-one-1111');
+    await ask(one);
+    await ask(one, 'claude-opus-4-1');
+    await core.activate('claude', 'b');
+    await ask(one);
+    await ask(session('sess-two-2222'));
+    await ask(new Anthropic({ baseURL: core.urls.claude, apiKey: 'placeholder', maxRetries: 0 }));
+    const call = async (method: string, params: unknown) => (await rpc(core.urls.ui, method, params, { 'x-clp-token': await dashboardToken(home.home) })).json;
+    await core.requests()!.flush();
+    const list = await call('sessions/list', {});
+    const s1 = list.find((s: { id: string }) => s.id === 'sess-one-1111');
+    assert.equal(s1.requests, 3);
+    assert.deepEqual(s1.configs, ['a', 'b'], 'the configs it used, in order');
+    assert.deepEqual(s1.models, ['claude-sonnet-4-5', 'claude-opus-4-1']);
+    assert.equal(s1.last_config, 'b');
+    assert.ok(s1.total > 0 && s1.cost_usd > 0);
+    assert.ok(
+      list.some((s: { id: string }) => s.id === '(no session)'),
+      'requests without a session id are grouped',
+    );
+    assert.equal(list[0].requests >= 1, true);
+
+    // After a restart the sessions come back from the log.
+    await core.stop();
+    core = await startCore(home.home);
+    const again = (await rpc(core.urls.ui, 'sessions/list', {}, { 'x-clp-token': await dashboardToken(home.home) })).json;
+    assert.equal(again.find((s: { id: string }) => s.id === 'sess-one-1111').requests, 3);
+    const one2 = (await rpc(core.urls.ui, 'sessions/get', { id: 'sess-one' }, { 'x-clp-token': await dashboardToken(home.home) })).json;
+    assert.equal(one2.recent.length, 3);
+    assert.ok(one2.recent.every((r: { session_id: string }) => r.session_id === 'sess-one-1111'));
+
+    const p = core.ports();
+    const env = {
+      PATH: process.env.PATH,
+      HOME: home.home,
+      CLP_HOME: home.home,
+      CLP_CLAUDE_PORT: String(p.claude),
+      CLP_CODEX_PORT: String(p.codex),
+      CLP_UI_PORT: String(p.ui),
+    };
+    const cli = await clp(['sessions'], env);
+    assert.equal(cli.code, 0, cli.stderr);
+    assert.match(cli.stdout, /^session +service +last request +config +models +requests +errors +tokens +cache hit +cost$/m);
+    assert.match(cli.stdout, /^sess-one-111 +claude +\S+ \S+ +b \(\+1\) +claude-sonnet-4-5, claude-opus-4-1 +3 +0 /m);
+    const show = await clp(['session', 'show', 'sess-two'], env);
+    assert.equal(show.code, 0, show.stderr);
+    assert.match(show.stdout, /^session sess-two-2222 \(claude\)/);
+    const none = await clp(['session', 'show', 'zzzz'], env);
+    assert.equal(none.code, 1);
+    assert.match(none.stderr, /no session zzzz \(`clp sessions` lists them\)/);
+  } finally {
+    await core.stop();
+    await a.close();
+    await b.close();
+    await home.cleanup();
+  }
+});
