@@ -171,11 +171,13 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   {
     name: 'session',
-    usage: 'clp session show <id|prefix> [--json]',
-    summary: "one session's figures and its latest requests",
+    usage: 'clp session show|bind|unbind <id|prefix> [<config>] [--json]',
+    summary: "one session's figures and latest requests; bind it to a config, or let it follow the active one again",
     flags: ['json'],
-    positionals: [2, 2],
-    examples: ['clp session show 3f2a'],
+    positionals: [2, 3],
+    details:
+      'A bound session stays on its config whatever the active config is (routing rewrites of the model still apply); a config that is out is skipped, and the trace says it was bound.',
+    examples: ['clp session show 3f2a', 'clp session bind 3f2a relay-b', 'clp session unbind 3f2a'],
   },
   {
     name: 'run',

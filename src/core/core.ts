@@ -36,6 +36,7 @@ import { existsSync } from 'node:fs';
 import { createHandlers } from './web/handlers.ts';
 import { TodayTracker } from './usage/today.ts';
 import { SessionTracker } from './usage/sessions.ts';
+import { SessionBindings } from './pool/bindings.ts';
 import { localDay } from './time.ts';
 import { LiveFeed } from './web/live.ts';
 import { DidChangeState } from '../shared/protocol.ts';
@@ -135,6 +136,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const pool = new Pool(paths.lbConfig, log, now, Math.random, settings.maxRetryAfterSec * 1000);
   const routeSet = new RouteSet(paths.routes, join(paths.dataDir, 'model_router_config.json'), log);
   const routes = () => routeSet.routes();
+  const bindings = new SessionBindings(join(paths.dataDir, 'session-bindings.json'), settings.log.retentionDays * 86_400_000, now);
   const price = (record: RequestRecord) => pricing.price(record);
   let requestStore: RequestStore | null = null;
   let secret: string | null = null;
@@ -148,6 +150,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
         client,
         pool,
         routes,
+        bindings: (session: string | null) => bindings.get(service, session),
         events,
         log,
         maxBodyBytes,
@@ -190,6 +193,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     requests: () => requestStore,
     today,
     sessions,
+    bindings,
     now,
     changed: (reason) => live.send(DidChangeState, { reason }),
   });
@@ -251,6 +255,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       await ensurePrivateDir(paths.dataDir);
       await pool.start();
       await routeSet.start();
+      await bindings.load();
       try {
         bound.ui = await listen(ui, settings.host, settings.ports.ui, 'dashboard', portHint('ui'));
         servers.push([ui, bound.ui]);

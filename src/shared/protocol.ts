@@ -93,6 +93,8 @@ export const UsageGet = request<UsageGetParams, UsageReport>()('usage/get');
 /** Every session the log holds, the most recent first; one by id or prefix. */
 export const SessionsList = request<{ service?: ServiceName; limit?: number }, SessionSummary[], { service?: ServiceName; limit: number }>()('sessions/list');
 export const SessionsGet = request<{ id: string }, SessionSummary & { recent: RequestRecord[] }>()('sessions/get');
+/** Binds a session to a config (or unbinds it with `config: null`): it stays there whatever the active config is. */
+export const SessionsBind = request<{ id: string; config: string | null }, SessionSummary>()('sessions/bind');
 /** Today per config, the last minutes' activity and the last errors and failovers, from the owner's own figures. */
 export const OverviewGet = request<{ spanMs?: number; stepMs?: number }, OverviewData, { spanMs: number; stepMs: number }>()('overview/get');
 
@@ -121,6 +123,7 @@ export const REQUESTS = {
   [OverviewGet.method]: OverviewGet,
   [SessionsList.method]: SessionsList,
   [SessionsGet.method]: SessionsGet,
+  [SessionsBind.method]: SessionsBind,
 } as const;
 
 export type Requests = typeof REQUESTS;

@@ -43,7 +43,7 @@ export type TraceEntry =
   /** The routing rules that matched and what they decided. */
   | { kind: 'route'; model: string | null; config: string[] | null; matched: string[] }
   /** The session is bound to these configs by its launch (`clp run --config`): they win over the active config and routing pins. */
-  | { kind: 'bound'; config: string[]; by: 'launch' }
+  | { kind: 'bound'; config: string[]; by: 'launch' | 'session' }
   /** The configs planned, and why others were left out. */
   | { kind: 'plan'; mode: 'active' | 'pool'; candidates: string[]; skipped: Array<{ name: string; why: string }> }
   /** Signed history dropped because the conversation moved to another upstream. */

@@ -23,4 +23,6 @@ export interface SessionSummary {
   unpriced: number;
   failovers: number;
   filter_hits: number;
+  /** The configs it is bound to (`clp session bind`, the Sessions page), null when it follows the active one. */
+  bound?: string[] | null;
 }

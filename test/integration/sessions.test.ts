@@ -67,6 +67,44 @@ test('sessions: each Claude Code session folded from its requests, kept across a
     const show = await clp(['session', 'show', 'sess-two'], env);
     assert.equal(show.code, 0, show.stderr);
     assert.match(show.stdout, /^session sess-two-2222 \(claude\)/);
+    // Bound to a, the session stays there while b is active; the others follow b; unbound, it follows b again.
+    const bind = await clp(['session', 'bind', 'sess-one', 'a'], env);
+    assert.equal(bind.code, 0, bind.stderr);
+    assert.equal(bind.stdout.trim(), 'session sess-one-1111 (claude) is bound to "a": its next requests go there whatever the active config is');
+    const before = [a.requests.length, b.requests.length];
+    const one3 = new Anthropic({
+      baseURL: core.urls.claude,
+      apiKey: 'placeholder',
+      maxRetries: 0,
+      defaultHeaders: { 'x-claude-code-session-id': 'sess-one-1111' },
+    });
+    const two3 = new Anthropic({
+      baseURL: core.urls.claude,
+      apiKey: 'placeholder',
+      maxRetries: 0,
+      defaultHeaders: { 'x-claude-code-session-id': 'sess-two-2222' },
+    });
+    await ask(one3);
+    await ask(two3);
+    assert.deepEqual([a.requests.length - before[0]!, b.requests.length - before[1]!], [1, 1]);
+    assert.match((await clp(['sessions'], env)).stdout, /^sess-one-111 +claude +\S+ \S+ +a \(bound\)/m);
+    await core.stop();
+    core = await startCore(home.home, { ports: { claude: p.claude, codex: p.codex, ui: p.ui } });
+    const one4 = new Anthropic({
+      baseURL: core.urls.claude,
+      apiKey: 'placeholder',
+      maxRetries: 0,
+      defaultHeaders: { 'x-claude-code-session-id': 'sess-one-1111' },
+    });
+    await ask(one4);
+    assert.equal(a.requests.length - before[0]!, 2, 'the binding survives a restart');
+    await core.requests()!.flush();
+    const boundRecord = (await core.requests()!.logs({ limit: 1 }))[0]!;
+    assert.deepEqual(boundRecord.trace?.[0], { kind: 'bound', config: ['a'], by: 'session' });
+    assert.equal((await clp(['session', 'unbind', 'sess-one'], env)).stdout.trim(), 'session sess-one-1111 (claude) follows the active config again');
+    await ask(one4);
+    assert.equal(b.requests.length - before[1]!, 2);
+    assert.match((await clp(['session', 'bind', 'sess-one', 'nope'], env)).stderr, /no config named "nope" \(have: a, b\)/);
     const none = await clp(['session', 'show', 'zzzz'], env);
     assert.equal(none.code, 1);
     assert.match(none.stderr, /no session zzzz \(`clp sessions` lists them\)/);

@@ -1,6 +1,6 @@
 import { ClpError } from '../../shared/errors.ts';
 import { costText, money } from '../../shared/format.ts';
-import { SessionsGet, SessionsList } from '../../shared/protocol.ts';
+import { SessionsBind, SessionsGet, SessionsList } from '../../shared/protocol.ts';
 import type { SessionSummary } from '../../shared/sessions.ts';
 import { isServiceName } from '../../shared/services.ts';
 import { EXIT, type CliContext } from '../context.ts';
@@ -25,7 +25,7 @@ export function formatSessions(rows: SessionSummary[]): string {
     s.id.length > 12 ? s.id.slice(0, 12) : s.id,
     s.service,
     when(s.last_at),
-    s.configs.length > 1 ? `${s.last_config ?? '-'} (+${s.configs.length - 1})` : (s.last_config ?? '-'),
+    s.bound ? `${s.bound.join(',')} (bound)` : s.configs.length > 1 ? `${s.last_config ?? '-'} (+${s.configs.length - 1})` : (s.last_config ?? '-'),
     s.models.join(', '),
     n(s.requests),
     n(s.errors),
@@ -47,9 +47,22 @@ export async function sessionsCommand(ctx: CliContext, values: Map<string, strin
 
 /** `clp session show <id|prefix>`: one session's figures and its latest requests. */
 export async function sessionCommand(ctx: CliContext, positionals: string[], json: boolean): Promise<number> {
-  const [verb, id] = positionals;
-  if (verb !== 'show' || !id)
-    throw new ClpError('bad_request', 'session: expected `clp session show <id or its first characters>` (`clp sessions` lists them)');
+  const [verb, id, config] = positionals;
+  if (!id || (verb !== 'show' && verb !== 'bind' && verb !== 'unbind') || (verb === 'bind') !== (config !== undefined)) {
+    throw new ClpError(
+      'bad_request',
+      'session: expected `clp session show <id>`, `clp session bind <id> <config>` or `clp session unbind <id>` (an id or its first characters; `clp sessions` lists them)',
+    );
+  }
+  if (verb !== 'show') {
+    const b = await ctx.owner.call(SessionsBind, { id, config: verb === 'bind' ? config! : null });
+    ctx.out(
+      b.bound
+        ? `session ${b.id} (${b.service}) is bound to "${b.bound.join(', ')}": its next requests go there whatever the active config is`
+        : `session ${b.id} (${b.service}) follows the active config again`,
+    );
+    return EXIT.ok;
+  }
   const s = await ctx.owner.call(SessionsGet, { id });
   if (json) {
     ctx.out(JSON.stringify(s, null, 2));
@@ -57,7 +70,7 @@ export async function sessionCommand(ctx: CliContext, positionals: string[], jso
   }
   ctx.out(
     [
-      `session ${s.id} (${s.service})`,
+      `session ${s.id} (${s.service})${s.bound ? `, bound to ${s.bound.join(', ')}` : ''}`,
       `  from ${when(s.first_at)} to ${when(s.last_at)}; configs: ${s.configs.join(', ') || '-'}; models: ${s.models.join(', ') || '-'}`,
       `  ${n(s.requests)} requests, ${n(s.errors)} errors, ${s.failovers} failovers, ${s.filter_hits} filter hits`,
       `  tokens: input ${n(s.input)}, cache write ${n(s.cached_create)}, cache read ${n(s.cached_read)}, output ${n(s.output)}, total ${n(s.total)}; cache hit ${cacheHit(s)}`,

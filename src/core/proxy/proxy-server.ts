@@ -32,6 +32,8 @@ export interface ProxyServerDeps {
   client: Upstream;
   pool: Pool;
   routes: () => Routes;
+  /** The configs a session is bound to, when it is. */
+  bindings?: (session: string | null) => string[] | null;
   events: EventBus;
   log: Logger;
   maxBodyBytes: number;
@@ -73,7 +75,7 @@ export function createProxyHandler(deps: ProxyServerDeps): ProxyHandler {
     clientSecret(deps.clientSecret),
     readBody(deps.maxBodyBytes, deps.bodyBudget),
     filterStage(deps.filters),
-    planStage(deps.store, deps.pool, deps.routes),
+    planStage(deps.store, deps.pool, deps.routes, deps.bindings),
     forward({ client: deps.client, events: deps.events, pool: deps.pool, captureBytes: deps.captureBytes, now: deps.now }),
   ]);
 

@@ -20,7 +20,7 @@ import { boundConfigsOf } from '../session.ts';
  * - Configs, but none available: a 503 saying why each one was skipped (the clients retry 5xx, and a
  *   cooling config comes back), never a silent route to a dead upstream.
  */
-export function planStage(store: ConfigStore, pool: Pool, routes: () => Routes): Stage {
+export function planStage(store: ConfigStore, pool: Pool, routes: () => Routes, bindings?: (session: string | null) => string[] | null): Stage {
   return (ctx, next) => {
     const snapshot = store.snapshot();
     if (!snapshot.active) {
@@ -31,12 +31,14 @@ export function planStage(store: ConfigStore, pool: Pool, routes: () => Routes):
     }
     // A launch's binding (`clp run --config`) wins over the active config and over routing pins;
     // routing rewrites of the model still apply.
-    const bound = boundConfigsOf(ctx.req.headers);
+    // A session bound from the Sessions page or `clp session bind` too.
+    const launched = boundConfigsOf(ctx.req.headers);
+    const bound = launched ?? bindings?.(ctx.sessionId) ?? null;
     let plan = bound
-      ? pool.plan(ctx.service, snapshot, ctx.sessionId, bound, 'this session’s launch (clp run --config)')
+      ? pool.plan(ctx.service, snapshot, ctx.sessionId, bound, launched ? 'this session’s launch (clp run --config)' : 'a binding of this session')
       : pool.plan(ctx.service, snapshot, ctx.sessionId, null);
     let pinned: string[] | null = bound;
-    if (bound) ctx.trace.push({ kind: 'bound', config: bound, by: 'launch' });
+    if (bound) ctx.trace.push({ kind: 'bound', config: bound, by: launched ? 'launch' : 'session' });
     const rules = routes()[ctx.service];
     if (rules.length) {
       const decision = decideRoute(rules, ctx.facts?.model ?? null, plan.candidates[0]?.name ?? null);

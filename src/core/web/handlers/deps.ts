@@ -8,6 +8,7 @@ import type { RouteSet } from '../../routing/route-set.ts';
 import type { RequestStore } from '../../store/request-store.ts';
 import type { TodayTracker } from '../../usage/today.ts';
 import type { SessionTracker } from '../../usage/sessions.ts';
+import type { SessionBindings } from '../../pool/bindings.ts';
 
 /** What the dashboard's handlers work on: the owner's own objects, each the one writer of its file. */
 export interface DashboardDeps {
@@ -23,6 +24,7 @@ export interface DashboardDeps {
   today: TodayTracker;
   /** Every session the log holds, kept from every finished request. */
   sessions: SessionTracker;
+  bindings: SessionBindings;
   now: () => number;
   /** Tells every open page that something it shows changed. */
   changed: (reason: string) => void;

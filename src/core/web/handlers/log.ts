@@ -6,6 +6,7 @@ import type { RequestStore } from '../../store/request-store.ts';
 import { localDay, startOfLocalDay } from '../../time.ts';
 import { parseSince } from '../../usage/since.ts';
 import { NO_SESSION } from '../../usage/sessions.ts';
+import { noSuchConfig } from '../../config/names.ts';
 import { configViewsOf } from './configs.ts';
 import type { DashboardDeps, HandlersOf } from './deps.ts';
 
@@ -27,7 +28,7 @@ async function today(deps: DashboardDeps): Promise<Record<ServiceName, ServiceTo
   return out;
 }
 
-type LogMethods = 'status/get' | 'owner/status' | 'logs/list' | 'logs/get' | 'usage/get' | 'overview/get' | 'sessions/list' | 'sessions/get';
+type LogMethods = 'status/get' | 'owner/status' | 'logs/list' | 'logs/get' | 'usage/get' | 'overview/get' | 'sessions/list' | 'sessions/get' | 'sessions/bind';
 
 /** The session tracker, seeded once from the log (everything within retention). */
 async function sessionsOf(deps: DashboardDeps) {
@@ -77,14 +78,27 @@ export function logHandlers(deps: DashboardDeps): HandlersOf<LogMethods> {
       (await sessionsOf(deps))
         .list(10_000)
         .filter((x) => !service || x.service === service)
-        .slice(0, limit),
+        .slice(0, limit)
+        .map((x) => ({ ...x, bound: deps.bindings.get(x.service, x.id) })),
     'sessions/get': async ({ id }) => {
       const s = (await sessionsOf(deps)).find(id);
       if (!s) throw new ClpError('not_found', `no session ${id} (\`clp sessions\` lists them)`);
       const store = needStore(deps);
       await store.flush();
       const recent = await store.logs({ limit: 50, service: s.service, session: s.id === NO_SESSION ? null : s.id });
-      return { ...s, recent };
+      return { ...s, bound: deps.bindings.get(s.service, s.id), recent };
+    },
+    'sessions/bind': async ({ id, config }) => {
+      const s = (await sessionsOf(deps)).find(id);
+      if (!s || s.id === NO_SESSION)
+        throw new ClpError('not_found', `no session ${id} (\`clp sessions\` lists them; requests without a session id cannot be bound)`);
+      if (config !== null) {
+        const have = deps.stores[s.service].snapshot().entries.map((e) => e.name);
+        if (!have.includes(config)) throw noSuchConfig(deps.stores[s.service].label, config, have);
+      }
+      await deps.bindings.set(s.service, s.id, config === null ? null : [config]);
+      deps.changed(`session ${s.id} ${config === null ? 'unbound' : `bound to "${config}"`}`);
+      return { ...s, bound: deps.bindings.get(s.service, s.id) };
     },
     'usage/get': async ({ service, since, by }) => {
       const store = needStore(deps);
