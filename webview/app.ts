@@ -11,6 +11,7 @@ const PAGES = [
   ['overview', 'Overview', 'dashboard'],
   ['configs', 'Configs', 'server'],
   ['requests', 'Requests', 'list-flat'],
+  ['sessions', 'Sessions', 'comment-discussion'],
   ['usage', 'Usage', 'graph'],
   ['filters', 'Filters', 'shield'],
   ['routes', 'Routes', 'git-compare'],
@@ -247,6 +248,8 @@ export class ClpApp extends LitElement {
         return html`<clp-configs .client=${this.client} .state=${s}></clp-configs>`;
       case 'requests':
         return html`<clp-requests .client=${this.client} .records=${this.records} .inflight=${this.inflight} .state=${s} .openId=${this.openId} .revision=${this.resyncs}></clp-requests>`;
+      case 'sessions':
+        return html`<clp-sessions .client=${this.client} .state=${s} .revision=${this.revision + this.records.length}></clp-sessions>`;
       case 'usage':
         return html`<clp-usage .client=${this.client} .revision=${this.records.length}></clp-usage>`;
       case 'filters':

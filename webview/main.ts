@@ -4,6 +4,7 @@ import './chart.ts';
 import './pages/overview.ts';
 import './pages/configs.ts';
 import './pages/requests.ts';
+import './pages/sessions.ts';
 import './pages/usage.ts';
 import './pages/filters.ts';
 import './pages/routes.ts';

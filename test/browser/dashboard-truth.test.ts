@@ -82,7 +82,7 @@ test('health: yellow with no config, green once a config serves, yellow with a b
   ] as const) {
     await page.setViewportSize({ width, height: 900 });
     await page.emulateMedia({ colorScheme: scheme });
-    for (const name of ['configs', 'requests', 'usage', 'filters', 'routes', 'pool']) {
+    for (const name of ['configs', 'requests', 'sessions', 'usage', 'filters', 'routes', 'pool']) {
       await tab(name);
       await page.locator('.empty').first().waitFor();
       await page.screenshot({ path: artifactPath(`empty-${name}-${width}-${scheme}.png`), fullPage: true });
@@ -269,12 +269,36 @@ test('the request detail never covers the list: side by side at 1400 px, in its 
   assert.equal(await page.locator('button.tab.on').getAttribute('data-page'), 'requests');
 });
 
+test('sessions: each conversation listed with what it used; "keep this session on" binds just that one', async () => {
+  const inSession = (id: string) =>
+    new Anthropic({ baseURL: claudeUrl(), apiKey: 'placeholder', maxRetries: 0, defaultHeaders: { 'x-claude-code-session-id': id } });
+  const talk = (c: Anthropic) => c.messages.create({ model: 'claude-sonnet-4-5', max_tokens: 8, messages: [{ role: 'user', content: 'hi' }] });
+  await talk(inSession('browser-session-aaaa'));
+  await talk(inSession('browser-session-bbbb'));
+  await tab('sessions');
+  const row = page.locator('table.sessions tr[data-id="browser-session-aaaa"]');
+  await row.waitFor({ timeout: 5000 });
+  await row.click();
+  const detail = page.locator('aside.session-detail');
+  await detail.waitFor();
+  await detail.locator('select.bind').selectOption('relay-b');
+  await page.locator('.toast', { hasText: 'This session now stays on "relay-b"' }).waitFor();
+  const before = [relayA.requests.length, relayB.requests.length];
+  await talk(inSession('browser-session-aaaa'));
+  await talk(inSession('browser-session-bbbb'));
+  assert.deepEqual([relayA.requests.length - before[0]!, relayB.requests.length - before[1]!], [1, 1], 'only the bound session moved');
+  await page.locator('table.sessions tr[data-id="browser-session-aaaa"] .tag', { hasText: 'bound' }).waitFor({ timeout: 5000 });
+  await page.screenshot({ path: artifactPath('truth-sessions-bound.png') });
+  await detail.locator('select.bind').selectOption('');
+  await page.locator('.toast', { hasText: 'follows the active config again' }).waitFor();
+});
+
 test('every page in both themes and both widths, and no script error on any of them', async () => {
   for (const width of [1920, 1400, 800]) {
     for (const scheme of width === 1920 ? (['dark'] as const) : (['light', 'dark'] as const)) {
       await page.setViewportSize({ width, height: 900 });
       await page.emulateMedia({ colorScheme: scheme });
-      for (const name of ['overview', 'configs', 'requests', 'usage', 'filters', 'routes', 'pool']) {
+      for (const name of ['overview', 'configs', 'requests', 'sessions', 'usage', 'filters', 'routes', 'pool']) {
         await tab(name);
         await page.waitForTimeout(250);
         const overflow = Number(await page.evaluate('document.documentElement.scrollWidth - window.innerWidth'));
