@@ -101,9 +101,18 @@ test('sessions: each Claude Code session folded from its requests, kept across a
     await core.requests()!.flush();
     const boundRecord = (await core.requests()!.logs({ limit: 1 }))[0]!;
     assert.deepEqual(boundRecord.trace?.[0], { kind: 'bound', config: ['a'], by: 'session' });
+    // Bound to a config that is out for today: served by the active one, and the trace says why.
+    await clp(['pool', 'claude', 'disable-today', 'a'], env);
+    await ask(one4);
+    await core.requests()!.flush();
+    const moved = (await core.requests()!.logs({ limit: 1 }))[0]!;
+    assert.equal(moved.config, 'b');
+    assert.deepEqual(moved.trace?.[0], { kind: 'bound', config: ['a'], by: 'session' });
+    assert.match(JSON.stringify(moved.trace), /"name":"a","why":"pinned by a binding of this session, but disabled for today"/);
+    await clp(['pool', 'claude', 'enable', 'a'], env);
     assert.equal((await clp(['session', 'unbind', 'sess-one'], env)).stdout.trim(), 'session sess-one-1111 (claude) follows the active config again');
     await ask(one4);
-    assert.equal(b.requests.length - before[1]!, 2);
+    assert.equal(b.requests.length - before[1]!, 3);
     assert.match((await clp(['session', 'bind', 'sess-one', 'nope'], env)).stderr, /no config named "nope" \(have: a, b\)/);
     const none = await clp(['session', 'show', 'zzzz'], env);
     assert.equal(none.code, 1);

@@ -39,6 +39,16 @@ export function planStage(store: ConfigStore, pool: Pool, routes: () => Routes, 
       : pool.plan(ctx.service, snapshot, ctx.sessionId, null);
     let pinned: string[] | null = bound;
     if (bound) ctx.trace.push({ kind: 'bound', config: bound, by: launched ? 'launch' : 'session' });
+    // A bound config that is gone or out fails over as the pool would (the plan then says why the
+    // bound ones were skipped): a bound session is never moved without a trace saying so.
+    if (bound && !plan.candidates.length) {
+      const fallback = pool.plan(ctx.service, snapshot, ctx.sessionId, null);
+      if (fallback.candidates.length) {
+        ctx.trace.push({ kind: 'plan', mode: pool.mode(ctx.service), candidates: fallback.candidates.map((c) => c.name), skipped: plan.skipped });
+        plan = { candidates: fallback.candidates, skipped: [...plan.skipped, ...fallback.skipped] };
+        pinned = null;
+      }
+    }
     const rules = routes()[ctx.service];
     if (rules.length) {
       const decision = decideRoute(rules, ctx.facts?.model ?? null, plan.candidates[0]?.name ?? null);
