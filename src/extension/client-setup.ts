@@ -3,7 +3,7 @@ import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import * as vscode from 'vscode';
 import { planClaudeExtensionEnv, planClaudeSettingsFile } from '../core/setup/claude.ts';
-import { planCodexConfig } from '../core/setup/codex.ts';
+import { codexProfiles, planCodexConfig } from '../core/setup/codex.ts';
 import { diagnose, type Finding } from '../core/setup/doctor.ts';
 import { recordChange, undoLast, writeWithBackup } from '../core/setup/history.ts';
 
@@ -14,6 +14,8 @@ export interface SetupContext {
   clientSecret: string | null;
   historyFile: string;
   output: vscode.OutputChannel;
+  /** The Codex configs: each gets a profile bound to it (`codex --profile clp-<config>`). */
+  codexConfigs: readonly string[];
 }
 
 const CLAUDE_EXTENSION = 'anthropic.claude-code';
@@ -76,10 +78,27 @@ export async function setUpClaudeCode(ctx: SetupContext): Promise<boolean> {
 
 export async function setUpCodex(ctx: SetupContext): Promise<boolean> {
   const file = join(home(), '.codex', 'config.toml');
-  const plan = planCodexConfig(await readText(file), ctx.codexUrl, ctx.clientSecret);
-  if (!(await confirm(`Add a CLP provider to ${file} and select it? A backup is kept.`, plan.changes))) return false;
+  const plan = planCodexConfig(await readText(file), ctx.codexUrl, ctx.clientSecret, ctx.codexConfigs);
+  // A profile file per config: `codex --profile clp-<config>` stays on that config.
+  const profiles: Array<{ path: string; text: string }> = [];
+  for (const f of codexProfiles(ctx.codexConfigs).files) {
+    const path = join(dirname(file), `${f.profile}.config.toml`);
+    if ((await readText(path)) !== f.text) profiles.push({ path, text: f.text });
+  }
+  const changes = [
+    ...plan.changes,
+    ...profiles.map(
+      (p) =>
+        `add ${p.path} (codex --profile ${p.path
+          .split(/[\\/]/)
+          .pop()!
+          .replace(/\.config\.toml$/, '')})`,
+    ),
+  ];
+  if (!(await confirm(`Add a CLP provider to ${file} and select it? A backup is kept.`, changes))) return false;
   await mkdir(dirname(file), { recursive: true });
-  await writeWithBackup(ctx.historyFile, file, plan.next, file, new Date());
+  if (plan.changes.length) await writeWithBackup(ctx.historyFile, file, plan.next, file, new Date());
+  for (const p of profiles) await writeWithBackup(ctx.historyFile, p.path, p.text, p.path, new Date());
   ctx.output.appendLine(`setup: ${file}: ${plan.changes.join('; ')}`);
   void vscode.window.showInformationMessage('Codex now goes through CLP (new sessions). "CLP: Undo Last Setup Change" reverts it.');
   return true;

@@ -154,6 +154,7 @@ export class ClpExtension {
       clientSecret: clientSecret ? await ensureClientSecret(paths.clientSecret) : null,
       historyFile: join(paths.dataDir, 'setup-history.json'),
       output: this.output,
+      codexConfigs: this.dashboard?.configs.codex.map((c) => c.name) ?? [],
     };
   }
 

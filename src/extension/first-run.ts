@@ -3,12 +3,18 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { planClaudeExtensionEnv, planClaudeSettingsFile } from '../core/setup/claude.ts';
-import { planCodexConfig } from '../core/setup/codex.ts';
+import { codexProfiles, planCodexConfig } from '../core/setup/codex.ts';
 import { claudeSettingKey, runDoctor, setUpClaudeCode, setUpCodex, type SetupContext } from './client-setup.ts';
 
 import { type Offer, type OfferFacts, offersFor } from './first-run-offers.ts';
 
 export type { Offer, OfferFacts };
+
+/** Whether every Codex config has its profile file as the setup writes it. */
+async function profilesInPlace(ctx: SetupContext): Promise<boolean> {
+  for (const f of codexProfiles(ctx.codexConfigs).files) if ((await readText(join(homedir(), '.codex', `${f.profile}.config.toml`))) !== f.text) return false;
+  return true;
+}
 
 const NEVER_KEY = (o: Offer) => `clp.setupOffer.${o}`;
 const CLAUDE_EXTENSION = 'anthropic.claude-code';
@@ -60,7 +66,7 @@ export class FirstRun {
       claudeFile: claudeText !== null,
       claudeFileAtClp: claudeText !== null && planClaudeSettingsFile(claudeText, ctx.claudeUrl, claudeFile, secret).changes.length === 0,
       codexDir: await exists(join(homedir(), '.codex')),
-      codexAtClp: planCodexConfig(codexText, ctx.codexUrl, ctx.clientSecret).changes.length === 0,
+      codexAtClp: planCodexConfig(codexText, ctx.codexUrl, ctx.clientSecret, ctx.codexConfigs).changes.length === 0 && (await profilesInPlace(ctx)),
       never: { claude: this.state.get(NEVER_KEY('claude')) === true, codex: this.state.get(NEVER_KEY('codex')) === true },
     };
   }

@@ -140,6 +140,17 @@ test('clp run --config binds one launch to one config: Claude Code and Codex eac
     const logged = await m.core.requests()!.logs({ limit: 20 });
     const traced = logged.find((l) => l.config === '中转站');
     assert.deepEqual(traced?.trace?.[0], { kind: 'bound', config: ['中转站'], by: 'launch' });
+    // The setup's per-config profiles: `codex --profile clp-other` runs on that config.
+    const { planCodexConfig: plan, codexProfiles } = await import('../../src/core/setup/codex.ts');
+    await writeFile(join(m.home.home, '.codex', 'config.toml'), plan(null, m.core.urls.codex, null, ['relay', 'other']).next);
+    for (const f of codexProfiles(['relay', 'other']).files) await writeFile(join(m.home.home, '.codex', `${f.profile}.config.toml`), f.text);
+    const before = otherCodex.requests.length;
+    const profiled = await run('codex', ['--profile', 'clp-other', 'exec', '--skip-git-repo-check', 'say hi'], m.env, m.home.home);
+    assert.equal(profiled.code, 0, profiled.err);
+    assert.match(profiled.out, /Hello from codex-other/);
+    assert.ok(otherCodex.requests.length > before);
+    const plain = await run('codex', ['exec', '--skip-git-repo-check', 'say hi'], m.env, m.home.home);
+    assert.match(plain.out, /Hello from codex-relay/, 'without the profile, the active config');
     const unknown = await clpRun(['--config', 'nope', '--', 'claude', '-p', 'x']);
     assert.equal(unknown.code, 1);
     assert.match(unknown.err, /no config named "nope" \(have: relay, 中转站\)/);

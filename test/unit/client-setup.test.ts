@@ -115,3 +115,23 @@ test('with clientSecret on, the setup writes the secret as each client key, and 
   assert.match(codex.next, new RegExp(`\\[model_providers\\.clp\\][^[]*experimental_bearer_token = "${secret}"`));
   assert.doesNotMatch(planCodexConfig('', 'http://127.0.0.1:3211/v1').next, /bearer/);
 });
+
+test('Codex: a provider per config on CLP, bound by header, and a profile file naming it; names that cannot be files get none', async () => {
+  const { codexProfiles } = await import('../../src/core/setup/codex.ts');
+  const text = planCodexConfig(null, CODEX, null, ['relay-a', '中转站', 'a/b']).next;
+  assert.match(
+    text,
+    /\[model_providers\."clp-中转站"\]\nname = "CLP \(中转站\)"\nbase_url = "[^"]+"\nwire_api = "responses"\nhttp_headers = \{ "x-clp-config" = "%E4%B8%AD%E8%BD%AC%E7%AB%99" \}/,
+  );
+  assert.doesNotMatch(text, /a\/b|\[profiles/, 'no legacy [profiles] table, nothing for a name that cannot be a file');
+  assert.deepEqual(planCodexConfig(text, CODEX, null, ['relay-a', '中转站', 'a/b']).changes, [], 'a second run changes nothing');
+  const p = codexProfiles(['relay-a', '中转站', 'a/b']);
+  assert.deepEqual(
+    p.files.map((f) => [f.profile, f.text.split('\n')[1]]),
+    [
+      ['clp-relay-a', 'model_provider = "clp-relay-a"'],
+      ['clp-中转站', 'model_provider = "clp-中转站"'],
+    ],
+  );
+  assert.deepEqual(p.skipped, ['a/b']);
+});

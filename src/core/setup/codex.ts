@@ -34,7 +34,7 @@ export function readTomlKeys(text: string): Map<string, Map<string, string>> {
  * Adds a `[model_providers.clp]` table pointing at the proxy and selects it with a top-level
  * `model_provider`. Only those lines change: comments, other providers and profiles stay.
  */
-export function planCodexConfig(text: string | null, baseUrl: string, clientSecret: string | null = null): Plan<string> {
+export function planCodexConfig(text: string | null, baseUrl: string, clientSecret: string | null = null, bound: readonly string[] = []): Plan<string> {
   const lines = (text ?? '').split(/\r?\n/);
   if (lines.length && lines.at(-1) === '') lines.pop();
   const changes: string[] = [];
@@ -54,22 +54,63 @@ export function planCodexConfig(text: string | null, baseUrl: string, clientSecr
     lines[providerLine] = want;
   }
 
-  const start = lines.findIndex((l) => tableName(l) === `model_providers.${PROVIDER_ID}`);
+  upsertTable(lines, block, changes, `[model_providers.${PROVIDER_ID}] with base_url = "${baseUrl}"`);
+  // One provider per config on CLP's endpoint, bound to that config; `codexProfiles` names them in
+  // profile files (`codex --profile clp-<config>` then runs on it whatever the active config is).
+  for (const name of codexProfiles(bound).files.map((f) => f.name)) {
+    const id = `clp-${name}`;
+    const quoted = `"${id.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+    const header = `x-clp-config`;
+    const provider = [
+      `[model_providers.${quoted}]`,
+      `name = "CLP (${name.replace(/\\/g, '\\\\').replace(/"/g, '\\"')})"`,
+      `base_url = "${baseUrl}"`,
+      'wire_api = "responses"',
+      `http_headers = { "${header}" = "${encodeURIComponent(name)}" }`,
+      ...(clientSecret ? [`experimental_bearer_token = "${clientSecret}"`] : []),
+    ];
+    upsertTable(lines, provider, changes, `[model_providers.${quoted}] bound to "${name}"`);
+  }
+  return { next: `${lines.join('\n')}\n`, changes };
+}
+
+/** Adds a `[table]` with these lines, or replaces its lines when they differ (other tables untouched). */
+function upsertTable(lines: string[], block: string[], changes: string[], what: string): void {
+  // Matched as its own header reads, so a quoted name with quotes in it finds itself again.
+  const name = tableName(block[0]!);
+  const start = lines.findIndex((l) => tableName(l) === name);
   if (start < 0) {
     if (lines.length && lines.at(-1)!.trim() !== '') lines.push('');
     lines.push(...block);
-    changes.push(`add [model_providers.${PROVIDER_ID}] with base_url = "${baseUrl}"`);
-  } else {
-    let end = start + 1;
-    while (end < lines.length && tableName(lines[end]!) === null) end++;
-    const old = lines.slice(start, end);
-    let trailing = 0;
-    while (trailing < old.length - 1 && old[old.length - 1 - trailing]!.trim() === '') trailing++;
-    const replacement = [...block, ...Array(trailing).fill('')];
-    if (old.slice(0, old.length - trailing).join('\n') !== block.join('\n')) {
-      changes.push(`replace [model_providers.${PROVIDER_ID}] (base_url = "${baseUrl}")`);
-      lines.splice(start, end - start, ...replacement);
-    }
+    changes.push(`add ${what}`);
+    return;
   }
-  return { next: `${lines.join('\n')}\n`, changes };
+  let end = start + 1;
+  while (end < lines.length && tableName(lines[end]!) === null) end++;
+  const old = lines.slice(start, end);
+  let trailing = 0;
+  while (trailing < old.length - 1 && old[old.length - 1 - trailing]!.trim() === '') trailing++;
+  if (old.slice(0, old.length - trailing).join('\n') !== block.join('\n')) {
+    changes.push(`replace ${what}`);
+    lines.splice(start, end - start, ...block, ...Array(trailing).fill(''));
+  }
+}
+
+/**
+ * Pure: Codex's profile files for the configs (Codex 0.17x reads a profile from
+ * `$CODEX_HOME/<name>.config.toml`; `[profiles.*]` tables in config.toml are refused as legacy).
+ * A config whose name cannot be a file name (a slash, a quote) gets none, and is listed in `skipped`.
+ */
+export function codexProfiles(names: readonly string[]): { files: Array<{ name: string; profile: string; text: string }>; skipped: string[] } {
+  const files: Array<{ name: string; profile: string; text: string }> = [];
+  const skipped: string[] = [];
+  for (const name of names) {
+    if (/[\\/"\u0000-\u001f]/.test(name) || name.startsWith('.')) {
+      skipped.push(name);
+      continue;
+    }
+    const profile = `clp-${name}`;
+    files.push({ name, profile, text: `# Written by CLP: \`codex --profile ${profile}\` runs on the config "${name}".\nmodel_provider = "${profile}"\n` });
+  }
+  return { files, skipped };
 }
