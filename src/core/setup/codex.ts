@@ -105,7 +105,7 @@ export function codexProfiles(names: readonly string[]): { files: Array<{ name: 
   const files: Array<{ name: string; profile: string; text: string }> = [];
   const skipped: string[] = [];
   for (const name of names) {
-    if (/[\\/"\u0000-\u001f]/.test(name) || name.startsWith('.')) {
+    if (/[\\/"]/.test(name) || [...name].some((ch) => ch < ' ') || name.startsWith('.')) {
       skipped.push(name);
       continue;
     }
