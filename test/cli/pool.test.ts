@@ -23,6 +23,13 @@ test('clp pool through the running owner, then on the files when none runs', asy
       ['a', 'b', 'c'],
     );
     assert.equal((await show()).mode, 'active');
+    // In active mode a dead upstream counts nothing, but its last error and time show.
+    const refused = await fetch(`http://127.0.0.1:${env.CLP_CLAUDE_PORT}/v1/messages`, {
+      method: 'POST',
+      body: JSON.stringify({ model: 'm', max_tokens: 1, messages: [] }),
+    });
+    assert.equal(refused.status >= 500, true);
+    assert.match((await clp(['pool', 'claude'], env)).stdout, /\* c +weight +1 +failures 0 +ok +last error \d\d:\d\d:\d\d: /);
     assert.equal((await clp(['pool', 'claude', 'mode', 'pool'], env)).code, 0);
     assert.equal((await show()).mode, 'pool');
     const disabled = await clp(['pool', 'claude', 'disable-today', 'a'], env);

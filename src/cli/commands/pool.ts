@@ -43,7 +43,10 @@ export function formatPool(s: PoolStatus): string {
   const width = Math.max(4, ...s.members.map((m) => m.name.length));
   for (const m of s.members) {
     const state = m.available ? (m.why ?? 'ok') : m.why;
-    lines.push(`  ${m.active ? '*' : ' '} ${m.name.padEnd(width)}  weight ${String(m.weight).padStart(4)}  failures ${m.failures}  ${state}`);
+    // The last error stays in view in every mode (active mode counts nothing, but a dead key shows here).
+    const f = m.lastFailure;
+    const last = f ? `  last error ${new Date(f.at).toLocaleTimeString('sv')}: ${f.reason}` : '';
+    lines.push(`  ${m.active ? '*' : ' '} ${m.name.padEnd(width)}  weight ${String(m.weight).padStart(4)}  failures ${m.failures}  ${state}${last}`);
   }
   if (!s.members.length) lines.push('  (no configs)');
   return lines.join('\n');
