@@ -4,6 +4,7 @@ import { DidChangeState, DidEndRequest, DidStartRequest, LogsList, StatusGet } f
 import { overallHealth } from '../src/shared/health.ts';
 import { time } from './format.ts';
 import { GO_EVENT, OPEN_REQUEST_EVENT, TOAST_EVENT } from './events.ts';
+import { LOST_EVENT } from './transport.ts';
 import type { RequestRecord } from '../src/shared/records.ts';
 import type { Client } from './client.ts';
 
@@ -137,6 +138,7 @@ export class ClpApp extends LitElement {
     );
     void this.resync();
     this.heartbeat = window.setInterval(() => void this.beat(), HEARTBEAT_MS);
+    window.addEventListener(LOST_EVENT, () => void this.beat());
   }
 
   private notified(method: string, payload: unknown): void {

@@ -26,6 +26,9 @@ export class HostError extends Error {
   }
 }
 
+/** Fired on the window when the transport lost CLP (the live feed broke, a call failed). */
+export const LOST_EVENT = 'clp-lost';
+
 const NOTIFICATIONS = [DidStartRequest.method, DidEndRequest.method, DidChangeState.method];
 
 /**
@@ -70,9 +73,12 @@ export class HttpTransport implements Transport {
 
   /** CLP went away (or changed): no more token on the wire until it proves itself again. */
   private lost(): void {
+    const was = this.verified;
     this.verified = false;
     this.source?.close();
     this.source = null;
+    // The shell checks at once rather than at its next beat: a stopped CLP is said within moments.
+    if (was) window.dispatchEvent(new Event(LOST_EVENT));
   }
 
   async check(timeoutMs: number): Promise<'up' | 'down' | 'locked'> {
