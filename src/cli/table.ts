@@ -10,6 +10,12 @@ export function table(head: readonly string[], rows: ReadonlyArray<readonly stri
   );
 }
 
+/** A local date and time as the CLI prints them: `2026-12-02 14:05:31`. */
+export function stamp(ms: number): string {
+  const d = new Date(ms);
+  return `${d.toLocaleDateString('sv')} ${d.toLocaleTimeString('sv')}`;
+}
+
 /** Whether to colour: only on a terminal, never with NO_COLOR set (https://no-color.org). */
 export function useColour(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv): boolean {
   return stream.isTTY === true && env.NO_COLOR === undefined && env.TERM !== 'dumb';

@@ -84,6 +84,13 @@ export async function deleteConfigOffline(paths: ClpPaths, service: ServiceName,
   await store.update((raw) => deleteFromRaw(raw, name, store.label));
 }
 
+/** Refuses, listing the names there are, when any of `names` is not a config of the service. */
+export async function requireConfigs(paths: ClpPaths, service: ServiceName, names: readonly string[]): Promise<void> {
+  const store = (await loadStores(paths))[service];
+  const have = store.snapshot().entries.map((e) => e.name);
+  for (const name of names) if (!have.includes(name)) throw noSuchConfig(store.label, name, have);
+}
+
 /** One entry as its file holds it (the CLI reads the user's own file), or a "no config named" error listing the others. */
 export async function storedConfig(paths: ClpPaths, service: ServiceName, name: string): Promise<UpstreamConfig> {
   const store = await ConfigStore.load(paths.config(service));

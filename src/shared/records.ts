@@ -112,6 +112,11 @@ export function logMatches(r: RequestRecord, q: Omit<LogsQuery, 'limit'>): boole
   return true;
 }
 
+/** A request that moved to another config than the first it tried. */
+export function isFailover(r: Pick<RequestRecord, 'trace' | 'config'>): boolean {
+  return (r.trace ?? []).some((t) => t.kind === 'attempt' && t.config !== r.config);
+}
+
 /** Newest first: by start time, then by id. */
 export function newerFirst(a: { started_at: number; id: string }, b: { started_at: number; id: string }): number {
   return b.started_at - a.started_at || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);

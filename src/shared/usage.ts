@@ -31,6 +31,22 @@ export interface UsageTotals extends Record<UsageMetric, number> {
   errors: number;
 }
 
+/** The metrics with the words every view uses for them (CLI tables, dashboard headers, CSV). */
+export const USAGE_LABELS = [
+  ['input', 'input'],
+  ['cached_create', 'cache write'],
+  ['cached_read', 'cache read'],
+  ['output', 'output'],
+  ['reasoning', 'reasoning'],
+  ['total', 'total'],
+] as const satisfies ReadonlyArray<readonly [UsageMetric, string]>;
+
+/** Cache reads over all input (cache hit rate), 0 to 1; null with no input. */
+export function cacheHitShare(t: Pick<Usage, 'input' | 'cached_read' | 'cached_create'>): number | null {
+  const input = t.input + t.cached_read + t.cached_create;
+  return input ? t.cached_read / input : null;
+}
+
 export function emptyTotals(): UsageTotals {
   return { requests: 0, input: 0, cached_create: 0, cached_read: 0, output: 0, reasoning: 0, total: 0, cost_usd: 0, unpriced: 0, errors: 0 };
 }

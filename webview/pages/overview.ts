@@ -2,9 +2,10 @@ import { html, nothing } from 'lit';
 import type { DashboardState, LiveStart, OverviewData } from '../../src/shared/dashboard.ts';
 import { memberHealth, serviceHealth } from '../../src/shared/health.ts';
 import { ConfigActivate, OverviewGet } from '../../src/shared/protocol.ts';
-import type { RequestRecord } from '../../src/shared/records.ts';
+import { isFailover, type RequestRecord } from '../../src/shared/records.ts';
 import { SERVICES, type ServiceName } from '../../src/shared/services.ts';
 import { SERVICE_PROFILE } from '../../src/shared/service-profile.ts';
+import { cacheHitShare } from '../../src/shared/usage.ts';
 import { Page } from '../base.ts';
 import { compact, costCell, costText, count, money, ms, percent, time } from '../format.ts';
 import { GO_EVENT, OPEN_REQUEST_EVENT, TOAST_EVENT } from '../events.ts';
@@ -98,7 +99,7 @@ export class ClpOverview extends Page {
     const health = this.offline ? { level: 'off', text: 'unknown: CLP is not reachable' } : serviceHealth(st, pool, now);
     const ov = this.data?.services[service];
     const t = today.totals;
-    const inputs = t.input + t.cached_read + t.cached_create;
+    const hit = cacheHitShare(t);
     return html`
       <article class="card" data-service=${service}>
         <header>
@@ -127,7 +128,7 @@ export class ClpOverview extends Page {
           <div><dt>Cost</dt><dd class="today-cost" title=${costText(t)}>${costCell(t)}</dd></div>
           <div><dt>p50 first byte</dt><dd>${ms(ov?.p50_ttfb_ms)}</dd></div>
           <div><dt>p50 total</dt><dd>${ms(ov?.p50_ms)}</dd></div>
-          <div><dt>Cache hit</dt><dd title="cache read over all input">${inputs ? percent(t.cached_read, inputs) : '–'}</dd></div>
+          <div><dt>Cache hit</dt><dd title="cache read over all input">${hit === null ? '–' : percent(hit, 1)}</dd></div>
         </dl>
         ${configs.length ? this.configRows(service) : nothing}
       </article>
@@ -198,7 +199,7 @@ export class ClpOverview extends Page {
                 <a href="#requests" class="open-request" data-id=${r.id} @click=${(e: Event) => (e.preventDefault(), this.open(r.id))}>
                   <span class="muted">${time(r.started_at)}</span> ${r.service} · ${r.config ?? '–'} ·
                   <span class=${r.error ? 'bad' : 'ok'}>${r.status ?? '–'} ${r.error ?? 'failed over'}</span>
-                  ${(r.trace ?? []).some((t) => t.kind === 'attempt' && t.config !== r.config) ? html`<span class="tag">failover</span>` : nothing}
+                  ${isFailover(r) ? html`<span class="tag">failover</span>` : nothing}
                 </a>
               </li>`,
             )}

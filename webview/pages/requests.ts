@@ -1,8 +1,9 @@
 import { html, nothing } from 'lit';
 import type { DashboardState, LiveStart } from '../../src/shared/dashboard.ts';
 import { LogsGet, LogsList, type LogsListParams } from '../../src/shared/protocol.ts';
-import { logMatches, type RequestDetail, type RequestRecord, type StatusClass, type TraceEntry } from '../../src/shared/records.ts';
+import { isFailover, logMatches, type RequestDetail, type RequestRecord, type StatusClass, type TraceEntry } from '../../src/shared/records.ts';
 import { SERVICES, type ServiceName } from '../../src/shared/services.ts';
+import { USAGE_LABELS } from '../../src/shared/usage.ts';
 import { renderResponse, type Block } from '../../src/shared/response-view.ts';
 import { Page } from '../base.ts';
 import { count, money, ms, prettyJson, time, tokens } from '../format.ts';
@@ -229,7 +230,7 @@ export class ClpRequests extends Page {
   private row(r: RequestRecord) {
     const asked = r.model_requested;
     const sent = r.model_sent ?? asked;
-    const failover = (r.trace ?? []).some((t) => t.kind === 'attempt' && t.config !== r.config);
+    const failover = isFailover(r);
     const filtered = (r.trace ?? []).find((t) => t.kind === 'filters');
     return html`<tr class="record ${this.detail?.id === r.id ? 'on' : ''}" data-id=${r.id} tabindex="0" @click=${() => void this.open(r.id)} @keydown=${(e: KeyboardEvent) => e.key === 'Enter' && void this.open(r.id)}>
       <td>${time(r.started_at)}</td>
@@ -265,7 +266,7 @@ export class ClpRequests extends Page {
       </dl>
       ${
         d.usage
-          ? html`<table class="grid usage-grid"><tr>${USAGE_COLUMNS.map(([, label]) => html`<th class="num">${label}</th>`)}</tr><tr>${USAGE_COLUMNS.map(([m]) => html`<td class="num">${count(d.usage![m])}</td>`)}</tr></table>`
+          ? html`<table class="grid usage-grid"><tr>${USAGE_LABELS.map(([, label]) => html`<th class="num">${label}</th>`)}</tr><tr>${USAGE_LABELS.map(([m]) => html`<td class="num">${count(d.usage![m])}</td>`)}</tr></table>`
           : nothing
       }
       ${d.bodies_shed ? html`<p class="muted">The bodies of this request were not kept: CLP was under more load than its log could write.</p>` : nothing}
@@ -321,15 +322,5 @@ function hitsNote(trace: TraceEntry[] | null): string {
   if (entry?.kind !== 'filters') return '';
   return ` (filtered: ${hitsText(entry.hits)})`;
 }
-
-/** The usage metrics with the words the CLI uses for them. */
-export const USAGE_COLUMNS = [
-  ['input', 'input'],
-  ['cached_create', 'cache write'],
-  ['cached_read', 'cache read'],
-  ['output', 'output'],
-  ['reasoning', 'reasoning'],
-  ['total', 'total'],
-] as const;
 
 customElements.define('clp-requests', ClpRequests);

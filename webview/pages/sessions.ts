@@ -3,6 +3,7 @@ import type { DashboardState } from '../../src/shared/dashboard.ts';
 import { SessionsBind, SessionsGet, SessionsList } from '../../src/shared/protocol.ts';
 import type { RequestRecord } from '../../src/shared/records.ts';
 import type { SessionSummary } from '../../src/shared/sessions.ts';
+import { cacheHitShare } from '../../src/shared/usage.ts';
 import { Page } from '../base.ts';
 import { OPEN_REQUEST_EVENT, TOAST_EVENT } from '../events.ts';
 import { compact, costCell, count, money, ms, percent, time } from '../format.ts';
@@ -10,8 +11,8 @@ import { compact, costCell, count, money, ms, percent, time } from '../format.ts
 type Detail = SessionSummary & { recent: RequestRecord[] };
 
 const cacheHit = (s: SessionSummary) => {
-  const input = s.input + s.cached_read + s.cached_create;
-  return input ? percent(s.cached_read, input) : '–';
+  const share = cacheHitShare(s);
+  return share === null ? '–' : percent(share, 1);
 };
 const short = (id: string) => (id.length > 14 ? `${id.slice(0, 8)}…${id.slice(-4)}` : id);
 

@@ -2,7 +2,7 @@ import { html, nothing } from 'lit';
 import { UsageGet } from '../../src/shared/protocol.ts';
 import type { UsageReport } from '../../src/shared/records.ts';
 import { SERVICES } from '../../src/shared/services.ts';
-import type { UsageTotals } from '../../src/shared/usage.ts';
+import { USAGE_LABELS, type UsageTotals } from '../../src/shared/usage.ts';
 import { Page } from '../base.ts';
 import { TOAST_EVENT } from '../events.ts';
 import { compact, costText, count, percent } from '../format.ts';
@@ -17,16 +17,7 @@ const RANGES = [
 ] as const;
 
 /** The columns of every usage table, with the words the CLI uses. */
-const COLUMNS = [
-  ['requests', 'requests'],
-  ['errors', 'errors'],
-  ['input', 'input'],
-  ['cached_create', 'cache write'],
-  ['cached_read', 'cache read'],
-  ['output', 'output'],
-  ['reasoning', 'reasoning'],
-  ['total', 'total'],
-] as const;
+const COLUMNS = [['requests', 'requests'], ['errors', 'errors'], ...USAGE_LABELS] as const;
 
 const SERIES = [
   { key: 'input', label: 'input', color: '#3794ff', swatch: 'blue' },

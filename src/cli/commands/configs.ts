@@ -3,7 +3,8 @@ import { ClpError } from '../../shared/errors.ts';
 import { isServiceName, type ServiceName } from '../../shared/services.ts';
 import { EXIT, type CliContext } from '../context.ts';
 
-function serviceArg(value: string): ServiceName {
+/** A service argument, or the one-line error naming the two there are. */
+export function serviceArg(value: string): ServiceName {
   if (!isServiceName(value)) throw new ClpError('bad_request', `unknown service "${value}" (expected claude or codex)`);
   return value;
 }

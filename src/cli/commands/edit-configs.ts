@@ -4,18 +4,14 @@ import { ClpError } from '../../shared/errors.ts';
 import { ConfigActivate, ConfigDelete, ConfigSave, ConfigTest, StatusGet } from '../../shared/protocol.ts';
 import { TEST_MODELS } from '../../shared/models.ts';
 import { SERVICE_PROFILE } from '../../shared/service-profile.ts';
-import { isServiceName, type ServiceName } from '../../shared/services.ts';
+import type { ServiceName } from '../../shared/services.ts';
 import { EXIT, type CliContext } from '../context.ts';
+import { serviceArg } from './configs.ts';
 import { readSecret } from '../secret-input.ts';
 
 export interface EditOptions {
   flags: Set<string>;
   values: Map<string, string>;
-}
-
-function serviceArg(value: string): ServiceName {
-  if (!isServiceName(value)) throw new ClpError('bad_request', `unknown service "${value}" (expected claude or codex)`);
-  return value;
 }
 
 function weightOption(value: string | undefined): number | undefined {

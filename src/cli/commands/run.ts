@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
-import { loadStores } from '../../core/offline.ts';
+import { requireConfigs } from '../../core/offline.ts';
 import { ClpError } from '../../shared/errors.ts';
 import { clientUrl } from '../../shared/service-profile.ts';
 import type { ServiceName } from '../../shared/services.ts';
@@ -58,17 +58,12 @@ export async function runCommand(ctx: CliContext, positionals: string[], values:
   }
   const service: ServiceName = client;
   const config = values.get('config') ?? null;
-  if (config) {
-    const store = (await loadStores(ctx.paths))[service];
-    const have = store.snapshot().entries.map((e) => e.name);
-    for (const name of config.split(',').map((n) => n.trim())) {
-      if (!have.includes(name))
-        throw new ClpError(
-          'config_not_found',
-          `${store.label}: no config named "${name}"${have.length ? ` (have: ${have.join(', ')})` : ' (it has none yet)'}`,
-        );
-    }
-  }
+  if (config)
+    await requireConfigs(
+      ctx.paths,
+      service,
+      config.split(',').map((n) => n.trim()),
+    );
   if ((await ctx.owner.probe()).kind === 'none') {
     await startCommand({ ...ctx, out: () => undefined }, false);
     const probe = await ctx.owner.probe();

@@ -1,21 +1,17 @@
 import { ClpError } from '../../shared/errors.ts';
-import { costText, money } from '../../shared/format.ts';
+import { costText, count, money } from '../../shared/format.ts';
+import { cacheHitShare } from '../../shared/usage.ts';
 import { SessionsBind, SessionsGet, SessionsList } from '../../shared/protocol.ts';
 import type { SessionSummary } from '../../shared/sessions.ts';
 import { isServiceName } from '../../shared/services.ts';
 import { EXIT, type CliContext } from '../context.ts';
-import { table } from '../table.ts';
+import { stamp, table } from '../table.ts';
 import { formatLogs } from './usage.ts';
 
-const n = (v: number) => v.toLocaleString('en-US');
-const when = (ms: number) => {
-  const d = new Date(ms);
-  return `${d.toLocaleDateString('sv')} ${d.toLocaleTimeString('sv')}`;
-};
 /** Cache reads over all input: how much of the prompt the cache served. */
 const cacheHit = (s: SessionSummary) => {
-  const input = s.input + s.cached_read + s.cached_create;
-  return input ? `${((s.cached_read / input) * 100).toFixed(0)}%` : '-';
+  const share = cacheHitShare(s);
+  return share === null ? '-' : `${(share * 100).toFixed(0)}%`;
 };
 
 export function formatSessions(rows: SessionSummary[]): string {
@@ -24,12 +20,12 @@ export function formatSessions(rows: SessionSummary[]): string {
   const body = rows.map((s) => [
     s.id.length > 12 ? s.id.slice(0, 12) : s.id,
     s.service,
-    when(s.last_at),
+    stamp(s.last_at),
     s.bound ? `${s.bound.join(',')} (bound)` : s.configs.length > 1 ? `${s.last_config ?? '-'} (+${s.configs.length - 1})` : (s.last_config ?? '-'),
     s.models.join(', '),
-    n(s.requests),
-    n(s.errors),
-    n(s.total),
+    count(s.requests),
+    count(s.errors),
+    count(s.total),
     cacheHit(s),
     costText(s),
   ]);
@@ -71,9 +67,9 @@ export async function sessionCommand(ctx: CliContext, positionals: string[], jso
   ctx.out(
     [
       `session ${s.id} (${s.service})${s.bound ? `, bound to ${s.bound.join(', ')}` : ''}`,
-      `  from ${when(s.first_at)} to ${when(s.last_at)}; configs: ${s.configs.join(', ') || '-'}; models: ${s.models.join(', ') || '-'}`,
-      `  ${n(s.requests)} requests, ${n(s.errors)} errors, ${s.failovers} failovers, ${s.filter_hits} filter hits`,
-      `  tokens: input ${n(s.input)}, cache write ${n(s.cached_create)}, cache read ${n(s.cached_read)}, output ${n(s.output)}, total ${n(s.total)}; cache hit ${cacheHit(s)}`,
+      `  from ${stamp(s.first_at)} to ${stamp(s.last_at)}; configs: ${s.configs.join(', ') || '-'}; models: ${s.models.join(', ') || '-'}`,
+      `  ${count(s.requests)} requests, ${count(s.errors)} errors, ${s.failovers} failovers, ${s.filter_hits} filter hits`,
+      `  tokens: input ${count(s.input)}, cache write ${count(s.cached_create)}, cache read ${count(s.cached_read)}, output ${count(s.output)}, total ${count(s.total)}; cache hit ${cacheHit(s)}`,
       `  cost: ${s.unpriced ? costText(s) : money(s.cost_usd)}`,
       '',
       formatLogs(s.recent),

@@ -1,10 +1,10 @@
-import type { RequestDetail, RequestRecord, UsageReport } from '../../shared/records.ts';
+import { isFailover, type RequestDetail, type RequestRecord, type UsageReport } from '../../shared/records.ts';
 import { ClpError } from '../../shared/errors.ts';
 import { SERVICES } from '../../shared/services.ts';
-import type { UsageTotals } from '../../shared/usage.ts';
-import { costText, money } from '../../shared/format.ts';
+import { USAGE_LABELS, type UsageTotals } from '../../shared/usage.ts';
+import { costText, count, money } from '../../shared/format.ts';
 import { renderResponse } from '../../shared/response-view.ts';
-import { paint, table, useColour } from '../table.ts';
+import { paint, stamp, table, useColour } from '../table.ts';
 import { EXIT, type CliContext } from '../context.ts';
 import { LogsGet, LogsList, UsageGet } from '../../shared/protocol.ts';
 import { isServiceName, type ServiceName } from '../../shared/services.ts';
@@ -28,27 +28,15 @@ function limitOption(value: string | undefined): number {
   return n;
 }
 
-const METRICS = [
-  ['input', 'input'],
-  ['cached_create', 'cache write'],
-  ['cached_read', 'cache read'],
-  ['output', 'output'],
-  ['reasoning', 'reasoning'],
-  ['total', 'total'],
-] as const;
-
-/** Exact counts with separators (`1,728`): a table people check against their bill. */
-const n = (v: number) => v.toLocaleString('en-US');
-
 export function formatUsage(report: UsageReport): string {
   const groupKey = report.by === 'day' ? 'days' : report.by === 'model' ? 'models' : 'configs';
-  const head = [report.by, 'requests', 'errors', ...METRICS.map(([, label]) => label), 'cost'];
+  const head = [report.by, 'requests', 'errors', ...USAGE_LABELS.map(([, label]) => label), 'cost'];
   const right = new Set(head.map((_, i) => i).filter((i) => i > 0 && i < head.length - 1));
   const lines: string[] = [];
   for (const service of SERVICES) {
     const s = report.services[service];
     if (!s) continue;
-    const row = (name: string, t: UsageTotals) => [name, n(t.requests), n(t.errors), ...METRICS.map(([k]) => n(t[k])), costText(t)];
+    const row = (name: string, t: UsageTotals) => [name, count(t.requests), count(t.errors), ...USAGE_LABELS.map(([k]) => count(t[k])), costText(t)];
     const rows = Object.entries(s[groupKey] ?? {}).map(([name, t]) => row(name || '(none)', t));
     rows.push(row('total', s.total));
     lines.push(`${service}${report.since ? ` (since ${report.since})` : ''}, by ${report.by}`);
@@ -67,11 +55,6 @@ export async function usageCommand(ctx: CliContext, values: Map<string, string>,
   return EXIT.ok;
 }
 
-function time(ms: number): string {
-  const d = new Date(ms);
-  return `${d.toLocaleDateString('sv')} ${d.toLocaleTimeString('sv')}`;
-}
-
 /** A duration as people read it: `37 ms` under a second, `1.5 s` above. */
 function dur(ms: number | null): string {
   if (ms === null) return '-';
@@ -85,20 +68,20 @@ export function formatLogs(rows: RequestRecord[], colour = false): string {
   const body = rows.map((r) => {
     const asked = r.model_requested ?? '-';
     const sent = r.model_sent ?? asked;
-    const failover = (r.trace ?? []).some((t) => t.kind === 'attempt' && t.config !== r.config);
+    const failover = isFailover(r);
     const filtered = (r.trace ?? []).some((t) => t.kind === 'filters');
     const marks = [r.stream ? 'stream' : '', failover ? 'failover' : '', filtered ? 'filtered' : ''].filter(Boolean).join(',');
     const status = `${r.status ?? '-'}${r.error && r.error !== `http_${r.status}` ? ` ${r.error}` : ''}`;
     return [
       r.id.slice(0, 8),
-      time(r.started_at),
+      stamp(r.started_at),
       r.service,
       r.config ?? '-',
       asked !== sent ? `${asked} -> ${sent}` : sent,
       paint(colour, r.error ? 'red' : 'green', status),
       dur(r.ttfb_ms),
       dur(r.duration_ms),
-      r.usage ? n(r.usage.total) : '-',
+      r.usage ? count(r.usage.total) : '-',
       r.usage ? money(r.cost_usd) : '-',
       marks,
     ];
@@ -109,7 +92,7 @@ export function formatLogs(rows: RequestRecord[], colour = false): string {
 export function formatDetail(d: RequestDetail, raw = false): string {
   const u = d.usage;
   const lines = [
-    `${d.id}  ${time(d.started_at)}  ${d.service}  ${d.method} ${d.path}`,
+    `${d.id}  ${stamp(d.started_at)}  ${d.service}  ${d.method} ${d.path}`,
     `config: ${d.config ?? '-'}   model: ${d.model_requested ?? '-'}${d.model_sent !== d.model_requested ? ` -> ${d.model_sent}` : ''}   answered by: ${d.model_answered ?? '-'}`,
     `status: ${d.status ?? '-'}${d.error ? ` (${d.error})` : ''}   ttfb: ${dur(d.ttfb_ms)}   duration: ${dur(d.duration_ms)}   stream: ${d.stream}   session: ${d.session_id ?? '-'}`,
     u

@@ -1,6 +1,5 @@
 import type { SessionSummary } from '../../shared/sessions.ts';
-import type { RequestRecord } from '../../shared/records.ts';
-import { isFailover } from './today.ts';
+import { isFailover, type RequestRecord } from '../../shared/records.ts';
 
 /** What "no session" is called: requests without a session id (SDK scripts, the connectivity test). */
 export const NO_SESSION = '(no session)';

@@ -1,5 +1,5 @@
 import type { Activity, ConfigToday, OverviewData, ServiceOverview } from '../../shared/dashboard.ts';
-import { newerFirst, type RequestRecord } from '../../shared/records.ts';
+import { isFailover, newerFirst, type RequestRecord } from '../../shared/records.ts';
 import { SERVICES, type ServiceName } from '../../shared/services.ts';
 
 const RECENT = 8;
@@ -12,11 +12,6 @@ interface ConfigAcc {
   durations: number[];
   ttfbs: number[];
   last_error: ConfigToday['last_error'];
-}
-
-/** A request that moved to another config than the first it tried. */
-export function isFailover(r: RequestRecord): boolean {
-  return (r.trace ?? []).some((t) => t.kind === 'attempt' && t.config !== r.config);
 }
 
 function median(values: number[]): number | null {
