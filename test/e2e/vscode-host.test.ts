@@ -193,7 +193,17 @@ test('first start with Claude Code installed: CLP offers to set it up; Set Up sh
   await page.locator('.monaco-dialog-box', { hasText: '.claude' }).waitFor({ timeout: 15_000 });
   await page.keyboard.press('Escape');
   const userSettings = join(run, 'ud', 'User', 'settings.json');
-  const env = async () => (JSON.parse(await readFile(userSettings, 'utf8')) as Record<string, unknown>)['claudeCode.environmentVariables'];
+  // VS Code rewrites the file in place: a read in the middle of a write is read again.
+  const env = async (): Promise<unknown> => {
+    for (let i = 0; ; i++) {
+      try {
+        return (JSON.parse(await readFile(userSettings, 'utf8')) as Record<string, unknown>)['claudeCode.environmentVariables'];
+      } catch (err) {
+        if (i >= 50) throw err;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    }
+  };
   assert.ok(await eventually(async () => JSON.stringify(await env()).includes(`http://127.0.0.1:${ports.claude}`), 15_000), JSON.stringify(await env()));
   assert.deepEqual(await env(), [
     { name: 'ANTHROPIC_BASE_URL', value: `http://127.0.0.1:${ports.claude}` },
