@@ -27,7 +27,8 @@ export function timeline(d: Pick<RequestRecord, 'trace' | 'config' | 'status' | 
     } else if (t.kind === 'filters') {
       const n = Object.values(t.hits).reduce((a, b) => a + b, 0);
       parts.push(`${n} filter ${n === 1 ? 'hit' : 'hits'}`);
-    } else if (t.kind === 'bound') parts.push(`bound to ${t.config.join(', ')}${t.by === 'launch' ? ' by clp run' : ' as a session'}`);
+    } else if (t.kind === 'bound')
+      parts.push(`bound to ${t.config.join(', ')}${{ launch: ' by clp run', model: ' by /model', session: ' as a session' }[t.by]}`);
     else if (t.kind === 'strip') parts.push(`removed ${t.removed} signed item(s) from the history`);
     else if (t.kind === 'plan' && t.skipped.length) parts.push(`skipped ${t.skipped.map((s) => `${s.name} (${s.why})`).join(', ')}`);
   }
@@ -48,7 +49,13 @@ export function traceLine(t: TraceEntry): string {
     case 'strip':
       return `Removed ${t.removed} signed item(s) from the history: ${t.reason}`;
     case 'bound':
-      return `Bound to ${t.config.join(', ')} ${t.by === 'launch' ? 'by its launch (clp run --config)' : 'as a session (clp session bind, or the Sessions page)'}`;
+      return `Bound to ${t.config.join(', ')} ${
+        {
+          launch: 'by its launch (clp run --config)',
+          model: 'by the model picked in the client (/model)',
+          session: 'as a session (clp session bind, or the Sessions page)',
+        }[t.by]
+      }`;
     case 'attempt':
       return `Tried ${t.config}: ${t.outcome} (${t.ms} ms)`;
     case 'imported':

@@ -31,6 +31,8 @@ export interface RequestRecord {
   trace: TraceEntry[] | null;
   /** Set when the log kept this record without its bodies: the disk could not keep up with the load. */
   bodies_shed?: true;
+  /** The client and its version, from its user agent (`claude-cli/2.1.332`), when it sent one. */
+  client?: string | null;
 }
 
 /**
@@ -42,8 +44,11 @@ export type TraceEntry =
   | { kind: 'filters'; hits: Record<string, number> }
   /** The routing rules that matched and what they decided. */
   | { kind: 'route'; model: string | null; config: string[] | null; matched: string[] }
-  /** The session is bound to these configs by its launch (`clp run --config`): they win over the active config and routing pins. */
-  | { kind: 'bound'; config: string[]; by: 'launch' | 'session' }
+  /**
+   * The request is bound to these configs, which win over the active config and routing pins: by its
+   * launch (`clp run --config`), by the model picked in the client (`/model`), or by a stored binding.
+   */
+  | { kind: 'bound'; config: string[]; by: 'launch' | 'model' | 'session' }
   /** The configs planned, and why others were left out. */
   | { kind: 'plan'; mode: 'active' | 'pool'; candidates: string[]; skipped: Array<{ name: string; why: string }> }
   /** Signed history dropped because the conversation moved to another upstream. */

@@ -161,3 +161,44 @@ test('clp run --config binds one launch to one config: Claude Code and Codex eac
     await otherCodex.close();
   }
 });
+
+test("Claude Code's /model is filled from CLP (gateway discovery, written by the setup): the cache holds CLP's ids, and a picked id reaches its config while another is active", async () => {
+  const other = await FakeUpstream.start('anthropic', 'claude-other');
+  const m = await machine(false);
+  try {
+    await writeConfig(m.home.home, 'claude', {
+      relay: { base_url: claudeUp.baseUrl, api_key: 'sk-ant-real-key-1111', active: true },
+      中转站: { base_url: other.baseUrl, auth_token: 'sk-other-key-3333', models: ['claude-opus-4-8'] },
+    });
+    await eventually(() => m.core.stores.claude.snapshot().get('中转站') !== undefined);
+    const first = await run('claude', ['-p', 'say hi', '--output-format', 'json'], m.env, m.home.home);
+    assert.equal(first.code, 0, first.err);
+    const cache = JSON.parse(await readFile(join(m.home.home, '.claude', 'cache', 'gateway-models.json'), 'utf8'));
+    assert.equal(cache.baseUrl, m.core.urls.claude);
+    assert.deepEqual(
+      cache.models.map((x: { id: string; display_name: string }) => [x.id, x.display_name]),
+      [
+        ['claude-opus-5-5@relay', 'Opus 5.5 via relay'],
+        ['claude-sonnet-5-5@relay', 'Sonnet 5.5 via relay'],
+        ['claude-haiku-5-5@relay', 'Haiku 5.5 via relay'],
+        ['claude-opus-4-8@中转站', 'Opus 4.8 via 中转站'],
+      ],
+    );
+    const before = other.requests.length;
+    const picked = await run('claude', ['-p', 'say hi', '--model', 'claude-opus-4-8@中转站', '--output-format', 'json'], m.env, m.home.home);
+    assert.equal(picked.code, 0, picked.err);
+    assert.match(JSON.parse(picked.out).result, /Hello from claude-other/);
+    const sent = other.requests.slice(before).filter((r) => r.url.startsWith('/v1/messages'));
+    assert.ok(sent.length >= 1);
+    assert.ok(
+      sent.every((r) => JSON.parse(r.body).model === 'claude-opus-4-8'),
+      'the real model name goes upstream, for every request of the session',
+    );
+    const free = await run('claude', ['-p', 'say hi', '--output-format', 'json'], m.env, m.home.home);
+    assert.match(JSON.parse(free.out).result, /Hello from claude-relay/, 'a new session follows the active config');
+  } finally {
+    await m.core.stop();
+    await m.home.cleanup();
+    await other.close();
+  }
+});

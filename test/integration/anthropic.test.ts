@@ -65,11 +65,12 @@ test("the client credential is replaced by the config's; other headers pass thro
   assert.equal(h.host, `127.0.0.1:${relayA.port}`);
 });
 
-test('count_tokens and models are forwarded like any other path', async () => {
+test('count_tokens is forwarded like any other path; the model list is CLP\'s own (each config\'s models, for Claude Code\'s /model)', async () => {
   const count = await client.messages.countTokens({ model: 'claude-sonnet-5-5', messages: [{ role: 'user', content: 'hi' }] });
   assert.equal(count.input_tokens, 42);
   const models = await client.models.list();
-  assert.equal(models.data[0]?.id, 'claude-fake-1');
+  assert.equal(models.data[0]?.id, 'claude-opus-5-5@relay-a');
+  assert.ok(models.data.every((m) => m.id !== 'claude-fake-1'));
 });
 
 test('a live switch in the middle of a conversation: the next turn goes to the new upstream', async () => {

@@ -19,14 +19,18 @@ test('Claude extension env: merged, API key dropped, and a second run changes no
     { name: 'A', value: '1' },
     { name: 'ANTHROPIC_BASE_URL', value: URL },
     { name: 'ANTHROPIC_AUTH_TOKEN', value: 'clp' },
+    { name: 'CLAUDE_CODE_ENABLE_GATEWAY_MODEL_DISCOVERY', value: '1' },
   ]);
-  assert.equal(first.changes.length, 3);
+  assert.equal(first.changes.length, 4);
   assert.deepEqual(planClaudeExtensionEnv(first.next, URL).changes, []);
 });
 
 test('~/.claude/settings.json: other keys kept; a broken file is refused, never replaced', () => {
   const plan = planClaudeSettingsFile('{"permissions":{"allow":["Bash"]},"env":{"X":"y"}}', URL, 'settings.json');
-  assert.deepEqual(JSON.parse(plan.next), { permissions: { allow: ['Bash'] }, env: { X: 'y', ANTHROPIC_BASE_URL: URL, ANTHROPIC_AUTH_TOKEN: 'clp' } });
+  assert.deepEqual(JSON.parse(plan.next), {
+    permissions: { allow: ['Bash'] },
+    env: { X: 'y', ANTHROPIC_BASE_URL: URL, ANTHROPIC_AUTH_TOKEN: 'clp', CLAUDE_CODE_ENABLE_GATEWAY_MODEL_DISCOVERY: '1' },
+  });
   assert.deepEqual(planClaudeSettingsFile(plan.next, URL, 'settings.json').changes, []);
   assert.throws(() => planClaudeSettingsFile('{oops', URL, '/h/.claude/settings.json'), /^ClpError: \/h\/\.claude\/settings\.json: not valid JSON/);
   assert.equal(JSON.parse(planClaudeSettingsFile(null, URL, 's').next).env.ANTHROPIC_BASE_URL, URL);
@@ -50,7 +54,9 @@ const base = (over: Partial<DoctorInput>): DoctorInput => ({
   claudeUrl: URL,
   codexUrl: CODEX,
   env: {},
-  claudeFiles: [['~/.claude/settings.json', { env: { ANTHROPIC_BASE_URL: URL, ANTHROPIC_AUTH_TOKEN: 'clp' } }]],
+  claudeFiles: [
+    ['~/.claude/settings.json', { env: { ANTHROPIC_BASE_URL: URL, ANTHROPIC_AUTH_TOKEN: 'clp', CLAUDE_CODE_ENABLE_GATEWAY_MODEL_DISCOVERY: '1' } }],
+  ],
   extensionEnv: null,
   codexToml: planCodexConfig(null, CODEX).next,
   ...over,
@@ -98,6 +104,20 @@ test('doctor: a clean setup, then each thing that defeats it', () => {
     assert.match(findings[0]!.message, expected);
     assert.ok(findings[0]!.fix.length > 0);
   }
+});
+
+test("doctor: model discovery off, and the original tool's quiet-traffic variable, are explained", () => {
+  const off = diagnose(base({ claudeFiles: [['~/.claude/settings.json', { env: { ANTHROPIC_BASE_URL: URL, ANTHROPIC_AUTH_TOKEN: 'clp' } }]] }));
+  assert.deepEqual(
+    off.map((f) => f.severity),
+    ['warning'],
+  );
+  assert.match(off[0]!.message, /CLAUDE_CODE_ENABLE_GATEWAY_MODEL_DISCOVERY is not set/);
+  assert.match(off[0]!.fix, /Set Up Claude Code/);
+  const quiet = diagnose(base({ env: { CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1' } }));
+  assert.equal(quiet.length, 1);
+  assert.match(quiet[0]!.message, /CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC is set in the shell.*\/model/);
+  assert.match(quiet[0]!.fix, /answers Claude Code's telemetry itself/);
 });
 
 test('with clientSecret on, the setup writes the secret as each client key, and says so without printing it', () => {

@@ -10,6 +10,7 @@ const config = (authToken: string, apiKey: string): UpstreamConfig => ({
   apiKey,
   weight: 0,
   active: true,
+  models: [],
 });
 
 const claudeCodeHeaders = {

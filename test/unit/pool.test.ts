@@ -5,7 +5,15 @@ import { classifyStatus, classifyTransport, retryAfterMs, type Outcome } from '.
 import { availability, disableToday, emptyHealth, purgeOldDisables, recordOutcome, resetHealth, type ServiceHealth } from '../../src/core/pool/health.ts';
 import { selectCandidates, type SelectInput } from '../../src/core/pool/select.ts';
 
-const cfg = (name: string, weight: number, active = false): UpstreamConfig => ({ name, baseUrl: `http://${name}`, authToken: '', apiKey: '', weight, active });
+const cfg = (name: string, weight: number, active = false): UpstreamConfig => ({
+  name,
+  baseUrl: `http://${name}`,
+  authToken: '',
+  apiKey: '',
+  weight,
+  active,
+  models: [],
+});
 const A = cfg('a', 10);
 const B = cfg('b', 5, true);
 const C = cfg('c', 1);

@@ -50,6 +50,8 @@ export const configEntrySchema = z.looseObject({
   api_key: z.string().optional(),
   weight: weightSchema.optional(),
   active: z.boolean().optional(),
+  /** The models this config serves, as Claude Code's `/model` lists them (CLP's own field). */
+  models: z.array(z.string().min(1, 'model names must not be empty'), { error: 'expected a list of model names' }).optional(),
 });
 
 export const configFileSchema = z.record(z.string().min(1, 'config names must not be empty'), configEntrySchema);
@@ -64,6 +66,8 @@ export interface UpstreamConfig {
   apiKey: string;
   weight: number;
   active: boolean;
+  /** The models it lists in a client's model picker; empty: the provider's defaults. */
+  models: string[];
 }
 
 export type ParsedConfigFile = { ok: true; entries: UpstreamConfig[]; raw: RawConfigFile } | { ok: false; error: string };
@@ -86,6 +90,7 @@ export function parseConfigValue(label: string, value: unknown): ParsedConfigFil
     apiKey: e.api_key ?? '',
     weight: Number.isFinite(e.weight) ? (e.weight as number) : 0,
     active: e.active === true,
+    models: e.models ?? [],
   }));
   return { ok: true, entries, raw: value as RawConfigFile };
 }

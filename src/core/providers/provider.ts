@@ -19,6 +19,26 @@ export interface TestRequest {
   body: string;
 }
 
+/** One row of a client's in-app model picker: a config and one of its models. */
+export interface PickerEntry {
+  config: string;
+  model: string;
+}
+
+/**
+ * A client's own model picker, when it asks the gateway for its entries (Claude Code's `/model`):
+ * each entry names a config, and picking one keeps the session there.
+ */
+export interface ModelPicker {
+  /** Whether this is the client asking for the list. */
+  isList(method: string, path: string): boolean;
+  listBody(entries: readonly PickerEntry[]): unknown;
+  /** The config and real model a picked id names, or null when the model is not a picker id. */
+  parse(model: string): { model: string; config: string } | null;
+  /** The models listed for a config that names none. */
+  readonly defaults: readonly string[];
+}
+
 /**
  * Everything CLP knows about one API, in one place: each provider folder implements this, and the
  * stages and the web server ask it instead of branching on the service.
@@ -44,4 +64,6 @@ export interface Provider {
   /** Response headers that name the answering model and go back to the requested one after a rewrite. */
   readonly modelHeaders: readonly string[];
   testRequest(model: string, effort?: string): TestRequest;
+  /** The client's in-app model picker, when it lists the gateway's models; null when it does not. */
+  readonly modelPicker: ModelPicker | null;
 }

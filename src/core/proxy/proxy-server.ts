@@ -22,7 +22,8 @@ import { readBody } from './stages/read-body.ts';
 import type { Upstream } from './upstream-client.ts';
 import type { Pool } from '../pool/pool.ts';
 import type { Routes } from '../../shared/rules.ts';
-import { planStage } from './stages/plan.ts';
+import { planStage, type SessionBindingsView } from './stages/plan.ts';
+import { modelList } from './stages/model-list.ts';
 import { filterStage } from './stages/filter.ts';
 import type { FilterRule } from '../filters/apply.ts';
 
@@ -32,8 +33,8 @@ export interface ProxyServerDeps {
   client: Upstream;
   pool: Pool;
   routes: () => Routes;
-  /** The configs a session is bound to, when it is. */
-  bindings?: (session: string | null) => string[] | null;
+  /** The configs a session is bound to, when it is, and the binding a model picked in the client makes. */
+  bindings?: SessionBindingsView;
   events: EventBus;
   log: Logger;
   maxBodyBytes: number;
@@ -73,6 +74,7 @@ export function createProxyHandler(deps: ProxyServerDeps): ProxyHandler {
     pathGuard,
     localRoutes(deps.health, provider),
     clientSecret(deps.clientSecret),
+    modelList(() => deps.store.snapshot()),
     readBody(deps.maxBodyBytes, deps.bodyBudget),
     filterStage(deps.filters),
     planStage(deps.store, deps.pool, deps.routes, deps.bindings),

@@ -15,6 +15,12 @@ export interface Plan<T> {
 }
 
 /**
+ * Makes Claude Code ask CLP for its `/model` list at start (gateway model discovery): one entry per
+ * config and model, and picking one keeps that session on that config.
+ */
+export const DISCOVERY = 'CLAUDE_CODE_ENABLE_GATEWAY_MODEL_DISCOVERY';
+
+/**
  * The Claude Code extension's `environmentVariables` setting (a list of `{name, value}`): points it at
  * CLP and keeps every other variable as it was.
  */
@@ -23,6 +29,7 @@ export function planClaudeExtensionEnv(current: unknown, baseUrl: string, token:
   const wanted: EnvEntry[] = [
     { name: 'ANTHROPIC_BASE_URL', value: baseUrl },
     { name: 'ANTHROPIC_AUTH_TOKEN', value: token },
+    { name: DISCOVERY, value: '1' },
   ];
   const changes: string[] = [];
   const next = list
@@ -44,8 +51,8 @@ export function planClaudeExtensionEnv(current: unknown, baseUrl: string, token:
 }
 
 /**
- * `~/.claude/settings.json` for the terminal CLI: sets `env.ANTHROPIC_BASE_URL` and a placeholder
- * token, leaving every other key as it was. A file that is not JSON is refused, never replaced.
+ * `~/.claude/settings.json` for the terminal CLI: sets `env.ANTHROPIC_BASE_URL`, a placeholder
+ * token and model discovery, leaving every other key as it was. A file that is not JSON is refused, never replaced.
  */
 export function planClaudeSettingsFile(text: string | null, baseUrl: string, file: string, token: string = PLACEHOLDER_TOKEN): Plan<string> {
   let json: Record<string, unknown> = {};
@@ -70,6 +77,10 @@ export function planClaudeSettingsFile(text: string | null, baseUrl: string, fil
         : "env.ANTHROPIC_AUTH_TOKEN → CLP's client secret (setting clientSecret; CLP still sends the config's key upstream)",
     );
     env.ANTHROPIC_AUTH_TOKEN = token;
+  }
+  if (env[DISCOVERY] !== '1') {
+    changes.push(`env.${DISCOVERY} → 1 (Claude Code's /model lists each config's models)`);
+    env[DISCOVERY] = '1';
   }
   if ('ANTHROPIC_API_KEY' in env) {
     changes.push('remove env.ANTHROPIC_API_KEY (it would win over the proxy token)');

@@ -1,3 +1,4 @@
+import { DISCOVERY } from './claude.ts';
 import { PROVIDER_ID, readTomlKeys } from './codex.ts';
 
 export interface Finding {
@@ -83,6 +84,7 @@ export function diagnose(input: DoctorInput): Finding[] {
         fix: 'Remove it: CLP sends the config key upstream.',
       });
   }
+  out.push(...discoveryFindings(input));
   if (input.codexToml === null) {
     out.push({ severity: 'warning', message: 'Codex has no ~/.codex/config.toml', fix: 'Run "CLP: Set Up Codex".' });
   } else {
@@ -117,4 +119,41 @@ export function diagnose(input: DoctorInput): Finding[] {
   if (!out.length) out.push({ severity: 'ok', message: 'Claude Code and Codex both go through CLP', fix: '' });
   // Problems (the setup is defeated) before warnings (it is not done yet).
   return out.sort((a, b) => (a.severity === b.severity ? 0 : a.severity === 'problem' ? -1 : 1));
+}
+
+const QUIET = 'CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC';
+
+/**
+ * Claude Code's `/model` lists CLP's configs only with gateway discovery on; some 2.1 versions also
+ * skip the list when nonessential traffic is off (2.1.332 does not), which the original tool told
+ * its users to set to keep telemetry away from relays. CLP answers that telemetry itself.
+ */
+function discoveryFindings(input: DoctorInput): Finding[] {
+  const where: Array<[string, Record<string, string | undefined>]> = [
+    ['the shell', input.env],
+    ...input.claudeFiles.map(([file, json]) => [file, envOf(json)] as [string, Record<string, string>]),
+    ...(input.extensionEnv
+      ? [
+          ["the Claude Code extension's environmentVariables", Object.fromEntries(input.extensionEnv.map((e) => [e.name, e.value]))] as [
+            string,
+            Record<string, string>,
+          ],
+        ]
+      : []),
+  ];
+  const out: Finding[] = [];
+  const quiet = where.filter(([, env]) => env[QUIET]).map(([w]) => w);
+  if (quiet.length)
+    out.push({
+      severity: 'warning',
+      message: `${QUIET} is set in ${quiet.join(', ')}: some Claude Code versions then skip CLP's model list, so /model shows no configs`,
+      fix: `Unset it if /model lacks CLP's entries: with CLP it is not needed, CLP answers Claude Code's telemetry itself and never sends it to a relay.`,
+    });
+  if (!where.some(([, env]) => env[DISCOVERY]))
+    out.push({
+      severity: 'warning',
+      message: `${DISCOVERY} is not set: Claude Code's /model does not list CLP's configs`,
+      fix: 'Run "CLP: Set Up Claude Code" (or set it to 1): picking "Opus … via <config>" in /model then keeps that session on that config.',
+    });
+  return out;
 }

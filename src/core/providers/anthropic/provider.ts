@@ -1,5 +1,6 @@
 import { TEST_PROMPT, type Provider } from '../provider.ts';
 import { anthropicDialect } from './errors.ts';
+import { anthropicModelPicker } from './model-picker.ts';
 import { isThinkingRejection, mayCarryThinking, stripThinking } from './signed-history.ts';
 
 /** The Anthropic Messages API, as Claude Code speaks it. */
@@ -15,6 +16,7 @@ export const anthropicProvider: Provider = {
   },
   signedHistory: { mayCarry: mayCarryThinking, strip: stripThinking, isRejection: isThinkingRejection },
   modelHeaders: [],
+  modelPicker: anthropicModelPicker,
   testRequest(model) {
     return {
       path: '/v1/messages',

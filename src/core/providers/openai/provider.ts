@@ -10,6 +10,8 @@ export const openaiProvider: Provider = {
   signedHistory: { mayCarry: mayCarryReasoning, strip: stripReasoning, isRejection: isReasoningRejection },
   // Codex warns about a reroute when `openai-model` differs from the model it asked for.
   modelHeaders: ['openai-model', 'x-openai-model'],
+  // Codex lists its models from its own catalogue (`model_catalog_json`), not from the gateway.
+  modelPicker: null,
   testRequest(model, effort) {
     return {
       path: '/v1/responses',

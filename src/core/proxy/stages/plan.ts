@@ -20,7 +20,20 @@ import { boundConfigsOf } from '../session.ts';
  * - Configs, but none available: a 503 saying why each one was skipped (the clients retry 5xx, and a
  *   cooling config comes back), never a silent route to a dead upstream.
  */
-export function planStage(store: ConfigStore, pool: Pool, routes: () => Routes, bindings?: (session: string | null) => string[] | null): Stage {
+/** The stored session bindings as the plan sees them. */
+export interface SessionBindingsView {
+  get(session: string | null): string[] | null;
+  /** A model picked in the client (a picker id) binds its session: stored for its later requests. */
+  pick(session: string, config: string): void;
+}
+
+const BOUND_BY = {
+  launch: 'this session’s launch (clp run --config)',
+  model: 'the model picked in the client',
+  session: 'a binding of this session',
+} as const;
+
+export function planStage(store: ConfigStore, pool: Pool, routes: () => Routes, bindings?: SessionBindingsView): Stage {
   return (ctx, next) => {
     const snapshot = store.snapshot();
     if (!snapshot.active) {
@@ -30,15 +43,20 @@ export function planStage(store: ConfigStore, pool: Pool, routes: () => Routes, 
       return DONE;
     }
     // A launch's binding (`clp run --config`) wins over the active config and over routing pins;
-    // routing rewrites of the model still apply.
-    // A session bound from the Sessions page or `clp session bind` too.
+    // routing rewrites of the model still apply. Then a model picked in the client (`/model` in
+    // Claude Code: the id names a config, the real model goes upstream), which also binds the
+    // session from then on; then a session bound from the Sessions page or `clp session bind`.
     const launched = boundConfigsOf(ctx.req.headers);
-    const bound = launched ?? bindings?.(ctx.sessionId) ?? null;
-    let plan = bound
-      ? pool.plan(ctx.service, snapshot, ctx.sessionId, bound, launched ? 'this session’s launch (clp run --config)' : 'a binding of this session')
-      : pool.plan(ctx.service, snapshot, ctx.sessionId, null);
+    const picked = !launched && ctx.facts?.model ? (ctx.provider.modelPicker?.parse(ctx.facts.model) ?? null) : null;
+    if (picked) {
+      rewriteModel(ctx, picked.model);
+      if (ctx.sessionId && bindings?.get(ctx.sessionId)?.join(',') !== picked.config) bindings?.pick(ctx.sessionId, picked.config);
+    }
+    const by = launched ? 'launch' : picked ? 'model' : 'session';
+    const bound = launched ?? (picked ? [picked.config] : null) ?? bindings?.get(ctx.sessionId) ?? null;
+    let plan = bound ? pool.plan(ctx.service, snapshot, ctx.sessionId, bound, BOUND_BY[by]) : pool.plan(ctx.service, snapshot, ctx.sessionId, null);
     let pinned: string[] | null = bound;
-    if (bound) ctx.trace.push({ kind: 'bound', config: bound, by: launched ? 'launch' : 'session' });
+    if (bound) ctx.trace.push({ kind: 'bound', config: bound, by });
     // A bound config that is gone or out fails over as the pool would (the plan then says why the
     // bound ones were skipped): a bound session is never moved without a trace saying so.
     if (bound && !plan.candidates.length) {
