@@ -191,6 +191,16 @@ export const COMMANDS: readonly CommandSpec[] = [
     examples: ['clp run --config relay-b -- claude', 'clp run --config relay-a -- codex exec "fix the tests"'],
   },
   {
+    name: 'statusline',
+    usage: 'clp statusline [install]',
+    summary: "Claude Code's status line: the session's config, cost, cache hit and last failover",
+    flags: [],
+    positionals: [0, 1],
+    details:
+      "Reads the JSON Claude Code passes on stdin and prints one line; it never fails. `install` points statusLine in ~/.claude/settings.json at a bash script that answers in a few milliseconds, keeping your own command (it runs first, its output shows next to CLP's).",
+    examples: ['clp statusline install', 'echo \'{"session_id":"3f2a…"}\' | clp statusline'],
+  },
+  {
     name: 'help',
     usage: 'clp help [<command>]',
     summary: 'this overview, or one command in detail (also: clp <command> --help)',

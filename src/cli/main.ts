@@ -14,6 +14,7 @@ import { runCommand } from './commands/run.ts';
 import { sessionCommand, sessionsCommand } from './commands/sessions.ts';
 import { addCommand, editCommand, renameCommand, rmCommand, testCommand } from './commands/edit-configs.ts';
 import { poolCommand } from './commands/pool.ts';
+import { statuslineInstall, statuslineMain, statuslineVerb } from './commands/statusline.ts';
 import { logsCommand, usageCommand } from './commands/usage.ts';
 import { EXIT, type CliContext } from './context.ts';
 import { DAEMON_ARG } from './daemon.ts';
@@ -40,6 +41,8 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
   }
   const out = (text: string) => void process.stdout.write(`${text}\n`);
   const err = (text: string) => void process.stderr.write(`${text}\n`);
+  // Claude Code's statusline: a line whatever happens, never an error, nothing else loaded.
+  if (argv[0] === 'statusline' && argv.length === 1) return statuslineMain(paths, out);
   try {
     const args = parseCli(argv);
     if (args.version) {
@@ -96,6 +99,8 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
         return await sessionCommand(ctx, args.positionals, args.flags.has('json'));
       case 'run':
         return await runCommand(ctx, args.positionals, args.values);
+      case 'statusline':
+        return statuslineVerb(a || undefined) === 'install' ? await statuslineInstall(ctx) : await statuslineMain(paths, out);
       case 'ui':
         return await uiCommand(ctx, !args.flags.has('no-open'));
       default:

@@ -43,6 +43,9 @@ import { DidChangeState } from '../shared/protocol.ts';
 import { FilterSet } from './filters/filter-set.ts';
 import { redactResponse } from './filters/redact-log.ts';
 import type { RequestRecord } from '../shared/records.ts';
+import { activeLine, sessionLine } from './statusline/line.ts';
+import { statuslineDir } from './statusline/script.ts';
+import { StatuslineWriter } from './statusline/writer.ts';
 
 export interface CoreOptions {
   /** Defaults to `CLP_HOME`, then `~/.clp`. */
@@ -150,7 +153,12 @@ export async function createCore(options: CoreOptions): Promise<Core> {
         client,
         pool,
         routes,
-        bindings: (session: string | null) => bindings.get(service, session),
+        bindings: {
+          get: (session) => bindings.get(service, session),
+          pick: (session, config) => {
+            bindings.set(service, session, [config]).catch((err) => log.warn(`could not store the binding of session ${session}: ${(err as Error).message}`));
+          },
+        },
         events,
         log,
         maxBodyBytes,
@@ -178,6 +186,30 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   events.on('request:end', (finished) => today.add(finished.record, now()));
   const sessions = new SessionTracker();
   events.on('request:end', (finished) => sessions.add(finished.record));
+  // Seeded from the log once something asks for a session's totals (the list, a statusline).
+  const sessionsReady = () => {
+    const store = requestStore;
+    return sessions.ready(store ? () => store.flush().then(() => store.recordsSince(0)) : null);
+  };
+  const clock = (ms: number) => new Date(ms).toTimeString().slice(0, 5);
+  const statusline = new StatuslineWriter({
+    dir: statuslineDir(paths.dataDir),
+    line: (id) =>
+      sessionLine({ session: sessions.get('claude', id), bound: bindings.get('claude', id), active: stores.claude.snapshot().active?.name ?? null, clock }),
+    activeLine: () => activeLine(stores.claude.snapshot().active?.name ?? null),
+    project: (id, dir) => sessions.setProject('claude', id, dir),
+    ready: sessionsReady,
+    log,
+    retentionMs: settings.log.retentionDays * 86_400_000,
+    now,
+  });
+  let statuslineOn = false;
+  events.on('request:end', (finished) => {
+    if (finished.record.service === 'claude') statusline.changed(finished.record.session_id);
+  });
+  events.on('config:change', (c) => {
+    if (c.service === 'claude') statusline.changed();
+  });
   // Made before the port listens, so no call can ever be checked against an empty token; written to
   // run/token only once this process holds the port (another owner's token stays valid until then).
   const token = newToken();
@@ -195,7 +227,11 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     sessions,
     bindings,
     now,
-    changed: (reason) => live.send(DidChangeState, { reason }),
+    sessionsReady,
+    changed: (reason) => {
+      live.send(DidChangeState, { reason });
+      statusline.changed();
+    },
   });
   const ui = createWebServer({
     handlers,
@@ -212,6 +248,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const stop = async (graceMs = 5_000) => {
     running = false;
     live.close();
+    if (statuslineOn) await statusline.stop().catch((err: Error) => log.warn(`statusline: ${err.message}`));
+    statuslineOn = false;
     for (const store of Object.values(stores)) store.close();
     filters.close();
     await pool.close();
@@ -277,6 +315,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
           });
           await importOriginalOnce(requestStore, paths.dataDir, log, pricing);
         }
+        await statusline.start();
+        statuslineOn = true;
         for (const service of SERVICES) {
           bound[service] = await listen(proxies[service], settings.host, settings.ports[service], `${service} proxy`, portHint(service));
           servers.push([proxies[service], bound[service]]);

@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import * as vscode from 'vscode';
 import { planClaudeExtensionEnv, planClaudeSettingsFile } from '../core/setup/claude.ts';
 import { codexProfiles, planCodexConfig } from '../core/setup/codex.ts';
+import { applyStatusLine, keptStatusline, planStatusLine, statuslineCommand } from '../core/setup/statusline.ts';
 import { diagnose, type Finding } from '../core/setup/doctor.ts';
 import { recordChange, undoLast, writeWithBackup } from '../core/setup/history.ts';
 
@@ -13,6 +14,9 @@ export interface SetupContext {
   /** CLP's client secret when the `clientSecret` setting is on: what the clients must send as their key. */
   clientSecret: string | null;
   historyFile: string;
+  /** `$CLP_HOME` and its data folder: where the statusline's script and files go. */
+  home: string;
+  dataDir: string;
   output: vscode.OutputChannel;
   /** The Codex configs: each gets a profile bound to it (`codex --profile clp-<config>`). */
   codexConfigs: readonly string[];
@@ -47,6 +51,11 @@ async function confirm(title: string, changes: string[]): Promise<boolean> {
   return answer === 'Apply';
 }
 
+/** Like `confirm`, but silent when there is nothing to change (an extra the user may already have). */
+async function confirmOptional(title: string, changes: string[]): Promise<boolean> {
+  return changes.length > 0 && confirm(title, changes);
+}
+
 export async function setUpClaudeCode(ctx: SetupContext): Promise<boolean> {
   const key = claudeSettingKey();
   const config = vscode.workspace.getConfiguration();
@@ -70,6 +79,13 @@ export async function setUpClaudeCode(ctx: SetupContext): Promise<boolean> {
     await mkdir(dirname(file), { recursive: true });
     await writeWithBackup(ctx.historyFile, file, filePlan.next, file, new Date());
     ctx.output.appendLine(`setup: ${file}: ${filePlan.changes.join('; ')}`);
+    applied = true;
+  }
+  // Claude Code's status line (the terminal CLI has one; the VS Code extension does not).
+  const linePlan = planStatusLine(await readText(file), file, statuslineCommand(ctx.home, process.platform), await keptStatusline(ctx.dataDir));
+  if (await confirmOptional(`Show CLP's line in Claude Code's status line (${file})? A backup is kept.`, linePlan.changes)) {
+    await applyStatusLine(linePlan, { home: ctx.home, dataDir: ctx.dataDir, settingsFile: file, historyFile: ctx.historyFile, now: new Date() });
+    ctx.output.appendLine(`setup: ${file}: ${linePlan.changes.join('; ')}`);
     applied = true;
   }
   if (applied) void vscode.window.showInformationMessage('Claude Code now goes through CLP (new sessions). "CLP: Undo Last Setup Change" reverts it.');

@@ -153,6 +153,8 @@ export class ClpExtension {
       codexUrl: clientUrl('codex', h, ports.codex),
       clientSecret: clientSecret ? await ensureClientSecret(paths.clientSecret) : null,
       historyFile: join(paths.dataDir, 'setup-history.json'),
+      home: paths.home,
+      dataDir: paths.dataDir,
       output: this.output,
       codexConfigs: this.dashboard?.configs.codex.map((c) => c.name) ?? [],
     };

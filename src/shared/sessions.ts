@@ -25,4 +25,21 @@ export interface SessionSummary {
   filter_hits: number;
   /** The configs it is bound to (`clp session bind`, the Sessions page), null when it follows the active one. */
   bound?: string[] | null;
+  /** The client and version of its latest request (`claude-cli/2.1.332`), when it said. */
+  client: string | null;
+  /** Its project directory, once Claude Code's statusline (`clp statusline`) has told CLP. */
+  project: string | null;
+  /** Each time it went to another config than its previous request, the latest last (at most 20). */
+  moves: SessionMove[];
+  /** Its latest failover, when it had one. */
+  last_failover: { at: number; from: string; to: string | null } | null;
+}
+
+/** A session's move from one config to another, and why. */
+export interface SessionMove {
+  at: number;
+  from: string;
+  to: string;
+  /** A failover (the first config failed), a binding (launch, /model, Sessions page), or a switch of the active config. */
+  why: 'failover' | 'binding' | 'switch';
 }

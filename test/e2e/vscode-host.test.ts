@@ -190,7 +190,10 @@ test('first start with Claude Code installed: CLP offers to set it up; Set Up sh
   assert.match(await dialog.innerText(), new RegExp(`ANTHROPIC_BASE_URL=http://127\\.0\\.0\\.1:${ports.claude}`));
   await page.screenshot({ path: artifactPath('vscode-first-run-confirm.png') });
   await dialog.locator('.monaco-button', { hasText: 'Apply' }).click();
-  await page.locator('.monaco-dialog-box', { hasText: '.claude' }).waitFor({ timeout: 15_000 });
+  await page.locator('.monaco-dialog-box', { hasText: 'Also point the Claude Code CLI' }).waitFor({ timeout: 15_000 });
+  await page.keyboard.press('Escape');
+  // Then the status line offer (declined too).
+  await page.locator('.monaco-dialog-box', { hasText: "CLP's line in Claude Code's status line" }).waitFor({ timeout: 15_000 });
   await page.keyboard.press('Escape');
   const userSettings = join(run, 'ud', 'User', 'settings.json');
   // VS Code rewrites the file in place: a read in the middle of a write is read again.
@@ -208,6 +211,7 @@ test('first start with Claude Code installed: CLP offers to set it up; Set Up sh
   assert.deepEqual(await env(), [
     { name: 'ANTHROPIC_BASE_URL', value: `http://127.0.0.1:${ports.claude}` },
     { name: 'ANTHROPIC_AUTH_TOKEN', value: 'clp' },
+    { name: 'CLAUDE_CODE_ENABLE_GATEWAY_MODEL_DISCOVERY', value: '1' },
   ]);
   await palette('CLP: Undo Last Setup Change');
   assert.ok(await eventually(async () => (await env()) === undefined, 15_000), `after undo: ${JSON.stringify(await env())}`);

@@ -150,17 +150,27 @@ test('Set Up Claude Code: shows the change, merges the setting and ~/.claude/set
   w.handlers.answer = (m) => (m.items.includes('Apply') ? 'Apply' : m.items.includes('Not now') ? 'Not now' : undefined);
   await w.commands.get('clp.setupClaudeCode')!();
   const asked = w.messages.filter((m) => m.items.includes('Apply'));
-  assert.equal(asked.length, 2);
+  assert.equal(asked.length, 3);
   assert.match(asked[0]!.detail!, new RegExp(`add ANTHROPIC_BASE_URL=http://127.0.0.1:${ports.claude}`));
+  assert.match(asked[2]!.text, /CLP's line in Claude Code's status line/);
   assert.deepEqual(w.settings.get('claudeCode.environmentVariables'), [
     { name: 'HTTPS_PROXY', value: 'http://corp:8080' },
     { name: 'ANTHROPIC_BASE_URL', value: `http://127.0.0.1:${ports.claude}` },
     { name: 'ANTHROPIC_AUTH_TOKEN', value: 'clp' },
+    { name: 'CLAUDE_CODE_ENABLE_GATEWAY_MODEL_DISCOVERY', value: '1' },
   ]);
+  const env = {
+    FOO: '1',
+    ANTHROPIC_BASE_URL: `http://127.0.0.1:${ports.claude}`,
+    ANTHROPIC_AUTH_TOKEN: 'clp',
+    CLAUDE_CODE_ENABLE_GATEWAY_MODEL_DISCOVERY: '1',
+  };
   const written = JSON.parse(await readFile(settingsFile, 'utf8'));
-  assert.deepEqual(written, { model: 'opus', env: { FOO: '1', ANTHROPIC_BASE_URL: `http://127.0.0.1:${ports.claude}`, ANTHROPIC_AUTH_TOKEN: 'clp' } });
-  assert.equal(await readFile(`${settingsFile}.clp-backup`, 'utf8'), original);
+  assert.deepEqual(written, { model: 'opus', env, statusLine: { type: 'command', command: `bash '${join(home.home, 'bin', 'statusline.sh')}'`, padding: 0 } });
+  assert.match(await readFile(join(home.home, 'bin', 'statusline.sh'), 'utf8'), /^#!\/usr\/bin\/env bash\n/);
 
+  await w.commands.get('clp.undoSetup')!();
+  assert.deepEqual(JSON.parse(await readFile(settingsFile, 'utf8')), { model: 'opus', env }, 'undo takes the status line back first');
   await w.commands.get('clp.undoSetup')!();
   assert.equal(await readFile(settingsFile, 'utf8'), original);
   await w.commands.get('clp.undoSetup')!();
@@ -288,6 +298,7 @@ test('first run: with the Claude Code extension installed, one offer; Set Up sho
       { name: 'HTTPS_PROXY', value: 'http://corp:8080' },
       { name: 'ANTHROPIC_BASE_URL', value: `http://127.0.0.1:${ports.claude}` },
       { name: 'ANTHROPIC_AUTH_TOKEN', value: 'clp' },
+      { name: 'CLAUDE_CODE_ENABLE_GATEWAY_MODEL_DISCOVERY', value: '1' },
     ]);
     assert.ok(
       w.output.some((l) => l === 'doctor:'),

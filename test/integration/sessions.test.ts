@@ -35,6 +35,12 @@ test('sessions: each Claude Code session folded from its requests, kept across a
     assert.deepEqual(s1.configs, ['a', 'b'], 'the configs it used, in order');
     assert.deepEqual(s1.models, ['claude-sonnet-4-5', 'claude-opus-4-1']);
     assert.equal(s1.last_config, 'b');
+    assert.match(s1.client, /^Anthropic\/JS \d/, 'the client and version, from its user agent');
+    assert.deepEqual(
+      s1.moves.map((m: { from: string; to: string; why: string }) => [m.from, m.to, m.why]),
+      [['a', 'b', 'switch']],
+      'the switch moved it, and its record shows the move',
+    );
     assert.ok(s1.total > 0 && s1.cost_usd > 0);
     assert.ok(
       list.some((s: { id: string }) => s.id === '(no session)'),
@@ -47,6 +53,7 @@ test('sessions: each Claude Code session folded from its requests, kept across a
     core = await startCore(home.home);
     const again = (await rpc(core.urls.ui, 'sessions/list', {}, { 'x-clp-token': await dashboardToken(home.home) })).json;
     assert.equal(again.find((s: { id: string }) => s.id === 'sess-one-1111').requests, 3);
+    assert.equal(again.find((s: { id: string }) => s.id === 'sess-one-1111').moves.length, 1, 'the move is read back from the log');
     const one2 = (await rpc(core.urls.ui, 'sessions/get', { id: 'sess-one' }, { 'x-clp-token': await dashboardToken(home.home) })).json;
     assert.equal(one2.recent.length, 3);
     assert.ok(one2.recent.every((r: { session_id: string }) => r.session_id === 'sess-one-1111'));

@@ -27,6 +27,16 @@ export function cleanHeaders(
   return out;
 }
 
+/**
+ * The client and its version: its user agent up to the first comment (`claude-cli/2.1.332 (external,
+ * cli)` → `claude-cli/2.1.332`, `Anthropic/JS 0.71.0`), at most 40 characters; null without one.
+ */
+export function clientOf(userAgent: string | undefined): string | null {
+  if (!userAgent) return null;
+  const paren = userAgent.indexOf(' (');
+  return (paren < 0 ? userAgent : userAgent.slice(0, paren)).trim().slice(0, 40) || null;
+}
+
 /** Milliseconds kept to the microsecond: shorter to write and read back than a full double. */
 const microseconds = (ms: number) => Math.round(ms * 1000) / 1000;
 
@@ -78,6 +88,7 @@ export function finishedRecord(ctx: RequestContext, tap: TapResult | null): Requ
       usage: tap?.usage ?? null,
       cost_usd: null,
       trace: ctx.trace.length ? ctx.trace : null,
+      client: clientOf(ctx.req.headers['user-agent']),
     },
     detail,
   };

@@ -38,6 +38,7 @@ export function packRecord(r: RequestRecord): PackedRecord {
     r.cost_usd,
     r.trace,
     r.bodies_shed ? 1 : 0,
+    r.client ?? null,
   ];
 }
 
@@ -78,5 +79,6 @@ export function unpackRecord(p: unknown): RequestRecord | null {
     trace: Array.isArray(p[19]) ? (p[19] as RequestRecord['trace']) : null,
   };
   if (p[20] === 1) record.bodies_shed = true;
+  if (typeof p[21] === 'string') record.client = p[21];
   return record;
 }

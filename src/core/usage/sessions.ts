@@ -1,5 +1,8 @@
-import type { SessionSummary } from '../../shared/sessions.ts';
+import type { SessionMove, SessionSummary } from '../../shared/sessions.ts';
 import { isFailover, type RequestRecord } from '../../shared/records.ts';
+
+const MAX_MOVES = 20;
+const NUMBERS = ['requests', 'errors', 'input', 'cached_create', 'cached_read', 'output', 'total', 'cost_usd', 'unpriced', 'failovers', 'filter_hits'] as const;
 
 /** What "no session" is called: requests without a session id (SDK scripts, the connectivity test). */
 export const NO_SESSION = '(no session)';
@@ -18,11 +21,59 @@ export class SessionTracker {
     return this.added === null;
   }
 
+  private seeding: Promise<void> | null = null;
+  private readonly projects = new Map<string, string>();
+
+  /** Oldest first, so each session's moves come out in order. */
   seed(records: Iterable<RequestRecord>): void {
     const added = this.added;
     if (!added) return;
     this.added = null;
-    for (const r of records) if (!added.has(r.id)) this.fold(r);
+    const before = [...this.sessions.values()];
+    this.sessions.clear();
+    const old = [...records].filter((r) => !added.has(r.id)).sort((a, b) => a.started_at - b.started_at);
+    for (const r of old) this.fold(r);
+    // What this owner saw itself comes after the log's older records: fold those sessions in again.
+    for (const s of before) this.merge(s);
+  }
+
+  /** Seeds once from `load` (the log within retention), however many callers ask at once. */
+  ready(load: (() => Promise<RequestRecord[]>) | null): Promise<void> {
+    if (this.seeded || !load) return Promise.resolve();
+    this.seeding ??= load().then((records) => this.seed(records));
+    return this.seeding;
+  }
+
+  /** Records a session's project directory (Claude Code's statusline says it). */
+  setProject(service: SessionSummary['service'], id: string, dir: string): void {
+    this.projects.set(`${service}\u0000${id}`, dir);
+    const s = this.sessions.get(`${service}\u0000${id}`);
+    if (s) s.project = dir;
+  }
+
+  /** A session as folded from this owner's own requests, laid after the same session's older ones. */
+  private merge(mine: SessionSummary): void {
+    const key = `${mine.service}\u0000${mine.id}`;
+    const old = this.sessions.get(key);
+    if (!old) {
+      this.sessions.set(key, mine);
+      return;
+    }
+    if (old.last_config && mine.configs[0] && mine.configs[0] !== old.last_config)
+      old.moves.push({ at: mine.first_at, from: old.last_config, to: mine.configs[0], why: 'switch' });
+    old.moves.push(...mine.moves);
+    old.moves.splice(0, Math.max(0, old.moves.length - MAX_MOVES));
+    for (const c of mine.configs) if (!old.configs.includes(c)) old.configs.push(c);
+    for (const m of mine.models) if (!old.models.includes(m)) old.models.push(m);
+    old.first_at = Math.min(old.first_at, mine.first_at);
+    if (mine.last_at >= old.last_at) {
+      old.last_at = mine.last_at;
+      old.last_config = mine.last_config;
+      old.client = mine.client ?? old.client;
+    }
+    for (const k of NUMBERS) old[k] += mine[k];
+    old.last_failover = mine.last_failover ?? old.last_failover;
+    old.project = mine.project ?? old.project;
   }
 
   add(r: RequestRecord): void {
@@ -54,13 +105,19 @@ export class SessionTracker {
         failovers: 0,
         filter_hits: 0,
         last_config: null,
+        client: null,
+        project: this.projects.get(key) ?? null,
+        moves: [],
+        last_failover: null,
       };
       this.sessions.set(key, s);
     }
     s.first_at = Math.min(s.first_at, r.started_at);
     if (r.started_at >= s.last_at) {
+      if (r.config && s.last_config && r.config !== s.last_config) this.moved(s, r);
       s.last_at = r.started_at;
-      s.last_config = r.config;
+      if (r.config) s.last_config = r.config;
+      if (r.client) s.client = r.client;
     }
     if (r.config && !s.configs.includes(r.config)) s.configs.push(r.config);
     const model = r.model_sent ?? r.model_requested;
@@ -77,13 +134,27 @@ export class SessionTracker {
       if (r.cost_usd === null) s.unpriced++;
       else s.cost_usd += r.cost_usd;
     }
-    if (isFailover(r)) s.failovers++;
+    if (isFailover(r)) {
+      s.failovers++;
+      const first = r.trace?.find((t) => t.kind === 'attempt' && t.config !== r.config);
+      s.last_failover = { at: r.started_at, from: first?.kind === 'attempt' ? first.config : '?', to: r.config };
+    }
     for (const t of r.trace ?? []) if (t.kind === 'filters') s.filter_hits += Object.values(t.hits).reduce((a, b) => a + b, 0);
+  }
+
+  private moved(s: SessionSummary, r: RequestRecord): void {
+    const why: SessionMove['why'] = isFailover(r) ? 'failover' : r.trace?.some((t) => t.kind === 'bound') ? 'binding' : 'switch';
+    s.moves.push({ at: r.started_at, from: s.last_config!, to: r.config!, why });
+    if (s.moves.length > MAX_MOVES) s.moves.shift();
   }
 
   /** The sessions, the most recently active first. */
   list(limit = 200): SessionSummary[] {
     return [...this.sessions.values()].sort((a, b) => b.last_at - a.last_at || (a.id < b.id ? -1 : 1)).slice(0, limit);
+  }
+
+  get(service: SessionSummary['service'], id: string | null): SessionSummary | null {
+    return this.sessions.get(`${service}\u0000${id ?? NO_SESSION}`) ?? null;
   }
 
   /** One session by its id or a unique prefix of it (at least 4 characters), or null. */

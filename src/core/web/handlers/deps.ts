@@ -24,6 +24,8 @@ export interface DashboardDeps {
   today: TodayTracker;
   /** Every session the log holds, kept from every finished request. */
   sessions: SessionTracker;
+  /** Resolves once `sessions` holds the whole log (seeded once, on first use). */
+  sessionsReady: () => Promise<void>;
   bindings: SessionBindings;
   now: () => number;
   /** Tells every open page that something it shows changed. */

@@ -32,11 +32,7 @@ type LogMethods = 'status/get' | 'owner/status' | 'logs/list' | 'logs/get' | 'us
 
 /** The session tracker, seeded once from the log (everything within retention). */
 async function sessionsOf(deps: DashboardDeps) {
-  const store = deps.requests();
-  if (store && !deps.sessions.seeded) {
-    await store.flush();
-    deps.sessions.seed(await store.recordsSince(0));
-  }
+  await deps.sessionsReady();
   return deps.sessions;
 }
 
