@@ -82,13 +82,14 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   {
     name: 'usage',
-    usage: 'clp usage [--service claude|codex] [--since 7d] [--by config|model|day] [--json]',
-    summary: 'tokens and cost, per service and per config, model or day',
+    usage: 'clp usage [--service claude|codex] [--since 7d] [--by config|model|day|session|project] [--json]',
+    summary: 'tokens and cost, per service and per config, model, day, session or project',
     flags: ['json'],
     values: ['service', 'since', 'by'],
     positionals: [0, 0],
-    examples: ['clp usage', 'clp usage --since 7d --by model', 'clp usage --service codex --json'],
-    details: "--since takes 12h, 7d (today and the six days before), a date like 2026-11-01, or all (the default). Totals outlive the request log's retention.",
+    examples: ['clp usage', 'clp usage --since 7d --by model', 'clp usage --by project', 'clp usage --service codex --json'],
+    details:
+      "--since takes 12h, 7d (today and the six days before), a date like 2026-11-01, or all (the default). Totals by config, model and day outlive the request log's retention; by session and project they are summed from the log. A session's project is known once Claude Code's statusline (clp statusline) has run in it.",
   },
   {
     name: 'logs',

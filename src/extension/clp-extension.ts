@@ -8,7 +8,19 @@ import { hostForUrl } from '../core/net.ts';
 import { ensureClientSecret } from '../core/owner/client-secret.ts';
 import type { DashboardState } from '../shared/dashboard.ts';
 import type { PoolStatus } from '../shared/pool.ts';
-import { ConfigActivate, ConfigSave, ConfigTest, DidChangeState, DidEndRequest, PoolAct, PoolGet, StatusGet } from '../shared/protocol.ts';
+import {
+  ConfigActivate,
+  ConfigSave,
+  ConfigTest,
+  DidChangeState,
+  DidEndRequest,
+  PoolAct,
+  PoolGet,
+  SessionsBind,
+  SessionsList,
+  StatusGet,
+} from '../shared/protocol.ts';
+import { type SessionNode, SessionTree } from './session-tree.ts';
 import { SERVICES, type ServiceName } from '../shared/services.ts';
 import { clientUrl, SERVICE_PROFILE } from '../shared/service-profile.ts';
 import { TEST_MODELS } from '../shared/models.ts';
@@ -30,6 +42,7 @@ export class ClpExtension {
   private readonly status = vscode.window.createStatusBarItem('clp.status', vscode.StatusBarAlignment.Left, 100);
   private readonly configs = new ConfigTree();
   private readonly usage = new UsageTree();
+  private readonly sessions = new SessionTree();
   private readonly panel: DashboardPanel;
   private dashboard: DashboardState | null = null;
   private readonly feed = new AbortController();
@@ -57,6 +70,7 @@ export class ClpExtension {
       this.status,
       vscode.window.registerTreeDataProvider('clp.configs', this.configs),
       vscode.window.registerTreeDataProvider('clp.usage', this.usage),
+      vscode.window.registerTreeDataProvider('clp.sessions', this.sessions),
     );
     this.registerCommands();
     await this.ownership.init();
@@ -83,6 +97,7 @@ export class ClpExtension {
       this.dashboard = null;
       this.configs.update(null, {});
       this.usage.update(null);
+      this.sessions.update([]);
       return this.render();
     }
     try {
@@ -91,6 +106,8 @@ export class ClpExtension {
       for (const service of SERVICES) pools[service] = await this.ownership.link.call(PoolGet, { service });
       this.configs.update(this.dashboard, pools);
       this.usage.update(this.dashboard);
+      // An owner from an older CLP has no sessions: the view stays empty.
+      this.sessions.update(await this.ownership.link.call(SessionsList, {}).catch(() => []));
     } catch (err) {
       this.output.appendLine(`could not read CLP's state: ${(err as Error).message}`);
     }
@@ -205,6 +222,24 @@ export class ClpExtension {
       await link().call(PoolAct, { service: node.service, action: { action: 'disable-today', name: node.config.name } });
       await this.reload();
     });
+    register('clp.session.bind', (node: SessionNode) => this.bindSession(node));
+  }
+
+  /** "Switch just this session": keep it on one config, or let it follow the active one again. */
+  private async bindSession(node: SessionNode): Promise<void> {
+    const s = node.session;
+    const names = this.dashboard?.configs[s.service].map((c) => c.name) ?? [];
+    const follow = { label: '$(sync) Follow the active config', name: null as string | null, description: s.bound ? '' : 'now' };
+    const picked = await vscode.window.showQuickPick(
+      [follow, ...names.map((name) => ({ label: name, name: name as string | null, description: s.bound?.[0] === name ? 'now' : '' }))],
+      { title: `Keep session ${s.id.slice(0, 8)} (${s.service}) on…`, placeHolder: 'Only this session moves; the conversation carries on' },
+    );
+    if (!picked) return;
+    const after = await this.ownership.link.call(SessionsBind, { id: s.id, config: picked.name });
+    void vscode.window.showInformationMessage(
+      after.bound ? `Session ${s.id.slice(0, 8)} stays on ${after.bound.join(', ')}.` : `Session ${s.id.slice(0, 8)} follows the active config again.`,
+    );
+    await this.reload();
   }
 
   /** The status bar's quick switch: every config of both services, the active ones marked. */

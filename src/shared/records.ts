@@ -127,11 +127,14 @@ export function newerFirst(a: { started_at: number; id: string }, b: { started_a
   return b.started_at - a.started_at || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
 }
 
-export type UsageGroupBy = 'config' | 'model' | 'day';
+export type UsageGroupBy = 'config' | 'model' | 'day' | 'session' | 'project';
+
+/** Where a report's groups are, by what it is grouped by. */
+export const USAGE_GROUP_KEY = { config: 'configs', model: 'models', day: 'days', session: 'sessions', project: 'projects' } as const;
 
 /** `clp usage --json` and `GET /api/usage`. */
 export interface UsageReport {
   since: string | null;
   by: UsageGroupBy;
-  services: Record<ServiceName, { total: UsageTotals } & Partial<Record<'configs' | 'models' | 'days', Record<string, UsageTotals>>>>;
+  services: Record<ServiceName, { total: UsageTotals } & Partial<Record<(typeof USAGE_GROUP_KEY)[UsageGroupBy], Record<string, UsageTotals>>>>;
 }

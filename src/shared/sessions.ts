@@ -1,5 +1,8 @@
 import type { ServiceName } from './services.ts';
 
+/** What "no session" is called: requests without a session id (SDK scripts, the connectivity test). */
+export const NO_SESSION = '(no session)';
+
 /** One client session as CLP saw it (Claude Code's session id, Codex's session or thread id). */
 export interface SessionSummary {
   id: string;

@@ -352,7 +352,7 @@ test('bad usage prints one line and exits 2; --help prints usage and exits 0', a
     [['status', '--verbose'], 'clp: unknown option --verbose for clp status (it takes: --json, --help)'],
     [['ui', '--open'], 'clp: unknown option --open for clp ui (it takes: --no-open, --help); did you mean --no-open?'],
     [['logs', '--limit', 'abc'], 'clp: --limit: expected a whole number from 1 to 1000, got "abc"'],
-    [['usage', '--by', 'week'], 'clp: --by: expected config, model or day, got "week"'],
+    [['usage', '--by', 'week'], 'clp: --by: expected config, model, day, session or project, got "week"'],
     [['active', 'claude'], 'clp: active: expected 2 arguments, got 1; usage: clp active <claude|codex> <name> (e.g. clp active claude relay-b)'],
     [['help', 'nope'], 'clp: help: unknown command "nope"'],
   ] as const) {

@@ -113,6 +113,43 @@ test('two windows: one owns, the other attaches and switches config through it, 
   await extB.deactivate();
 });
 
+test('the Sessions view lists each conversation with its config; "Keep This Session on a Config…" binds just that one', async () => {
+  const w = window();
+  const ext = await activate(w);
+  assert.ok(await eventually(() => /claude:relay-[ab]/.test(statusText(w)), 5000), statusText(w));
+  // Whichever is active after the tests before; the session goes to the other one.
+  const active = statusText(w).includes('claude:relay-b') ? 'relay-b' : 'relay-a';
+  const other = active === 'relay-a' ? 'relay-b' : 'relay-a';
+  const session = (id: string) =>
+    new Anthropic({ baseURL: `http://127.0.0.1:${ports.claude}`, apiKey: 'placeholder', maxRetries: 0, defaultHeaders: { 'x-claude-code-session-id': id } });
+  const hi = (c: Anthropic) => c.messages.create({ model: 'claude-sonnet-5-5', max_tokens: 8, messages: [{ role: 'user', content: 'hi' }] });
+  await hi(session('view-sess-1111'));
+  await hi(session('view-sess-2222'));
+  const tree = w.trees.get('clp.sessions')!;
+  const rows = () => (tree.getChildren() as unknown[]).map((n) => tree.getTreeItem(n));
+  assert.ok(await eventually(() => rows().length === 2, 5000), JSON.stringify(rows().map((r) => r.label)));
+  assert.deepEqual(
+    rows().map((r) => [r.label, String(r.description).split(' · ')[0], r.contextValue]),
+    [
+      ['view-ses', active, 'clp.session'],
+      ['view-ses', active, 'clp.session'],
+    ],
+  );
+  const node = (tree.getChildren() as Array<{ session: { id: string } }>).find((n) => n.session.id === 'view-sess-1111')!;
+  w.handlers.pick = (items) => (items as Array<{ name?: string | null }>).find((i) => i.name === other);
+  await w.commands.get('clp.session.bind')!(node);
+  assert.equal(((await hi(session('view-sess-1111'))).content[0] as { text: string }).text, `Hello from ${other}`);
+  assert.equal(((await hi(session('view-sess-2222'))).content[0] as { text: string }).text, `Hello from ${active}`, 'only that session moved');
+  assert.ok(
+    await eventually(() => rows().some((r) => String(r.description).startsWith(`${other} (bound)`)), 5000),
+    JSON.stringify(rows().map((r) => r.description)),
+  );
+  w.handlers.pick = (items) => (items as Array<{ name?: string | null }>).find((i) => i.name === null);
+  await w.commands.get('clp.session.bind')!(node);
+  assert.equal(((await hi(session('view-sess-1111'))).content[0] as { text: string }).text, `Hello from ${active}`);
+  await ext.deactivate();
+});
+
 test('the webview bridge answers the page through the owner, and the page gets a strict CSP', async () => {
   const w = window();
   const ext = await activate(w);

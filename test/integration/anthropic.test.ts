@@ -65,7 +65,7 @@ test("the client credential is replaced by the config's; other headers pass thro
   assert.equal(h.host, `127.0.0.1:${relayA.port}`);
 });
 
-test('count_tokens is forwarded like any other path; the model list is CLP\'s own (each config\'s models, for Claude Code\'s /model)', async () => {
+test("count_tokens is forwarded like any other path; the model list is CLP's own (each config's models, for Claude Code's /model)", async () => {
   const count = await client.messages.countTokens({ model: 'claude-sonnet-5-5', messages: [{ role: 'user', content: 'hi' }] });
   assert.equal(count.input_tokens, 42);
   const models = await client.models.list();

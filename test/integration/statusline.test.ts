@@ -73,8 +73,9 @@ test("statusline: installed beside the user's own line; prints the session's con
       maxRetries: 0,
       defaultHeaders: { 'x-claude-code-session-id': '5d6f1c1e-1111-4a4a-9b9b-000000000001' },
     });
-    await s.messages.create({ model: 'claude-sonnet-4-5', max_tokens: 8, messages: [{ role: 'user', content: 'hi' }] });
-    await s.messages.create({ model: 'claude-sonnet-4-5', max_tokens: 8, messages: [{ role: 'user', content: 'hi' }] });
+    const hi = (c: Anthropic) => c.messages.create({ model: 'claude-sonnet-4-5', max_tokens: 8, messages: [{ role: 'user', content: 'hi' }] });
+    await hi(s);
+    await hi(s);
     const token = await dashboardToken(home.home);
     const sessions = async () => (await rpc(core.urls.ui, 'sessions/list', {}, { 'x-clp-token': token })).json;
     const cost = async () => (await sessions()).find((x: { id: string }) => x.id.startsWith('5d6f1c1e')).cost_usd as number;
@@ -89,6 +90,24 @@ test("statusline: installed beside the user's own line; prints the session's con
     assert.equal(viaCli.stdout, line);
     // The project directory, from what the statusline passed on.
     await eventually(async () => (await sessions()).find((x: { id: string }) => x.id.startsWith('5d6f1c1e'))?.project === '/home/dev/项目 one');
+    // Usage by project and by session.
+    await hi(new Anthropic({ baseURL: core.urls.claude, apiKey: 'placeholder', maxRetries: 0 }));
+    const byProject = (await rpc(core.urls.ui, 'usage/get', { by: 'project' }, { 'x-clp-token': token })).json;
+    assert.deepEqual(
+      Object.entries(byProject.services.claude.projects).map(([k, v]) => [k, (v as { requests: number }).requests]),
+      [
+        ['(unknown project)', 1],
+        ['/home/dev/项目 one', 2],
+      ],
+    );
+    const p = core.ports();
+    const cliEnv = { ...env, CLP_CLAUDE_PORT: String(p.claude), CLP_CODEX_PORT: String(p.codex), CLP_UI_PORT: String(p.ui) };
+    const bySession = await clp(['usage', '--by', 'session', '--since', '7d'], cliEnv);
+    assert.equal(bySession.code, 0, bySession.stderr);
+    assert.match(bySession.stdout, /^claude \(since 7d\), by session$/m);
+    assert.match(bySession.stdout, /^ {2}5d6f1c1e-1111-4a4a-9b9b-000000000001 +2 +0 /m);
+    assert.match(bySession.stdout, /^ {2}\(no session\) +1 +0 /m);
+    assert.match((await clp(['usage', '--by', 'person'], cliEnv)).stderr, /--by: expected config, model, day, session or project, got "person"/);
 
     // Bound to 中转: the line says so at once.
     await rpc(core.urls.ui, 'sessions/bind', { id: '5d6f1c1e', config: '中转' }, { 'x-clp-token': token });

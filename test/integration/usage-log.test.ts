@@ -170,7 +170,7 @@ test('the dashboard protocol serves usage and logs, and no stored key ever appea
   const one = (await call('logs/get', { id: logs[0]!.id })).text;
   const bad = await call('usage/get', { by: 'week' });
   assert.equal(bad.status, 400);
-  assert.deepEqual(bad.json, { code: 'bad_request', message: 'by: expected one of "config", "model", "day"' });
+  assert.deepEqual(bad.json, { code: 'bad_request', message: 'by: expected one of "config", "model", "day", "session", "project"' });
   assert.equal((await call('logs/get', { id: 'zzzzzzzz' })).status, 404);
   await core.requests()!.snapshot();
   const { readFile } = await import('node:fs/promises');

@@ -74,14 +74,15 @@ export class ClpSessions extends Page {
           ${
             rows?.length
               ? html`<table class="grid sessions">
-            <thead><tr><th>Session</th><th>Service</th><th>Config</th><th>Models</th><th class="num">Requests</th><th class="num">Tokens</th><th class="num">Cache hit</th><th class="num">Cost</th><th>Last request</th></tr></thead>
+            <thead><tr><th>Session</th><th>Service</th><th>Project</th><th>Config</th><th>Models</th><th class="num">Requests</th><th class="num">Tokens</th><th class="num">Cache hit</th><th class="num">Cost</th><th>Last request</th></tr></thead>
             <tbody>
               ${rows.map(
                 (
                   s,
                 ) => html`<tr class="record ${this.detail?.id === s.id ? 'on' : ''}" data-id=${s.id} tabindex="0" @click=${() => void this.open(s.id)} @keydown=${(e: KeyboardEvent) => e.key === 'Enter' && void this.open(s.id)}>
                   <td><code title=${s.id}>${short(s.id)}</code></td>
-                  <td>${s.service}</td>
+                  <td title=${s.client ?? ''}>${s.service}</td>
+                  <td class="muted" title=${s.project ?? ''}>${s.project ? baseName(s.project) : '–'}</td>
                   <td class="nowrap">${s.bound ? html`${s.bound.join(', ')} <span class="tag">bound</span>` : (s.last_config ?? '–')}${!s.bound && s.configs.length > 1 ? html` <span class="muted">(+${s.configs.length - 1})</span>` : nothing}</td>
                   <td class="muted">${s.models.join(', ')}</td>
                   <td class="num">${count(s.requests)}${s.errors ? html` <span class="bad">(${s.errors} err)</span>` : nothing}</td>
@@ -113,7 +114,14 @@ export class ClpSessions extends Page {
       <dl class="kv">
         <dt>Id</dt><dd><code>${d.id}</code></dd>
         <dt>Active</dt><dd>${new Date(d.first_at).toLocaleString()} → ${time(d.last_at)}</dd>
+        <dt>Client</dt><dd>${d.client ?? '–'}</dd>
+        <dt>Project</dt><dd>${d.project ? html`<code>${d.project}</code>` : html`<span class="muted">not known yet (CLP's status line in Claude Code tells it)</span>`}</dd>
         <dt>Configs used</dt><dd>${d.configs.join(' → ') || '–'}</dd>
+        <dt>Moves</dt><dd class="moves">${
+          d.moves.length
+            ? d.moves.map((m) => html`<div>${time(m.at)} ${m.from} → ${m.to} <span class="muted">(${MOVE_WHY[m.why]})</span></div>`)
+            : html`<span class="muted">none: it stayed on ${d.last_config ?? 'one config'}</span>`
+        }</dd>
         <dt>Models</dt><dd>${d.models.join(', ') || '–'}</dd>
         <dt>Requests</dt><dd>${count(d.requests)} · ${count(d.errors)} errors · ${d.failovers} failovers · ${d.filter_hits} filter hits</dd>
         <dt>Tokens</dt><dd>input ${count(d.input)} · cache write ${count(d.cached_create)} · cache read ${count(d.cached_read)} · output ${count(d.output)} · cache hit ${cacheHit(d)}</dd>
@@ -151,3 +159,11 @@ export class ClpSessions extends Page {
   }
 }
 customElements.define('clp-sessions', ClpSessions);
+
+const MOVE_WHY = { failover: 'failover', binding: 'bound', switch: 'active config switched' } as const;
+
+/** The last part of a directory path, as a project is usually called. */
+function baseName(dir: string): string {
+  const parts = dir.split(/[\\/]/).filter(Boolean);
+  return parts.at(-1) ?? dir;
+}

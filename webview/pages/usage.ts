@@ -27,8 +27,9 @@ const SERIES = [
 ] as const;
 
 type Row = [service: string, name: string, totals: UsageTotals];
+type GroupKey = 'configs' | 'models' | 'sessions' | 'projects';
 
-/** Tokens and cost over time, by day, config and model, per service; every table exports as CSV. */
+/** Tokens and cost over time, by day, config, model, project and session, per service; every table exports as CSV. */
 export class ClpUsage extends Page {
   static override properties = {
     ...Page.properties,
@@ -37,12 +38,16 @@ export class ClpUsage extends Page {
     days: { state: true },
     configs: { state: true },
     models: { state: true },
+    sessions: { state: true },
+    projects: { state: true },
   };
   declare revision: number;
   declare since: string;
   declare days: UsageReport | null;
   declare configs: UsageReport | null;
   declare models: UsageReport | null;
+  declare sessions: UsageReport | null;
+  declare projects: UsageReport | null;
   private loadedFor = '';
 
   constructor() {
@@ -51,6 +56,8 @@ export class ClpUsage extends Page {
     this.days = null;
     this.configs = null;
     this.models = null;
+    this.sessions = null;
+    this.projects = null;
   }
 
   override updated(): void {
@@ -58,12 +65,14 @@ export class ClpUsage extends Page {
     if (key === this.loadedFor) return;
     this.loadedFor = key;
     void this.run(async () => {
-      const [days, configs, models] = await Promise.all(
-        (['day', 'config', 'model'] as const).map((by) => this.client.call(UsageGet, { by, since: this.since })),
+      const [days, configs, models, sessions, projects] = await Promise.all(
+        (['day', 'config', 'model', 'session', 'project'] as const).map((by) => this.client.call(UsageGet, { by, since: this.since })),
       );
       this.days = days ?? null;
       this.configs = configs ?? null;
       this.models = models ?? null;
+      this.sessions = sessions ?? null;
+      this.projects = projects ?? null;
     });
   }
 
@@ -85,6 +94,9 @@ export class ClpUsage extends Page {
       ${this.days && !empty ? this.chart(this.days) : nothing}
       ${this.configs && !empty ? this.table('By config', this.configs, 'configs', 'config') : nothing}
       ${this.models && !empty ? this.table('By model', this.models, 'models', 'model') : nothing}
+      ${this.projects && !empty ? this.table('By project', this.projects, 'projects', 'project') : nothing}
+      ${this.sessions && !empty ? this.table('By session', this.sessions, 'sessions', 'session', 20) : nothing}
+      ${!empty && this.sessions ? html`<p class="muted">By session and project: summed from the request log (its retention). A Claude Code session's project is known once CLP's status line ran in it (<code>clp statusline install</code>, or Set Up Claude Code).</p>` : nothing}
     `;
   }
 
@@ -141,17 +153,18 @@ export class ClpUsage extends Page {
     </section>`;
   }
 
-  private rows(report: UsageReport, key: 'configs' | 'models'): Row[] {
+  private rows(report: UsageReport, key: GroupKey, limit: number): Row[] {
     const rows: Row[] = [];
     for (const s of SERVICES) {
       const named = Object.entries(report.services[s]?.[key] ?? {}).sort((a, b) => b[1].total - a[1].total);
-      for (const [name, t] of named) rows.push([s, name, t]);
+      for (const [name, t] of named.slice(0, limit)) rows.push([s, name, t]);
     }
     return rows;
   }
 
-  private table(title: string, report: UsageReport, key: 'configs' | 'models', noun: string) {
-    const rows = this.rows(report, key);
+  /** One table; at most `limit` rows per service, the largest first (sessions can be many). */
+  private table(title: string, report: UsageReport, key: GroupKey, noun: string, limit = Infinity) {
+    const rows = this.rows(report, key, limit);
     return html`<section class="panel">
       <div class="row"><h2>${title}</h2><span class="grow"></span><button class="csv" data-table=${key} @click=${() => void this.exportCsv(rows, noun)}><i class="codicon codicon-export"></i> Export CSV</button></div>
       <div class="table-scroll">

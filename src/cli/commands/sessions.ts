@@ -67,7 +67,12 @@ export async function sessionCommand(ctx: CliContext, positionals: string[], jso
   ctx.out(
     [
       `session ${s.id} (${s.service})${s.bound ? `, bound to ${s.bound.join(', ')}` : ''}`,
+      `  client: ${s.client ?? '-'}; project: ${s.project ?? '- (known once `clp statusline` runs in it)'}`,
       `  from ${stamp(s.first_at)} to ${stamp(s.last_at)}; configs: ${s.configs.join(', ') || '-'}; models: ${s.models.join(', ') || '-'}`,
+      ...s.moves.map(
+        (m) =>
+          `  moved ${stamp(m.at)}: ${m.from} -> ${m.to} (${m.why === 'switch' ? 'the active config switched' : m.why === 'binding' ? 'bound' : 'failover'})`,
+      ),
       `  ${count(s.requests)} requests, ${count(s.errors)} errors, ${s.failovers} failovers, ${s.filter_hits} filter hits`,
       `  tokens: input ${count(s.input)}, cache write ${count(s.cached_create)}, cache read ${count(s.cached_read)}, output ${count(s.output)}, total ${count(s.total)}; cache hit ${cacheHit(s)}`,
       `  cost: ${s.unpriced ? costText(s) : money(s.cost_usd)}`,

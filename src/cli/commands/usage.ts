@@ -1,4 +1,4 @@
-import { isFailover, type RequestDetail, type RequestRecord, type UsageReport } from '../../shared/records.ts';
+import { isFailover, type RequestDetail, type RequestRecord, USAGE_GROUP_KEY, type UsageGroupBy, type UsageReport } from '../../shared/records.ts';
 import { ClpError } from '../../shared/errors.ts';
 import { SERVICES } from '../../shared/services.ts';
 import { USAGE_LABELS, type UsageTotals } from '../../shared/usage.ts';
@@ -15,10 +15,12 @@ function serviceOption(value: string | undefined): ServiceName | undefined {
   return value;
 }
 
-function byOption(value: string | undefined): 'config' | 'model' | 'day' {
+const BY = Object.keys(USAGE_GROUP_KEY) as UsageGroupBy[];
+
+function byOption(value: string | undefined): UsageGroupBy {
   if (value === undefined) return 'config';
-  if (value !== 'config' && value !== 'model' && value !== 'day') throw new ClpError('bad_request', `--by: expected config, model or day, got "${value}"`);
-  return value;
+  if (!(BY as string[]).includes(value)) throw new ClpError('bad_request', `--by: expected ${BY.slice(0, -1).join(', ')} or ${BY.at(-1)}, got "${value}"`);
+  return value as UsageGroupBy;
 }
 
 function limitOption(value: string | undefined): number {
@@ -29,7 +31,7 @@ function limitOption(value: string | undefined): number {
 }
 
 export function formatUsage(report: UsageReport): string {
-  const groupKey = report.by === 'day' ? 'days' : report.by === 'model' ? 'models' : 'configs';
+  const groupKey = USAGE_GROUP_KEY[report.by];
   const head = [report.by, 'requests', 'errors', ...USAGE_LABELS.map(([, label]) => label), 'cost'];
   const right = new Set(head.map((_, i) => i).filter((i) => i > 0 && i < head.length - 1));
   const lines: string[] = [];

@@ -1,6 +1,7 @@
 import type { Database, SqlValue, Statement } from 'sql.js';
 import { SERVICES, type ServiceName } from '../../shared/services.ts';
-import type { RequestRecord, UsageReport } from '../../shared/records.ts';
+import { type RequestRecord, USAGE_GROUP_KEY, type UsageReport } from '../../shared/records.ts';
+import { NO_SESSION } from '../../shared/sessions.ts';
 import { emptyTotals, type UsageTotals } from '../../shared/usage.ts';
 import type { DailyImport, UsageQuery } from './protocol.ts';
 
@@ -146,7 +147,7 @@ function totalsOf(row: Record<string, SqlValue>): UsageTotals {
   return rounded(t);
 }
 
-const groupKey = (by: UsageQuery['by']) => (by === 'day' ? 'days' : by === 'model' ? 'models' : 'configs');
+const groupKey = (by: UsageQuery['by']) => USAGE_GROUP_KEY[by];
 
 /** Totals per service, and per config, model or day, over whole days: read from the daily totals. */
 export function usageReport(db: Database, q: UsageQuery): UsageReport {
@@ -166,6 +167,22 @@ export function usageReport(db: Database, q: UsageQuery): UsageReport {
   return { since: null, by: q.by, services };
 }
 
+/** The group a request falls in. */
+function groupOf(q: UsageQuery, r: RequestRecord, d: { day: string; model: string; config: string }): string {
+  switch (q.by) {
+    case 'day':
+      return d.day;
+    case 'model':
+      return d.model;
+    case 'session':
+      return r.session_id ?? NO_SESSION;
+    case 'project':
+      return q.projectOf?.(r.service, r.session_id) ?? '(unknown project)';
+    default:
+      return d.config;
+  }
+}
+
 /** The same report over a window shorter than a day: summed from the request lines themselves. */
 export function windowReport(lines: Iterable<{ record: RequestRecord; day: string }>, q: UsageQuery): UsageReport {
   const services = {} as UsageReport['services'];
@@ -178,7 +195,7 @@ export function windowReport(lines: Iterable<{ record: RequestRecord; day: strin
     const into = services[record.service];
     if (!into) continue;
     const d = dailyOf(record, day);
-    const k = (q.by === 'day' ? d.day : q.by === 'model' ? d.model : d.config) || '(none)';
+    const k = groupOf(q, record, d) || '(none)';
     const groups = into[groupKey(q.by)]!;
     const g = (groups[k] ??= emptyTotals());
     for (const t of [into.total, g]) for (const m of METRICS) t[m] += d[m];

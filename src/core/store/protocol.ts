@@ -19,6 +19,8 @@ export interface UsageQuery {
   /** Only days at or after this `YYYY-MM-DD` (read from the daily totals, which outlive retention). */
   sinceDay?: string;
   by: UsageGroupBy;
+  /** A session's project directory (what `by: 'project'` groups on), when CLP knows it. */
+  projectOf?: (service: ServiceName, session: string | null) => string | null;
 }
 
 export type { LogsQuery } from '../../shared/records.ts';

@@ -279,14 +279,18 @@ export class RequestStore {
 
   usage(query: UsageQuery): Promise<UsageReport> {
     return this.read(() => {
-      if (query.sinceMs === undefined) {
+      // Sessions and projects are not in the daily totals: they are summed from the request lines
+      // (within the log's retention, like the sessions themselves).
+      const perRequest = query.by === 'session' || query.by === 'project';
+      if (query.sinceMs === undefined && !perRequest) {
         this.saveTotals();
         return usageReport(this.db, query);
       }
       const segments = this.segments;
+      const sinceDay = query.sinceDay;
       return windowReport(
         (function* () {
-          for (const line of segments.newestFirst(query.sinceMs)) yield { record: line.r, day: line.d };
+          for (const line of segments.newestFirst(query.sinceMs ?? 0)) if (!sinceDay || line.d >= sinceDay) yield { record: line.r, day: line.d };
         })(),
         query,
       );

@@ -1,11 +1,10 @@
-import type { SessionMove, SessionSummary } from '../../shared/sessions.ts';
+import { NO_SESSION, type SessionMove, type SessionSummary } from '../../shared/sessions.ts';
 import { isFailover, type RequestRecord } from '../../shared/records.ts';
 
 const MAX_MOVES = 20;
 const NUMBERS = ['requests', 'errors', 'input', 'cached_create', 'cached_read', 'output', 'total', 'cost_usd', 'unpriced', 'failovers', 'filter_hits'] as const;
 
-/** What "no session" is called: requests without a session id (SDK scripts, the connectivity test). */
-export const NO_SESSION = '(no session)';
+export { NO_SESSION } from '../../shared/sessions.ts';
 
 /**
  * Every session the log holds, folded from its requests: the client's service, first and last

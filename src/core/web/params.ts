@@ -66,5 +66,5 @@ export const PARAMS: { [M in Method]: z.ZodType<CheckedParamsOf<Requests[M]>, Pa
       .default(30 * 60_000),
     stepMs: z.number().int().min(10_000).max(600_000).default(60_000),
   }),
-  'usage/get': z.object({ service: service.optional(), since: z.string().max(20).optional(), by: z.enum(['config', 'model', 'day']) }),
+  'usage/get': z.object({ service: service.optional(), since: z.string().max(20).optional(), by: z.enum(['config', 'model', 'day', 'session', 'project']) }),
 };

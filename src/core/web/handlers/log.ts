@@ -99,7 +99,9 @@ export function logHandlers(deps: DashboardDeps): HandlersOf<LogMethods> {
     'usage/get': async ({ service, since, by }) => {
       const store = needStore(deps);
       await store.flush();
-      return { ...(await store.usage({ service, by, ...parseSince(since, deps.now()) })), since: since ?? null };
+      // A project is known per session (from the statusline): the tracker has it once seeded.
+      const projectOf = by === 'project' ? await sessionsOf(deps).then((t) => (s: ServiceName, id: string | null) => t.get(s, id)?.project ?? null) : undefined;
+      return { ...(await store.usage({ service, by, ...parseSince(since, deps.now()), ...(projectOf ? { projectOf } : {}) })), since: since ?? null };
     },
   };
 }
