@@ -50,20 +50,25 @@ export function planClaudeExtensionEnv(current: unknown, baseUrl: string, token:
   return { next, changes };
 }
 
+/** `~/.claude/settings.json` as an object (empty when there is none); a file that is not one is refused, never replaced. */
+export function claudeSettingsObject(text: string | null, file: string): Record<string, unknown> {
+  if (!text?.trim()) return {};
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    throw new ClpError('config_invalid', `${file}: not valid JSON (${(err as Error).message}); fix it first, CLP will not overwrite it`);
+  }
+  if (!json || typeof json !== 'object' || Array.isArray(json)) throw new ClpError('config_invalid', `${file}: expected a JSON object`);
+  return json as Record<string, unknown>;
+}
+
 /**
  * `~/.claude/settings.json` for the terminal CLI: sets `env.ANTHROPIC_BASE_URL`, a placeholder
  * token and model discovery, leaving every other key as it was. A file that is not JSON is refused, never replaced.
  */
 export function planClaudeSettingsFile(text: string | null, baseUrl: string, file: string, token: string = PLACEHOLDER_TOKEN): Plan<string> {
-  let json: Record<string, unknown> = {};
-  if (text?.trim()) {
-    try {
-      json = JSON.parse(text) as Record<string, unknown>;
-    } catch (err) {
-      throw new ClpError('config_invalid', `${file}: not valid JSON (${(err as Error).message}); fix it first, CLP will not overwrite it`);
-    }
-    if (!json || typeof json !== 'object' || Array.isArray(json)) throw new ClpError('config_invalid', `${file}: expected a JSON object`);
-  }
+  const json = claudeSettingsObject(text, file);
   const env = { ...((json.env as Record<string, string> | undefined) ?? {}) };
   const changes: string[] = [];
   if (env.ANTHROPIC_BASE_URL !== baseUrl) {

@@ -1,8 +1,8 @@
 import { chmod, mkdir, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { ClpError } from '../../shared/errors.ts';
 import { writeFileAtomic } from '../fs/atomic.ts';
 import { STATUSLINE_SCRIPT, statuslineDir, statuslineScriptPath } from '../statusline/script.ts';
+import { claudeSettingsObject } from './claude.ts';
 import { writeWithBackup } from './history.ts';
 
 /** A shell word: single-quoted, with embedded quotes escaped. */
@@ -29,15 +29,7 @@ export interface StatuslinePlan {
  * is never replaced silently: it is kept, runs first, and its output shows next to CLP's. Pure.
  */
 export function planStatusLine(text: string | null, file: string, command: string, keptPrevious: string | null): StatuslinePlan {
-  let json: Record<string, unknown> = {};
-  if (text?.trim()) {
-    try {
-      json = JSON.parse(text) as Record<string, unknown>;
-    } catch (err) {
-      throw new ClpError('config_invalid', `${file}: not valid JSON (${(err as Error).message}); fix it first, CLP will not overwrite it`);
-    }
-    if (!json || typeof json !== 'object' || Array.isArray(json)) throw new ClpError('config_invalid', `${file}: expected a JSON object`);
-  }
+  const json = claudeSettingsObject(text, file);
   const current = json.statusLine as { type?: unknown; command?: unknown; padding?: unknown } | undefined;
   const theirs = typeof current?.command === 'string' && current.command.trim() ? current.command : null;
   if (theirs === command) return { next: text ?? '', changes: [], previous: keptPrevious };
