@@ -1,7 +1,7 @@
 import { html } from 'lit';
 import { compactNumber, costParts, prettyJson as prettyJsonText } from '../src/shared/format.ts';
 
-export { costParts, costText, count, money } from '../src/shared/format.ts';
+export { costParts, costText, count, money, requestCost } from '../src/shared/format.ts';
 import type { Usage } from '../src/shared/usage.ts';
 
 /** Token counts at a glance (the one format of every view). */

@@ -134,7 +134,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
 
   const maxBodyBytes = Math.round(settings.maxBodyMb * 1024 * 1024);
   const captureBytes = settings.log.bodyKb * 1024;
-  const pricing = new Pricing(paths.prices, log, now);
+  const pricing = new Pricing(paths.prices, log, now, (r) => (r.config ? (stores[r.service].snapshot().get(r.config)?.priceMultiplier ?? 1) : 1));
   const filters = new FilterSet(paths.filters, settings.filters.detectors, log);
   const pool = new Pool(paths.lbConfig, log, now, Math.random, settings.maxRetryAfterSec * 1000);
   const routeSet = new RouteSet(paths.routes, join(paths.dataDir, 'model_router_config.json'), log);

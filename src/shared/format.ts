@@ -64,3 +64,13 @@ export function costParts(t: { cost_usd: number; unpriced: number }): { amount: 
 export function count(n: number): string {
   return Math.round(n).toLocaleString('en-US');
 }
+
+/**
+ * One request's cost: `~$0.12` when its model was priced by its family (an estimate), `unknown`
+ * without a price, `none` for a request that reported no usage.
+ */
+export function requestCost(r: { usage: unknown; cost_usd: number | null; cost_estimated?: true }, none = '–'): string {
+  if (!r.usage) return none;
+  const m = money(r.cost_usd);
+  return r.cost_estimated && r.cost_usd !== null ? `~${m}` : m;
+}

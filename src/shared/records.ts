@@ -31,6 +31,8 @@ export interface RequestRecord {
   trace: TraceEntry[] | null;
   /** Set when the log kept this record without its bodies: the disk could not keep up with the load. */
   bodies_shed?: true;
+  /** Set when the model was priced by its family (an unseen snapshot or minor version): an estimate. */
+  cost_estimated?: true;
   /** The client and its version, from its user agent (`claude-cli/2.1.332`), when it sent one. */
   client?: string | null;
 }

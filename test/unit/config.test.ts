@@ -58,7 +58,16 @@ test('an empty or whitespace file means no configs', () => {
   assert.ok(parsed.ok && parsed.entries.length === 0);
 });
 
-const entry = (name: string, active: boolean): UpstreamConfig => ({ name, baseUrl: 'http://h', authToken: '', apiKey: '', weight: 0, active, models: [] });
+const entry = (name: string, active: boolean): UpstreamConfig => ({
+  name,
+  baseUrl: 'http://h',
+  authToken: '',
+  apiKey: '',
+  weight: 0,
+  active,
+  models: [],
+  priceMultiplier: 1,
+});
 
 test('the last active entry wins; with none active the first is', () => {
   assert.equal(pickActive([entry('a', true), entry('b', false), entry('c', true)])?.name, 'c');

@@ -11,6 +11,7 @@ const config = (authToken: string, apiKey: string): UpstreamConfig => ({
   weight: 0,
   active: true,
   models: [],
+  priceMultiplier: 1,
 });
 
 const claudeCodeHeaders = {

@@ -13,6 +13,7 @@ const cfg = (name: string, weight: number, active = false): UpstreamConfig => ({
   weight,
   active,
   models: [],
+  priceMultiplier: 1,
 });
 const A = cfg('a', 10);
 const B = cfg('b', 5, true);

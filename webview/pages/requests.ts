@@ -6,7 +6,7 @@ import { SERVICES, type ServiceName } from '../../src/shared/services.ts';
 import { USAGE_LABELS } from '../../src/shared/usage.ts';
 import { renderResponse, type Block } from '../../src/shared/response-view.ts';
 import { Page } from '../base.ts';
-import { count, money, ms, prettyJson, time, tokens } from '../format.ts';
+import { count, ms, prettyJson, requestCost, time, tokens } from '../format.ts';
 import { hitsText, timeline, traceLine } from '../trace-text.ts';
 
 const PAGE_ROWS = 100;
@@ -242,7 +242,7 @@ export class ClpRequests extends Page {
       <td class="num c-ttfb">${ms(r.ttfb_ms)}</td>
       <td class="num">${ms(r.duration_ms)}</td>
       <td class="num">${tokens(r.usage)}</td>
-      <td class="num">${r.usage ? money(r.cost_usd) : '–'}</td>
+      <td class="num" title=${r.cost_estimated ? 'estimated: priced by its model family' : ''}>${requestCost(r)}</td>
     </tr>`;
   }
 
@@ -262,7 +262,7 @@ export class ClpRequests extends Page {
         <dt>Status</dt><dd class=${d.error ? 'bad' : 'ok'}>${d.status ?? '–'} ${d.error ?? ''}${d.stream ? html` <span class="tag">stream</span>` : nothing}</dd>
         <dt>Time</dt><dd>${new Date(d.started_at).toLocaleString()} · first byte ${ms(d.ttfb_ms)} · total ${ms(d.duration_ms)}</dd>
         <dt>Session</dt><dd>${d.session_id ? html`<code>${d.session_id}</code>` : '–'}</dd>
-        <dt>Cost</dt><dd>${d.usage ? money(d.cost_usd) : '–'}</dd>
+        <dt>Cost</dt><dd>${requestCost(d)}${d.cost_estimated ? html` <span class="muted">(estimated: no price for this exact model, priced by its family)</span>` : nothing}</dd>
       </dl>
       ${
         d.usage

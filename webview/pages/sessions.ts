@@ -6,7 +6,7 @@ import type { SessionSummary } from '../../src/shared/sessions.ts';
 import { cacheHitShare } from '../../src/shared/usage.ts';
 import { Page } from '../base.ts';
 import { OPEN_REQUEST_EVENT, TOAST_EVENT } from '../events.ts';
-import { compact, costCell, count, money, ms, percent, time } from '../format.ts';
+import { compact, costCell, count, ms, percent, requestCost, time } from '../format.ts';
 
 type Detail = SessionSummary & { recent: RequestRecord[] };
 
@@ -150,7 +150,7 @@ export class ClpSessions extends Page {
           ${d.recent.map(
             (r) => html`<tr class="record" @click=${() => this.dispatchEvent(new CustomEvent(OPEN_REQUEST_EVENT, { bubbles: true, detail: r.id }))}>
               <td>${time(r.started_at)}</td><td>${r.config ?? '–'}</td><td>${r.model_sent ?? r.model_requested ?? '–'}</td>
-              <td class=${r.error ? 'bad' : 'ok'}>${r.status ?? '–'}</td><td class="num">${ms(r.duration_ms)}</td><td class="num">${r.usage ? money(r.cost_usd) : '–'}</td>
+              <td class=${r.error ? 'bad' : 'ok'}>${r.status ?? '–'}</td><td class="num">${ms(r.duration_ms)}</td><td class="num">${requestCost(r)}</td>
             </tr>`,
           )}
         </tbody>

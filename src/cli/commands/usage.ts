@@ -2,7 +2,7 @@ import { isFailover, type RequestDetail, type RequestRecord, USAGE_GROUP_KEY, ty
 import { ClpError } from '../../shared/errors.ts';
 import { SERVICES } from '../../shared/services.ts';
 import { USAGE_LABELS, type UsageTotals } from '../../shared/usage.ts';
-import { costText, count, money } from '../../shared/format.ts';
+import { costText, count, requestCost } from '../../shared/format.ts';
 import { renderResponse } from '../../shared/response-view.ts';
 import { paint, stamp, table, useColour } from '../table.ts';
 import { EXIT, type CliContext } from '../context.ts';
@@ -84,7 +84,7 @@ export function formatLogs(rows: RequestRecord[], colour = false): string {
       dur(r.ttfb_ms),
       dur(r.duration_ms),
       r.usage ? count(r.usage.total) : '-',
-      r.usage ? money(r.cost_usd) : '-',
+      requestCost(r, '-'),
       marks,
     ];
   });
@@ -98,7 +98,7 @@ export function formatDetail(d: RequestDetail, raw = false): string {
     `config: ${d.config ?? '-'}   model: ${d.model_requested ?? '-'}${d.model_sent !== d.model_requested ? ` -> ${d.model_sent}` : ''}   answered by: ${d.model_answered ?? '-'}`,
     `status: ${d.status ?? '-'}${d.error ? ` (${d.error})` : ''}   ttfb: ${dur(d.ttfb_ms)}   duration: ${dur(d.duration_ms)}   stream: ${d.stream}   session: ${d.session_id ?? '-'}`,
     u
-      ? `usage: input ${u.input}, cache write ${u.cached_create}${u.cache_1h !== null ? ` (5m ${u.cache_5m}, 1h ${u.cache_1h})` : ''}, cache read ${u.cached_read}, output ${u.output}, reasoning ${u.reasoning}, total ${u.total}   cost: ${money(d.cost_usd)}`
+      ? `usage: input ${u.input}, cache write ${u.cached_create}${u.cache_1h !== null ? ` (5m ${u.cache_5m}, 1h ${u.cache_1h})` : ''}, cache read ${u.cached_read}, output ${u.output}, reasoning ${u.reasoning}, total ${u.total}   cost: ${requestCost(d, '-')}${d.cost_estimated ? ' (estimated: priced by its model family)' : ''}`
       : 'usage: none reported',
     ...(d.bodies_unreadable ? ['', 'headers and bodies: could not be read back (the log file is damaged)'] : []),
     ...(d.bodies_shed ? ['', 'headers and bodies: not kept (CLP was under more load than its log could write)'] : []),

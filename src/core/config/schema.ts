@@ -50,6 +50,8 @@ export const configEntrySchema = z.looseObject({
   api_key: z.string().optional(),
   weight: weightSchema.optional(),
   active: z.boolean().optional(),
+  /** What this relay bills as a multiple of list price (Chinese relays often bill 0.3 x or 1.5 x); CLP's own field. */
+  price_multiplier: z.number({ error: 'expected a number' }).positive('must be above 0').optional(),
   /** The models this config serves, as Claude Code's `/model` lists them (CLP's own field). */
   models: z.array(z.string().min(1, 'model names must not be empty'), { error: 'expected a list of model names' }).optional(),
 });
@@ -68,6 +70,8 @@ export interface UpstreamConfig {
   active: boolean;
   /** The models it lists in a client's model picker; empty: the provider's defaults. */
   models: string[];
+  /** Its costs are list price times this. */
+  priceMultiplier: number;
 }
 
 export type ParsedConfigFile = { ok: true; entries: UpstreamConfig[]; raw: RawConfigFile } | { ok: false; error: string };
@@ -91,6 +95,7 @@ export function parseConfigValue(label: string, value: unknown): ParsedConfigFil
     weight: Number.isFinite(e.weight) ? (e.weight as number) : 0,
     active: e.active === true,
     models: e.models ?? [],
+    priceMultiplier: e.price_multiplier ?? 1,
   }));
   return { ok: true, entries, raw: value as RawConfigFile };
 }

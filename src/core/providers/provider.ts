@@ -1,4 +1,5 @@
 import type { ServiceName } from '../../shared/services.ts';
+import type { CatalogueEntry } from './catalogue.ts';
 import type { DialectWriter } from './dialect-writer.ts';
 
 type Obj = Record<string, unknown>;
@@ -64,6 +65,8 @@ export interface Provider {
   /** Response headers that name the answering model and go back to the requested one after a rewrite. */
   readonly modelHeaders: readonly string[];
   testRequest(model: string, effort?: string): TestRequest;
+  /** The models this API serves: prices, windows, where the figures came from. */
+  readonly models: readonly CatalogueEntry[];
   /** The client's in-app model picker, when it lists the gateway's models; null when it does not. */
   readonly modelPicker: ModelPicker | null;
 }

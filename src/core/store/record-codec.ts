@@ -39,6 +39,7 @@ export function packRecord(r: RequestRecord): PackedRecord {
     r.trace,
     r.bodies_shed ? 1 : 0,
     r.client ?? null,
+    r.cost_estimated ? 1 : 0,
   ];
 }
 
@@ -80,5 +81,6 @@ export function unpackRecord(p: unknown): RequestRecord | null {
   };
   if (p[20] === 1) record.bodies_shed = true;
   if (typeof p[21] === 'string') record.client = p[21];
+  if (p[22] === 1) record.cost_estimated = true;
   return record;
 }

@@ -5,6 +5,8 @@ import { ClpError } from '../../shared/errors.ts';
 import type { Usage } from '../../shared/usage.ts';
 import { formatIssue, parseJsonText } from '../config/issues.ts';
 import { globRegExp } from '../glob.ts';
+import { type CatalogueEntry, findModel, priceFor } from '../providers/catalogue.ts';
+import { MODELS } from '../providers/registry.ts';
 
 /** Dollars per million tokens. Cache rates are optional: unset ones are derived as the API bills them. */
 export const priceSchema = z.object({
@@ -23,64 +25,43 @@ export type Price = z.infer<typeof priceSchema>;
 export const priceFileSchema = z.record(z.string().min(1), priceSchema);
 export type PriceTable = Record<string, Price>;
 
-/**
- * Shipped list prices (USD per million tokens) for models whose prices were published when this table
- * was written. Models not listed here show tokens and an "unknown" cost, never a guessed or zero one;
- * add them in `$CLP_HOME/prices.json`.
- */
-export const DEFAULT_PRICES: PriceTable = {
-  'claude-opus-4-5*': { input: 5, output: 25 },
-  'claude-opus-4-1*': { input: 15, output: 75 },
-  'claude-opus-4-0*': { input: 15, output: 75 },
-  'claude-opus-4-2025*': { input: 15, output: 75 },
-  'claude-sonnet-4-5*': { input: 3, output: 15 },
-  'claude-sonnet-4-0*': { input: 3, output: 15 },
-  'claude-sonnet-4-2025*': { input: 3, output: 15 },
-  'claude-3-7-sonnet*': { input: 3, output: 15 },
-  'claude-haiku-4-5*': { input: 1, output: 5 },
-  'claude-3-5-haiku*': { input: 0.8, output: 4 },
-  'claude-3-haiku*': { input: 0.25, output: 1.25 },
-  'gpt-5': { input: 1.25, output: 10, cache_read: 0.125 },
-  'gpt-5-2025*': { input: 1.25, output: 10, cache_read: 0.125 },
-  'gpt-5-codex': { input: 1.25, output: 10, cache_read: 0.125 },
-  'gpt-5.1': { input: 1.25, output: 10, cache_read: 0.125 },
-  'gpt-5.1-codex': { input: 1.25, output: 10, cache_read: 0.125 },
-  'gpt-5.1-codex-max': { input: 1.25, output: 10, cache_read: 0.125 },
-  'gpt-5-mini*': { input: 0.25, output: 2, cache_read: 0.025 },
-  'gpt-5.1-codex-mini': { input: 0.25, output: 2, cache_read: 0.025 },
-  'gpt-5-nano*': { input: 0.05, output: 0.4, cache_read: 0.005 },
-  'gpt-4.1': { input: 2, output: 8, cache_read: 0.5 },
-  'gpt-4.1-mini': { input: 0.4, output: 1.6, cache_read: 0.1 },
-  'gpt-4o': { input: 2.5, output: 10, cache_read: 1.25 },
-  'gpt-4o-mini': { input: 0.15, output: 0.6, cache_read: 0.075 },
-  o3: { input: 2, output: 8, cache_read: 0.5 },
-  'o4-mini': { input: 1.1, output: 4.4, cache_read: 0.275 },
-};
+/** A model's price as found: from `prices.json`, or the catalogue (its own entry, or its family's: estimated). */
+export interface PriceHit {
+  price: Price;
+  estimated: boolean;
+  from: 'prices.json' | 'catalogue';
+}
 
-/** A price lookup over user entries (first) and defaults; exact names beat patterns, longer patterns beat shorter. */
-export function createPriceBook(user: PriceTable = {}): (model: string | null) => Price | null {
-  const compile = (table: PriceTable) =>
-    Object.entries(table)
-      .map(([pattern, price]) => ({ pattern, price, re: globRegExp(pattern, 'i'), exact: !pattern.includes('*') }))
-      .sort((a, b) => Number(b.exact) - Number(a.exact) || b.pattern.length - a.pattern.length);
-  const tiers = [compile(user), compile(DEFAULT_PRICES)];
-  const cache = new Map<string, Price | null>();
-  return (model) => {
+/**
+ * A price lookup: `prices.json` entries first (exact names beat patterns, longer patterns beat
+ * shorter), then the providers' catalogues (with their long-context rates); a model neither knows
+ * has no price (shown as "unknown", never zero).
+ */
+export function createPriceBook(
+  user: PriceTable = {},
+  catalogue: readonly CatalogueEntry[] = MODELS,
+): (model: string | null, promptTokens?: number) => PriceHit | null {
+  const entries = Object.entries(user)
+    .map(([pattern, price]) => ({ pattern, price, re: globRegExp(pattern, 'i'), exact: !pattern.includes('*') }))
+    .sort((a, b) => Number(b.exact) - Number(a.exact) || b.pattern.length - a.pattern.length);
+  const cache = new Map<string, { price: Price; estimated: boolean; from: PriceHit['from']; entry: CatalogueEntry | null } | null>();
+  return (model, promptTokens = 0) => {
     if (!model) return null;
     const key = model.replace(/^(anthropic|openai)\//i, '');
-    const hit = cache.get(key);
-    if (hit !== undefined) return hit;
-    let found: Price | null = null;
-    for (const tier of tiers) {
-      const m = tier.find((e) => e.re.test(key));
-      if (m) {
-        found = m.price;
-        break;
-      }
+    let found = cache.get(key);
+    if (found === undefined) {
+      const mine = entries.find((e) => e.re.test(key));
+      const hit = mine ? null : findModel(catalogue, key);
+      found = mine
+        ? { price: mine.price, estimated: false, from: 'prices.json', entry: null }
+        : hit
+          ? { price: hit.entry.price, estimated: hit.estimated, from: 'catalogue', entry: hit.entry }
+          : null;
+      if (cache.size > 1000) cache.clear();
+      cache.set(key, found);
     }
-    if (cache.size > 1000) cache.clear();
-    cache.set(key, found);
-    return found;
+    if (!found) return null;
+    return { price: found.entry ? priceFor(found.entry, promptTokens) : found.price, estimated: found.estimated, from: found.from };
   };
 }
 

@@ -18,6 +18,8 @@ export class Pricing {
     private readonly file: string,
     private readonly log: Logger,
     private readonly now: () => number = Date.now,
+    /** A config's `price_multiplier` (relays that bill a multiple of list price); 1 without one. */
+    private readonly multiplier: (record: RequestRecord) => number = () => 1,
   ) {}
 
   refresh(): Promise<void> {
@@ -44,6 +46,12 @@ export class Pricing {
     if (this.now() - this.lastCheck > 2000) void this.refresh();
     if (!record.usage) return record;
     const model = record.model_sent ?? record.model_answered ?? record.model_requested;
-    return { ...record, cost_usd: costOf(record.usage, this.priceOf(model)) };
+    const u = record.usage;
+    const hit = this.priceOf(model, u.input + u.cached_create + u.cached_read);
+    const cost = costOf(u, hit?.price ?? null);
+    const priced: RequestRecord = { ...record, cost_usd: cost === null ? null : Math.round(cost * this.multiplier(record) * 1e10) / 1e10 };
+    if (hit?.estimated) priced.cost_estimated = true;
+    else delete priced.cost_estimated;
+    return priced;
   }
 }

@@ -1,4 +1,5 @@
 import { TEST_PROMPT, type Provider } from '../provider.ts';
+import { ANTHROPIC_MODELS } from './models.ts';
 import { anthropicDialect } from './errors.ts';
 import { anthropicModelPicker } from './model-picker.ts';
 import { isThinkingRejection, mayCarryThinking, stripThinking } from './signed-history.ts';
@@ -16,6 +17,7 @@ export const anthropicProvider: Provider = {
   },
   signedHistory: { mayCarry: mayCarryThinking, strip: stripThinking, isRejection: isThinkingRejection },
   modelHeaders: [],
+  models: ANTHROPIC_MODELS,
   modelPicker: anthropicModelPicker,
   testRequest(model) {
     return {

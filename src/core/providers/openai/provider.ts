@@ -1,4 +1,5 @@
 import { TEST_PROMPT, type Provider } from '../provider.ts';
+import { OPENAI_MODELS } from './models.ts';
 import { openaiDialect } from './errors.ts';
 import { isReasoningRejection, mayCarryReasoning, stripReasoning } from './signed-history.ts';
 
@@ -11,6 +12,7 @@ export const openaiProvider: Provider = {
   // Codex warns about a reroute when `openai-model` differs from the model it asked for.
   modelHeaders: ['openai-model', 'x-openai-model'],
   // Codex lists its models from its own catalogue (`model_catalog_json`), not from the gateway.
+  models: OPENAI_MODELS,
   modelPicker: null,
   testRequest(model, effort) {
     return {
