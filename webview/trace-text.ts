@@ -30,6 +30,7 @@ export function timeline(d: Pick<RequestRecord, 'trace' | 'config' | 'status' | 
     } else if (t.kind === 'bound')
       parts.push(`bound to ${t.config.join(', ')}${{ launch: ' by clp run', model: ' by /model', session: ' as a session' }[t.by]}`);
     else if (t.kind === 'strip') parts.push(`removed ${t.removed} signed item(s) from the history`);
+    else if (t.kind === 'local') parts.push(`answered by CLP with an estimate (${t.config} said ${t.status})`);
     else if (t.kind === 'plan' && t.skipped.length) parts.push(`skipped ${t.skipped.map((s) => `${s.name} (${s.why})`).join(', ')}`);
   }
   if (!parts.length) return 'Served by the first config tried.';
@@ -58,6 +59,8 @@ export function traceLine(t: TraceEntry): string {
       }`;
     case 'attempt':
       return `Tried ${t.config}: ${t.outcome} (${t.ms} ms)`;
+    case 'local':
+      return `Answered by CLP: ${t.config} said ${t.status}, so CLP sent ${t.answer}`;
     case 'imported':
       return "Imported from the original CLP's history";
     default:

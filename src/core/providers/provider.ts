@@ -65,6 +65,11 @@ export interface Provider {
   /** Response headers that name the answering model and go back to the requested one after a rewrite. */
   readonly modelHeaders: readonly string[];
   testRequest(model: string, effort?: string): TestRequest;
+  /**
+   * What CLP answers itself when the upstream does not serve a request it could answer locally
+   * (Anthropic's `count_tokens` on a relay: an estimate); null to relay the upstream's answer.
+   */
+  unservedFallback(path: string, status: number, body: Buffer | null): unknown | null;
   /** The models this API serves: prices, windows, where the figures came from. */
   readonly models: readonly CatalogueEntry[];
   /** The client's in-app model picker, when it lists the gateway's models; null when it does not. */

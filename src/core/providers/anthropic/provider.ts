@@ -1,5 +1,6 @@
 import { TEST_PROMPT, type Provider } from '../provider.ts';
 import { ANTHROPIC_MODELS } from './models.ts';
+import { countTokensFallback } from './count-tokens.ts';
 import { anthropicDialect } from './errors.ts';
 import { anthropicModelPicker } from './model-picker.ts';
 import { isThinkingRejection, mayCarryThinking, stripThinking } from './signed-history.ts';
@@ -18,6 +19,7 @@ export const anthropicProvider: Provider = {
   signedHistory: { mayCarry: mayCarryThinking, strip: stripThinking, isRejection: isThinkingRejection },
   modelHeaders: [],
   models: ANTHROPIC_MODELS,
+  unservedFallback: countTokensFallback,
   modelPicker: anthropicModelPicker,
   testRequest(model) {
     return {

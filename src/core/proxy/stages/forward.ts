@@ -7,7 +7,7 @@ import type { Pool } from '../../pool/pool.ts';
 import { ResponseTap } from '../../usage/response-tap.ts';
 import type { RequestContext, Stage } from '../context.ts';
 import { buildClientHeaders, buildUpstreamHeaders, isPlainEventStream } from '../headers.ts';
-import { sendError } from '../respond.ts';
+import { sendError, sendJson } from '../respond.ts';
 import type { Upstream, UpstreamResponse } from '../upstream-client.ts';
 import { classifyUpstreamError } from '../upstream-errors.ts';
 import { joinUpstreamUrl, originOf } from '../url.ts';
@@ -101,6 +101,15 @@ export function forward(deps: ForwardDeps): Stage {
             continue;
           }
         }
+      }
+      // An endpoint the upstream lacks, that CLP can answer (count_tokens: an estimate, never 0,
+      // which would stop Claude Code's auto-compaction). The config is not at fault.
+      const local = status === 404 || status === 405 ? ctx.provider.unservedFallback(ctx.path, status, body) : null;
+      if (local) {
+        if (!buffered) upstream.body.destroy();
+        ctx.trace.push({ kind: 'local', config: config.name, status, answer: 'an estimate of the input tokens (the upstream has no count_tokens)' });
+        sendJson(ctx, 200, local, { 'x-clp-estimated': 'true' });
+        return;
       }
       const outcome = classifyStatus(status, upstream.headers, deps.now(), '', deps.pool.maxRetryAfterMs);
       if (outcome.failover && !last) {
