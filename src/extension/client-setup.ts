@@ -18,6 +18,8 @@ export interface SetupContext {
   home: string;
   dataDir: string;
   output: vscode.OutputChannel;
+  /** Whether a Claude config serves tool search (`tool_search: true`): the setup then turns it on in Claude Code. */
+  claudeToolSearch: boolean;
   /** The Codex configs: each gets a profile bound to it (`codex --profile clp-<config>`). */
   codexConfigs: readonly string[];
 }
@@ -60,7 +62,7 @@ export async function setUpClaudeCode(ctx: SetupContext): Promise<boolean> {
   const key = claudeSettingKey();
   const config = vscode.workspace.getConfiguration();
   const current = config.inspect(key)?.globalValue;
-  const plan = planClaudeExtensionEnv(current, ctx.claudeUrl, ctx.clientSecret ?? undefined);
+  const plan = planClaudeExtensionEnv(current, ctx.claudeUrl, ctx.clientSecret ?? undefined, ctx.claudeToolSearch);
   let applied = false;
   if (await confirm(`Point the Claude Code extension at CLP (user setting ${key})?`, plan.changes)) {
     await recordChange(ctx.historyFile, {
@@ -74,7 +76,7 @@ export async function setUpClaudeCode(ctx: SetupContext): Promise<boolean> {
     applied = true;
   }
   const file = join(home(), '.claude', 'settings.json');
-  const filePlan = planClaudeSettingsFile(await readText(file), ctx.claudeUrl, file, ctx.clientSecret ?? undefined);
+  const filePlan = planClaudeSettingsFile(await readText(file), ctx.claudeUrl, file, ctx.clientSecret ?? undefined, ctx.claudeToolSearch);
   if (await confirm(`Also point the Claude Code CLI in terminals at CLP (${file})? A backup is kept.`, filePlan.changes)) {
     await mkdir(dirname(file), { recursive: true });
     await writeWithBackup(ctx.historyFile, file, filePlan.next, file, new Date());
@@ -154,6 +156,7 @@ export async function runDoctor(ctx: SetupContext): Promise<Finding[]> {
       ? ((vscode.workspace.getConfiguration().get(claudeSettingKey()) as Array<{ name: string; value: string }> | undefined) ?? [])
       : null,
     codexToml: await readText(join(home(), '.codex', 'config.toml')),
+    claudeToolSearch: ctx.claudeToolSearch,
   });
   ctx.output.appendLine('doctor:');
   for (const f of findings) ctx.output.appendLine(`  [${f.severity}] ${f.message}${f.fix ? `\n      fix: ${f.fix}` : ''}`);

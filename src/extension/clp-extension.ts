@@ -174,6 +174,7 @@ export class ClpExtension {
       dataDir: paths.dataDir,
       output: this.output,
       codexConfigs: this.dashboard?.configs.codex.map((c) => c.name) ?? [],
+      claudeToolSearch: this.dashboard?.configs.claude.some((c) => c.tool_search) ?? false,
     };
   }
 

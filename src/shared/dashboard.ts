@@ -16,6 +16,10 @@ export interface ConfigView {
   api_key: string | null;
   weight: number;
   active: boolean;
+  /** It passes Anthropic's API through unchanged, tool search included. */
+  tool_search?: true;
+  /** Its costs are list price times this (shown when not 1). */
+  price_multiplier?: number;
   /** The last connectivity test of this config since CLP started. */
   last_test?: ConnectivityResult;
 }

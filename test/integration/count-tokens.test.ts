@@ -34,7 +34,9 @@ test('count_tokens: served by an upstream that has it; answered by CLP with an e
     const [, estimated] = await core.requests()!.logs({ limit: 2 });
     assert.equal(estimated!.path, '/v1/messages/count_tokens');
     assert.equal(estimated!.status, 200);
-    assert.deepEqual(estimated!.trace, [{ kind: 'local', config: 'relay', status: 405, answer: 'an estimate of the input tokens (the upstream has no count_tokens)' }]);
+    assert.deepEqual(estimated!.trace, [
+      { kind: 'local', config: 'relay', status: 405, answer: 'an estimate of the input tokens (the upstream has no count_tokens)' },
+    ]);
     assert.equal(core.pool.status('claude', core.stores.claude.snapshot()).members.find((m) => m.name === 'relay')?.lastFailure ?? null, null);
   } finally {
     await core.stop();
@@ -45,7 +47,11 @@ test('count_tokens: served by an upstream that has it; answered by CLP with an e
 
 test('the estimate counts system, messages, tool calls and results and tool definitions; never below 1', () => {
   assert.equal(estimateInputTokens({}), 1);
-  assert.equal(estimateInputTokens({ messages: [{ role: 'user', content: 'x'.repeat(350) }] }), Math.ceil(354 / 3.5), 'the text and the role, 3.5 characters a token');
+  assert.equal(
+    estimateInputTokens({ messages: [{ role: 'user', content: 'x'.repeat(350) }] }),
+    Math.ceil(354 / 3.5),
+    'the text and the role, 3.5 characters a token',
+  );
   const withTools = estimateInputTokens({
     system: [{ type: 'text', text: 'a'.repeat(70), cache_control: { type: 'ephemeral' } }],
     messages: [

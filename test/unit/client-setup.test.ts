@@ -120,6 +120,21 @@ test("doctor: model discovery off, and the original tool's quiet-traffic variabl
   assert.match(quiet[0]!.fix, /answers Claude Code's telemetry itself/);
 });
 
+test('tool search: the setup turns it on when a config serves it; the doctor explains both ways it goes wrong', () => {
+  const plan = planClaudeSettingsFile(null, URL, 'settings.json', undefined, true);
+  assert.equal(JSON.parse(plan.next).env.ENABLE_TOOL_SEARCH, 'true');
+  assert.match(plan.changes.join('\n'), /ENABLE_TOOL_SEARCH → true/);
+  assert.equal(JSON.parse(planClaudeSettingsFile(null, URL, 'settings.json').next).env.ENABLE_TOOL_SEARCH, undefined, 'not without such a config');
+  const off = diagnose(base({ claudeToolSearch: true }));
+  assert.match(off[0]!.message, /serves tool search but Claude Code has it off/);
+  const useless = diagnose(base({ claudeToolSearch: false, env: { ENABLE_TOOL_SEARCH: 'true' } }));
+  assert.match(useless[0]!.message, /ENABLE_TOOL_SEARCH is on but no config says "tool_search": true/);
+  assert.deepEqual(
+    diagnose(base({ claudeToolSearch: true, env: { ENABLE_TOOL_SEARCH: 'true' } })).map((f) => f.severity),
+    ['ok'],
+  );
+});
+
 test('with clientSecret on, the setup writes the secret as each client key, and says so without printing it', () => {
   const secret = `clp-${'a'.repeat(48)}`;
   const ext = planClaudeExtensionEnv([], 'http://127.0.0.1:3210', secret);

@@ -67,6 +67,7 @@ const entry = (name: string, active: boolean): UpstreamConfig => ({
   active,
   models: [],
   priceMultiplier: 1,
+  toolSearch: false,
 });
 
 test('the last active entry wins; with none active the first is', () => {

@@ -12,6 +12,7 @@ const config = (authToken: string, apiKey: string): UpstreamConfig => ({
   active: true,
   models: [],
   priceMultiplier: 1,
+  toolSearch: false,
 });
 
 const claudeCodeHeaders = {

@@ -14,6 +14,7 @@ const cfg = (name: string, weight: number, active = false): UpstreamConfig => ({
   active,
   models: [],
   priceMultiplier: 1,
+  toolSearch: false,
 });
 const A = cfg('a', 10);
 const B = cfg('b', 5, true);

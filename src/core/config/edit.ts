@@ -54,6 +54,8 @@ export function configViews(entries: readonly UpstreamConfig[], active: Upstream
     api_key: e.apiKey ? maskKey(e.apiKey) : null,
     weight: e.weight,
     active: e.name === active?.name,
+    ...(e.toolSearch ? { tool_search: true } : {}),
+    ...(e.priceMultiplier !== 1 ? { price_multiplier: e.priceMultiplier } : {}),
   }));
 }
 

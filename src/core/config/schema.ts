@@ -52,6 +52,8 @@ export const configEntrySchema = z.looseObject({
   active: z.boolean().optional(),
   /** What this relay bills as a multiple of list price (Chinese relays often bill 0.3 x or 1.5 x); CLP's own field. */
   price_multiplier: z.number({ error: 'expected a number' }).positive('must be above 0').optional(),
+  /** The config passes Anthropic's API through unchanged, tool search included (`defer_loading`); CLP's own field. */
+  tool_search: z.boolean({ error: 'expected true or false' }).optional(),
   /** The models this config serves, as Claude Code's `/model` lists them (CLP's own field). */
   models: z.array(z.string().min(1, 'model names must not be empty'), { error: 'expected a list of model names' }).optional(),
 });
@@ -72,6 +74,8 @@ export interface UpstreamConfig {
   models: string[];
   /** Its costs are list price times this. */
   priceMultiplier: number;
+  /** It serves Anthropic's tool search; without it CLP takes tool search out of requests. */
+  toolSearch: boolean;
 }
 
 export type ParsedConfigFile = { ok: true; entries: UpstreamConfig[]; raw: RawConfigFile } | { ok: false; error: string };
@@ -96,6 +100,7 @@ export function parseConfigValue(label: string, value: unknown): ParsedConfigFil
     active: e.active === true,
     models: e.models ?? [],
     priceMultiplier: e.price_multiplier ?? 1,
+    toolSearch: e.tool_search === true,
   }));
   return { ok: true, entries, raw: value as RawConfigFile };
 }

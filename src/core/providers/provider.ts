@@ -62,6 +62,11 @@ export interface Provider {
     /** The upstream's 400 for history it cannot verify, by its own wording. */
     isRejection(status: number, text: string): boolean;
   };
+  /**
+   * Request parts only the provider's own API accepts (Anthropic's tool search), taken out for a
+   * config without the capability; null when the API has none.
+   */
+  readonly toolSearch: { mayCarry(raw: Buffer): boolean; strip(body: Obj): number } | null;
   /** Response headers that name the answering model and go back to the requested one after a rewrite. */
   readonly modelHeaders: readonly string[];
   testRequest(model: string, effort?: string): TestRequest;

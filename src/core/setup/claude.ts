@@ -21,15 +21,22 @@ export interface Plan<T> {
 export const DISCOVERY = 'CLAUDE_CODE_ENABLE_GATEWAY_MODEL_DISCOVERY';
 
 /**
+ * Claude Code turns MCP tool search off behind any base URL but Anthropic's own; this turns it back
+ * on. Written when a config says `tool_search: true` (it passes Anthropic's API through unchanged).
+ */
+export const TOOL_SEARCH = 'ENABLE_TOOL_SEARCH';
+
+/**
  * The Claude Code extension's `environmentVariables` setting (a list of `{name, value}`): points it at
  * CLP and keeps every other variable as it was.
  */
-export function planClaudeExtensionEnv(current: unknown, baseUrl: string, token: string = PLACEHOLDER_TOKEN): Plan<EnvEntry[]> {
+export function planClaudeExtensionEnv(current: unknown, baseUrl: string, token: string = PLACEHOLDER_TOKEN, toolSearch = false): Plan<EnvEntry[]> {
   const list = Array.isArray(current) ? (current as EnvEntry[]).filter((e) => e && typeof e.name === 'string') : [];
   const wanted: EnvEntry[] = [
     { name: 'ANTHROPIC_BASE_URL', value: baseUrl },
     { name: 'ANTHROPIC_AUTH_TOKEN', value: token },
     { name: DISCOVERY, value: '1' },
+    ...(toolSearch ? [{ name: TOOL_SEARCH, value: 'true' }] : []),
   ];
   const changes: string[] = [];
   const next = list
@@ -67,7 +74,13 @@ export function claudeSettingsObject(text: string | null, file: string): Record<
  * `~/.claude/settings.json` for the terminal CLI: sets `env.ANTHROPIC_BASE_URL`, a placeholder
  * token and model discovery, leaving every other key as it was. A file that is not JSON is refused, never replaced.
  */
-export function planClaudeSettingsFile(text: string | null, baseUrl: string, file: string, token: string = PLACEHOLDER_TOKEN): Plan<string> {
+export function planClaudeSettingsFile(
+  text: string | null,
+  baseUrl: string,
+  file: string,
+  token: string = PLACEHOLDER_TOKEN,
+  toolSearch = false,
+): Plan<string> {
   const json = claudeSettingsObject(text, file);
   const env = { ...((json.env as Record<string, string> | undefined) ?? {}) };
   const changes: string[] = [];
@@ -86,6 +99,10 @@ export function planClaudeSettingsFile(text: string | null, baseUrl: string, fil
   if (env[DISCOVERY] !== '1') {
     changes.push(`env.${DISCOVERY} → 1 (Claude Code's /model lists each config's models)`);
     env[DISCOVERY] = '1';
+  }
+  if (toolSearch && env[TOOL_SEARCH] !== 'true') {
+    changes.push(`env.${TOOL_SEARCH} → true (a config serves tool search; CLP takes it out for those that do not)`);
+    env[TOOL_SEARCH] = 'true';
   }
   if ('ANTHROPIC_API_KEY' in env) {
     changes.push('remove env.ANTHROPIC_API_KEY (it would win over the proxy token)');

@@ -1,4 +1,4 @@
-import { DISCOVERY } from './claude.ts';
+import { DISCOVERY, TOOL_SEARCH } from './claude.ts';
 import { PROVIDER_ID, readTomlKeys } from './codex.ts';
 
 export interface Finding {
@@ -19,6 +19,8 @@ export interface DoctorInput {
   /** The Claude Code extension's environmentVariables setting, when the extension is installed. */
   extensionEnv: Array<{ name: string; value: string }> | null;
   codexToml: string | null;
+  /** Whether a Claude config serves tool search (`tool_search: true`). */
+  claudeToolSearch?: boolean;
 }
 
 const envOf = (json: Record<string, unknown> | null): Record<string, string> => (json?.env as Record<string, string> | undefined) ?? {};
@@ -142,6 +144,19 @@ function discoveryFindings(input: DoctorInput): Finding[] {
       : []),
   ];
   const out: Finding[] = [];
+  const searching = where.some(([, env]) => env[TOOL_SEARCH] === 'true' || env[TOOL_SEARCH] === '1');
+  if (input.claudeToolSearch && !searching)
+    out.push({
+      severity: 'warning',
+      message: `A config serves tool search but Claude Code has it off (it turns it off behind any base URL but Anthropic's): every MCP tool's schema is sent in every request`,
+      fix: `Run "CLP: Set Up Claude Code" (it sets ${TOOL_SEARCH}=true); CLP takes tool search out of requests to configs without tool_search: true.`,
+    });
+  if (searching && input.claudeToolSearch === false)
+    out.push({
+      severity: 'warning',
+      message: `${TOOL_SEARCH} is on but no config says "tool_search": true: CLP takes tool search out of every request, so MCP tools are sent in full anyway`,
+      fix: 'Set "tool_search": true on the configs that pass Anthropic\'s API through unchanged (the official API), or unset the variable.',
+    });
   const quiet = where.filter(([, env]) => env[QUIET]).map(([w]) => w);
   if (quiet.length)
     out.push({

@@ -2,6 +2,7 @@ import { TEST_PROMPT, type Provider } from '../provider.ts';
 import { ANTHROPIC_MODELS } from './models.ts';
 import { countTokensFallback } from './count-tokens.ts';
 import { anthropicDialect } from './errors.ts';
+import { mayCarryToolSearch, stripToolSearch } from './tool-search.ts';
 import { anthropicModelPicker } from './model-picker.ts';
 import { isThinkingRejection, mayCarryThinking, stripThinking } from './signed-history.ts';
 
@@ -19,6 +20,7 @@ export const anthropicProvider: Provider = {
   signedHistory: { mayCarry: mayCarryThinking, strip: stripThinking, isRejection: isThinkingRejection },
   modelHeaders: [],
   models: ANTHROPIC_MODELS,
+  toolSearch: { mayCarry: mayCarryToolSearch, strip: stripToolSearch },
   unservedFallback: countTokensFallback,
   modelPicker: anthropicModelPicker,
   testRequest(model) {

@@ -13,6 +13,7 @@ export const openaiProvider: Provider = {
   modelHeaders: ['openai-model', 'x-openai-model'],
   // Codex lists its models from its own catalogue (`model_catalog_json`), not from the gateway.
   models: OPENAI_MODELS,
+  toolSearch: null,
   unservedFallback: () => null,
   modelPicker: null,
   testRequest(model, effort) {

@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import type { UpstreamConfig } from '../../config/schema.ts';
-import { stripSignedHistory } from '../../providers/signed-history.ts';
+import { stripPart, stripSignedHistory } from '../../providers/signed-history.ts';
 import type { EventBus } from '../../events.ts';
 import { classifyStatus, classifyTransport, midStreamFailure, type Outcome } from '../../pool/classify.ts';
 import type { Pool } from '../../pool/pool.ts';
@@ -47,6 +47,18 @@ export function forward(deps: ForwardDeps): Stage {
         if (stripped) {
           body = stripped.body;
           ctx.trace.push({ kind: 'strip', removed: stripped.removed, reason: `session moved from "${previous}" to "${config.name}"` });
+        }
+      }
+      // Tool search only where the config serves it (`tool_search: true`): elsewhere it is a 400.
+      if (body && ctx.provider.toolSearch && !config.toolSearch) {
+        const stripped = stripPart(body, ctx.provider.toolSearch);
+        if (stripped) {
+          body = stripped.body;
+          ctx.trace.push({
+            kind: 'strip',
+            removed: stripped.removed,
+            reason: `"${config.name}" does not serve tool search (tool_search is not set): deferred tools sent in full`,
+          });
         }
       }
       if (!started) {
