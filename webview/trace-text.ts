@@ -30,6 +30,8 @@ export function timeline(d: Pick<RequestRecord, 'trace' | 'config' | 'status' | 
     } else if (t.kind === 'bound')
       parts.push(`bound to ${t.config.join(', ')}${{ launch: ' by clp run', model: ' by /model', session: ' as a session' }[t.by]}`);
     else if (t.kind === 'strip') parts.push(`removed ${t.removed} signed item(s) from the history`);
+    else if (t.kind === 'window')
+      parts.push(`${t.refused ? 'refused' : 'warned'}: the session's ${t.used} tokens exceed ${t.config}'s ${t.window}-token window`);
     else if (t.kind === 'local') parts.push(`answered by CLP with an estimate (${t.config} said ${t.status})`);
     else if (t.kind === 'plan' && t.skipped.length) parts.push(`skipped ${t.skipped.map((s) => `${s.name} (${s.why})`).join(', ')}`);
   }
@@ -59,6 +61,8 @@ export function traceLine(t: TraceEntry): string {
       }`;
     case 'attempt':
       return `Tried ${t.config}: ${t.outcome} (${t.ms} ms)`;
+    case 'window':
+      return `Context: the session uses ${t.used.toLocaleString('en-US')} tokens; ${t.model ?? 'the model'} on ${t.config} holds ${t.window.toLocaleString('en-US')}${t.refused ? ' — refused (refuseContextOverflow)' : ' — sent anyway (the upstream may refuse it)'}`;
     case 'local':
       return `Answered by CLP: ${t.config} said ${t.status}, so CLP sent ${t.answer}`;
     case 'imported':

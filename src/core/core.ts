@@ -159,6 +159,13 @@ export async function createCore(options: CoreOptions): Promise<Core> {
             bindings.set(service, session, [config]).catch((err) => log.warn(`could not store the binding of session ${session}: ${(err as Error).message}`));
           },
         },
+        fit: {
+          context: (session) => {
+            const s = session ? sessions.get(service, session) : null;
+            return s ? { used: s.context_tokens, config: s.last_config } : null;
+          },
+          refuse: () => settings.refuseContextOverflow,
+        },
         events,
         log,
         maxBodyBytes,

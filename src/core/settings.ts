@@ -43,6 +43,12 @@ export const settingsSchema = z.object({
    * processes can reach the ports.
    */
   clientSecret: z.boolean().prefault(false),
+  /**
+   * When a switch, binding or routing rule would move a session to a model whose context window is
+   * smaller than what the session already uses: refuse the request with a clear error in the
+   * client's dialect (true), or only warn in the trace (false, the default).
+   */
+  refuseContextOverflow: z.boolean().prefault(false),
   /** The longest cool-down an upstream's `retry-after` may impose on a config (one bad header cooled every config for a year). */
   maxRetryAfterSec: z.number().int().min(1).max(86_400).prefault(300),
   /** Request bodies held in memory at once, all requests together; past it new requests get a 429. */

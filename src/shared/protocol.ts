@@ -95,6 +95,10 @@ export const SessionsList = request<{ service?: ServiceName; limit?: number }, S
 export const SessionsGet = request<{ id: string }, SessionSummary & { recent: RequestRecord[] }>()('sessions/get');
 /** Binds a session to a config (or unbinds it with `config: null`): it stays there whatever the active config is. */
 export const SessionsBind = request<{ id: string; config: string | null }, SessionSummary>()('sessions/bind');
+/** The recent sessions that follow the active config and use more context than `config`'s models hold. */
+export const SessionsFit = request<{ service: ServiceName; config: string }, Array<{ id: string; used: number; window: number; model: string | null }>>()(
+  'sessions/fit',
+);
 /** Today per config, the last minutes' activity and the last errors and failovers, from the owner's own figures. */
 export const OverviewGet = request<{ spanMs?: number; stepMs?: number }, OverviewData, { spanMs: number; stepMs: number }>()('overview/get');
 
@@ -124,6 +128,7 @@ export const REQUESTS = {
   [SessionsList.method]: SessionsList,
   [SessionsGet.method]: SessionsGet,
   [SessionsBind.method]: SessionsBind,
+  [SessionsFit.method]: SessionsFit,
 } as const;
 
 export type Requests = typeof REQUESTS;

@@ -57,6 +57,8 @@ export type TraceEntry =
   | { kind: 'strip'; removed: number; reason: string }
   /** One attempt at one config, when more than one was tried or it failed. */
   | { kind: 'attempt'; config: string; outcome: string; ms: number }
+  /** The session uses more context than the model it was moved to holds: warned (or refused, with `refuseContextOverflow`). */
+  | { kind: 'window'; config: string; model: string | null; window: number; used: number; refused: boolean }
   /** CLP answered itself because the upstream does not serve the request (`count_tokens` on a relay: an estimate). */
   | { kind: 'local'; config: string; status: number; answer: string }
   /** A record imported from the original tool's history. */

@@ -34,6 +34,8 @@ export interface SessionSummary {
   project: string | null;
   /** Each time it went to another config than its previous request, the latest last (at most 20). */
   moves: SessionMove[];
+  /** The prompt size (input + cache tokens) of its latest request with usage: what a model it moves to must hold. */
+  context_tokens: number;
   /** Its latest failover, when it had one. */
   last_failover: { at: number; from: string; to: string | null } | null;
 }

@@ -1,7 +1,7 @@
 import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
-import { anthropicError, anthropicMessage, anthropicStreamFrames } from '../fixtures/anthropic.ts';
+import { type AnthropicUsage, anthropicError, anthropicMessage, anthropicStreamFrames, DEFAULT_USAGE } from '../fixtures/anthropic.ts';
 import { responsesObject, responsesStreamFrames } from '../fixtures/responses.ts';
 
 export type Api = 'anthropic' | 'responses';
@@ -36,6 +36,8 @@ export class FakeUpstream {
    */
   signs = false;
   abortedRequests = 0;
+  /** The usage its Anthropic answers report (the fixtures' default: a Claude Code turn with a warm cache). */
+  usage: AnthropicUsage = DEFAULT_USAGE;
   private readonly open = new Set<ServerResponse>();
   private readonly waiters: Array<() => void> = [];
 
@@ -119,8 +121,8 @@ export class FakeUpstream {
       if (path === '/v1/models') return this.json(res, 200, { data: [{ id: 'claude-fake-1', type: 'model', display_name: 'Fake' }], has_more: false }, rec);
       if (path !== '/v1/messages') return this.json(res, 404, anthropicError('not_found_error', `Not found: ${path}`), rec);
       if (!rec.body) return this.json(res, 400, anthropicError('invalid_request_error', 'body required'), rec);
-      if (body.stream) return this.stream(res, anthropicStreamFrames(model, this.text));
-      return this.json(res, 200, anthropicMessage(model, this.text), rec);
+      if (body.stream) return this.stream(res, anthropicStreamFrames(model, this.text, this.usage));
+      return this.json(res, 200, anthropicMessage(model, this.text, this.usage), rec);
     }
     res.setHeader('openai-model', model); // as OpenAI does: the model that actually answered
     if (path !== '/v1/responses')

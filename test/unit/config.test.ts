@@ -68,6 +68,7 @@ const entry = (name: string, active: boolean): UpstreamConfig => ({
   models: [],
   priceMultiplier: 1,
   toolSearch: false,
+  contextWindow: null,
 });
 
 test('the last active entry wins; with none active the first is', () => {

@@ -13,6 +13,7 @@ const config = (authToken: string, apiKey: string): UpstreamConfig => ({
   models: [],
   priceMultiplier: 1,
   toolSearch: false,
+  contextWindow: null,
 });
 
 const claudeCodeHeaders = {

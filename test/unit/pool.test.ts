@@ -15,6 +15,7 @@ const cfg = (name: string, weight: number, active = false): UpstreamConfig => ({
   models: [],
   priceMultiplier: 1,
   toolSearch: false,
+  contextWindow: null,
 });
 const A = cfg('a', 10);
 const B = cfg('b', 5, true);

@@ -2,6 +2,7 @@ import { activateInFile, loadStores } from '../../core/offline.ts';
 import { ClpError } from '../../shared/errors.ts';
 import { isServiceName, type ServiceName } from '../../shared/services.ts';
 import { EXIT, type CliContext } from '../context.ts';
+import { SessionsFit } from '../../shared/protocol.ts';
 
 /** A service argument, or the one-line error naming the two there are. */
 export function serviceArg(value: string): ServiceName {
@@ -54,5 +55,11 @@ export async function activeCommand(ctx: CliContext, serviceName: string, name: 
   await activateInFile(ctx.paths, service, name);
   const owner = (await ctx.owner.ping()) !== null;
   ctx.out(`${service}: active config is now "${name}"${owner ? '; it applies to the next request' : ' (CLP is not running: `clp start`)'}`);
+  // Sessions the switch moves into a window too small for them: said before their next request.
+  const tight = owner ? await ctx.owner.call(SessionsFit, { service, config: name }).catch(() => []) : [];
+  for (const s of tight)
+    ctx.err(
+      `warning: session ${s.id.slice(0, 12)} uses ${s.used.toLocaleString('en-US')} tokens of context; ${s.model ?? 'its model'} on "${name}" holds ${s.window.toLocaleString('en-US')} (compact it first, or \`clp session bind ${s.id.slice(0, 8)} <config>\`)`,
+    );
   return EXIT.ok;
 }

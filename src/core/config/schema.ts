@@ -54,6 +54,8 @@ export const configEntrySchema = z.looseObject({
   price_multiplier: z.number({ error: 'expected a number' }).positive('must be above 0').optional(),
   /** The config passes Anthropic's API through unchanged, tool search included (`defer_loading`); CLP's own field. */
   tool_search: z.boolean({ error: 'expected true or false' }).optional(),
+  /** The context window of the models behind this config, in tokens, when it is not the catalogue's (a relay's own models); CLP's own field. */
+  context_window: z.number({ error: 'expected a number of tokens' }).int().positive().optional(),
   /** The models this config serves, as Claude Code's `/model` lists them (CLP's own field). */
   models: z.array(z.string().min(1, 'model names must not be empty'), { error: 'expected a list of model names' }).optional(),
 });
@@ -76,6 +78,8 @@ export interface UpstreamConfig {
   priceMultiplier: number;
   /** It serves Anthropic's tool search; without it CLP takes tool search out of requests. */
   toolSearch: boolean;
+  /** The window of its models when the config says (a relay's own models); null: the catalogue's. */
+  contextWindow: number | null;
 }
 
 export type ParsedConfigFile = { ok: true; entries: UpstreamConfig[]; raw: RawConfigFile } | { ok: false; error: string };
@@ -101,6 +105,7 @@ export function parseConfigValue(label: string, value: unknown): ParsedConfigFil
     models: e.models ?? [],
     priceMultiplier: e.price_multiplier ?? 1,
     toolSearch: e.tool_search === true,
+    contextWindow: e.context_window ?? null,
   }));
   return { ok: true, entries, raw: value as RawConfigFile };
 }

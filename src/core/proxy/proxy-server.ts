@@ -22,7 +22,7 @@ import { readBody } from './stages/read-body.ts';
 import type { Upstream } from './upstream-client.ts';
 import type { Pool } from '../pool/pool.ts';
 import type { Routes } from '../../shared/rules.ts';
-import { planStage, type SessionBindingsView } from './stages/plan.ts';
+import { type ContextFit, planStage, type SessionBindingsView } from './stages/plan.ts';
 import { modelList } from './stages/model-list.ts';
 import { filterStage } from './stages/filter.ts';
 import type { FilterRule } from '../filters/apply.ts';
@@ -35,6 +35,8 @@ export interface ProxyServerDeps {
   routes: () => Routes;
   /** The configs a session is bound to, when it is, and the binding a model picked in the client makes. */
   bindings?: SessionBindingsView;
+  /** What a session already uses, for moves to smaller windows. */
+  fit?: ContextFit;
   events: EventBus;
   log: Logger;
   maxBodyBytes: number;
@@ -77,7 +79,7 @@ export function createProxyHandler(deps: ProxyServerDeps): ProxyHandler {
     modelList(() => deps.store.snapshot()),
     readBody(deps.maxBodyBytes, deps.bodyBudget),
     filterStage(deps.filters),
-    planStage(deps.store, deps.pool, deps.routes, deps.bindings),
+    planStage(deps.store, deps.pool, deps.routes, deps.bindings, deps.fit),
     forward({ client: deps.client, events: deps.events, pool: deps.pool, captureBytes: deps.captureBytes, now: deps.now }),
   ]);
 

@@ -72,6 +72,7 @@ export class SessionTracker {
     }
     for (const k of NUMBERS) old[k] += mine[k];
     old.last_failover = mine.last_failover ?? old.last_failover;
+    if (mine.context_tokens) old.context_tokens = mine.context_tokens;
     old.project = mine.project ?? old.project;
   }
 
@@ -107,6 +108,7 @@ export class SessionTracker {
         client: null,
         project: this.projects.get(key) ?? null,
         moves: [],
+        context_tokens: 0,
         last_failover: null,
       };
       this.sessions.set(key, s);
@@ -124,6 +126,7 @@ export class SessionTracker {
     s.requests++;
     if (r.error) s.errors++;
     const u = r.usage;
+    if (u && r.started_at >= s.last_at) s.context_tokens = u.input + u.cached_create + u.cached_read;
     if (u) {
       s.input += u.input;
       s.cached_create += u.cached_create;

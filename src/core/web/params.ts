@@ -56,6 +56,7 @@ export const PARAMS: { [M in Method]: z.ZodType<CheckedParamsOf<Requests[M]>, Pa
   'filters/detectors': z.object({ detectors: z.array(z.enum(DETECTOR_NAMES as [DetectorName, ...DetectorName[]])).max(20) }),
   'sessions/list': z.object({ service: service.optional(), limit: z.number().int().min(1).max(1000).default(200) }),
   'sessions/get': z.object({ id: z.string().min(4).max(200) }),
+  'sessions/fit': z.object({ service, config: z.string().min(1).max(200) }),
   'sessions/bind': z.object({ id: z.string().min(4).max(200), config: z.string().min(1).max(200).nullable() }),
   'overview/get': z.object({
     spanMs: z

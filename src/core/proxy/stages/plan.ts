@@ -6,6 +6,7 @@ import { decideRoute } from '../../routing/routes.ts';
 import { DONE, type RequestContext, type Stage } from '../context.ts';
 import { sendError } from '../respond.ts';
 import { boundConfigsOf } from '../session.ts';
+import { overflow, type SessionContext } from '../../usage/context-fit.ts';
 
 /**
  * Decides, once, which configs this request tries and with which model, from the config snapshot
@@ -33,7 +34,14 @@ const BOUND_BY = {
   session: 'a binding of this session',
 } as const;
 
-export function planStage(store: ConfigStore, pool: Pool, routes: () => Routes, bindings?: SessionBindingsView): Stage {
+/** What the plan needs to keep a move from overflowing a model's window. */
+export interface ContextFit {
+  context(session: string | null): SessionContext | null;
+  /** The `refuseContextOverflow` setting. */
+  refuse(): boolean;
+}
+
+export function planStage(store: ConfigStore, pool: Pool, routes: () => Routes, bindings?: SessionBindingsView, fit?: ContextFit): Stage {
   return (ctx, next) => {
     const snapshot = store.snapshot();
     if (!snapshot.active) {
@@ -85,6 +93,25 @@ export function planStage(store: ConfigStore, pool: Pool, routes: () => Routes, 
       ctx.trace.push({ kind: 'plan', mode: pool.mode(ctx.service), candidates: plan.candidates.map((c) => c.name), skipped: plan.skipped });
     }
     if (!plan.candidates.length) return refuseNoUpstream(ctx, plan.skipped, pool);
+    // A move (switch, binding, rule) to a model that cannot hold what the session already uses:
+    // said in the trace before it happens, or refused in the client's dialect with the setting on.
+    const first = plan.candidates[0]!;
+    const model = ctx.modelSent ?? ctx.facts?.model ?? null;
+    const over = fit ? overflow(fit.context(ctx.sessionId), first, model) : null;
+    if (over) {
+      const refused = fit!.refuse();
+      ctx.trace.push({ kind: 'window', config: first.name, model, window: over.window, used: over.used, refused });
+      if (refused) {
+        const n = (x: number) => x.toLocaleString('en-US');
+        sendError(
+          ctx,
+          400,
+          'context_overflow',
+          `this session was not moved to "${first.name}": it already uses ${n(over.used)} tokens of context and ${model ?? 'the model'} there holds ${n(over.window)} (setting refuseContextOverflow). Compact the conversation first (/compact), or bind the session to a config with a larger window.`,
+        );
+        return DONE;
+      }
+    }
     ctx.candidates = plan.candidates;
     return next();
   };

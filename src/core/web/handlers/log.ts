@@ -6,6 +6,7 @@ import type { RequestStore } from '../../store/request-store.ts';
 import { localDay, startOfLocalDay } from '../../time.ts';
 import { parseSince } from '../../usage/since.ts';
 import { NO_SESSION } from '../../usage/sessions.ts';
+import { overflow } from '../../usage/context-fit.ts';
 import { noSuchConfig } from '../../config/names.ts';
 import { configViewsOf } from './configs.ts';
 import type { DashboardDeps, HandlersOf } from './deps.ts';
@@ -28,7 +29,20 @@ async function today(deps: DashboardDeps): Promise<Record<ServiceName, ServiceTo
   return out;
 }
 
-type LogMethods = 'status/get' | 'owner/status' | 'logs/list' | 'logs/get' | 'usage/get' | 'overview/get' | 'sessions/list' | 'sessions/get' | 'sessions/bind';
+type LogMethods =
+  | 'status/get'
+  | 'owner/status'
+  | 'logs/list'
+  | 'logs/get'
+  | 'usage/get'
+  | 'overview/get'
+  | 'sessions/list'
+  | 'sessions/get'
+  | 'sessions/bind'
+  | 'sessions/fit';
+
+/** Sessions active this recently are the ones a switch moves (older ones have likely ended). */
+const FIT_WINDOW_MS = 6 * 3_600_000;
 
 /** The session tracker, seeded once from the log (everything within retention). */
 async function sessionsOf(deps: DashboardDeps) {
@@ -83,6 +97,19 @@ export function logHandlers(deps: DashboardDeps): HandlersOf<LogMethods> {
       await store.flush();
       const recent = await store.logs({ limit: 50, service: s.service, session: s.id === NO_SESSION ? null : s.id });
       return { ...s, bound: deps.bindings.get(s.service, s.id), recent };
+    },
+    'sessions/fit': async ({ service, config }) => {
+      const target = deps.stores[service].snapshot().get(config);
+      if (!target) return [];
+      const recent = deps.now() - FIT_WINDOW_MS;
+      return (await sessionsOf(deps))
+        .list(1000)
+        .filter((s) => s.service === service && s.id !== NO_SESSION && s.last_at >= recent && !deps.bindings.get(service, s.id))
+        .flatMap((s) => {
+          const model = s.models.at(-1) ?? null;
+          const over = overflow({ used: s.context_tokens, config: s.last_config }, target, model);
+          return over ? [{ id: s.id, used: over.used, window: over.window, model }] : [];
+        });
     },
     'sessions/bind': async ({ id, config }) => {
       const s = (await sessionsOf(deps)).find(id);
