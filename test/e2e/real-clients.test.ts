@@ -84,6 +84,12 @@ for (const clientSecret of [false, true]) {
       const logged = await m.core.requests()!.logs({ limit: 10 });
       assert.ok(logged.some((l) => l.service === 'claude' && l.status === 200));
       assert.ok(logged.some((l) => l.service === 'codex' && l.status === 200));
+      // The models the clients send by default (Claude Code 2.1.332: claude-opus-5-5; Codex 0.171: gpt-6.2-sol) have a price.
+      for (const l of logged.filter((x) => x.usage && x.status === 200)) {
+        assert.ok(l.cost_usd !== null && l.cost_usd > 0 && !l.cost_estimated, `${l.model_sent} is priced: ${l.cost_usd}`);
+      }
+      assert.ok(logged.some((l) => l.model_sent === 'claude-opus-5-5'));
+      assert.ok(logged.some((l) => l.model_sent === 'gpt-6.2-sol'));
     } finally {
       await m.core.stop();
       await m.home.cleanup();

@@ -81,10 +81,12 @@ test('catalogue: each entry prices a fixed usage as its page says', () => {
     ['gpt-5.4-mini', 0.75 + 0.075 + 0.075 + 0.45],
     ['gpt-5.1-codex-max', 1.25 + 0.125 + 0.125 + 1],
     ['gpt-4o', 2.5 + 0.25 + 1.25 + 1],
+    ['gpt-6.2-sol', 2 + 0.25 + 0.1 + 1],
+    ['gpt-6-luna', 0.1 + 0.0125 + 0.01 + 0.05],
   ];
   for (const [model, dollars] of expected) near(cost(model), dollars);
-  // What Claude Code 2.1.332 and Codex 0.171 send by default, and 2.1.197's default.
-  for (const model of ['claude-opus-5-5', 'claude-opus-4-8', 'gpt-5.5']) assert.equal(book(model)?.estimated, false, model);
+  // What Claude Code 2.1.332 and Codex 0.171 send by default, and the defaults the issue named.
+  for (const model of ['claude-opus-5-5', 'claude-opus-4-8', 'gpt-5.5', 'gpt-6.2-sol']) assert.equal(book(model)?.estimated, false, model);
 });
 
 test('long-context rates apply to the whole request once its prompt is over the line', () => {
@@ -93,6 +95,7 @@ test('long-context rates apply to the whole request once its prompt is over the 
   assert.equal(book('claude-haiku-5-5', 100_001)?.price.input, 0.5);
   assert.equal(book('claude-haiku-5-5', 100_001)?.price.cache_read, 0.05);
   assert.equal(book('gpt-5.5', 300_000)?.price.output, 45);
+  assert.deepEqual(book('gpt-6.2-sol', 272_001)?.price, { input: 4, output: 15, cache_write_5m: 5, cache_write_1h: 5, cache_read: 0.2 });
   assert.equal(book('claude-sonnet-4-5', 250_000)?.price.output, 22.5);
   assert.equal(book('claude-opus-4-8', 900_000)?.price.input, 5, 'no tier: the same rate');
 });
