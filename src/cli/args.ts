@@ -192,6 +192,17 @@ export const COMMANDS: readonly CommandSpec[] = [
     examples: ['clp run --config relay-b -- claude', 'clp run --config relay-a -- codex exec "fix the tests"'],
   },
   {
+    name: 'prices',
+    usage: 'clp prices [--model PART] [--json] | clp prices import FILE',
+    summary: 'the price table in force and where each entry came from; import LiteLLM or models.dev prices',
+    flags: ['json'],
+    values: ['model'],
+    positionals: [0, 2],
+    details:
+      "Entries in $CLP_HOME/prices.json win over the catalogue. `import` reads LiteLLM's model_prices_and_context_window.json or models.dev's api.json (their Anthropic and OpenAI models) into prices.json, merged. A model neither knows is priced by its family when it is a new version of one (shown with ~), else its cost is unknown.",
+    examples: ['clp prices --model opus', 'clp prices import model_prices_and_context_window.json'],
+  },
+  {
     name: 'statusline',
     usage: 'clp statusline [install]',
     summary: "Claude Code's status line: the session's config, cost, cache hit and last failover",

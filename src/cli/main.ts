@@ -14,6 +14,7 @@ import { runCommand } from './commands/run.ts';
 import { sessionCommand, sessionsCommand } from './commands/sessions.ts';
 import { addCommand, editCommand, renameCommand, rmCommand, testCommand } from './commands/edit-configs.ts';
 import { poolCommand } from './commands/pool.ts';
+import { pricesCommand } from './commands/prices.ts';
 import { statuslineInstall, statuslineMain, statuslineVerb } from './commands/statusline.ts';
 import { logsCommand, usageCommand } from './commands/usage.ts';
 import { EXIT, type CliContext } from './context.ts';
@@ -99,6 +100,8 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
         return await sessionCommand(ctx, args.positionals, args.flags.has('json'));
       case 'run':
         return await runCommand(ctx, args.positionals, args.values);
+      case 'prices':
+        return await pricesCommand(ctx, args.positionals, args.values, args.flags.has('json'));
       case 'statusline':
         return statuslineVerb(a || undefined) === 'install' ? await statuslineInstall(ctx) : await statuslineMain(paths, out);
       case 'ui':

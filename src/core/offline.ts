@@ -17,6 +17,7 @@ import type { UpstreamConfig } from './config/schema.ts';
 import { RouteSet } from './routing/route-set.ts';
 
 export type { ConfigEdit };
+export { importPrices, priceRows, type PriceRow } from './usage/price-table.ts';
 
 /** Both config files, loaded once (broken ones report their error in `state()`). */
 export async function loadStores(paths: ClpPaths): Promise<Record<ServiceName, ConfigStore>> {

@@ -18,6 +18,10 @@ export const priceSchema = z.object({
   cache_write_1h: z.number().min(0).optional(),
   /** Cache read; Anthropic bills 0.1 x input. OpenAI's cached-input rate goes here. */
   cache_read: z.number().min(0).optional(),
+  /** Where the entry came from (`LiteLLM`, `models.dev` for imported ones). */
+  source: z.string().max(200).optional(),
+  /** The model's context window in tokens, when the entry says. */
+  window: z.number().int().positive().optional(),
 });
 export type Price = z.infer<typeof priceSchema>;
 
