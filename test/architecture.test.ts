@@ -131,7 +131,7 @@ test('the dashboard bundle holds the page, the shared protocol and its browser p
 });
 
 /** Bundle sizes as recorded; a bundle may grow 10% past them before this fails (then record anew). */
-const BUDGET_BYTES = { extension: 3_090_000, cli: 834_000, owner: 3_051_000 };
+const BUDGET_BYTES = { extension: 3_185_000, cli: 918_000, owner: 3_120_000 };
 
 test('the extension and CLI bundles stay within 10% of their recorded size; only the extension reaches vscode', () => {
   for (const [name, budget] of Object.entries(BUDGET_BYTES)) {

@@ -191,6 +191,20 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   events.on('request:end', (finished) => requestStore?.add(redactResponse(finished, filters.rules())));
   const today = new TodayTracker(localDay);
   events.on('request:end', (finished) => today.add(finished.record, now()));
+  pricing.onChange = () => {
+    const store = requestStore;
+    if (!store) return;
+    void store.reprice(pricing.tableStamp()).then(
+      () => {
+        today.forget();
+        sessions.forget();
+        log.info('prices.json changed: costs in the request log and daily totals recomputed');
+        void sessionsReady().then(() => statusline.changed());
+        live.send(DidChangeState, { reason: 'prices changed' });
+      },
+      (err: Error) => log.warn(`could not recompute costs: ${err.message}`),
+    );
+  };
   const sessions = new SessionTracker();
   events.on('request:end', (finished) => sessions.add(finished.record));
   // Seeded from the log once something asks for a session's totals (the list, a statusline).
@@ -321,6 +335,10 @@ export async function createCore(options: CoreOptions): Promise<Core> {
             now,
           });
           await importOriginalOnce(requestStore, paths.dataDir, log, pricing);
+          // Costs follow the table in force: records are priced when read, the daily totals summed
+          // anew when the table differs from the one they were summed at (a new CLP, a new prices.json).
+          requestStore.usePrices((r) => pricing.price(r));
+          if (await requestStore.reprice(pricing.tableStamp())) log.info('prices changed: costs in the request log and daily totals recomputed');
         }
         await statusline.start();
         statuslineOn = true;

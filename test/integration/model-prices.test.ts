@@ -51,3 +51,58 @@ test('prices: the default models are priced; a relay multiplier scales the cost;
     await home.cleanup();
   }
 });
+
+test('prices change: costs already recorded are recomputed from their tokens, per request and in the day totals, while CLP runs and across a restart', async () => {
+  const home = await tempHome();
+  const a = await FakeUpstream.start('anthropic', 'a');
+  await writeConfig(home.home, 'claude', { relay: { base_url: a.baseUrl, auth_token: 'sk-a-aaaaaaaaaaaaaaaaaaaa', active: true } });
+  let core = await startCore(home.home);
+  try {
+    const client = () => new Anthropic({ baseURL: core.urls.claude, apiKey: 'placeholder', maxRetries: 0 });
+    const ask = (model: string) => client().messages.create({ model, max_tokens: 8, messages: [{ role: 'user', content: 'hi' }] });
+    await ask('relay-special-1');
+    await ask('relay-special-1');
+    await core.requests()!.flush();
+    assert.equal((await core.requests()!.logs({ limit: 1 }))[0]!.cost_usd, null, 'unknown before');
+    // A price for the relay's model: 1M tokens of each kind at $1 (the fake sends 3 + 2849 + 9493 + 527 tokens).
+    const { writeFile } = await import('node:fs/promises');
+    const { join } = await import('node:path');
+    await writeFile(
+      join(home.home, 'prices.json'),
+      JSON.stringify({ 'relay-special-*': { input: 1, output: 1, cache_write_5m: 1, cache_write_1h: 1, cache_read: 1 } }),
+    );
+    const one = (3 + 2849 + 9493 + 527) / 1e6;
+    const usageCost = async () => (await core.requests()!.usage({ by: 'model' })).services.claude.models!['relay-special-1']!;
+    const deadline = Date.now() + 10_000;
+    while (Date.now() < deadline) {
+      await ask('claude-opus-5-5'); // a request makes Pricing look at prices.json again
+      if ((await usageCost()).cost_usd > 0) break;
+      await new Promise((r) => setTimeout(r, 300));
+    }
+    const relayed = (await core.requests()!.logs({ limit: 50 })).filter((r) => r.model_sent === 'relay-special-1');
+    assert.equal(relayed.length, 2);
+    for (const r of relayed) assert.ok(Math.abs(r.cost_usd! - one) < 1e-12, `per request: ${r.cost_usd}`);
+    const day = await usageCost();
+    assert.ok(Math.abs(day.cost_usd - 2 * one) < 1e-9, `day totals: ${day.cost_usd}`);
+    assert.equal(day.unpriced, 0);
+    // Across a restart, with the price changed again while CLP was down.
+    await core.stop();
+    await writeFile(
+      join(home.home, 'prices.json'),
+      JSON.stringify({ 'relay-special-*': { input: 2, output: 2, cache_write_5m: 2, cache_write_1h: 2, cache_read: 2 } }),
+    );
+    core = await startCore(home.home);
+    const again = await core.requests()!.usage({ by: 'model' });
+    assert.ok(
+      Math.abs(again.services.claude.models!['relay-special-1']!.cost_usd - 4 * one) < 1e-9,
+      String(again.services.claude.models!['relay-special-1']!.cost_usd),
+    );
+    assert.ok(
+      (await core.requests()!.logs({ limit: 50 })).filter((r) => r.model_sent === 'relay-special-1').every((r) => Math.abs(r.cost_usd! - 2 * one) < 1e-12),
+    );
+  } finally {
+    await core.stop();
+    await a.close();
+    await home.cleanup();
+  }
+});

@@ -122,3 +122,12 @@ test('prices.json is validated with `prices.json: path: message`', async () => {
   await assert.rejects(loadUserPrices(file), /prices\.json: m\.input: /);
   await cleanup();
 });
+
+test('the catalogue the CLI reads is the providers’ own', async () => {
+  const { MODELS } = await import('../../src/core/providers/catalogues.ts');
+  const { PROVIDERS } = await import('../../src/core/providers/registry.ts');
+  assert.deepEqual(
+    MODELS,
+    Object.values(PROVIDERS).flatMap((p) => p.models),
+  );
+});

@@ -1,7 +1,6 @@
 import type { ServiceName } from '../../shared/services.ts';
 import { anthropicProvider } from './anthropic/provider.ts';
 import { openaiProvider } from './openai/provider.ts';
-import type { CatalogueEntry } from './catalogue.ts';
 import type { Provider } from './provider.ts';
 
 /** The one registration point: which provider serves each service. */
@@ -11,5 +10,4 @@ export function providerOf(service: ServiceName): Provider {
   return PROVIDERS[service];
 }
 
-/** Every provider's model catalogue, in one list (each lists its newest models first). */
-export const MODELS: readonly CatalogueEntry[] = Object.values(PROVIDERS).flatMap((p) => p.models);
+export { MODELS } from './catalogues.ts';

@@ -8,6 +8,7 @@ import { writeFileAtomic } from '../fs/atomic.ts';
 import type { Logger } from '../log.ts';
 import { CompressBudget, decodeBlob, encodeBlob } from './blob.ts';
 import { localDay } from '../time.ts';
+import { repriceDaily } from './reprice.ts';
 import { addDaily, addRequests, dailyOf, type DailyAdd, foldDaily, forgetStatements, getMeta, SCHEMA, setMeta, usageReport, windowReport } from './db.ts';
 import type { DailyImport, LogsQuery, RowInput, UsageQuery } from './protocol.ts';
 import { SegmentLog, type LogPosition } from './segments.ts';
@@ -53,6 +54,10 @@ const SNAPSHOT_INTERVAL_MS = 5_000;
  */
 const SYNC_INTERVAL_MS = 1_000;
 const POSITION = 'log_position';
+/** The price table the daily totals' costs were last summed at. */
+const PRICES = 'prices_stamp';
+/** Set once retention or the disk budget has removed requests from the log. */
+const TRIMMED = 'log_trimmed';
 
 let sqlJs: Promise<SqlJsStatic> | null = null;
 
@@ -72,6 +77,7 @@ export class RequestStore {
   /** Writes, retention and snapshots run one after another. */
   private chain: Promise<void> = Promise.resolve();
   private readonly now: () => number;
+  private pricer: ((r: RequestRecord) => RequestRecord) | null = null;
   private closed = false;
   private dirty = false;
   private lastSnapshot = 0;
@@ -288,12 +294,48 @@ export class RequestStore {
       }
       const segments = this.segments;
       const sinceDay = query.sinceDay;
+      const priced = (r: RequestRecord) => this.priced(r);
       return windowReport(
         (function* () {
-          for (const line of segments.newestFirst(query.sinceMs ?? 0)) if (!sinceDay || line.d >= sinceDay) yield { record: line.r, day: line.d };
+          for (const line of segments.newestFirst(query.sinceMs ?? 0)) if (!sinceDay || line.d >= sinceDay) yield { record: priced(line.r), day: line.d };
         })(),
         query,
       );
+    });
+  }
+
+  /**
+   * Records read from now on carry their cost at `price` (the table in force), not the one stored
+   * when they were logged: a price change reaches every request the log holds.
+   */
+  usePrices(price: (r: RequestRecord) => RequestRecord): void {
+    this.pricer = price;
+  }
+
+  private priced(r: RequestRecord): RequestRecord {
+    return this.pricer && r.usage ? this.pricer(r) : r;
+  }
+
+  /** After a change of the price table (`stamp` names it): the daily totals' costs summed anew; false when they already were. */
+  reprice(stamp: string): Promise<boolean> {
+    return this.queue(async () => {
+      if (getMeta(this.db, PRICES) === stamp) return false;
+      this.saveTotals();
+      const segments = this.segments;
+      const priced = (r: RequestRecord) => this.priced(r);
+      this.inTransaction(() => {
+        repriceDaily(
+          this.db,
+          (function* () {
+            for (const line of segments.newestFirst(0)) yield { record: priced(line.r), day: line.d };
+          })(),
+          getMeta(this.db, TRIMMED) !== null,
+        );
+        setMeta(this.db, PRICES, stamp);
+      });
+      this.dirty = true;
+      await this.snapshotNow();
+      return true;
     });
   }
 
@@ -304,7 +346,7 @@ export class RequestStore {
       const out: RequestRecord[] = [];
       const before = q.before ? { started_at: q.before.at, id: q.before.id } : null;
       for (const line of this.segments.newestFirst(q.sinceMs ?? 0)) {
-        const r = line.r;
+        const r = this.priced(line.r);
         if (q.sinceMs !== undefined && r.started_at < q.sinceMs) continue;
         if (before && newerFirst(before, r) >= 0) continue;
         if (!logMatches(r, q)) continue;
@@ -320,7 +362,7 @@ export class RequestStore {
   recordsSince(sinceMs: number): Promise<RequestRecord[]> {
     return this.read(() => {
       const out: RequestRecord[] = [];
-      for (const line of this.segments.newestFirst(sinceMs)) if (line.r.started_at >= sinceMs) out.push(line.r);
+      for (const line of this.segments.newestFirst(sinceMs)) if (line.r.started_at >= sinceMs) out.push(this.priced(line.r));
       return out;
     });
   }
@@ -342,7 +384,7 @@ export class RequestStore {
         unreadable = true;
       }
       return {
-        ...line.r,
+        ...this.priced(line.r),
         ...(unreadable ? { bodies_unreadable: true } : {}),
         request_headers: bodies?.request_headers ?? {},
         response_headers: bodies?.response_headers ?? {},
@@ -370,6 +412,8 @@ export class RequestStore {
   maintain(now = this.now()): Promise<void> {
     return this.queue(async () => {
       const removed = this.segments.enforce(now - this.options.retentionDays * 86_400_000, this.options.maxBytes);
+      // From now on the oldest day in the log may be missing requests (see reprice).
+      if (removed.segments && getMeta(this.db, TRIMMED) === null) setMeta(this.db, TRIMMED, new Date(now).toISOString());
       if (removed.segments || removed.bodies) this.dirty = true;
       if (this.dirty) await this.snapshotNow();
     });

@@ -1,6 +1,6 @@
 import type { UpstreamConfig } from '../config/schema.ts';
 import { findModel } from '../providers/catalogue.ts';
-import { MODELS } from '../providers/registry.ts';
+import { MODELS } from '../providers/catalogues.ts';
 
 /** The context window of `model` behind `config`: the config's own figure, else the catalogue's, else null (unknown). */
 export function windowOf(config: Pick<UpstreamConfig, 'contextWindow'>, model: string | null): number | null {

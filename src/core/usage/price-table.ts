@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { ClpError } from '../../shared/errors.ts';
 import { parseJsonText } from '../config/issues.ts';
 import { withFileLock, writeFileAtomic } from '../fs/atomic.ts';
-import { MODELS } from '../providers/registry.ts';
+import { MODELS } from '../providers/catalogues.ts';
 import { importPriceFile } from './price-import.ts';
 import { loadUserPrices, type Price } from './prices.ts';
 

@@ -6,7 +6,7 @@ import type { Usage } from '../../shared/usage.ts';
 import { formatIssue, parseJsonText } from '../config/issues.ts';
 import { globRegExp } from '../glob.ts';
 import { type CatalogueEntry, findModel, priceFor } from '../providers/catalogue.ts';
-import { MODELS } from '../providers/registry.ts';
+import { MODELS } from '../providers/catalogues.ts';
 
 /** Dollars per million tokens. Cache rates are optional: unset ones are derived as the API bills them. */
 export const priceSchema = z.object({

@@ -1,7 +1,16 @@
 import { stat } from 'node:fs/promises';
 import type { RequestRecord } from '../../shared/records.ts';
 import type { Logger } from '../log.ts';
+import { createHash } from 'node:crypto';
+import { MODELS } from '../providers/catalogues.ts';
 import { costOf, createPriceBook, loadUserPrices } from './prices.ts';
+
+/** Names a price table: the catalogue shipped with this CLP and the user's entries. */
+const tableStamp = (user: unknown) =>
+  createHash('sha256')
+    .update(JSON.stringify([MODELS, user]))
+    .digest('hex')
+    .slice(0, 16);
 
 /**
  * Prices finished requests with the shipped table plus `$CLP_HOME/prices.json`. The file is checked
@@ -11,6 +20,9 @@ import { costOf, createPriceBook, loadUserPrices } from './prices.ts';
 export class Pricing {
   private priceOf = createPriceBook();
   private stamp = '';
+  private table = tableStamp({});
+  /** Called when the table changes while CLP runs (a new prices.json), after the first load. */
+  onChange: (() => void) | null = null;
   private lastCheck = 0;
   private checking: Promise<void> | null = null;
 
@@ -31,8 +43,15 @@ export class Pricing {
           () => 'missing',
         );
         if (stamp === this.stamp) return;
+        const first = this.stamp === '';
         this.stamp = stamp;
-        this.priceOf = createPriceBook(await loadUserPrices(this.file));
+        const user = await loadUserPrices(this.file);
+        const table = tableStamp(user);
+        this.priceOf = createPriceBook(user);
+        if (table !== this.table) {
+          this.table = table;
+          if (!first) this.onChange?.();
+        }
       } catch (err) {
         this.log.warn(`${(err as Error).message} (keeping the previous prices)`);
       } finally {
@@ -40,6 +59,11 @@ export class Pricing {
       }
     })();
     return this.checking;
+  }
+
+  /** Names the table in force (the request log sums its costs anew when it changes). */
+  tableStamp(): string {
+    return this.table;
   }
 
   price(record: RequestRecord): RequestRecord {

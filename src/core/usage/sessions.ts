@@ -36,6 +36,13 @@ export class SessionTracker {
     for (const s of before) this.merge(s);
   }
 
+  /** Drops what it folded (prices changed): the next `ready` seeds again from the log. */
+  forget(): void {
+    this.sessions.clear();
+    this.added = new Set();
+    this.seeding = null;
+  }
+
   /** Seeds once from `load` (the log within retention), however many callers ask at once. */
   ready(load: (() => Promise<RequestRecord[]>) | null): Promise<void> {
     if (this.seeded || !load) return Promise.resolve();

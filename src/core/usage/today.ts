@@ -43,6 +43,16 @@ export class TodayTracker {
     private readonly windowMs = 60 * 60_000,
   ) {}
 
+  /** Drops what it folded (prices changed): the next view seeds again from the log. */
+  forget(): void {
+    this.day = '';
+    this.configs = new Map();
+    this.window = [];
+    this.head = 0;
+    this.recent = [];
+    this.added = new Set();
+  }
+
   get seeded(): boolean {
     return this.added === null;
   }
