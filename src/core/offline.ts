@@ -18,6 +18,7 @@ import { RouteSet } from './routing/route-set.ts';
 
 export type { ConfigEdit };
 export { importPrices, priceRows, type PriceRow } from './usage/price-table.ts';
+export { windowsLine } from './usage/context-fit.ts';
 
 /** Both config files, loaded once (broken ones report their error in `state()`). */
 export async function loadStores(paths: ClpPaths): Promise<Record<ServiceName, ConfigStore>> {

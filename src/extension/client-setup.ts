@@ -18,6 +18,8 @@ export interface SetupContext {
   home: string;
   dataDir: string;
   output: vscode.OutputChannel;
+  /** Claude configs' models that are not Claude models, with their windows: the doctor explains Claude Code's window settings for them. */
+  claudeForeignModels: Array<{ config: string; model: string; window: number | null }>;
   /** Whether a Claude config serves tool search (`tool_search: true`): the setup then turns it on in Claude Code. */
   claudeToolSearch: boolean;
   /** The Codex configs: each gets a profile bound to it (`codex --profile clp-<config>`). */
@@ -157,6 +159,7 @@ export async function runDoctor(ctx: SetupContext): Promise<Finding[]> {
       : null,
     codexToml: await readText(join(home(), '.codex', 'config.toml')),
     claudeToolSearch: ctx.claudeToolSearch,
+    foreignModels: ctx.claudeForeignModels,
   });
   ctx.output.appendLine('doctor:');
   for (const f of findings) ctx.output.appendLine(`  [${f.severity}] ${f.message}${f.fix ? `\n      fix: ${f.fix}` : ''}`);

@@ -175,6 +175,9 @@ export class ClpExtension {
       output: this.output,
       codexConfigs: this.dashboard?.configs.codex.map((c) => c.name) ?? [],
       claudeToolSearch: this.dashboard?.configs.claude.some((c) => c.tool_search) ?? false,
+      claudeForeignModels: (this.dashboard?.configs.claude ?? []).flatMap((c) =>
+        (c.model_windows ?? []).filter((m) => !/claude|anthropic/i.test(m.model)).map((m) => ({ config: c.name, ...m })),
+      ),
     };
   }
 
@@ -255,7 +258,7 @@ export class ClpExtension {
       for (const c of d.configs[service]) {
         items.push({
           label: `${c.active ? '$(check) ' : ''}${c.name}`,
-          description: c.base_url,
+          description: c.windows ? `${c.base_url} · ${c.windows}` : c.base_url,
           detail: c.active ? 'active' : undefined,
           service,
           name: c.name,

@@ -18,6 +18,9 @@ export interface ConfigView {
   active: boolean;
   /** It passes Anthropic's API through unchanged, tool search included. */
   tool_search?: true;
+  /** Its models and their context windows, when it names them (`models: claude-opus-4-8 (1M)`). */
+  windows?: string;
+  model_windows?: Array<{ model: string; window: number | null }>;
   /** Its costs are list price times this (shown when not 1). */
   price_multiplier?: number;
   /** The last connectivity test of this config since CLP started. */

@@ -37,6 +37,8 @@ test("a session at 180K tokens moved to a 128K model: clp active warns, the trac
       };
       const switched = await clp(['active', 'claude', 'small'], env);
       assert.equal(switched.code, 0, switched.stderr);
+      assert.match(switched.stdout, /^ {2}window 128K$/m, "the config's window, where it is known");
+      assert.match((await clp(['list', 'claude'], env)).stdout, /^\* small +\S+ +weight 0 +bearer +window 128K$/m);
       assert.match(
         switched.stderr,
         /^warning: session long-sess-00 uses 180,000 tokens of context; claude-opus-5-5 on "small" holds 128,000 \(compact it first, or `clp session bind long-ses <config>`\)$/m,

@@ -170,3 +170,16 @@ test('Codex: a provider per config on CLP, bound by header, and a profile file n
   );
   assert.deepEqual(p.skipped, ['a/b']);
 });
+
+test('doctor: a config serving a non-Claude model gets the client-side window settings explained, until they are set', () => {
+  const foreignModels = [{ config: 'glm-relay', model: 'glm-4.6', window: 128_000 }];
+  const found = diagnose(base({ foreignModels }));
+  assert.match(found[0]!.message, /"glm-relay" serves glm-4\.6, with a 128,000-token window: Claude Code assumes 200K/);
+  assert.match(found[0]!.fix, /CLAUDE_CODE_AUTO_COMPACT_WINDOW=128000/);
+  const set = diagnose(base({ foreignModels, env: { CLAUDE_CODE_AUTO_COMPACT_WINDOW: '120000' } }));
+  assert.deepEqual(
+    set.map((f) => f.severity),
+    ['ok'],
+  );
+  assert.match(diagnose(base({ foreignModels: [{ config: 'x', model: 'kimi-k3', window: null }] }))[0]!.fix, /"context_window"/);
+});

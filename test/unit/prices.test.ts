@@ -131,3 +131,13 @@ test('the catalogue the CLI reads is the providers’ own', async () => {
     Object.values(PROVIDERS).flatMap((p) => p.models),
   );
 });
+
+test('windows: the config says, or the catalogue; a model list as people read it', async () => {
+  const { windowsLine, windowOf } = await import('../../src/core/usage/context-fit.ts');
+  assert.equal(windowOf({ contextWindow: null }, 'claude-opus-4-8'), 1_000_000);
+  assert.equal(windowOf({ contextWindow: null }, 'claude-haiku-4-5-20251001'), 200_000);
+  assert.equal(windowOf({ contextWindow: 64_000 }, 'claude-opus-4-8'), 64_000);
+  assert.equal(windowOf({ contextWindow: null }, 'glm-4.6'), null);
+  assert.equal(windowsLine({ contextWindow: null, models: ['claude-opus-4-8', 'glm-4.6'] }), 'models: claude-opus-4-8 (1M), glm-4.6');
+  assert.equal(windowsLine({ contextWindow: null, models: [] }), null);
+});

@@ -1,4 +1,4 @@
-import { activateInFile, loadStores } from '../../core/offline.ts';
+import { activateInFile, loadStores, windowsLine } from '../../core/offline.ts';
 import { ClpError } from '../../shared/errors.ts';
 import { isServiceName, type ServiceName } from '../../shared/services.ts';
 import { EXIT, type CliContext } from '../context.ts';
@@ -28,6 +28,7 @@ export async function listCommand(ctx: CliContext, serviceName: string, json: bo
     base_url: displayUrl(e.baseUrl),
     weight: e.weight,
     auth: e.authToken && e.apiKey ? 'bearer+x-api-key' : e.authToken ? 'bearer' : e.apiKey ? 'x-api-key' : 'none',
+    windows: windowsLine(e),
   }));
   if (json) {
     ctx.out(JSON.stringify({ service, file: store.file, error, active: snapshot.active?.name ?? null, configs }, null, 2));
@@ -46,7 +47,8 @@ export async function listCommand(ctx: CliContext, serviceName: string, json: bo
     return error ? EXIT.failed : EXIT.ok;
   }
   const width = Math.max(...configs.map((c) => c.name.length));
-  for (const c of configs) ctx.out(`${c.active ? '*' : ' '} ${c.name.padEnd(width)}  ${c.base_url}  weight ${c.weight}  ${c.auth}`);
+  for (const c of configs)
+    ctx.out(`${c.active ? '*' : ' '} ${c.name.padEnd(width)}  ${c.base_url}  weight ${c.weight}  ${c.auth}${c.windows ? `  ${c.windows}` : ''}`);
   return EXIT.ok;
 }
 
@@ -55,6 +57,9 @@ export async function activeCommand(ctx: CliContext, serviceName: string, name: 
   await activateInFile(ctx.paths, service, name);
   const owner = (await ctx.owner.ping()) !== null;
   ctx.out(`${service}: active config is now "${name}"${owner ? '; it applies to the next request' : ' (CLP is not running: `clp start`)'}`);
+  const entry = (await loadStores(ctx.paths))[service].snapshot().get(name);
+  const windows = entry ? windowsLine(entry) : null;
+  if (windows) ctx.out(`  ${windows}`);
   // Sessions the switch moves into a window too small for them: said before their next request.
   const tight = owner ? await ctx.owner.call(SessionsFit, { service, config: name }).catch(() => []) : [];
   for (const s of tight)

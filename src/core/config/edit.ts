@@ -1,3 +1,4 @@
+import { windowsLine, windowsOf } from '../usage/context-fit.ts';
 import { ClpError } from '../../shared/errors.ts';
 import { noSuchConfig } from './names.ts';
 import type { ConfigView } from '../../shared/dashboard.ts';
@@ -55,6 +56,7 @@ export function configViews(entries: readonly UpstreamConfig[], active: Upstream
     weight: e.weight,
     active: e.name === active?.name,
     ...(e.toolSearch ? { tool_search: true } : {}),
+    ...(windowsLine(e) ? { windows: windowsLine(e)!, model_windows: windowsOf(e) } : {}),
     ...(e.priceMultiplier !== 1 ? { price_multiplier: e.priceMultiplier } : {}),
   }));
 }

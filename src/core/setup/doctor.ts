@@ -21,6 +21,8 @@ export interface DoctorInput {
   codexToml: string | null;
   /** Whether a Claude config serves tool search (`tool_search: true`). */
   claudeToolSearch?: boolean;
+  /** Claude configs' models that are not Claude models, with their windows when known. */
+  foreignModels?: Array<{ config: string; model: string; window: number | null }>;
 }
 
 const envOf = (json: Record<string, unknown> | null): Record<string, string> => (json?.env as Record<string, string> | undefined) ?? {};
@@ -157,6 +159,17 @@ function discoveryFindings(input: DoctorInput): Finding[] {
       message: `${TOOL_SEARCH} is on but no config says "tool_search": true: CLP takes tool search out of every request, so MCP tools are sent in full anyway`,
       fix: 'Set "tool_search": true on the configs that pass Anthropic\'s API through unchanged (the official API), or unset the variable.',
     });
+  const compact = where.find(([, env]) => env.CLAUDE_CODE_AUTO_COMPACT_WINDOW)?.[1].CLAUDE_CODE_AUTO_COMPACT_WINDOW;
+  for (const f of input.foreignModels ?? []) {
+    if (f.window !== null && compact && Number(compact) <= f.window) continue;
+    out.push({
+      severity: 'warning',
+      message: `"${f.config}" serves ${f.model}${f.window ? `, with a ${f.window.toLocaleString('en-US')}-token window` : ''}: Claude Code assumes 200K for models it does not know`,
+      fix: f.window
+        ? `Set CLAUDE_CODE_AUTO_COMPACT_WINDOW=${f.window} (and CLAUDE_CODE_MAX_CONTEXT_TOKENS=${f.window}) in the env of ~/.claude/settings.json so Claude Code compacts before the model's window fills.`
+        : `Give the config a "context_window" (tokens), then set CLAUDE_CODE_AUTO_COMPACT_WINDOW to it so Claude Code compacts in time.`,
+    });
+  }
   const quiet = where.filter(([, env]) => env[QUIET]).map(([w]) => w);
   if (quiet.length)
     out.push({
