@@ -47,11 +47,17 @@ export function renderStatusBar(own: OwnershipState, dash: DashboardState | null
     );
     if (svc.config.error) lines.push(`  - ⚠ ${svc.config.error}`);
   }
+  const tight = dash?.context_warnings ?? [];
+  for (const w of tight)
+    lines.push(
+      `- ⚠ session \`${w.id.slice(0, 8)}\` uses ${compactNumber(w.used)} tokens; ${w.model ?? 'its model'} on \`${w.config}\` holds ${compactNumber(w.window)}: compact it or bind it elsewhere`,
+    );
   lines.push('', 'Click to switch config.');
   // The dashboard's health, said the same way: red when a service in use cannot serve, yellow when one needs a look.
   const health = dash ? overallHealth(status.services, dash.pools, Date.now()) : null;
   for (const h of health?.problems ?? []) lines.splice(lines.length - 2, 0, `- ${h.level === 'bad' ? '⛔' : '⚠'} ${h.text}`);
   if (health?.level === 'bad') return { text: `$(error) CLP ${parts.join(' ')}`, tooltip: lines.join('\n'), background: 'statusBarItem.errorBackground' };
-  const attention = broken.length > 0 || SERVICES.every((s) => status.services[s].placeholder) || health?.level === 'warn';
-  return { text: `$(radio-tower) CLP ${parts.join(' ')}`, tooltip: lines.join('\n'), background: attention ? 'statusBarItem.warningBackground' : null };
+  const attention = broken.length > 0 || SERVICES.every((s) => status.services[s].placeholder) || health?.level === 'warn' || tight.length > 0;
+  const icon = tight.length ? '$(warning)' : '$(radio-tower)';
+  return { text: `${icon} CLP ${parts.join(' ')}`, tooltip: lines.join('\n'), background: attention ? 'statusBarItem.warningBackground' : null };
 }

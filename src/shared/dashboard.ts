@@ -41,6 +41,18 @@ export interface DashboardState {
   today: Record<ServiceName, ServiceToday>;
   /** Each service's pool: mode and every config's health (what the health colours are made of). */
   pools: Record<ServiceName, PoolStatus>;
+  /** Recent sessions the active config's model cannot hold: their next request would overflow it. */
+  context_warnings?: ContextWarning[];
+}
+
+/** A session that uses more context than the model it follows now holds. */
+export interface ContextWarning {
+  service: ServiceName;
+  id: string;
+  config: string;
+  model: string | null;
+  used: number;
+  window: number;
 }
 
 export interface ConnectivityResult {

@@ -222,3 +222,44 @@ test('the request list lays out its newest 100 rows and pages back over the whol
   const ids = await page.locator('tr.record').evaluateAll((rows) => rows.map((r) => (r as unknown as { dataset: { id: string } }).dataset.id));
   assert.equal(new Set(ids).size, total, 'no row twice');
 });
+
+test('a session the active config cannot hold: the Overview says so before its next request, at both widths and in both themes', async () => {
+  const long = new Anthropic({
+    baseURL: core.urls.claude,
+    apiKey: 'placeholder',
+    maxRetries: 0,
+    defaultHeaders: { 'x-claude-code-session-id': 'bigctx-0001-aaaa' },
+  });
+  relayA.usage = { input_tokens: 1_000, cache_creation_input_tokens: 4_000, cache_read_input_tokens: 175_000, output_tokens: 300 };
+  try {
+    await core.activate('claude', 'relay-a');
+    await long.messages.create({ model: 'claude-sonnet-5-5', max_tokens: 16, messages: [{ role: 'user', content: 'long' }] });
+    await writeConfig(home.home, 'claude', {
+      'relay-a': { base_url: relayA.baseUrl, api_key: KEY_A },
+      'relay-b': { base_url: relayB.baseUrl, auth_token: KEY_B, context_window: 128_000, active: true },
+    });
+    await core.stores.claude.reload();
+    await page.reload();
+    await page.locator('button.tab[data-page="overview"]').click();
+    const banner = page.locator('.banner.context-warning');
+    await banner.waitFor({ timeout: 10_000 });
+    assert.match(
+      await banner.innerText(),
+      /^Session bigctx-0 \(claude\) uses 180,000 tokens of context; claude-sonnet-5-5 on relay-b holds 128,000\. Its next request will overflow/i,
+    );
+    for (const [width, scheme] of [
+      [1400, 'light'],
+      [1400, 'dark'],
+      [800, 'light'],
+      [800, 'dark'],
+    ] as const) {
+      await page.setViewportSize({ width, height: 900 });
+      await page.emulateMedia({ colorScheme: scheme });
+      await page.screenshot({ path: artifactPath(`overview-context-warning-${width}-${scheme}.png`) });
+    }
+  } finally {
+    relayA.usage = { input_tokens: 3, cache_creation_input_tokens: 2849, cache_read_input_tokens: 9493, output_tokens: 527 };
+    await page.setViewportSize({ width: 1400, height: 900 });
+    await page.emulateMedia({ colorScheme: 'light' });
+  }
+});

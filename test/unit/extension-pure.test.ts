@@ -93,6 +93,24 @@ test('the status bar takes the dashboard health: red when every config of a pool
   assert.match(out.tooltip, /no config can serve/);
 });
 
+test('the status bar warns, before it happens, of a session the active config cannot hold', async () => {
+  const { emptyTotals } = await import('../../src/shared/usage.ts');
+  const today = { requests: 0, errors: 0, totals: emptyTotals(), cost_usd: 0 };
+  const pool = { service: 'claude' as const, mode: 'active' as const, order: 'priority' as const, failureThreshold: 3, autoResetMinutes: 10, members: [] };
+  const dash = {
+    status: status('small', null),
+    configs: { claude: [], codex: [] },
+    today: { claude: today, codex: today },
+    pools: { claude: pool, codex: { ...pool, service: 'codex' as const } },
+    context_warnings: [{ service: 'claude' as const, id: 'abcdef123456', config: 'small', model: 'glm-4.6', used: 180_000, window: 128_000 }],
+  };
+  const view = renderStatusBar({ kind: 'owner', status: status('small', null) }, dash);
+  assert.match(view.text, /^\$\(warning\) CLP /);
+  assert.equal(view.background, 'statusBarItem.warningBackground');
+  assert.match(view.tooltip, /session `abcdef12` uses 180\.0k tokens; glm-4\.6 on `small` holds 128\.0k/);
+  assert.equal(renderStatusBar({ kind: 'owner', status: status('small', null) }, { ...dash, context_warnings: [] }).background, null);
+});
+
 test('first-run offers: a client that is there and does not point at CLP, unless "Don\'t ask again"', async () => {
   const { offersFor } = await import('../../src/extension/first-run-offers.ts');
   const none = {

@@ -83,6 +83,10 @@ export class ClpOverview extends Page {
   override render() {
     return html`
       ${this.error ? html`<div class="banner error" role="alert">${this.error}</div>` : nothing}
+      ${(this.state.context_warnings ?? []).map(
+        (w) =>
+          html`<div class="banner warn context-warning" role="status">Session <code>${w.id.slice(0, 8)}</code> (${w.service}) uses ${count(w.used)} tokens of context; ${w.model ?? 'its model'} on <strong>${w.config}</strong> holds ${count(w.window)}. Its next request will overflow: compact it in the client, or <a href="#sessions" @click=${(e: Event) => this.go(e, 'sessions')}>keep it on a larger config</a>.</div>`,
+      )}
       <section class="cards">${SERVICES.map((s) => this.serviceCard(s))}</section>
       <div class="two-wide">
         ${this.activityPanel()} ${this.recentPanel()}

@@ -1,4 +1,6 @@
-import type { DashboardState, ServiceToday } from '../../../shared/dashboard.ts';
+import type { ContextWarning, DashboardState, ServiceToday } from '../../../shared/dashboard.ts';
+import type { SessionSummary } from '../../../shared/sessions.ts';
+import type { UpstreamConfig } from '../../config/schema.ts';
 import { ClpError } from '../../../shared/errors.ts';
 import { SERVICES, type ServiceName } from '../../../shared/services.ts';
 import { emptyTotals } from '../../../shared/usage.ts';
@@ -44,6 +46,30 @@ type LogMethods =
 /** Sessions active this recently are the ones a switch moves (older ones have likely ended). */
 const FIT_WINDOW_MS = 6 * 3_600_000;
 
+/** The recent unbound sessions of `service` that `target`'s model cannot hold. */
+function tight(deps: DashboardDeps, sessions: SessionSummary[], service: ServiceName, target: UpstreamConfig) {
+  const recent = deps.now() - FIT_WINDOW_MS;
+  return sessions
+    .filter((s) => s.service === service && s.id !== NO_SESSION && s.last_at >= recent && !deps.bindings.get(service, s.id))
+    .flatMap((s) => {
+      const model = s.models.at(-1) ?? null;
+      const over = overflow({ used: s.context_tokens, config: s.last_config }, target, model);
+      return over ? [{ id: s.id, used: over.used, window: over.window, model }] : [];
+    });
+}
+
+/**
+ * For the status bar and the dashboard: sessions the active config cannot hold, from what this
+ * owner has seen (the log is not read for it: the sessions that matter are the recent ones).
+ */
+function contextWarnings(deps: DashboardDeps): ContextWarning[] {
+  const sessions = deps.sessions.list(1000);
+  return SERVICES.flatMap((service) => {
+    const active = deps.stores[service].snapshot().active;
+    return active ? tight(deps, sessions, service, active).map((t) => ({ service, config: active.name, ...t })) : [];
+  });
+}
+
 /** The session tracker, seeded once from the log (everything within retention). */
 async function sessionsOf(deps: DashboardDeps) {
   await deps.sessionsReady();
@@ -60,7 +86,7 @@ export function logHandlers(deps: DashboardDeps): HandlersOf<LogMethods> {
         configs[service] = configViewsOf(deps.stores[service]);
         pools[service] = deps.pool.status(service, deps.stores[service].snapshot());
       }
-      return { status: deps.status(), configs, today: await today(deps), pools };
+      return { status: deps.status(), configs, today: await today(deps), pools, context_warnings: contextWarnings(deps) };
     },
     'owner/status': async () => deps.status(),
     'logs/list': async (q) => {
@@ -100,16 +126,7 @@ export function logHandlers(deps: DashboardDeps): HandlersOf<LogMethods> {
     },
     'sessions/fit': async ({ service, config }) => {
       const target = deps.stores[service].snapshot().get(config);
-      if (!target) return [];
-      const recent = deps.now() - FIT_WINDOW_MS;
-      return (await sessionsOf(deps))
-        .list(1000)
-        .filter((s) => s.service === service && s.id !== NO_SESSION && s.last_at >= recent && !deps.bindings.get(service, s.id))
-        .flatMap((s) => {
-          const model = s.models.at(-1) ?? null;
-          const over = overflow({ used: s.context_tokens, config: s.last_config }, target, model);
-          return over ? [{ id: s.id, used: over.used, window: over.window, model }] : [];
-        });
+      return target ? tight(deps, (await sessionsOf(deps)).list(1000), service, target) : [];
     },
     'sessions/bind': async ({ id, config }) => {
       const s = (await sessionsOf(deps)).find(id);
