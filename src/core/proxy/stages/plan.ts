@@ -8,19 +8,6 @@ import { sendError } from '../respond.ts';
 import { boundConfigsOf } from '../session.ts';
 import { overflow, type SessionContext } from '../../usage/context-fit.ts';
 
-/**
- * Decides, once, which configs this request tries and with which model, from the config snapshot
- * current at this moment (the request keeps them to its end, so a switch applies to the next request
- * and never to one in flight):
- * 1. the pool's plan (the active config, or every healthy config in pool mode);
- * 2. the routing rules, which see the config the plan would use first: a rewrite changes only the
- *    body's top-level `model`, a pin narrows the plan to its configs (still subject to their health:
- *    a pin never routes to a config that is cooling down or disabled).
- * - No usable config (placeholder mode): a 400, which neither Claude Code nor Codex retries, naming
- *   the file to edit; a retry loop would only delay the message.
- * - Configs, but none available: a 503 saying why each one was skipped (the clients retry 5xx, and a
- *   cooling config comes back), never a silent route to a dead upstream.
- */
 /** The stored session bindings as the plan sees them. */
 export interface SessionBindingsView {
   get(session: string | null): string[] | null;
@@ -41,6 +28,19 @@ export interface ContextFit {
   refuse(): boolean;
 }
 
+/**
+ * Decides, once, which configs this request tries and with which model, from the config snapshot
+ * current at this moment (the request keeps them to its end, so a switch applies to the next request
+ * and never to one in flight):
+ * 1. the pool's plan (the active config, or every healthy config in pool mode);
+ * 2. the routing rules, which see the config the plan would use first: a rewrite changes only the
+ *    body's top-level `model`, a pin narrows the plan to its configs (still subject to their health:
+ *    a pin never routes to a config that is cooling down or disabled).
+ * - No usable config (placeholder mode): a 400, which neither Claude Code nor Codex retries, naming
+ *   the file to edit; a retry loop would only delay the message.
+ * - Configs, but none available: a 503 saying why each one was skipped (the clients retry 5xx, and a
+ *   cooling config comes back), never a silent route to a dead upstream.
+ */
 export function planStage(store: ConfigStore, pool: Pool, routes: () => Routes, bindings?: SessionBindingsView, fit?: ContextFit): Stage {
   return (ctx, next) => {
     const snapshot = store.snapshot();
