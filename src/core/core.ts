@@ -337,8 +337,13 @@ export async function createCore(options: CoreOptions): Promise<Core> {
           await importOriginalOnce(requestStore, paths.dataDir, log, pricing);
           // Costs follow the table in force: records are priced when read, the daily totals summed
           // anew when the table differs from the one they were summed at (a new CLP, a new prices.json).
+          // Off the start: the first start of a new CLP reads the whole log once (later calls on the
+          // store queue behind it, so none sees half-summed totals).
           requestStore.usePrices((r) => pricing.price(r));
-          if (await requestStore.reprice(pricing.tableStamp())) log.info('prices changed: costs in the request log and daily totals recomputed');
+          requestStore.reprice(pricing.tableStamp()).then(
+            (changed) => changed && log.info('prices changed: costs in the request log and daily totals recomputed'),
+            (err: Error) => log.warn(`could not recompute costs: ${err.message}`),
+          );
         }
         await statusline.start();
         statuslineOn = true;

@@ -48,17 +48,20 @@ function decodeURIComponentSafe(s: string): string {
 }
 
 export function configViews(entries: readonly UpstreamConfig[], active: UpstreamConfig | null): ConfigView[] {
-  return entries.map((e) => ({
-    name: e.name,
-    base_url: maskUrl(e.baseUrl),
-    auth_token: e.authToken ? maskKey(e.authToken) : null,
-    api_key: e.apiKey ? maskKey(e.apiKey) : null,
-    weight: e.weight,
-    active: e.name === active?.name,
-    ...(e.toolSearch ? { tool_search: true } : {}),
-    ...(windowsLine(e) ? { windows: windowsLine(e)!, model_windows: windowsOf(e) } : {}),
-    ...(e.priceMultiplier !== 1 ? { price_multiplier: e.priceMultiplier } : {}),
-  }));
+  return entries.map((e) => {
+    const windows = windowsLine(e);
+    return {
+      name: e.name,
+      base_url: maskUrl(e.baseUrl),
+      auth_token: e.authToken ? maskKey(e.authToken) : null,
+      api_key: e.apiKey ? maskKey(e.apiKey) : null,
+      weight: e.weight,
+      active: e.name === active?.name,
+      ...(e.toolSearch ? { tool_search: true } : {}),
+      ...(windows ? { windows, model_windows: windowsOf(e) } : {}),
+      ...(e.priceMultiplier !== 1 ? { price_multiplier: e.priceMultiplier } : {}),
+    };
+  });
 }
 
 /** The raw file with every key masked: what the page's JSON mode edits. */

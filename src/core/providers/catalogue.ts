@@ -29,6 +29,20 @@ export interface CatalogueEntry {
   source: string;
 }
 
+/** The entry maker of one catalogue: its check date and usual source, given once. */
+export function entryMaker(checked: string, source: string) {
+  return (id: string, family: string, price: ModelPrice, window: number, maxOutput: number, more: Partial<CatalogueEntry> = {}): CatalogueEntry => ({
+    id,
+    family,
+    price,
+    window,
+    maxOutput,
+    checked,
+    source,
+    ...more,
+  });
+}
+
 /** How a model was found in a catalogue: by its own entry, or by its family (an estimate). */
 export interface CatalogueHit {
   entry: CatalogueEntry;

@@ -6,6 +6,9 @@ const NUMBERS = ['requests', 'errors', 'input', 'cached_create', 'cached_read', 
 
 export { NO_SESSION } from '../../shared/sessions.ts';
 
+/** A session's key: ids are the clients' own, so the same id under two services is two sessions. */
+const keyOf = (service: SessionSummary['service'], id: string) => `${service}\u0000${id}`;
+
 /**
  * Every session the log holds, folded from its requests: the client's service, first and last
  * request, the configs and models it used, requests, errors, tokens by kind, cost, failovers and
@@ -52,14 +55,14 @@ export class SessionTracker {
 
   /** Records a session's project directory (Claude Code's statusline says it). */
   setProject(service: SessionSummary['service'], id: string, dir: string): void {
-    this.projects.set(`${service}\u0000${id}`, dir);
-    const s = this.sessions.get(`${service}\u0000${id}`);
+    this.projects.set(keyOf(service, id), dir);
+    const s = this.sessions.get(keyOf(service, id));
     if (s) s.project = dir;
   }
 
   /** A session as folded from this owner's own requests, laid after the same session's older ones. */
   private merge(mine: SessionSummary): void {
-    const key = `${mine.service}\u0000${mine.id}`;
+    const key = keyOf(mine.service, mine.id);
     const old = this.sessions.get(key);
     if (!old) {
       this.sessions.set(key, mine);
@@ -90,7 +93,7 @@ export class SessionTracker {
 
   private fold(r: RequestRecord): void {
     const id = r.session_id ?? NO_SESSION;
-    const key = `${r.service}\u0000${id}`;
+    const key = keyOf(r.service, id);
     let s = this.sessions.get(key);
     if (!s) {
       s = {
@@ -163,7 +166,7 @@ export class SessionTracker {
   }
 
   get(service: SessionSummary['service'], id: string | null): SessionSummary | null {
-    return this.sessions.get(`${service}\u0000${id ?? NO_SESSION}`) ?? null;
+    return this.sessions.get(keyOf(service, id ?? NO_SESSION)) ?? null;
   }
 
   /** One session by its id or a unique prefix of it (at least 4 characters), or null. */

@@ -1,4 +1,4 @@
-import type { CatalogueEntry, ModelPrice } from '../catalogue.ts';
+import { type CatalogueEntry, entryMaker, type ModelPrice } from '../catalogue.ts';
 
 /**
  * Anthropic's models, newest of each line first: list prices in USD per million tokens, context
@@ -20,16 +20,7 @@ const std = (input: number, output: number, read = input * 0.1): ModelPrice => (
   cache_read: read,
 });
 
-const entry = (id: string, family: string, price: ModelPrice, window: number, maxOutput: number, more: Partial<CatalogueEntry> = {}): CatalogueEntry => ({
-  id,
-  family,
-  price,
-  window,
-  maxOutput,
-  checked: CHECKED,
-  source: PRICING,
-  ...more,
-});
+const entry = entryMaker(CHECKED, PRICING);
 
 export const ANTHROPIC_MODELS: readonly CatalogueEntry[] = [
   entry('claude-fable-5-2', 'claude-fable', std(8, 40, 0.2), M, 128 * K, { source: 'github.com/phuryn/claude-usage v1.5.7 (platform.claude.com, 2026-12-01)' }),

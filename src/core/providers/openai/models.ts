@@ -1,8 +1,8 @@
-import type { CatalogueEntry, ModelPrice } from '../catalogue.ts';
+import { type CatalogueEntry, entryMaker, type ModelPrice } from '../catalogue.ts';
 
 /**
  * OpenAI's models, newest of each line first: standard-tier prices in USD per million tokens
- * (OpenAI has no cache-write charge; `cache_read` is its cached-input rate), context window and
+ * (`cache_read` is the cached-input rate; before GPT-6 there is no cache-write charge), context window and
  * max output. Checked 2026-12-03: GPT-6.2 Sol from its model page; the rest from summaries of
  * developers.openai.com/api/docs/pricing dated 2026-06-04 to 2026-11-05 (the page itself is not in
  * the stored copies).
@@ -19,16 +19,7 @@ const p = (input: number, output: number, cache_read?: number): ModelPrice => ({
   ...(cache_read !== undefined ? { cache_read } : {}),
 });
 
-const entry = (id: string, family: string, price: ModelPrice, window: number, maxOutput: number, more: Partial<CatalogueEntry> = {}): CatalogueEntry => ({
-  id,
-  family,
-  price,
-  window,
-  maxOutput,
-  checked: CHECKED,
-  source: PRICING,
-  ...more,
-});
+const entry = entryMaker(CHECKED, PRICING);
 
 /** GPT-6 rates carry a cache-write charge (30-minute retention). */
 const p6 = (input: number, output: number, cache_read: number, write: number): ModelPrice => ({
