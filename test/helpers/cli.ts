@@ -23,6 +23,18 @@ export async function isolatedEnv(home: string): Promise<NodeJS.ProcessEnv> {
   };
 }
 
+/** The environment of a `clp` run against a running core in `home`: its ports, its CLP_HOME. */
+export function envFor(home: string, ports: { claude: number; codex: number; ui: number }): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH,
+    HOME: home,
+    CLP_HOME: home,
+    CLP_CLAUDE_PORT: String(ports.claude),
+    CLP_CODEX_PORT: String(ports.codex),
+    CLP_UI_PORT: String(ports.ui),
+  };
+}
+
 /** Runs the built `clp` (dist/cli.js, as users get it) and collects its output and exit code. */
 export function clp(args: string[], env: NodeJS.ProcessEnv, timeoutMs = 30_000, input?: string): Promise<CliResult> {
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build\` first`);

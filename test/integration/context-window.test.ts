@@ -1,7 +1,7 @@
 import Anthropic from '@anthropic-ai/sdk';
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { clp } from '../helpers/cli.ts';
+import { clp, envFor } from '../helpers/cli.ts';
 import { startCore } from '../helpers/core.ts';
 import { FakeUpstream } from '../helpers/fake-upstream.ts';
 import { tempHome, writeConfig } from '../helpers/home.ts';
@@ -27,14 +27,7 @@ test("a session at 180K tokens moved to a 128K model: clp active warns, the trac
       const ask = () => s.messages.create({ model: 'claude-opus-5-5', max_tokens: 8, messages: [{ role: 'user', content: 'go on' }] });
       await ask();
       const p = core.ports();
-      const env = {
-        PATH: process.env.PATH,
-        HOME: home.home,
-        CLP_HOME: home.home,
-        CLP_CLAUDE_PORT: String(p.claude),
-        CLP_CODEX_PORT: String(p.codex),
-        CLP_UI_PORT: String(p.ui),
-      };
+      const env = envFor(home.home, p);
       const switched = await clp(['active', 'claude', 'small'], env);
       assert.equal(switched.code, 0, switched.stderr);
       assert.match(switched.stdout, /^ {2}window 128K$/m, "the config's window, where it is known");

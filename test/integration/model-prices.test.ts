@@ -2,7 +2,7 @@ import Anthropic from '@anthropic-ai/sdk';
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { startCore } from '../helpers/core.ts';
-import { clp } from '../helpers/cli.ts';
+import { clp, envFor } from '../helpers/cli.ts';
 import { FakeUpstream } from '../helpers/fake-upstream.ts';
 import { tempHome, writeConfig } from '../helpers/home.ts';
 
@@ -35,14 +35,7 @@ test('prices: the default models are priced; a relay multiplier scales the cost;
     assert.equal(estimated!.cost_estimated, true);
     assert.ok(Math.abs(estimated!.cost_usd! - list) < 1e-9, "priced as its family's newest");
     const p = core.ports();
-    const env = {
-      PATH: process.env.PATH,
-      HOME: home.home,
-      CLP_HOME: home.home,
-      CLP_CLAUDE_PORT: String(p.claude),
-      CLP_CODEX_PORT: String(p.codex),
-      CLP_UI_PORT: String(p.ui),
-    };
+    const env = envFor(home.home, p);
     const shown = await clp(['logs', 'show', estimated!.id], env);
     assert.match(shown.stdout, /cost: ~\$0\.0\d+ \(estimated: priced by its model family\)/);
   } finally {

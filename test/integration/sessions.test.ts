@@ -1,7 +1,7 @@
 import Anthropic from '@anthropic-ai/sdk';
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { clp } from '../helpers/cli.ts';
+import { clp, envFor } from '../helpers/cli.ts';
 import { startCore } from '../helpers/core.ts';
 import { FakeUpstream } from '../helpers/fake-upstream.ts';
 import { tempHome, writeConfig } from '../helpers/home.ts';
@@ -59,14 +59,7 @@ test('sessions: each Claude Code session folded from its requests, kept across a
     assert.ok(one2.recent.every((r: { session_id: string }) => r.session_id === 'sess-one-1111'));
 
     const p = core.ports();
-    const env = {
-      PATH: process.env.PATH,
-      HOME: home.home,
-      CLP_HOME: home.home,
-      CLP_CLAUDE_PORT: String(p.claude),
-      CLP_CODEX_PORT: String(p.codex),
-      CLP_UI_PORT: String(p.ui),
-    };
+    const env = envFor(home.home, p);
     const cli = await clp(['sessions'], env);
     assert.equal(cli.code, 0, cli.stderr);
     assert.match(cli.stdout, /^session +service +last request +config +models +requests +errors +tokens +cache hit +cost$/m);

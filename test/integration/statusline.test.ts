@@ -8,7 +8,7 @@ import { applyStatusLine, planStatusLine, statuslineCommand } from '../../src/co
 import { money } from '../../src/shared/format.ts';
 import { statuslineText } from '../../src/core/statusline/read.ts';
 import { statuslineDir, statuslineScriptPath } from '../../src/core/statusline/script.ts';
-import { clp } from '../helpers/cli.ts';
+import { clp, envFor } from '../helpers/cli.ts';
 import { startCore } from '../helpers/core.ts';
 import { FakeUpstream } from '../helpers/fake-upstream.ts';
 import { eventually, tempHome, writeConfig } from '../helpers/home.ts';
@@ -100,8 +100,7 @@ test("statusline: installed beside the user's own line; prints the session's con
         ['/home/dev/项目 one', 2],
       ],
     );
-    const p = core.ports();
-    const cliEnv = { ...env, CLP_CLAUDE_PORT: String(p.claude), CLP_CODEX_PORT: String(p.codex), CLP_UI_PORT: String(p.ui) };
+    const cliEnv = envFor(home.home, core.ports());
     const bySession = await clp(['usage', '--by', 'session', '--since', '7d'], cliEnv);
     assert.equal(bySession.code, 0, bySession.stderr);
     assert.match(bySession.stdout, /^claude \(since 7d\), by session$/m);

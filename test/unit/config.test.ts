@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { pickActive, setActiveInRaw } from '../../src/core/config/active.ts';
 import { parseConfigText, type UpstreamConfig } from '../../src/core/config/schema.ts';
+import { upstreamConfig } from '../helpers/config.ts';
 
 /** A file exactly as the original Python tool's UI writes it (clp-original.md §2.1). */
 const ORIGINAL = `{
@@ -58,18 +59,7 @@ test('an empty or whitespace file means no configs', () => {
   assert.ok(parsed.ok && parsed.entries.length === 0);
 });
 
-const entry = (name: string, active: boolean): UpstreamConfig => ({
-  name,
-  baseUrl: 'http://h',
-  authToken: '',
-  apiKey: '',
-  weight: 0,
-  active,
-  models: [],
-  priceMultiplier: 1,
-  toolSearch: false,
-  contextWindow: null,
-});
+const entry = (name: string, active: boolean): UpstreamConfig => upstreamConfig({ name, baseUrl: 'http://h', active });
 
 test('the last active entry wins; with none active the first is', () => {
   assert.equal(pickActive([entry('a', true), entry('b', false), entry('c', true)])?.name, 'c');

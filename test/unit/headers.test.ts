@@ -2,19 +2,10 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { UpstreamConfig } from '../../src/core/config/schema.ts';
 import { buildClientHeaders, buildUpstreamHeaders, isPlainEventStream, isStreamRequest } from '../../src/core/proxy/headers.ts';
+import { upstreamConfig } from '../helpers/config.ts';
 
-const config = (authToken: string, apiKey: string): UpstreamConfig => ({
-  name: 'c',
-  baseUrl: 'https://u.example.com',
-  authToken,
-  apiKey,
-  weight: 0,
-  active: true,
-  models: [],
-  priceMultiplier: 1,
-  toolSearch: false,
-  contextWindow: null,
-});
+const config = (authToken: string, apiKey: string): UpstreamConfig =>
+  upstreamConfig({ name: 'c', baseUrl: 'https://u.example.com', authToken, apiKey, active: true });
 
 const claudeCodeHeaders = {
   host: '127.0.0.1:3210',

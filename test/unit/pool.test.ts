@@ -4,19 +4,9 @@ import type { UpstreamConfig } from '../../src/core/config/schema.ts';
 import { classifyStatus, classifyTransport, retryAfterMs, type Outcome } from '../../src/core/pool/classify.ts';
 import { availability, disableToday, emptyHealth, purgeOldDisables, recordOutcome, resetHealth, type ServiceHealth } from '../../src/core/pool/health.ts';
 import { selectCandidates, type SelectInput } from '../../src/core/pool/select.ts';
+import { upstreamConfig } from '../helpers/config.ts';
 
-const cfg = (name: string, weight: number, active = false): UpstreamConfig => ({
-  name,
-  baseUrl: `http://${name}`,
-  authToken: '',
-  apiKey: '',
-  weight,
-  active,
-  models: [],
-  priceMultiplier: 1,
-  toolSearch: false,
-  contextWindow: null,
-});
+const cfg = (name: string, weight: number, active = false): UpstreamConfig => upstreamConfig({ name, weight, active });
 const A = cfg('a', 10);
 const B = cfg('b', 5, true);
 const C = cfg('c', 1);
