@@ -1,7 +1,7 @@
 import { html } from 'lit';
-import { compactNumber, costParts, prettyJson as prettyJsonText } from '../src/shared/format.ts';
+import { type CostSum, compactNumber, costParts, prettyJson as prettyJsonText } from '../src/shared/format.ts';
 
-export { costParts, costText, count, money, requestCost } from '../src/shared/format.ts';
+export { type CostSum, costParts, costText, count, money, requestCost } from '../src/shared/format.ts';
 import type { Usage } from '../src/shared/usage.ts';
 
 /** Token counts at a glance (the one format of every view). */
@@ -36,7 +36,7 @@ export function prettyJson(text: string | null): string {
 }
 
 /** A cost in a tile or a narrow cell: the amount, and what it leaves out on a line of its own. */
-export function costCell(t: { cost_usd: number; unpriced: number }) {
+export function costCell(t: CostSum) {
   const p = costParts(t);
   return p.note ? html`${p.amount}<span class="cost-note">${p.note}</span>` : p.amount;
 }

@@ -7,6 +7,7 @@ import { codexProfiles, planCodexConfig } from '../core/setup/codex.ts';
 import { applyStatusLine, keptStatusline, planStatusLine, statuslineCommand } from '../core/setup/statusline.ts';
 import { diagnose, type Finding } from '../core/setup/doctor.ts';
 import { recordChange, undoLast, writeWithBackup } from '../core/setup/history.ts';
+import { type ForeignModel, windowAdvice } from '../core/setup/window-advice.ts';
 
 export interface SetupContext {
   claudeUrl: string;
@@ -19,7 +20,7 @@ export interface SetupContext {
   dataDir: string;
   output: vscode.OutputChannel;
   /** Claude configs' models that are not Claude models, with their windows: the doctor explains Claude Code's window settings for them. */
-  claudeForeignModels: Array<{ config: string; model: string; window: number | null }>;
+  claudeForeignModels: ForeignModel[];
   /** Whether a Claude config serves tool search (`tool_search: true`): the setup then turns it on in Claude Code. */
   claudeToolSearch: boolean;
   /** The Codex configs: each gets a profile bound to it (`codex --profile clp-<config>`). */
@@ -45,13 +46,15 @@ export function claudeSettingKey(): string {
 const home = () => homedir();
 const readText = (file: string) => readFile(file, 'utf8').catch((err: NodeJS.ErrnoException) => (err.code === 'ENOENT' ? null : Promise.reject(err)));
 
-/** Shows the changes and asks; nothing is written unless the user says so. */
-async function confirm(title: string, changes: string[]): Promise<boolean> {
+/** Shows the changes (and `notes` below them) and asks; nothing is written unless the user says so. */
+async function confirm(title: string, changes: string[], notes: string[] = []): Promise<boolean> {
+  const below = notes.length ? `\n\n${notes.join('\n')}` : '';
   if (!changes.length) {
-    void vscode.window.showInformationMessage(`${title}: already set up, nothing to change.`);
+    if (notes.length) void vscode.window.showInformationMessage(`${title}: already set up, nothing to change.`, { modal: true, detail: below.trim() });
+    else void vscode.window.showInformationMessage(`${title}: already set up, nothing to change.`);
     return false;
   }
-  const answer = await vscode.window.showInformationMessage(title, { modal: true, detail: changes.map((c) => `• ${c}`).join('\n') }, 'Apply');
+  const answer = await vscode.window.showInformationMessage(title, { modal: true, detail: `${changes.map((c) => `• ${c}`).join('\n')}${below}` }, 'Apply');
   return answer === 'Apply';
 }
 
@@ -66,7 +69,7 @@ export async function setUpClaudeCode(ctx: SetupContext): Promise<boolean> {
   const current = config.inspect(key)?.globalValue;
   const plan = planClaudeExtensionEnv(current, ctx.claudeUrl, ctx.clientSecret ?? undefined, ctx.claudeToolSearch);
   let applied = false;
-  if (await confirm(`Point the Claude Code extension at CLP (user setting ${key})?`, plan.changes)) {
+  if (await confirm(`Point the Claude Code extension at CLP (user setting ${key})?`, plan.changes, windowAdvice(ctx.claudeForeignModels))) {
     await recordChange(ctx.historyFile, {
       at: new Date().toISOString(),
       what: `user setting ${key}`,

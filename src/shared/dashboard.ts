@@ -110,6 +110,8 @@ export interface ConfigToday {
   errors: number;
   cost_usd: number;
   unpriced: number;
+  /** Of the priced requests, those priced by their model's family. */
+  estimated: number;
   /** Medians over today's requests that got an answer; null before the first. */
   p50_ms: number | null;
   p50_ttfb_ms: number | null;

@@ -44,20 +44,34 @@ export function money(usd: number | null | undefined): string {
   return `${usd < 0 ? '-' : ''}$${f.format(abs)}`;
 }
 
+/** What `costText` and `costParts` read: a sum, how many had no price, and how many were estimates. */
+export interface CostSum {
+  cost_usd: number;
+  unpriced: number;
+  /** Requests priced by their model's family, not an exact entry (absent: none). */
+  estimated?: number;
+}
+
 /**
- * The cost of many requests: dollars when every one has a price; `at least $X (N without a price)`
- * when some have none; `unknown (N without a price)` when none has.
+ * The cost of many requests: dollars when every one has an exact price; `~$X` when some were priced
+ * by their model's family (an estimate); `at least $X (N without a price)` when some have none;
+ * `unknown (N without a price)` when none has.
  */
-export function costText(t: { cost_usd: number; unpriced: number }): string {
+export function costText(t: CostSum): string {
   const p = costParts(t);
   return p.note ? `${p.amount} (${p.note})` : p.amount;
 }
 
-/** `costText` in two parts, for a tile or a narrow cell: `at least $1.53` and `1 request without a price`. */
-export function costParts(t: { cost_usd: number; unpriced: number }): { amount: string; note: string | null } {
-  if (!t.unpriced) return { amount: money(t.cost_usd), note: null };
-  const note = `${t.unpriced} ${t.unpriced === 1 ? 'request' : 'requests'} without a price`;
-  return { amount: t.cost_usd === 0 ? 'unknown' : `at least ${money(t.cost_usd)}`, note };
+/** `costText` in two parts, for a tile or a narrow cell: `at least ~$1.53` and `1 request without a price, 2 estimated`. */
+export function costParts(t: CostSum): { amount: string; note: string | null } {
+  const estimated = t.estimated ?? 0;
+  const m = `${estimated ? '~' : ''}${money(t.cost_usd)}`;
+  const notes: string[] = [];
+  if (t.unpriced) notes.push(`${t.unpriced} ${t.unpriced === 1 ? 'request' : 'requests'} without a price`);
+  if (estimated) notes.push(`${estimated} estimated`);
+  const note = notes.length ? notes.join(', ') : null;
+  if (!t.unpriced) return { amount: m, note };
+  return { amount: t.cost_usd === 0 ? 'unknown' : `at least ${m}`, note };
 }
 
 /** A count with thousands separators: `12,345` (the detail views; lists use `compactNumber`). */

@@ -24,6 +24,8 @@ export interface SessionSummary {
   total: number;
   cost_usd: number;
   unpriced: number;
+  /** Of the priced requests, those priced by their model's family. */
+  estimated: number;
   failovers: number;
   filter_hits: number;
   /** The configs it is bound to (`clp session bind`, the Sessions page), null when it follows the active one. */
@@ -34,8 +36,13 @@ export interface SessionSummary {
   project: string | null;
   /** Each time it went to another config than its previous request, the latest last (at most 20). */
   moves: SessionMove[];
-  /** The prompt size (input + cache tokens) of its latest request with usage: what a model it moves to must hold. */
+  /**
+   * What a model it moves to must hold: the prompt size (input + cache tokens) of its latest request
+   * per model, the largest of those (a small model's background calls do not hide the conversation's size).
+   */
   context_tokens: number;
+  /** The model of that request (null before any usage). */
+  context_model: string | null;
   /** Its latest failover, when it had one. */
   last_failover: { at: number; from: string; to: string | null } | null;
 }

@@ -28,6 +28,8 @@ export interface UsageTotals extends Record<UsageMetric, number> {
   /** Dollars for the requests whose model has a price; `unpriced` counts those without. */
   cost_usd: number;
   unpriced: number;
+  /** Of the priced requests, those priced by their model's family (no exact entry): their cost is an estimate. */
+  estimated: number;
   errors: number;
 }
 
@@ -48,5 +50,5 @@ export function cacheHitShare(t: Pick<Usage, 'input' | 'cached_read' | 'cached_c
 }
 
 export function emptyTotals(): UsageTotals {
-  return { requests: 0, input: 0, cached_create: 0, cached_read: 0, output: 0, reasoning: 0, total: 0, cost_usd: 0, unpriced: 0, errors: 0 };
+  return { requests: 0, input: 0, cached_create: 0, cached_read: 0, output: 0, reasoning: 0, total: 0, cost_usd: 0, unpriced: 0, estimated: 0, errors: 0 };
 }

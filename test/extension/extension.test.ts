@@ -215,6 +215,37 @@ test('Set Up Claude Code: shows the change, merges the setting and ~/.claude/set
   await ext.deactivate();
 });
 
+test("Set Up Claude Code explains the client's window settings for a config whose models are not Claude's, and writes neither", async () => {
+  const configs = {
+    'relay-a': { base_url: relayA.baseUrl, auth_token: 'sk-relay-a-aaaaaaaaaaaaaaaaaaaa', active: true },
+    'relay-b': { base_url: relayB.baseUrl, auth_token: 'sk-relay-b-bbbbbbbbbbbbbbbbbbbb' },
+  };
+  await writeConfig(home.home, 'claude', {
+    ...configs,
+    智谱: { base_url: relayB.baseUrl, auth_token: 'sk-glm-cccccccccccccccccccc', models: ['glm-4.6'], context_window: 128_000 },
+  });
+  const w = window();
+  const ext = await activate(w);
+  try {
+    w.handlers.answer = () => undefined; // look, apply nothing
+    const shown = await eventually(async () => {
+      w.messages.length = 0;
+      await w.commands.get('clp.setupClaudeCode')!();
+      return /智谱: glm-4\.6, 128,000 tokens/.test(w.messages[0]?.detail ?? '');
+    }, 5000);
+    assert.ok(shown, w.messages[0]?.detail);
+    const detail = w.messages[0]!.detail!;
+    assert.match(detail, /^• add ANTHROPIC_BASE_URL=/m, 'the changes come first');
+    assert.match(detail, /Context windows \(not changed by this setup: Claude Code assumes 200K for models it does not know\):/);
+    assert.match(detail, /When you work on 智谱, set CLAUDE_CODE_AUTO_COMPACT_WINDOW=128000 and CLAUDE_CODE_MAX_CONTEXT_TOKENS=128000/);
+    assert.doesNotMatch(detail, /relay-a:/, 'configs serving Claude models need no advice');
+    assert.equal(w.settings.get('claudeCode.environmentVariables'), undefined, 'nothing applied');
+  } finally {
+    await ext.deactivate();
+    await writeConfig(home.home, 'claude', configs);
+  }
+});
+
 test('the older Claude Code extension setting name is used when that is what the installed extension declares', async () => {
   const w = window();
   w.extensions.set('anthropic.claude-code', { packageJSON: { contributes: { configuration: { properties: { 'claude-code.environmentVariables': {} } } } } });

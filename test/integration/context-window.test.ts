@@ -26,6 +26,12 @@ test("a session at 180K tokens moved to a 128K model: clp active warns, the trac
       });
       const ask = () => s.messages.create({ model: 'claude-opus-5-5', max_tokens: 8, messages: [{ role: 'user', content: 'go on' }] });
       await ask();
+      // Claude Code's small background calls (titles, summaries) go on in the same session: the
+      // conversation's size is still what a move must fit.
+      const bigUsage = big.usage;
+      big.usage = { input_tokens: 300, cache_creation_input_tokens: 0, cache_read_input_tokens: 0, output_tokens: 20 };
+      await s.messages.create({ model: 'claude-haiku-5-5', max_tokens: 8, messages: [{ role: 'user', content: 'title?' }] });
+      big.usage = bigUsage;
       const p = core.ports();
       const env = envFor(home.home, p);
       const switched = await clp(['active', 'claude', 'small'], env);

@@ -38,6 +38,13 @@ test('prices: the default models are priced; a relay multiplier scales the cost;
     const env = envFor(home.home, p);
     const shown = await clp(['logs', 'show', estimated!.id], env);
     assert.match(shown.stdout, /cost: ~\$0\.0\d+ \(estimated: priced by its model family\)/);
+    // The day totals know which of their costs are estimates, and every view of them says so.
+    const models = (await core.requests()!.usage({ by: 'model' })).services.claude.models!;
+    assert.equal(models['claude-opus-5-7']!.estimated, 1);
+    assert.equal(models['claude-opus-5-5']!.estimated, 0);
+    const byModel = await clp(['usage', '--by', 'model'], env);
+    assert.match(byModel.stdout, /claude-opus-5-7 .*~\$0\.0\d+ \(1 estimated\)/);
+    assert.doesNotMatch(byModel.stdout.split('\n').find((l) => l.includes('claude-opus-5-5'))!, /~/);
   } finally {
     await core.stop();
     await a.close();

@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import { planClaudeExtensionEnv, planClaudeSettingsFile } from '../../src/core/setup/claude.ts';
 import { planCodexConfig, readTomlKeys } from '../../src/core/setup/codex.ts';
 import { diagnose, type DoctorInput } from '../../src/core/setup/doctor.ts';
+import { windowAdvice } from '../../src/core/setup/window-advice.ts';
 
 const URL = 'http://127.0.0.1:3210';
 const CODEX = 'http://127.0.0.1:3211/v1';
@@ -182,4 +183,20 @@ test('doctor: a config serving a non-Claude model gets the client-side window se
     ['ok'],
   );
   assert.match(diagnose(base({ foreignModels: [{ config: 'x', model: 'kimi-k3', window: null }] }))[0]!.fix, /"context_window"/);
+});
+
+test('window advice: one line per foreign model, smallest window first, the variables for the smallest known; none without foreign models', () => {
+  assert.deepEqual(windowAdvice([]), []);
+  const lines = windowAdvice([
+    { config: 'kimi', model: 'kimi-k2', window: 256_000 },
+    { config: 'odd', model: 'mystery-1', window: null },
+    { config: '智谱', model: 'glm-4.6', window: 128_000 },
+  ]);
+  assert.deepEqual(lines.slice(1), [
+    '  智谱: glm-4.6, 128,000 tokens',
+    '  kimi: kimi-k2, 256,000 tokens',
+    '  odd: mystery-1, window unknown (give the config a "context_window")',
+    "  When you work on 智谱, set CLAUDE_CODE_AUTO_COMPACT_WINDOW=128000 and CLAUDE_CODE_MAX_CONTEXT_TOKENS=128000 in Claude Code's env so it compacts before the window fills; unset them for Claude models.",
+  ]);
+  assert.equal(windowAdvice([{ config: 'odd', model: 'mystery-1', window: null }]).length, 2, 'no variables without a known window');
 });

@@ -22,5 +22,8 @@ test('a total with unpriced requests says "at least", and one with no price at a
   assert.equal(costText({ cost_usd: 0.00238, unpriced: 0 }), '$0.00238');
   assert.equal(costText({ cost_usd: 0.00238, unpriced: 1 }), 'at least $0.00238 (1 request without a price)');
   assert.equal(costText({ cost_usd: 0, unpriced: 3 }), 'unknown (3 requests without a price)');
+  assert.equal(costText({ cost_usd: 0.5, unpriced: 0, estimated: 2 }), '~$0.500 (2 estimated)');
+  assert.equal(costText({ cost_usd: 0.5, unpriced: 1, estimated: 1 }), 'at least ~$0.500 (1 request without a price, 1 estimated)');
+  assert.equal(costText({ cost_usd: 0.5, unpriced: 0, estimated: 0 }), '$0.500');
   assert.equal(count(1234567), '1,234,567');
 });

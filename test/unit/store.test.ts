@@ -38,6 +38,7 @@ test('records are stored, summed by config, model and day, listed newest first, 
     total: 200,
     cost_usd: 0.5,
     unpriced: 1,
+    estimated: 0,
     errors: 1,
   });
   assert.deepEqual(Object.keys(byConfig.services.claude.configs!), ['prod']);

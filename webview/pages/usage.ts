@@ -5,7 +5,7 @@ import { SERVICES } from '../../src/shared/services.ts';
 import { USAGE_LABELS, type UsageTotals } from '../../src/shared/usage.ts';
 import { Page } from '../base.ts';
 import { TOAST_EVENT } from '../events.ts';
-import { compact, costText, count, percent } from '../format.ts';
+import { type CostSum, compact, costText, count, percent } from '../format.ts';
 import { inVsCode } from '../transport.ts';
 import { toCsv, windowDays } from '../usage-days.ts';
 
@@ -194,8 +194,8 @@ export class ClpUsage extends Page {
 
   private async exportCsv(rows: Row[], noun: string): Promise<void> {
     const csv = toCsv(
-      ['service', noun, ...COLUMNS.map(([, label]) => label), 'cost_usd', 'requests_without_price'],
-      rows.map(([s, name, t]) => [s, name, ...COLUMNS.map(([m]) => t[m]), t.cost_usd, t.unpriced]),
+      ['service', noun, ...COLUMNS.map(([, label]) => label), 'cost_usd', 'requests_without_price', 'requests_estimated'],
+      rows.map(([s, name, t]) => [s, name, ...COLUMNS.map(([m]) => t[m]), t.cost_usd, t.unpriced, t.estimated ?? 0]),
     );
     const file = `clp-usage-by-${noun}-${this.since}.csv`;
     if (inVsCode()) {
@@ -213,13 +213,15 @@ export class ClpUsage extends Page {
   }
 }
 
-function sumTotals(report: UsageReport): { cost_usd: number; unpriced: number } {
-  let cost_usd = 0;
-  let unpriced = 0;
+function sumTotals(report: UsageReport): CostSum {
+  const sum = { cost_usd: 0, unpriced: 0, estimated: 0 };
   for (const s of SERVICES) {
-    cost_usd += report.services[s]?.total.cost_usd ?? 0;
-    unpriced += report.services[s]?.total.unpriced ?? 0;
+    const t = report.services[s]?.total;
+    if (!t) continue;
+    sum.cost_usd += t.cost_usd;
+    sum.unpriced += t.unpriced;
+    sum.estimated += t.estimated ?? 0;
   }
-  return { cost_usd, unpriced };
+  return sum;
 }
 customElements.define('clp-usage', ClpUsage);

@@ -1,5 +1,5 @@
 import { ClpError } from '../../shared/errors.ts';
-import { costText, count, money } from '../../shared/format.ts';
+import { costText, count } from '../../shared/format.ts';
 import { cacheHitShare } from '../../shared/usage.ts';
 import { SessionsBind, SessionsGet, SessionsList } from '../../shared/protocol.ts';
 import type { SessionSummary } from '../../shared/sessions.ts';
@@ -75,7 +75,7 @@ export async function sessionCommand(ctx: CliContext, positionals: string[], jso
       ),
       `  ${count(s.requests)} requests, ${count(s.errors)} errors, ${s.failovers} failovers, ${s.filter_hits} filter hits`,
       `  tokens: input ${count(s.input)}, cache write ${count(s.cached_create)}, cache read ${count(s.cached_read)}, output ${count(s.output)}, total ${count(s.total)}; cache hit ${cacheHit(s)}`,
-      `  cost: ${s.unpriced ? costText(s) : money(s.cost_usd)}`,
+      `  cost: ${costText(s)}`,
       '',
       formatLogs(s.recent),
     ].join('\n'),

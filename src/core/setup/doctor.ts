@@ -1,5 +1,6 @@
 import { DISCOVERY, TOOL_SEARCH } from './claude.ts';
 import { PROVIDER_ID, readTomlKeys } from './codex.ts';
+import { type ForeignModel, windowFix, windowProblem } from './window-advice.ts';
 
 export interface Finding {
   severity: 'problem' | 'warning' | 'ok';
@@ -22,7 +23,7 @@ export interface DoctorInput {
   /** Whether a Claude config serves tool search (`tool_search: true`). */
   claudeToolSearch?: boolean;
   /** Claude configs' models that are not Claude models, with their windows when known. */
-  foreignModels?: Array<{ config: string; model: string; window: number | null }>;
+  foreignModels?: ForeignModel[];
 }
 
 const envOf = (json: Record<string, unknown> | null): Record<string, string> => (json?.env as Record<string, string> | undefined) ?? {};
@@ -162,13 +163,7 @@ function discoveryFindings(input: DoctorInput): Finding[] {
   const compact = where.find(([, env]) => env.CLAUDE_CODE_AUTO_COMPACT_WINDOW)?.[1].CLAUDE_CODE_AUTO_COMPACT_WINDOW;
   for (const f of input.foreignModels ?? []) {
     if (f.window !== null && compact && Number(compact) <= f.window) continue;
-    out.push({
-      severity: 'warning',
-      message: `"${f.config}" serves ${f.model}${f.window ? `, with a ${f.window.toLocaleString('en-US')}-token window` : ''}: Claude Code assumes 200K for models it does not know`,
-      fix: f.window
-        ? `Set CLAUDE_CODE_AUTO_COMPACT_WINDOW=${f.window} (and CLAUDE_CODE_MAX_CONTEXT_TOKENS=${f.window}) in the env of ~/.claude/settings.json so Claude Code compacts before the model's window fills.`
-        : `Give the config a "context_window" (tokens), then set CLAUDE_CODE_AUTO_COMPACT_WINDOW to it so Claude Code compacts in time.`,
-    });
+    out.push({ severity: 'warning', message: windowProblem(f), fix: windowFix(f) });
   }
   const quiet = where.filter(([, env]) => env[QUIET]).map(([w]) => w);
   if (quiet.length)

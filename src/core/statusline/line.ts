@@ -24,7 +24,7 @@ export function sessionLine(i: LineInput): string {
   const parts = [`CLP ${serving}`];
   const s = i.session;
   if (s) {
-    parts.push(s.unpriced && !s.cost_usd ? 'cost unknown' : `${money(s.cost_usd)}${s.unpriced ? '+' : ''}`);
+    parts.push(s.unpriced && !s.cost_usd ? 'cost unknown' : `${s.estimated ? '~' : ''}${money(s.cost_usd)}${s.unpriced ? '+' : ''}`);
     const hit = cacheHitShare(s);
     if (hit !== null) parts.push(`cache ${Math.round(hit * 100)}%`);
     const f = s.last_failover;

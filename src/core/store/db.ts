@@ -21,10 +21,25 @@ CREATE TABLE IF NOT EXISTS daily (
   requests INTEGER NOT NULL DEFAULT 0, errors INTEGER NOT NULL DEFAULT 0,
   input INTEGER NOT NULL DEFAULT 0, cached_create INTEGER NOT NULL DEFAULT 0, cached_read INTEGER NOT NULL DEFAULT 0,
   output INTEGER NOT NULL DEFAULT 0, reasoning INTEGER NOT NULL DEFAULT 0, total INTEGER NOT NULL DEFAULT 0,
-  cost_usd REAL NOT NULL DEFAULT 0, unpriced INTEGER NOT NULL DEFAULT 0,
+  cost_usd REAL NOT NULL DEFAULT 0, unpriced INTEGER NOT NULL DEFAULT 0, estimated INTEGER NOT NULL DEFAULT 0,
   PRIMARY KEY (day, service, config, model));
-INSERT OR IGNORE INTO meta(key, value) VALUES ('schema', '2');
+INSERT OR IGNORE INTO meta(key, value) VALUES ('schema', '3');
 `;
+
+/**
+ * Brings a totals database written by an older CLP up to `SCHEMA`: schema 3 added `daily.estimated`
+ * (requests priced by their model's family). Columns are only ever added, so an older CLP still reads
+ * the file.
+ */
+export function migrate(db: Database): void {
+  const columns = all(db, 'PRAGMA table_info(daily)').map((c) => String(c.name));
+  if (!columns.includes('estimated')) {
+    db.run('ALTER TABLE daily ADD COLUMN estimated INTEGER NOT NULL DEFAULT 0');
+    // The counts start at 0: forgetting the price stamp makes the next start sum them from the log.
+    db.run("DELETE FROM meta WHERE key = 'prices_stamp'");
+  }
+  setMeta(db, 'schema', '3');
+}
 
 const statements = new WeakMap<Database, Map<string, Statement>>();
 
@@ -43,7 +58,14 @@ export function forgetStatements(db: Database): void {
   statements.delete(db);
 }
 
-export type DailyAdd = Omit<DailyImport, 'service'> & { service: string; requests: number; errors: number; cost_usd: number; unpriced: number };
+export type DailyAdd = Omit<DailyImport, 'service'> & {
+  service: string;
+  requests: number;
+  errors: number;
+  cost_usd: number;
+  unpriced: number;
+  estimated: number;
+};
 
 /** What one request adds to its day's totals. */
 export function dailyOf(r: RequestRecord, day: string): DailyAdd {
@@ -63,10 +85,11 @@ export function dailyOf(r: RequestRecord, day: string): DailyAdd {
     total: u?.total ?? 0,
     cost_usd: r.cost_usd ?? 0,
     unpriced: u && u.total > 0 && r.cost_usd === null ? 1 : 0,
+    estimated: r.cost_estimated && r.cost_usd !== null ? 1 : 0,
   };
 }
 
-const METRICS = ['requests', 'errors', 'input', 'cached_create', 'cached_read', 'output', 'reasoning', 'total', 'cost_usd', 'unpriced'] as const;
+const METRICS = ['requests', 'errors', 'input', 'cached_create', 'cached_read', 'output', 'reasoning', 'total', 'cost_usd', 'unpriced', 'estimated'] as const;
 
 /** Adds one request's share to a set of sums, keyed by (day, service, config, model). */
 export function foldDaily(sums: Map<string, DailyAdd>, d: DailyAdd): void {
@@ -86,13 +109,13 @@ export function addRequests(db: Database, rows: Array<{ record: RequestRecord; d
 export function addDaily(db: Database, d: DailyAdd): void {
   prepared(
     db,
-    `INSERT INTO daily (day, service, config, model, requests, errors, input, cached_create, cached_read, output, reasoning, total, cost_usd, unpriced)
-     VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+    `INSERT INTO daily (day, service, config, model, requests, errors, input, cached_create, cached_read, output, reasoning, total, cost_usd, unpriced, estimated)
+     VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
      ON CONFLICT(day, service, config, model) DO UPDATE SET
        requests = requests + excluded.requests, errors = errors + excluded.errors, input = input + excluded.input,
        cached_create = cached_create + excluded.cached_create, cached_read = cached_read + excluded.cached_read,
        output = output + excluded.output, reasoning = reasoning + excluded.reasoning, total = total + excluded.total,
-       cost_usd = cost_usd + excluded.cost_usd, unpriced = unpriced + excluded.unpriced`,
+       cost_usd = cost_usd + excluded.cost_usd, unpriced = unpriced + excluded.unpriced, estimated = estimated + excluded.estimated`,
   ).run([
     d.day,
     d.service,
@@ -108,6 +131,7 @@ export function addDaily(db: Database, d: DailyAdd): void {
     d.total,
     d.cost_usd,
     d.unpriced,
+    d.estimated,
   ]);
 }
 
@@ -134,7 +158,7 @@ export function setMeta(db: Database, key: string, value: string): void {
 
 const DAILY_SUMS = `sum(requests) AS requests, sum(errors) AS errors, sum(input) AS input, sum(cached_create) AS cached_create,
   sum(cached_read) AS cached_read, sum(output) AS output, sum(reasoning) AS reasoning, sum(total) AS total,
-  sum(cost_usd) AS cost_usd, sum(unpriced) AS unpriced`;
+  sum(cost_usd) AS cost_usd, sum(unpriced) AS unpriced, sum(estimated) AS estimated`;
 
 function rounded(t: UsageTotals): UsageTotals {
   t.cost_usd = Math.round(t.cost_usd * 1e6) / 1e6;

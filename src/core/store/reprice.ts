@@ -5,7 +5,7 @@ import { dailyOf, foldDaily, type DailyAdd } from './db.ts';
 /**
  * The daily totals' costs summed anew from the request lines, after the price table changed: for
  * every day the log holds whole (its oldest day too, unless retention has ever cut the log), each (day,
- * service, config, model) row's cost and unpriced count become the sum over its requests at the new
+ * service, config, model) row's cost, unpriced and estimated counts become the sum over its requests at the new
  * prices. Tokens and counts stay. Days older than the log keep the costs they had (their requests
  * are gone). Idempotent. Returns the rows updated.
  */
@@ -15,9 +15,9 @@ export function repriceDaily(db: Database, lines: Iterable<{ record: RequestReco
   const oldest = all.reduce((d, l) => (l.day < d ? l.day : d), all[0]!.day);
   const sums = new Map<string, DailyAdd>();
   for (const l of all) if (!trimmed || l.day > oldest) foldDaily(sums, dailyOf(l.record, l.day));
-  const update = db.prepare('UPDATE daily SET cost_usd = ?, unpriced = ? WHERE day = ? AND service = ? AND config = ? AND model = ?');
+  const update = db.prepare('UPDATE daily SET cost_usd = ?, unpriced = ?, estimated = ? WHERE day = ? AND service = ? AND config = ? AND model = ?');
   try {
-    for (const d of sums.values()) update.run([Math.round(d.cost_usd * 1e10) / 1e10, d.unpriced, d.day, d.service, d.config, d.model]);
+    for (const d of sums.values()) update.run([Math.round(d.cost_usd * 1e10) / 1e10, d.unpriced, d.estimated, d.day, d.service, d.config, d.model]);
   } finally {
     update.free();
   }

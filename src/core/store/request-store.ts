@@ -9,7 +9,20 @@ import type { Logger } from '../log.ts';
 import { CompressBudget, decodeBlob, encodeBlob } from './blob.ts';
 import { localDay } from '../time.ts';
 import { repriceDaily } from './reprice.ts';
-import { addDaily, addRequests, dailyOf, type DailyAdd, foldDaily, forgetStatements, getMeta, SCHEMA, setMeta, usageReport, windowReport } from './db.ts';
+import {
+  addDaily,
+  addRequests,
+  dailyOf,
+  type DailyAdd,
+  foldDaily,
+  forgetStatements,
+  getMeta,
+  migrate,
+  SCHEMA,
+  setMeta,
+  usageReport,
+  windowReport,
+} from './db.ts';
 import type { DailyImport, LogsQuery, RowInput, UsageQuery } from './protocol.ts';
 import { SegmentLog, type LogPosition } from './segments.ts';
 
@@ -110,6 +123,7 @@ export class RequestStore {
       db = loaded ? new SQL.Database(loaded) : new SQL.Database();
       tune(db);
       db.exec(SCHEMA);
+      migrate(db);
     } catch (err) {
       // Only a file that was never CLP's could get here (snapshots are renamed into place whole): keep
       // it aside for the user rather than deleting it, and start afresh.
@@ -119,6 +133,7 @@ export class RequestStore {
       db = new SQL.Database();
       tune(db);
       db.exec(SCHEMA);
+      migrate(db);
     }
     // About eight segments in the budget: retention drops an eighth at a time.
     const segmentBytes = Math.min(8 * 1024 * 1024, Math.max(64 * 1024, Math.floor(options.maxBytes / 8)));
@@ -428,7 +443,7 @@ export class RequestStore {
     return this.queue(async () => {
       if (getMeta(this.db, marker) !== null) return;
       await this.write(rows);
-      for (const d of daily) addDaily(this.db, { ...d, requests: 0, errors: 0, cost_usd: 0, unpriced: 0 });
+      for (const d of daily) addDaily(this.db, { ...d, requests: 0, errors: 0, cost_usd: 0, unpriced: 0, estimated: 0 });
       setMeta(this.db, marker, new Date().toISOString());
       await this.snapshotNow();
     });

@@ -2,7 +2,20 @@ import { NO_SESSION, type SessionMove, type SessionSummary } from '../../shared/
 import { isFailover, type RequestRecord } from '../../shared/records.ts';
 
 const MAX_MOVES = 20;
-const NUMBERS = ['requests', 'errors', 'input', 'cached_create', 'cached_read', 'output', 'total', 'cost_usd', 'unpriced', 'failovers', 'filter_hits'] as const;
+const NUMBERS = [
+  'requests',
+  'errors',
+  'input',
+  'cached_create',
+  'cached_read',
+  'output',
+  'total',
+  'cost_usd',
+  'unpriced',
+  'estimated',
+  'failovers',
+  'filter_hits',
+] as const;
 
 export { NO_SESSION } from '../../shared/sessions.ts';
 
@@ -25,6 +38,8 @@ export class SessionTracker {
 
   private seeding: Promise<void> | null = null;
   private readonly projects = new Map<string, string>();
+  /** Per session, the prompt size of its latest request per model (kept across a seed: it merges by time). */
+  private contexts = new Map<string, Map<string, { at: number; used: number }>>();
 
   /** Oldest first, so each session's moves come out in order. */
   seed(records: Iterable<RequestRecord>): void {
@@ -42,6 +57,7 @@ export class SessionTracker {
   /** Drops what it folded (prices changed): the next `ready` seeds again from the log. */
   forget(): void {
     this.sessions.clear();
+    this.contexts.clear();
     this.added = new Set();
     this.seeding = null;
   }
@@ -82,7 +98,6 @@ export class SessionTracker {
     }
     for (const k of NUMBERS) old[k] += mine[k];
     old.last_failover = mine.last_failover ?? old.last_failover;
-    if (mine.context_tokens) old.context_tokens = mine.context_tokens;
     old.project = mine.project ?? old.project;
   }
 
@@ -112,6 +127,7 @@ export class SessionTracker {
         total: 0,
         cost_usd: 0,
         unpriced: 0,
+        estimated: 0,
         failovers: 0,
         filter_hits: 0,
         last_config: null,
@@ -119,6 +135,7 @@ export class SessionTracker {
         project: this.projects.get(key) ?? null,
         moves: [],
         context_tokens: 0,
+        context_model: null,
         last_failover: null,
       };
       this.sessions.set(key, s);
@@ -136,15 +153,18 @@ export class SessionTracker {
     s.requests++;
     if (r.error) s.errors++;
     const u = r.usage;
-    if (u && r.started_at >= s.last_at) s.context_tokens = u.input + u.cached_create + u.cached_read;
     if (u) {
+      this.noteContext(s, model ?? '', r.started_at, u.input + u.cached_create + u.cached_read);
       s.input += u.input;
       s.cached_create += u.cached_create;
       s.cached_read += u.cached_read;
       s.output += u.output;
       s.total += u.total;
       if (r.cost_usd === null) s.unpriced++;
-      else s.cost_usd += r.cost_usd;
+      else {
+        s.cost_usd += r.cost_usd;
+        if (r.cost_estimated) s.estimated++;
+      }
     }
     if (isFailover(r)) {
       s.failovers++;
@@ -152,6 +172,23 @@ export class SessionTracker {
       s.last_failover = { at: r.started_at, from: first?.kind === 'attempt' ? first.config : '?', to: r.config };
     }
     for (const t of r.trace ?? []) if (t.kind === 'filters') s.filter_hits += Object.values(t.hits).reduce((a, b) => a + b, 0);
+  }
+
+  /** Keeps `used` as the session's latest prompt size for `model`; the session shows the largest model's. */
+  private noteContext(s: SessionSummary, model: string, at: number, used: number): void {
+    const key = keyOf(s.service, s.id);
+    let per = this.contexts.get(key);
+    if (!per) this.contexts.set(key, (per = new Map()));
+    const had = per.get(model);
+    if (!had || at >= had.at) per.set(model, { at, used });
+    s.context_tokens = 0;
+    s.context_model = null;
+    for (const [m, c] of per) {
+      if (c.used > s.context_tokens) {
+        s.context_tokens = c.used;
+        s.context_model = m || null;
+      }
+    }
   }
 
   private moved(s: SessionSummary, r: RequestRecord): void {

@@ -9,6 +9,7 @@ interface ConfigAcc {
   errors: number;
   cost_usd: number;
   unpriced: number;
+  estimated: number;
   durations: number[];
   ttfbs: number[];
   last_error: ConfigToday['last_error'];
@@ -76,7 +77,7 @@ export class TodayTracker {
     if (day === this.day) {
       const key = `${r.service}\u0000${r.config ?? ''}`;
       let c = this.configs.get(key);
-      if (!c) this.configs.set(key, (c = { requests: 0, errors: 0, cost_usd: 0, unpriced: 0, durations: [], ttfbs: [], last_error: null }));
+      if (!c) this.configs.set(key, (c = { requests: 0, errors: 0, cost_usd: 0, unpriced: 0, estimated: 0, durations: [], ttfbs: [], last_error: null }));
       c.requests++;
       if (r.error) {
         c.errors++;
@@ -84,7 +85,10 @@ export class TodayTracker {
       }
       if (r.usage) {
         if (r.cost_usd === null) c.unpriced++;
-        else c.cost_usd += r.cost_usd;
+        else {
+          c.cost_usd += r.cost_usd;
+          if (r.cost_estimated) c.estimated++;
+        }
       }
       if (r.status !== null && !r.error) {
         c.durations.push(r.duration_ms);
@@ -133,6 +137,7 @@ export class TodayTracker {
           errors: c.errors,
           cost_usd: c.cost_usd,
           unpriced: c.unpriced,
+          estimated: c.estimated,
           p50_ms: median(c.durations),
           p50_ttfb_ms: median(c.ttfbs),
           last_error: c.last_error,

@@ -52,7 +52,7 @@ function tight(deps: DashboardDeps, sessions: SessionSummary[], service: Service
   return sessions
     .filter((s) => s.service === service && s.id !== NO_SESSION && s.last_at >= recent && !deps.bindings.get(service, s.id))
     .flatMap((s) => {
-      const model = s.models.at(-1) ?? null;
+      const model = s.context_model;
       const over = overflow({ used: s.context_tokens, config: s.last_config }, target, model);
       return over ? [{ id: s.id, used: over.used, window: over.window, model }] : [];
     });
