@@ -82,14 +82,20 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   {
     name: 'usage',
-    usage: 'clp usage [--service claude|codex] [--since 7d] [--by config|model|day|session|project] [--json]',
-    summary: 'tokens and cost, per service and per config, model, day, session or project',
-    flags: ['json'],
+    usage: 'clp usage [--team] [--service claude|codex] [--since 7d] [--by config|model|day|session|project|member|machine] [--json]',
+    summary: 'tokens and cost, per service and per config, model, day, session or project; --team: every member of the team',
+    flags: ['json', 'team'],
     values: ['service', 'since', 'by'],
     positionals: [0, 0],
-    examples: ['clp usage', 'clp usage --since 7d --by model', 'clp usage --by project', 'clp usage --service codex --json'],
+    examples: [
+      'clp usage',
+      'clp usage --since 7d --by model',
+      'clp usage --by project',
+      'clp usage --team --by member --since 30d',
+      'clp usage --service codex --json',
+    ],
     details:
-      "--since takes 12h, 7d (today and the six days before), a date like 2026-11-01, or all (the default). Totals by config, model and day outlive the request log's retention; by session and project they are summed from the log. A session's project is known once Claude Code's statusline (clp statusline) has run in it.",
+      "--since takes 12h, 7d (today and the six days before), a date like 2026-11-01, or all (the default). Totals by config, model and day outlive the request log's retention; by session and project they are summed from the log. A session's project is known once Claude Code's statusline (clp statusline) has run in it. --team reads the team database (team mode): by member, machine, config, model or day.",
   },
   {
     name: 'logs',
@@ -232,8 +238,9 @@ export interface ParsedArgs {
   version?: boolean;
 }
 
-const ALL_FLAGS = ['foreground', 'json', 'no-open', 'help', 'key-stdin', 'auth-token', 'api-key', 'activate', 'raw'] as const;
-const ALL_VALUES = ['service', 'since', 'by', 'limit', 'url', 'key-env', 'weight', 'model', 'config'] as const;
+// Every option any command takes (parseArgs needs them all up front): from the commands themselves.
+const ALL_FLAGS = [...new Set(['help', ...COMMANDS.flatMap((c) => c.flags)])];
+const ALL_VALUES = [...new Set(COMMANDS.flatMap((c) => c.values ?? []))];
 
 /** Edit distance, for "did you mean". */
 function distance(a: string, b: string): number {

@@ -1,5 +1,6 @@
 import type { ServiceStatus, StatusReport } from '../shared/status.ts';
 import { SERVICES } from '../shared/services.ts';
+import type { TeamStatus } from '../shared/team.ts';
 
 /** The human form of a status report. Never holds a key: the report has none. */
 export function formatStatus(report: StatusReport): string {
@@ -14,7 +15,17 @@ export function formatStatus(report: StatusReport): string {
     lines.push(`  ${service.padEnd(6)} ${s.url.padEnd(28)} ${serviceLine(s, report.owner !== null)}`);
   }
   lines.push(`  ${'ui'.padEnd(6)} ${report.ui.url}`);
+  if (report.team && report.team.state !== 'off') lines.push(`  ${teamLine(report.team)}`);
   return lines.join('\n');
+}
+
+/** The team link in one line: `team: up as alice on laptop, postgres://…, backlog 0, shipped 12`. */
+export function teamLine(t: TeamStatus): string {
+  const backlog = `backlog ${t.backlog}${t.readingBack ? ' (and reading the log back)' : ''}`;
+  const head = `team: ${t.state} as ${t.member} on ${t.machine}, ${t.url ?? '-'}, ${backlog}, shipped ${t.shipped}`;
+  return t.state === 'down' && t.lastError
+    ? `${head}\n         ${t.lastError} (requests are served as usual; records wait and are shipped once it answers)`
+    : head;
 }
 
 /**

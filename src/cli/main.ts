@@ -81,7 +81,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
       case 'pool':
         return await poolCommand(ctx, args.positionals, args.flags.has('json'));
       case 'usage':
-        return await usageCommand(ctx, args.values, args.flags.has('json'));
+        return await usageCommand(ctx, args.values, args.flags.has('json'), args.flags.has('team'));
       case 'logs':
         return await logsCommand(ctx, args.positionals, args.values, args.flags.has('json'), args.flags.has('raw'));
       case 'add':

@@ -46,6 +46,8 @@ import type { RequestRecord } from '../shared/records.ts';
 import { activeLine, sessionLine } from './statusline/line.ts';
 import { statuslineDir } from './statusline/script.ts';
 import { StatuslineWriter } from './statusline/writer.ts';
+import type { TeamLink } from './team/link.ts';
+import { openTeam } from './team/team.ts';
 
 export interface CoreOptions {
   /** Defaults to `CLP_HOME`, then `~/.clp`. */
@@ -88,6 +90,8 @@ export interface Core {
   proxyHandler(service: ServiceName): ProxyHandler;
   /** Makes `name` the active config of `service`, written to its file; applies to the next request. */
   activate(service: ServiceName, name: string): Promise<void>;
+  /** The link to the team database (team mode); null when `team.url` is not set or before start. */
+  team(): TeamLink | null;
 }
 
 /**
@@ -185,10 +189,13 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     SERVICES.map((service) => [service, createProxyServer({ service, clientHeadersMs: settings.timeouts.clientHeadersMs }, proxyHandlers[service])]),
   ) as Record<ServiceName, Server>;
 
-  const status = (): StatusReport => statusReport({ settings, home: paths.home, stores, owner: running ? owner : null, bound });
+  let team: TeamLink | null = null;
+  const status = (): StatusReport => statusReport({ settings, home: paths.home, stores, owner: running ? owner : null, bound, team: team?.status() ?? null });
 
   // The log keeps only what the filters let through, responses included.
   events.on('request:end', (finished) => requestStore?.add(redactResponse(finished, filters.rules())));
+  // Team mode: the record waits in the link's outbox; shipping happens off the request's path.
+  events.on('request:end', (finished) => team?.add(finished.record));
   const today = new TodayTracker(localDay);
   events.on('request:end', (finished) => today.add(finished.record, now()));
   pricing.onChange = () => {
@@ -249,6 +256,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     bindings,
     now,
     sessionsReady,
+    team: () => team,
     changed: (reason) => {
       live.send(DidChangeState, { reason });
       statusline.changed();
@@ -271,6 +279,9 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     live.close();
     if (statuslineOn) await statusline.stop().catch((err: Error) => log.warn(`statusline: ${err.message}`));
     statuslineOn = false;
+    await team?.stop().catch((err: Error) => log.warn(`team: ${err.message}`));
+    team = null;
+    pool.onAccountEvent = null;
     for (const store of Object.values(stores)) store.close();
     filters.close();
     await pool.close();
@@ -345,6 +356,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
             (err: Error) => log.warn(`could not recompute costs: ${err.message}`),
           );
         }
+        team = openTeam({ settings, dataDir: paths.dataDir, stores, pool, store: requestStore, log, now });
+        await team?.start();
         await statusline.start();
         statuslineOn = true;
         for (const service of SERVICES) {
@@ -364,5 +377,6 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     ports: () => ({ ...bound }),
     proxyHandler: (service) => proxyHandlers[service],
     activate: (service, name) => activateConfig(stores[service], name),
+    team: () => team,
   };
 }

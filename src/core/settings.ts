@@ -73,6 +73,27 @@ export const settingsSchema = z.object({
       bodyKb: z.number().int().min(0).prefault(512),
     })
     .prefault({}),
+  /**
+   * Team mode (off unless `url` is set, or `CLP_TEAM_URL`): request records without bodies and
+   * account health events are shared through a PostgreSQL database. See README, "Team mode".
+   */
+  team: z
+    .object({
+      /** `postgres://user:password@host:5432/db?sslmode=require`; its password is never logged or shown. */
+      url: z.string().min(1).optional(),
+      /** Who this is in the team's figures (`CLP_TEAM_MEMBER`); default `user@host`. */
+      member: z.string().min(1).max(100).optional(),
+      /** This machine's name in them; default the host name. */
+      machine: z.string().min(1).max(100).optional(),
+      /** The database schema CLP keeps its tables in (the database user needs only this schema). */
+      schema: z
+        .string()
+        .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'expected a lower-case SQL name (letters, digits, _)')
+        .prefault('clp'),
+      /** Also share request and response bodies (after the filters). Off: only figures are shared. */
+      shareBodies: z.boolean().prefault(false),
+    })
+    .prefault({}),
 });
 
 export type Settings = z.infer<typeof settingsSchema>;
@@ -80,7 +101,7 @@ export type SettingsInput = z.input<typeof settingsSchema>;
 
 const ENV_PORTS = { CLP_CLAUDE_PORT: 'claude', CLP_CODEX_PORT: 'codex', CLP_UI_PORT: 'ui' } as const;
 
-/** Applies `CLP_CLAUDE_PORT`, `CLP_CODEX_PORT`, `CLP_UI_PORT` and `CLP_HOST` over the file's values. */
+/** Applies `CLP_CLAUDE_PORT`, `CLP_CODEX_PORT`, `CLP_UI_PORT`, `CLP_HOST`, `CLP_TEAM_URL` and `CLP_TEAM_MEMBER` over the file's values. */
 export function applyEnvOverrides(input: SettingsInput, env: NodeJS.ProcessEnv): SettingsInput {
   const out: SettingsInput = { ...input, ports: { ...(input.ports ?? {}) } };
   for (const [name, key] of Object.entries(ENV_PORTS)) {
@@ -94,6 +115,9 @@ export function applyEnvOverrides(input: SettingsInput, env: NodeJS.ProcessEnv):
   }
   const host = env.CLP_HOST?.trim();
   if (host) out.host = host;
+  const teamUrl = env.CLP_TEAM_URL?.trim();
+  const member = env.CLP_TEAM_MEMBER?.trim();
+  if (teamUrl || member) out.team = { ...(input.team ?? {}), ...(teamUrl ? { url: teamUrl } : {}), ...(member ? { member } : {}) };
   return out;
 }
 
@@ -121,6 +145,7 @@ export async function loadSettings(file: string, env: NodeJS.ProcessEnv, overrid
     timeouts: { ...fromFile.timeouts, ...overrides.timeouts },
     log: { ...fromFile.log, ...overrides.log },
     filters: { ...fromFile.filters, ...overrides.filters },
+    team: { ...fromFile.team, ...overrides.team },
   };
   return parseSettings(label, applyEnvOverrides(merged, env));
 }

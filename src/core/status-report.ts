@@ -1,6 +1,7 @@
 import { clientUrl } from '../shared/service-profile.ts';
 import { SERVICES, type ServiceName } from '../shared/services.ts';
 import type { OwnerInfo, ServiceStatus, StatusReport } from '../shared/status.ts';
+import type { TeamStatus } from '../shared/team.ts';
 import type { ConfigStore } from './config/store.ts';
 import { hostForUrl } from './net.ts';
 import type { Settings } from './settings.ts';
@@ -13,6 +14,8 @@ export interface StatusInput {
   owner: OwnerInfo | null;
   /** The ports actually bound (0: not bound, the setting is shown). */
   bound: { claude: number; codex: number; ui: number };
+  /** The team link's state, in team mode. */
+  team?: TeamStatus | null;
 }
 
 /** Pure: the status `clp status`, the owner and the dashboard report, from the stores and ports. */
@@ -34,5 +37,11 @@ export function statusReport(input: StatusInput): StatusReport {
     };
   }
   const ui = input.bound.ui || input.settings.ports.ui;
-  return { owner: input.owner, services, ui: { running, port: ui, url: `http://${host}:${ui}/` }, home: input.home };
+  return {
+    owner: input.owner,
+    services,
+    ui: { running, port: ui, url: `http://${host}:${ui}/` },
+    home: input.home,
+    ...(input.team ? { team: input.team } : {}),
+  };
 }

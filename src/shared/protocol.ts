@@ -6,6 +6,7 @@ import type { FilterRuleInput, RouteDecision, RoutesFile, RoutesFileInput } from
 import type { ErrorShape } from './errors.ts';
 import type { StatusReport } from './status.ts';
 import type { SessionSummary } from './sessions.ts';
+import type { TeamAccount, TeamGroupBy, TeamUsageReport } from './team.ts';
 
 /**
  * The one message protocol between the dashboard and its host, used by both sides: the Lit page,
@@ -102,6 +103,11 @@ export const SessionsFit = request<{ service: ServiceName; config: string }, Arr
 /** Today per config, the last minutes' activity and the last errors and failovers, from the owner's own figures. */
 export const OverviewGet = request<{ spanMs?: number; stepMs?: number }, OverviewData, { spanMs: number; stepMs: number }>()('overview/get');
 
+/** Team mode: totals over every member's requests, from the team database. */
+export const TeamUsage = request<{ service?: ServiceName; since?: string; by: TeamGroupBy }, TeamUsageReport>()('team/usage');
+/** Team mode: the accounts the team used in the last day, who used them, and their health as any member saw it. */
+export const TeamAccounts = request<None, TeamAccount[]>()('team/accounts');
+
 /** Every request, by method: the host's dispatch table is checked against this. */
 export const REQUESTS = {
   [StatusGet.method]: StatusGet,
@@ -129,6 +135,8 @@ export const REQUESTS = {
   [SessionsGet.method]: SessionsGet,
   [SessionsBind.method]: SessionsBind,
   [SessionsFit.method]: SessionsFit,
+  [TeamUsage.method]: TeamUsage,
+  [TeamAccounts.method]: TeamAccounts,
 } as const;
 
 export type Requests = typeof REQUESTS;

@@ -1,3 +1,4 @@
+import type { TeamStatus } from './team.ts';
 import type { ServiceName } from './services.ts';
 
 /** Who owns the ports: a `clp` daemon (or foreground run) or a VS Code window. */
@@ -44,6 +45,8 @@ export interface StatusReport {
   services: Record<ServiceName, ServiceStatus>;
   ui: { running: boolean; port: number; url: string };
   home: string;
+  /** The team link (team mode); absent or `off` without `team.url`. */
+  team?: TeamStatus;
 }
 
 /** What `GET /health` on a proxy port answers. `clp` is the marker that tells CLP from other programs. */

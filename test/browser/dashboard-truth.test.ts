@@ -188,7 +188,10 @@ test('money on the page is the CLI’s for the same records, and an unpriced mod
   assert.doesNotMatch(await row('claude-opus-4-1').locator('td.cost').innerText(), /^\$0\.0[0-9]$/, 'not rounded to cents');
   const [download] = await Promise.all([page.waitForEvent('download'), page.locator('button.csv[data-table="models"]').click()]);
   const csv = await readFile((await download.path())!, 'utf8');
-  assert.match(csv.split('\r\n')[0]!, /^service,model,requests,errors,input,cache write,cache read,output,reasoning,total,cost_usd,requests_without_price,requests_estimated$/);
+  assert.match(
+    csv.split('\r\n')[0]!,
+    /^service,model,requests,errors,input,cache write,cache read,output,reasoning,total,cost_usd,requests_without_price,requests_estimated$/,
+  );
   assert.match(csv, /\r\nclaude,my-custom-model,1,0,/);
   const total = page.locator('table.usage-table[data-table="models"] tr.total').first();
   assert.match(await total.locator('td.cost').innerText(), /^at least \$[\d.]+ \(1 request without a price\)$/);

@@ -6,7 +6,8 @@ import { costText, count, requestCost } from '../../shared/format.ts';
 import { renderResponse } from '../../shared/response-view.ts';
 import { paint, stamp, table, useColour } from '../table.ts';
 import { EXIT, type CliContext } from '../context.ts';
-import { LogsGet, LogsList, UsageGet } from '../../shared/protocol.ts';
+import { LogsGet, LogsList, TeamUsage, UsageGet } from '../../shared/protocol.ts';
+import { TEAM_GROUPS, type TeamGroupBy, type TeamUsageReport } from '../../shared/team.ts';
 import { isServiceName, type ServiceName } from '../../shared/services.ts';
 
 function serviceOption(value: string | undefined): ServiceName | undefined {
@@ -47,7 +48,42 @@ export function formatUsage(report: UsageReport): string {
   return lines.join('\n');
 }
 
-export async function usageCommand(ctx: CliContext, values: Map<string, string>, json: boolean): Promise<number> {
+function teamByOption(value: string | undefined): TeamGroupBy {
+  if (value === undefined) return 'member';
+  if (!(TEAM_GROUPS as readonly string[]).includes(value))
+    throw new ClpError('bad_request', `--by with --team: expected ${TEAM_GROUPS.slice(0, -1).join(', ')} or ${TEAM_GROUPS.at(-1)}, got "${value}"`);
+  return value as TeamGroupBy;
+}
+
+/** The team's totals as a table per service, like the local ones. */
+export function formatTeamUsage(report: TeamUsageReport): string {
+  const head = [report.by, 'requests', 'errors', ...USAGE_LABELS.map(([, label]) => label), 'cost'];
+  const right = new Set(head.map((_, i) => i).filter((i) => i > 0 && i < head.length - 1));
+  const lines: string[] = [];
+  for (const service of SERVICES) {
+    const s = report.services[service];
+    if (!s || (!s.total.requests && service !== 'claude')) continue;
+    const row = (name: string, t: UsageTotals) => [name, count(t.requests), count(t.errors), ...USAGE_LABELS.map(([k]) => count(t[k])), costText(t)];
+    const rows = Object.entries(s.groups).map(([name, t]) => row(name, t));
+    rows.push(row('total', s.total));
+    lines.push(`${service}, the team${report.since ? ` (since ${report.since})` : ''}, by ${report.by}`);
+    for (const l of table(head, rows, right)) lines.push(`  ${l}`);
+  }
+  return lines.join('\n');
+}
+
+export async function usageCommand(ctx: CliContext, values: Map<string, string>, json: boolean, team = false): Promise<number> {
+  if (team) {
+    const report = await ctx.owner.call(TeamUsage, {
+      service: serviceOption(values.get('service')),
+      since: values.get('since'),
+      by: teamByOption(values.get('by')),
+    });
+    ctx.out(json ? JSON.stringify(report, null, 2) : formatTeamUsage(report));
+    return EXIT.ok;
+  }
+  const by = values.get('by');
+  if (by === 'member' || by === 'machine') throw new ClpError('bad_request', `--by ${by}: add --team (members and machines are a team's)`);
   const report: UsageReport = await ctx.owner.call(UsageGet, {
     service: serviceOption(values.get('service')),
     since: values.get('since'),

@@ -12,6 +12,13 @@ import { byPriority, selectCandidates, type Plan } from './select.ts';
 import type { PoolMode, PoolOrder, PoolStatus } from '../../shared/pool.ts';
 
 const SESSION_TTL_MS = 2 * 60 * 60_000;
+
+/** What happened to a config's account, for the other members of a team. */
+export interface LocalAccountEvent {
+  kind: 'cooldown' | 'credential' | 'disabled_today';
+  until: number | null;
+  reason: string;
+}
 const MAX_SESSIONS = 10_000;
 
 function defaults(): LbFile {
@@ -131,6 +138,13 @@ export class Pool {
    */
   report(service: ServiceName, name: string, outcome: Outcome): string | null {
     this.remember(service, name, outcome);
+    // What the account's other users should know (team mode), in every mode.
+    if ((outcome.class === 'rate_limit' || outcome.class === 'auth') && outcome.cooldownMs !== null)
+      this.onAccountEvent?.(service, name, {
+        kind: outcome.class === 'auth' ? 'credential' : 'cooldown',
+        until: this.now() + outcome.cooldownMs,
+        reason: outcome.reason,
+      });
     const p = this.state.services[service];
     if (p.mode === 'active') return null;
     const next = recordOutcome(p.health, name, outcome, this.now());
@@ -181,6 +195,28 @@ export class Pool {
   disableToday(service: ServiceName, name: string): void {
     const p = this.state.services[service];
     p.health = disableToday(p.health, name, localDay(this.now()));
+    this.schedulePersist(0);
+    this.onAccountEvent?.(service, name, { kind: 'disabled_today', until: null, reason: 'disabled for today' });
+  }
+
+  /** Called with what happened to a config's account that its other users should know (team mode sets it). */
+  onAccountEvent: ((service: ServiceName, name: string, e: LocalAccountEvent) => void) | null = null;
+
+  /**
+   * An event another team member saw on an account this config uses: it sits out as if seen here
+   * (cool-down until the same time, or the rest of today), and says who saw it. Not passed on again.
+   */
+  applyRemote(service: ServiceName, name: string, e: LocalAccountEvent & { member: string }): void {
+    const p = this.state.services[service];
+    const now = this.now();
+    if (e.kind === 'disabled_today') p.health = disableToday(p.health, name, localDay(now));
+    else {
+      if (e.until === null || e.until <= now) return;
+      const h = p.health;
+      const until = Math.max(h.cooldownUntil[name] ?? 0, e.until);
+      p.health = { ...h, cooldownUntil: { ...h.cooldownUntil, [name]: until }, lastError: { ...h.lastError, [name]: `${e.reason}, seen by ${e.member}` } };
+    }
+    this.remember(service, name, { class: 'server', failover: true, cooldownMs: null, countsAsFailure: false, reason: `${e.reason}, seen by ${e.member}` });
     this.schedulePersist(0);
   }
 

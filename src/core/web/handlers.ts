@@ -6,6 +6,7 @@ import type { DashboardDeps, Handlers } from './handlers/deps.ts';
 import { logHandlers } from './handlers/log.ts';
 import { poolHandlers } from './handlers/pool.ts';
 import { ruleHandlers } from './handlers/rules.ts';
+import { teamHandlers } from './handlers/team.ts';
 import { PARAMS } from './params.ts';
 import { issueLine } from '../config/issues.ts';
 
@@ -13,7 +14,7 @@ export type { DashboardDeps, Handlers };
 
 /** The dashboard's requests, one handler per protocol method, gathered from each resource's file. */
 export function createHandlers(deps: DashboardDeps): Handlers {
-  return { ...logHandlers(deps), ...configHandlers(deps), ...ruleHandlers(deps), ...poolHandlers(deps) };
+  return { ...logHandlers(deps), ...configHandlers(deps), ...ruleHandlers(deps), ...poolHandlers(deps), ...teamHandlers(deps) };
 }
 
 /** Checks a request's params against the host's schema for its method, then runs its handler. */

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { DETECTOR_NAMES, type DetectorName } from '../filters/detectors.ts';
 import type { CheckedParamsOf, Method, ParamsOf, Requests } from '../../shared/protocol.ts';
 import { SERVICES } from '../../shared/services.ts';
+import { TEAM_GROUPS } from '../../shared/team.ts';
 import { filterRuleSchema } from '../filters/schema.ts';
 import { poolActionSchema } from '../pool/schema.ts';
 import { routesFileSchema } from '../routing/schema.ts';
@@ -67,5 +68,7 @@ export const PARAMS: { [M in Method]: z.ZodType<CheckedParamsOf<Requests[M]>, Pa
       .default(30 * 60_000),
     stepMs: z.number().int().min(10_000).max(600_000).default(60_000),
   }),
+  'team/usage': z.object({ service: service.optional(), since: z.string().max(20).optional(), by: z.enum(TEAM_GROUPS) }),
+  'team/accounts': none,
   'usage/get': z.object({ service: service.optional(), since: z.string().max(20).optional(), by: z.enum(['config', 'model', 'day', 'session', 'project']) }),
 };

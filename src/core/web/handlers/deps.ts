@@ -9,6 +9,7 @@ import type { RequestStore } from '../../store/request-store.ts';
 import type { TodayTracker } from '../../usage/today.ts';
 import type { SessionTracker } from '../../usage/sessions.ts';
 import type { SessionBindings } from '../../pool/bindings.ts';
+import type { TeamLink } from '../../team/link.ts';
 
 /** What the dashboard's handlers work on: the owner's own objects, each the one writer of its file. */
 export interface DashboardDeps {
@@ -28,6 +29,8 @@ export interface DashboardDeps {
   sessionsReady: () => Promise<void>;
   bindings: SessionBindings;
   now: () => number;
+  /** The team link, in team mode. */
+  team: () => TeamLink | null;
   /** Tells every open page that something it shows changed. */
   changed: (reason: string) => void;
 }

@@ -1,0 +1,48 @@
+import type { ServiceName } from './services.ts';
+import type { UsageTotals } from './usage.ts';
+
+/** The team link as `clp status`, the status bar and the dashboard show it. */
+export interface TeamStatus {
+  /** `off`: no `team.url`; `connecting`: before the first answer; `up`; `down`: the database does not answer (records wait). */
+  state: 'off' | 'connecting' | 'up' | 'down';
+  member: string;
+  machine: string;
+  /** The database URL with its password replaced by `***`. */
+  url: string | null;
+  /** Records waiting to be shipped (in memory, plus those to read back from the log). */
+  backlog: number;
+  /** Whether records are still to be read back from the log (after a restart, or past the outbox's cap). */
+  readingBack: boolean;
+  /** Records shipped since this owner started. */
+  shipped: number;
+  /** Health events from other members applied here since start. */
+  applied: number;
+  lastOkAt: number | null;
+  /** Why it is down (no password in it). */
+  lastError: string | null;
+}
+
+export const TEAM_GROUPS = ['member', 'machine', 'config', 'model', 'day'] as const;
+export type TeamGroupBy = (typeof TEAM_GROUPS)[number];
+
+/** `clp usage --team --json` and the Usage page's team scope. */
+export interface TeamUsageReport {
+  since: string | null;
+  by: TeamGroupBy;
+  services: Record<ServiceName, { total: UsageTotals; groups: Record<string, UsageTotals> }>;
+}
+
+/** A shared account (same base URL and key on several machines) as the team sees it over the last day. */
+export interface TeamAccount {
+  service: ServiceName;
+  /** Its fingerprint: a keyed hash of base URL and key. */
+  account: string;
+  /** This machine's config with that account, when it has one. */
+  config: string | null;
+  members: string[];
+  requests: number;
+  errors: number;
+  lastAt: number | null;
+  /** The latest health event still in force, and who saw it. */
+  event: { kind: 'cooldown' | 'credential' | 'disabled_today'; until: number | null; reason: string; member: string; machine: string; at: number } | null;
+}
