@@ -1,3 +1,4 @@
+import { builtinModules } from 'node:module';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -127,11 +128,11 @@ test('the dashboard bundle holds the page, the shared protocol and its browser p
   }
   for (const [file, info] of Object.entries(m.inputs))
     for (const i of info.imports) assert.ok(!/^node:|^(fs|path|crypto|http)$/.test(i.path), `${file} imports ${i.path}`);
-  assert.ok(js.bytes <= 150 * 1024, `app.js is ${Math.round(js.bytes / 1024)} KiB (budget 150 KiB)`);
+  assert.ok(js.bytes <= 160 * 1024, `app.js is ${Math.round(js.bytes / 1024)} KiB (budget 160 KiB)`);
 });
 
 /** Bundle sizes as recorded; a bundle may grow 10% past them before this fails (then record anew). */
-const BUDGET_BYTES = { extension: 3_185_000, cli: 918_000, owner: 3_120_000 };
+const BUDGET_BYTES = { extension: 3_404_000, cli: 925_000, owner: 3_336_000 };
 
 test('the extension and CLI bundles stay within 10% of their recorded size; only the extension reaches vscode', () => {
   for (const [name, budget] of Object.entries(BUDGET_BYTES)) {
@@ -139,16 +140,21 @@ test('the extension and CLI bundles stay within 10% of their recorded size; only
     assert.ok(out.bytes <= budget * 1.1, `${name}.js is ${out.bytes} bytes, over 110% of its budget ${budget}`);
     const reachesVscode = out.imports.some((i) => i.external && i.path === 'vscode');
     assert.equal(reachesVscode, name === 'extension', `${name}.js ${reachesVscode ? 'imports' : 'does not import'} vscode`);
-    for (const i of out.imports)
-      if (i.external)
-        assert.match(i.path, name === 'cli' ? /^(node:.+|[a-z_]+|\.\/owner\.js)$/ : /^(vscode|node:.+|[a-z_]+)$/, `${name}.js leaves ${i.path} unbundled`);
+    // Only Node's own modules (a package's `util/types` included), vscode, and the CLI's engine stay
+    // outside; and pg-native, which pg requires in a try block only when `pg.native` is read (CLP never does).
+    const outside = (p: string) =>
+      p.startsWith('node:') ||
+      builtinModules.includes(p) ||
+      (name === 'extension' ? p === 'vscode' : name === 'cli' && p === './owner.js') ||
+      (name !== 'cli' && p === 'pg-native');
+    for (const i of out.imports) if (i.external) assert.ok(outside(i.path), `${name}.js leaves ${i.path} unbundled`);
   }
 });
 
 test('every `clp` command but the owner itself loads a small bundle: the engine (undici, sql.js, the proxy) is dist/owner.js', () => {
   const cli = meta('cli').outputs['dist/cli.js']!;
   for (const input of Object.keys(cli.inputs))
-    assert.doesNotMatch(input, /node_modules\/(undici|sql\.js)\/|src\/core\/(proxy|store)\//, `cli.js bundles ${input}`);
+    assert.doesNotMatch(input, /node_modules\/(undici|sql\.js|pg|pg-[a-z-]+)\/|src\/core\/(proxy|store|team)\//, `cli.js bundles ${input}`);
   assert.ok(
     cli.imports.some((i) => i.external && i.path === './owner.js'),
     'cli.js does not load ./owner.js',

@@ -253,7 +253,7 @@ export class ClpApp extends LitElement {
       case 'sessions':
         return html`<clp-sessions .client=${this.client} .state=${s} .revision=${this.revision + this.records.length}></clp-sessions>`;
       case 'usage':
-        return html`<clp-usage .client=${this.client} .revision=${this.records.length}></clp-usage>`;
+        return html`<clp-usage .client=${this.client} .revision=${this.records.length} .team=${s.status.team ?? null}></clp-usage>`;
       case 'filters':
         return html`<clp-filters .client=${this.client} .revision=${this.revision}></clp-filters>`;
       case 'routes':

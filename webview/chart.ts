@@ -142,8 +142,28 @@ export class ClpChart extends LitElement {
     this.resize.observe(box);
   }
 
+  /**
+   * uPlot paints with the colours it was built with: a theme change (the system's dark mode, or
+   * VS Code's theme, which swaps the body's class and the variables) builds it again.
+   */
+  private readonly rebuild = () => {
+    if (this.plot) this.build();
+  };
+  private scheme: MediaQueryList | null = null;
+  private theme: MutationObserver | null = null;
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.scheme = window.matchMedia('(prefers-color-scheme: dark)');
+    this.scheme.addEventListener('change', this.rebuild);
+    this.theme = new MutationObserver(this.rebuild);
+    this.theme.observe(document.body, { attributes: true, attributeFilter: ['class', 'data-vscode-theme-kind'] });
+  }
+
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    this.scheme?.removeEventListener('change', this.rebuild);
+    this.theme?.disconnect();
     this.resize?.disconnect();
     this.plot?.destroy();
     this.plot = null;

@@ -6,6 +6,7 @@ import './pages/configs.ts';
 import './pages/requests.ts';
 import './pages/sessions.ts';
 import './pages/usage.ts';
+import './pages/team-accounts.ts';
 import './pages/filters.ts';
 import './pages/routes.ts';
 import './pages/pool.ts';

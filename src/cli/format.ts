@@ -1,6 +1,7 @@
 import type { ServiceStatus, StatusReport } from '../shared/status.ts';
 import { SERVICES } from '../shared/services.ts';
 import type { TeamStatus } from '../shared/team.ts';
+import { count } from '../shared/format.ts';
 
 /** The human form of a status report. Never holds a key: the report has none. */
 export function formatStatus(report: StatusReport): string {
@@ -21,8 +22,8 @@ export function formatStatus(report: StatusReport): string {
 
 /** The team link in one line: `team: up as alice on laptop, postgres://…, backlog 0, shipped 12`. */
 export function teamLine(t: TeamStatus): string {
-  const backlog = `backlog ${t.backlog}${t.readingBack ? ' (and reading the log back)' : ''}`;
-  const head = `team: ${t.state} as ${t.member} on ${t.machine}, ${t.url ?? '-'}, ${backlog}, shipped ${t.shipped}`;
+  const backlog = `backlog ${count(t.backlog)}${t.readingBack ? ' (and reading the log back)' : ''}`;
+  const head = `team: ${t.state} as ${t.member} on ${t.machine}, ${t.url ?? '-'}, ${backlog}, shipped ${count(t.shipped)}`;
   return t.state === 'down' && t.lastError
     ? `${head}\n         ${t.lastError} (requests are served as usual; records wait and are shipped once it answers)`
     : head;

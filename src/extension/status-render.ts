@@ -1,3 +1,4 @@
+import { teamStateText } from '../shared/team.ts';
 import { compactNumber, costText } from '../shared/format.ts';
 import type { DashboardState } from '../shared/dashboard.ts';
 import { SERVICES } from '../shared/services.ts';
@@ -52,6 +53,8 @@ export function renderStatusBar(own: OwnershipState, dash: DashboardState | null
     lines.push(
       `- ⚠ session \`${w.id.slice(0, 8)}\` uses ${compactNumber(w.used)} tokens; ${w.model ?? 'its model'} on \`${w.config}\` holds ${compactNumber(w.window)}: compact it or bind it elsewhere`,
     );
+  const team = status.team;
+  if (team && team.state !== 'off') lines.push(`- ${team.state === 'down' ? '⚠ ' : ''}team: ${teamStateText(team)}`);
   lines.push('', 'Click to switch config.');
   // The dashboard's health, said the same way: red when a service in use cannot serve, yellow when one needs a look.
   const health = dash ? overallHealth(status.services, dash.pools, Date.now()) : null;

@@ -1,3 +1,4 @@
+import { count } from './format.ts';
 import type { ServiceName } from './services.ts';
 import type { UsageTotals } from './usage.ts';
 
@@ -45,4 +46,12 @@ export interface TeamAccount {
   lastAt: number | null;
   /** The latest health event still in force, and who saw it. */
   event: { kind: 'cooldown' | 'credential' | 'disabled_today'; until: number | null; reason: string; member: string; machine: string; at: number } | null;
+}
+
+/** The link's state in words, for the dashboard, the status bar's tooltip and `clp status`. */
+export function teamStateText(t: TeamStatus): string {
+  if (t.state === 'up') return `linked as ${t.member} on ${t.machine}${t.backlog ? `, ${count(t.backlog)} waiting` : ''}`;
+  if (t.state === 'down')
+    return `the team database does not answer, ${count(t.backlog)} records wait (requests are served as usual)${t.lastError ? `: ${t.lastError}` : ''}`;
+  return t.state === 'connecting' ? 'connecting to the team database…' : 'off';
 }

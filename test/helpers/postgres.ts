@@ -31,6 +31,8 @@ export class TestPostgres {
     readonly port: number,
     readonly superPassword: string,
     readonly teamPassword: string,
+    /** With TLS on: the server's self-signed certificate (its own CA), for `sslrootcert`. */
+    readonly certFile: string | null,
   ) {}
 
   /** `postgres://clp_team:<password>@127.0.0.1:<port>/clp`: what `team.url` gets. */
@@ -43,7 +45,8 @@ export class TestPostgres {
     return `postgres://postgres:${this.superPassword}@127.0.0.1:${this.port}/clp`;
   }
 
-  static async start(): Promise<TestPostgres> {
+  /** `tls`: the server also speaks TLS, with a self-signed certificate for 127.0.0.1 (`certFile`). */
+  static async start(options: { tls?: boolean } = {}): Promise<TestPostgres> {
     const bin = binDir();
     const dir = mkdtempSync(join(tmpdir(), 'clp-pg-'));
     const superPassword = `pg-super-${randomBytes(6).toString('hex')}`;
@@ -58,7 +61,33 @@ export class TestPostgres {
       chownSync(dir, Number(stdout), Number(gid));
       chownSync(pw, Number(stdout), Number(gid));
     }
-    const pg_ = new TestPostgres(dir, await freePort(), superPassword, teamPassword);
+    let certFile: string | null = null;
+    if (options.tls) {
+      certFile = join(dir, 'server.crt');
+      await run('openssl', [
+        'req',
+        '-new',
+        '-x509',
+        '-days',
+        '2',
+        '-nodes',
+        '-subj',
+        '/CN=127.0.0.1',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1',
+        '-keyout',
+        join(dir, 'server.key'),
+        '-out',
+        certFile,
+      ]);
+      chmodSync(join(dir, 'server.key'), 0o600);
+      if (asRoot) {
+        const { stdout } = await run('id', ['-u', 'postgres']);
+        const { stdout: gid } = await run('id', ['-g', 'postgres']);
+        for (const f of ['server.key', 'server.crt']) chownSync(join(dir, f), Number(stdout), Number(gid));
+      }
+    }
+    const pg_ = new TestPostgres(dir, await freePort(), superPassword, teamPassword, certFile);
     await pg_.as(join(bin, 'initdb'), [
       '-D',
       join(dir, 'data'),
@@ -102,7 +131,8 @@ export class TestPostgres {
   }
 
   async startServer(): Promise<void> {
-    const opts = `-p ${this.port} -k ${this.dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off`;
+    const tls = this.certFile ? ` -c ssl=on -c ssl_cert_file=${this.certFile} -c ssl_key_file=${join(this.dir, 'server.key')}` : '';
+    const opts = `-p ${this.port} -k ${this.dir} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off${tls}`;
     await this.as(join(binDir(), 'pg_ctl'), ['-D', join(this.dir, 'data'), '-o', opts, '-l', join(this.dir, 'log'), '-w', '-t', '60', 'start']);
   }
 

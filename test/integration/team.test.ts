@@ -1,7 +1,9 @@
 import Anthropic from '@anthropic-ai/sdk';
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { clp, envFor } from '../helpers/cli.ts';
+import { isProcessAlive } from '../../src/core/process.ts';
+import type { StatusReport } from '../../src/shared/status.ts';
+import { clp, envFor, isolatedEnv } from '../helpers/cli.ts';
 import { startCore } from '../helpers/core.ts';
 import { FakeUpstream } from '../helpers/fake-upstream.ts';
 import { eventually, tempHome, writeConfig } from '../helpers/home.ts';
@@ -105,5 +107,143 @@ test('two owners on one database: team usage per member equals what the upstream
     await shared.close();
     await homeA.cleanup();
     await homeB.cleanup();
+  }
+});
+
+test('a 429 with retry-after seen by owner A makes owner B skip that account within 5 s, its trace naming who saw it', async () => {
+  const shared = await FakeUpstream.start('anthropic', 'shared');
+  const backup = await FakeUpstream.start('anthropic', 'backup');
+  const homeA = await tempHome();
+  const homeB = await tempHome();
+  const configs = {
+    shared: { base_url: shared.baseUrl, auth_token: SHARED_KEY, weight: 10, active: true },
+    backup: { base_url: backup.baseUrl, auth_token: 'sk-backup-bbbbbbbbbbbbbbbbbbbb', weight: 1 },
+  };
+  await writeConfig(homeA.home, 'claude', configs);
+  // B names the same account differently: the fingerprint, not the name, says it is the same.
+  await writeConfig(homeB.home, 'claude', { 共享: configs.shared, backup: configs.backup });
+  const a = await startCore(homeA.home, { team: { url: db.url, schema: 'clp', member: 'alice', machine: 'laptop' } });
+  const b = await startCore(homeB.home, { team: { url: db.url, schema: 'clp', member: 'bob', machine: 'devbox' } });
+  try {
+    for (const core of [a, b]) core.pool.setMode('claude', 'pool', 'priority');
+    await eventually(() => a.status().team?.state === 'up' && b.status().team?.state === 'up', 10_000);
+    assert.equal((await ask(b.urls.claude)).content[0]!.type, 'text');
+    await ask(a.urls.claude);
+    assert.equal(backup.requests.length, 0, 'B uses the shared account while it is healthy');
+    shared.behaviour = {
+      kind: 'status',
+      status: 429,
+      body: { type: 'error', error: { type: 'rate_limit_error', message: 'slow down' } },
+      headers: { 'retry-after': '30' },
+    };
+    await ask(a.urls.claude); // A fails over to its backup and cools the shared account
+    const seenAt = Date.now();
+    shared.behaviour = { kind: 'ok' };
+    const servedBefore = shared.requests.length;
+    // B keeps working; within 5 s its requests leave the shared account alone.
+    let skippedAt = 0;
+    while (Date.now() - seenAt < 8_000) {
+      await ask(b.urls.claude);
+      await b.requests()!.flush();
+      const last = (await b.requests()!.logs({ limit: 1 }))[0]!;
+      if (last.config === 'backup') {
+        skippedAt = Date.now();
+        const plan = last.trace?.find((t) => t.kind === 'plan') as { skipped: Array<{ name: string; why: string }> } | undefined;
+        assert.match(plan!.skipped.find((s) => s.name === '共享')!.why, /^cooling down \d+ s \(HTTP 429, retry after 30 s, seen by alice on laptop\)$/);
+        break;
+      }
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    assert.ok(skippedAt, 'B skipped the shared account');
+    assert.ok(skippedAt - seenAt < 5_000, `B skipped it ${skippedAt - seenAt} ms after A saw the 429`);
+    assert.ok(shared.requests.length - servedBefore <= 5, 'few requests reached the limited account meanwhile');
+    assert.equal(b.status().team?.applied, 1);
+    // The Overview's shared accounts: one account, both members, its cool-down and who saw it.
+    const accounts = await b.team()!.accounts();
+    const acc = accounts.find((x) => x.config === '共享')!;
+    assert.deepEqual(acc.members, ['alice', 'bob']);
+    assert.equal(acc.event?.kind, 'cooldown');
+    assert.equal(acc.event?.member, 'alice');
+    assert.ok(acc.event!.until! > Date.now());
+  } finally {
+    await a.stop();
+    await b.stop();
+    await shared.close();
+    await backup.close();
+    await homeA.cleanup();
+    await homeB.cleanup();
+  }
+});
+
+test('the database stopped in the middle of traffic: every request succeeds; after it restarts the totals match with no duplicate', async () => {
+  const up = await FakeUpstream.start('anthropic', 'up');
+  const home = await tempHome();
+  await writeConfig(home.home, 'claude', { relay: { base_url: up.baseUrl, auth_token: 'sk-relay-cccccccccccccccccccc', active: true } });
+  const core = await startCore(home.home, { team: { url: db.url, member: 'carol', machine: 'desk' } });
+  try {
+    for (let i = 0; i < 4; i++) await ask(core.urls.claude);
+    assert.ok(await eventually(async () => (await teamRows('carol')).n === 4, 10_000));
+    await db.stopServer();
+    const started = Date.now();
+    for (let i = 0; i < 6; i++) await ask(core.urls.claude); // served as usual
+    const during = Date.now() - started;
+    assert.ok(await eventually(() => core.status().team?.state === 'down', 10_000), 'the link says it is down');
+    const envC = envFor(home.home, core.ports());
+    const status = await clp(['status'], envC);
+    assert.match(status.stdout, /team: down as carol on desk, .*backlog 6/);
+    assert.doesNotMatch(status.stdout, new RegExp(db.teamPassword));
+    const teamUsage = await clp(['usage', '--team'], envC);
+    assert.equal(teamUsage.code, 1);
+    assert.match(teamUsage.stderr, /^clp: the team database did not answer: /);
+    await db.startServer();
+    const shipped = await eventually(async () => (await teamRows('carol').catch(() => ({ n: 0 }))).n === 10, 40_000);
+    assert.ok(
+      shipped,
+      `the backlog is shipped: ${JSON.stringify(core.status().team)} ${(core.log as unknown as { lines: string[] }).lines.filter((l) => l.includes('team')).join('\n')}`,
+    );
+    const rows = await teamRows('carol');
+    assert.equal(rows.distinct, 10, 'no duplicate');
+    assert.equal(rows.total, 10 * TOKENS);
+    assert.equal(core.status().team?.backlog, 0);
+    assert.ok(during < 5_000, `requests took ${during} ms with the database down`);
+  } finally {
+    await core.stop();
+    await up.close();
+    await home.cleanup();
+  }
+});
+
+test('kill -9 of an owner with a backlog: once it restarts, every request it acknowledged reaches the database, once', async () => {
+  const up = await FakeUpstream.start('anthropic', 'up');
+  const home = await tempHome();
+  await writeConfig(home.home, 'claude', { relay: { base_url: up.baseUrl, auth_token: 'sk-relay-dddddddddddddddddddd', active: true } });
+  const env: NodeJS.ProcessEnv = { ...(await isolatedEnv(home.home)), CLP_TEAM_URL: db.url, CLP_TEAM_MEMBER: 'dave' };
+  const url = `http://127.0.0.1:${env.CLP_CLAUDE_PORT}`;
+  let pid = 0;
+  try {
+    assert.equal((await clp(['start'], env)).code, 0);
+    for (let i = 0; i < 3; i++) await ask(url);
+    assert.ok(await eventually(async () => (await teamRows('dave')).n === 3, 10_000));
+    await db.stopServer();
+    for (let i = 0; i < 5; i++) await ask(url);
+    // Acknowledged: in the log on disk (the log is written and fsync'd within about a second).
+    await new Promise((r) => setTimeout(r, 1_500));
+    const status = JSON.parse((await clp(['status', '--json'], env)).stdout) as StatusReport;
+    pid = status.owner!.pid;
+    assert.equal(status.team?.backlog, 5);
+    process.kill(pid, 'SIGKILL');
+    await eventually(() => !isProcessAlive(pid), 5_000);
+    await db.startServer();
+    assert.equal((await clp(['start'], env)).code, 0);
+    assert.ok(await eventually(async () => (await teamRows('dave')).n === 8, 30_000), 'the backlog came back from the log');
+    const rows = await teamRows('dave');
+    assert.equal(rows.distinct, 8);
+    assert.equal(rows.total, 8 * TOKENS);
+    pid = (JSON.parse((await clp(['status', '--json'], env)).stdout) as StatusReport).owner!.pid;
+  } finally {
+    await clp(['stop'], env);
+    if (pid && isProcessAlive(pid)) process.kill(pid, 'SIGKILL');
+    await up.close();
+    await home.cleanup();
   }
 });

@@ -91,6 +91,7 @@ export class ClpOverview extends Page {
       <div class="two-wide">
         ${this.activityPanel()} ${this.recentPanel()}
       </div>
+      ${this.state.status.team && this.state.status.team.state !== 'off' ? html`<clp-team-accounts .client=${this.client} .team=${this.state.status.team}></clp-team-accounts>` : nothing}
     `;
   }
 

@@ -1,7 +1,8 @@
 import { html, nothing } from 'lit';
-import { UsageGet } from '../../src/shared/protocol.ts';
-import type { UsageReport } from '../../src/shared/records.ts';
-import { SERVICES } from '../../src/shared/services.ts';
+import { TeamUsage, UsageGet } from '../../src/shared/protocol.ts';
+import { USAGE_GROUP_KEY, type UsageGroupBy, type UsageReport } from '../../src/shared/records.ts';
+import { SERVICES, type ServiceName } from '../../src/shared/services.ts';
+import type { TeamGroupBy, TeamStatus } from '../../src/shared/team.ts';
 import { USAGE_LABELS, type UsageTotals } from '../../src/shared/usage.ts';
 import { Page } from '../base.ts';
 import { TOAST_EVENT } from '../events.ts';
@@ -27,59 +28,99 @@ const SERIES = [
 ] as const;
 
 type Row = [service: string, name: string, totals: UsageTotals];
-type GroupKey = 'configs' | 'models' | 'sessions' | 'projects';
+/** One grouping of a report: per service, its total and its groups. */
+type Grouped = Partial<Record<ServiceName, { total: UsageTotals; groups: Record<string, UsageTotals> }>>;
+
+function grouped(report: UsageReport, by: UsageGroupBy): Grouped {
+  const out: Grouped = {};
+  for (const s of SERVICES) {
+    const r = report.services[s];
+    if (r) out[s] = { total: r.total, groups: r[USAGE_GROUP_KEY[by]] ?? {} };
+  }
+  return out;
+}
+
+const MACHINE_TABLES = [
+  ['config', 'By config'],
+  ['model', 'By model'],
+  ['project', 'By project'],
+  ['session', 'By session'],
+] as const;
+const TEAM_TABLES = [
+  ['member', 'By member'],
+  ['machine', 'By machine'],
+  ['config', 'By config'],
+  ['model', 'By model'],
+] as const;
 
 /** Tokens and cost over time, by day, config, model, project and session, per service; every table exports as CSV. */
 export class ClpUsage extends Page {
   static override properties = {
     ...Page.properties,
     revision: { type: Number },
+    team: { attribute: false },
     since: { state: true },
+    scope: { state: true },
     days: { state: true },
-    configs: { state: true },
-    models: { state: true },
-    sessions: { state: true },
-    projects: { state: true },
+    tables: { state: true },
   };
   declare revision: number;
+  /** The team link (team mode): with it on, the page can show the whole team. */
+  declare team: TeamStatus | null;
   declare since: string;
-  declare days: UsageReport | null;
-  declare configs: UsageReport | null;
-  declare models: UsageReport | null;
-  declare sessions: UsageReport | null;
-  declare projects: UsageReport | null;
+  declare scope: 'machine' | 'team';
+  declare days: Grouped | null;
+  /** The tables below the chart, by what they group by. */
+  declare tables: Partial<Record<string, Grouped>>;
   private loadedFor = '';
 
   constructor() {
     super();
     this.since = '30d';
+    this.scope = 'machine';
+    this.team = null;
     this.days = null;
-    this.configs = null;
-    this.models = null;
-    this.sessions = null;
-    this.projects = null;
+    this.tables = {};
+  }
+
+  private get teamOn(): boolean {
+    return this.team !== null && this.team.state !== 'off';
   }
 
   override updated(): void {
-    const key = `${this.since}:${this.revision}`;
+    const scope = this.teamOn ? this.scope : 'machine';
+    const key = `${scope}:${this.since}:${this.revision}`;
     if (key === this.loadedFor) return;
     this.loadedFor = key;
     void this.run(async () => {
-      const [days, configs, models, sessions, projects] = await Promise.all(
-        (['day', 'config', 'model', 'session', 'project'] as const).map((by) => this.client.call(UsageGet, { by, since: this.since })),
-      );
-      this.days = days ?? null;
-      this.configs = configs ?? null;
-      this.models = models ?? null;
-      this.sessions = sessions ?? null;
-      this.projects = projects ?? null;
+      if (scope === 'team') {
+        const bys = ['day', ...TEAM_TABLES.map(([by]) => by)] as TeamGroupBy[];
+        const reports = await Promise.all(bys.map((by) => this.client.call(TeamUsage, { by, since: this.since })));
+        this.days = reports[0]!.services;
+        this.tables = Object.fromEntries(bys.slice(1).map((by, i) => [by, reports[i + 1]!.services]));
+        return;
+      }
+      const bys = ['day', ...MACHINE_TABLES.map(([by]) => by)] as UsageGroupBy[];
+      const reports = await Promise.all(bys.map((by) => this.client.call(UsageGet, { by, since: this.since })));
+      this.days = grouped(reports[0]!, 'day');
+      this.tables = Object.fromEntries(bys.slice(1).map((by, i) => [by, grouped(reports[i + 1]!, by)]));
     });
   }
 
   override render() {
-    const empty = this.days !== null && SERVICES.every((s) => !this.days!.services[s]?.total.requests);
+    const team = this.teamOn && this.scope === 'team';
+    const empty = this.days !== null && SERVICES.every((s) => !this.days![s]?.total.requests);
+    const tables = team ? TEAM_TABLES : MACHINE_TABLES;
     return html`
       <div class="toolbar">
+        ${
+          this.teamOn
+            ? html`<select class="scope" aria-label="scope" @change=${(e: Event) => (this.scope = (e.target as HTMLSelectElement).value as 'machine' | 'team')}>
+              <option value="machine" ?selected=${!team}>this machine</option>
+              <option value="team" ?selected=${team}>the team</option>
+            </select>`
+            : nothing
+        }
         <select class="since" aria-label="window" @change=${(e: Event) => (this.since = (e.target as HTMLSelectElement).value)}>
           ${RANGES.map(([v, label]) => html`<option value=${v} ?selected=${v === this.since}>${label}</option>`)}
         </select>
@@ -88,31 +129,37 @@ export class ClpUsage extends Page {
       ${this.error ? html`<div class="banner error" role="alert">${this.error}</div>` : nothing}
       ${
         empty
-          ? html`<div class="empty"><p>No usage in this window yet.</p><p class="muted">Every request's tokens (input, cache write, cache read, output) and cost are added up here per day, config and model, and kept after the request log is trimmed. Point Claude Code or Codex at CLP and send a prompt.</p></div>`
+          ? html`<div class="empty"><p>No usage in this window yet.</p><p class="muted">${
+              team
+                ? "Every member's requests are added up here once their CLP has shipped them to the team database."
+                : "Every request's tokens (input, cache write, cache read, output) and cost are added up here per day, config and model, and kept after the request log is trimmed. Point Claude Code or Codex at CLP and send a prompt."
+            }</p></div>`
           : nothing
       }
       ${this.days && !empty ? this.chart(this.days) : nothing}
-      ${this.configs && !empty ? this.table('By config', this.configs, 'configs', 'config') : nothing}
-      ${this.models && !empty ? this.table('By model', this.models, 'models', 'model') : nothing}
-      ${this.projects && !empty ? this.table('By project', this.projects, 'projects', 'project') : nothing}
-      ${this.sessions && !empty ? this.table('By session', this.sessions, 'sessions', 'session', 20) : nothing}
-      ${!empty && this.sessions ? html`<p class="muted">By session and project: summed from the request log (its retention). A Claude Code session's project is known once CLP's status line ran in it (<code>clp statusline install</code>, or Set Up Claude Code).</p>` : nothing}
+      ${empty ? nothing : tables.map(([by, title]) => (this.tables[by] ? this.table(title, this.tables[by]!, by, by === 'session' ? 20 : Infinity) : nothing))}
+      ${
+        !empty && !team && this.tables.session
+          ? html`<p class="muted">By session and project: summed from the request log (its retention). A Claude Code session's project is known once CLP's status line ran in it (<code>clp statusline install</code>, or Set Up Claude Code).</p>`
+          : nothing
+      }
+      ${!empty && team ? html`<p class="muted">The team: every member's requests as their CLP shipped them to the team database (figures only, no prompts).</p>` : nothing}
     `;
   }
 
-  private totalsLine(r: UsageReport): string {
+  private totalsLine(r: Grouped): string {
     return SERVICES.map((s) => {
-      const t = r.services[s]?.total;
+      const t = r[s]?.total;
       return t ? `${s}: ${count(t.requests)} requests, ${compact(t.total)} tokens, ${costText(t)}` : '';
     })
       .filter(Boolean)
       .join(' · ');
   }
 
-  private chart(report: UsageReport) {
+  private chart(report: Grouped) {
     const byDay = new Map<string, Record<'input' | 'cached_create' | 'cached_read' | 'output' | 'cost', number>>();
     for (const s of SERVICES) {
-      for (const [day, t] of Object.entries(report.services[s]?.days ?? {})) {
+      for (const [day, t] of Object.entries(report[s]?.groups ?? {})) {
         const d = byDay.get(day) ?? { input: 0, cached_create: 0, cached_read: 0, output: 0, cost: 0 };
         d.input += t.input;
         d.cached_create += t.cached_create;
@@ -153,18 +200,19 @@ export class ClpUsage extends Page {
     </section>`;
   }
 
-  private rows(report: UsageReport, key: GroupKey, limit: number): Row[] {
+  private rows(report: Grouped, limit: number): Row[] {
     const rows: Row[] = [];
     for (const s of SERVICES) {
-      const named = Object.entries(report.services[s]?.[key] ?? {}).sort((a, b) => b[1].total - a[1].total);
+      const named = Object.entries(report[s]?.groups ?? {}).sort((a, b) => b[1].total - a[1].total);
       for (const [name, t] of named.slice(0, limit)) rows.push([s, name, t]);
     }
     return rows;
   }
 
   /** One table; at most `limit` rows per service, the largest first (sessions can be many). */
-  private table(title: string, report: UsageReport, key: GroupKey, noun: string, limit = Infinity) {
-    const rows = this.rows(report, key, limit);
+  private table(title: string, report: Grouped, noun: string, limit = Infinity) {
+    const key = USAGE_GROUP_KEY[noun as UsageGroupBy] ?? `${noun}s`;
+    const rows = this.rows(report, limit);
     return html`<section class="panel">
       <div class="row"><h2>${title}</h2><span class="grow"></span><button class="csv" data-table=${key} @click=${() => void this.exportCsv(rows, noun)}><i class="codicon codicon-export"></i> Export CSV</button></div>
       <div class="table-scroll">
@@ -173,7 +221,7 @@ export class ClpUsage extends Page {
         <tbody>
           ${SERVICES.map((s) => {
             const mine = rows.filter((r) => r[0] === s);
-            const total = report.services[s]?.total;
+            const total = report[s]?.total;
             if (!mine.length || !total) return nothing;
             return html`${mine.map(([, name, t]) => this.line(s, name || '(none)', t, false))}${this.line(s, `all ${s}`, total, true)}`;
           })}
@@ -197,7 +245,7 @@ export class ClpUsage extends Page {
       ['service', noun, ...COLUMNS.map(([, label]) => label), 'cost_usd', 'requests_without_price', 'requests_estimated'],
       rows.map(([s, name, t]) => [s, name, ...COLUMNS.map(([m]) => t[m]), t.cost_usd, t.unpriced, t.estimated ?? 0]),
     );
-    const file = `clp-usage-by-${noun}-${this.since}.csv`;
+    const file = `clp-usage${this.teamOn && this.scope === 'team' ? '-team' : ''}-by-${noun}-${this.since}.csv`;
     if (inVsCode()) {
       // A webview cannot download: the CSV goes to the clipboard.
       await navigator.clipboard.writeText(csv);
@@ -213,10 +261,10 @@ export class ClpUsage extends Page {
   }
 }
 
-function sumTotals(report: UsageReport): CostSum {
+function sumTotals(report: Grouped): CostSum {
   const sum = { cost_usd: 0, unpriced: 0, estimated: 0 };
   for (const s of SERVICES) {
-    const t = report.services[s]?.total;
+    const t = report[s]?.total;
     if (!t) continue;
     sum.cost_usd += t.cost_usd;
     sum.unpriced += t.unpriced;
