@@ -11,7 +11,8 @@ import { Agent, request } from 'undici';
 import { freePort } from '../helpers/home.ts';
 import { historyRows } from './history.ts';
 import { manyStreams, STREAMS } from './many-streams.ts';
-import { median, rssMb } from './measure.ts';
+import { fixedRate, median, rssMb } from './measure.ts';
+import { teamBenchRows } from './team.ts';
 
 const ROOT = join(__dirname, '..', '..');
 const QUICK = process.argv.includes('--quick');
@@ -76,29 +77,6 @@ function body(bytes: number, stream = false): string {
 }
 
 const agent = new Agent({ keepAliveTimeout: 30_000, connections: 64 });
-
-/** Open-loop load at a fixed rate: latency of each request (to the end of its body), in ms. */
-async function fixedRate(url: string, rate: number, seconds: number, payload: string): Promise<number[]> {
-  const latencies: number[] = [];
-  const pending: Promise<void>[] = [];
-  const total = rate * seconds;
-  const t0 = performance.now();
-  for (let i = 0; i < total; i++) {
-    const due = t0 + (i * 1000) / rate;
-    const wait = due - performance.now();
-    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-    pending.push(
-      (async () => {
-        const t = performance.now();
-        const res = await request(`${url}/v1/messages`, { method: 'POST', body: payload, headers: { 'content-type': 'application/json' }, dispatcher: agent });
-        await res.body.arrayBuffer();
-        latencies.push(performance.now() - t);
-      })(),
-    );
-  }
-  await Promise.all(pending);
-  return latencies.slice(Math.floor(latencies.length * 0.1)); // drop the warm-up tenth
-}
 
 /** Time to first body byte of a stream of spaced events, and how many reads it arrived in. */
 async function ttfb(url: string, gapMs: number): Promise<{ ttfb: number; reads: number }> {
@@ -213,6 +191,14 @@ async function rates(
 
 async function main(): Promise<void> {
   if (!existsSync(join(ROOT, 'dist', 'cli.js'))) throw new Error('dist/cli.js is missing: `npm run bench` builds it first');
+  // `npm run bench -- --team`: team mode's figures alone (they need Debian's postgresql).
+  if (process.argv.includes('--team')) {
+    const team = await teamBenchRows(QUICK, (s) => process.stderr.write(`${s}\n`));
+    process.stdout.write(
+      `${['| measure | team off | - | CLP | - | target |', '| --- | --- | --- | --- | --- | --- |', ...team.rows.map((r) => `| ${r.join(' | ')} |`), '', team.note].join('\n')}\n`,
+    );
+    return;
+  }
   const home = await mkdtemp(join(tmpdir(), 'clp-bench-'));
   const env = { ...process.env, CLP_HOME: home };
   const node = [process.execPath, '--import', 'tsx'];
@@ -254,7 +240,7 @@ async function main(): Promise<void> {
   const log = (s: string) => process.stderr.write(`${s}\n`);
 
   // Warm-up: JIT, keep-alive pools, the store thread.
-  for (const t of targets) await fixedRate(urls[t], 200, 1, small);
+  for (const t of targets) await fixedRate(agent, urls[t], 200, 1, small);
 
   log('throughput at 50 connections');
   const tp = await rates(urls, pids, 50, small);
@@ -275,7 +261,7 @@ async function main(): Promise<void> {
       for (let i = 0; i < targets.length; i++) {
         const t = targets[(r + i) % targets.length]!;
         alone(t);
-        lat[t].push(...(await fixedRate(urls[t], rate, LAT_SECONDS, payload)));
+        lat[t].push(...(await fixedRate(agent, urls[t], rate, LAT_SECONDS, payload)));
       }
     }
     alone(null);
@@ -431,12 +417,14 @@ async function main(): Promise<void> {
   stopAll();
   const history = await historyRows(QUICK, log);
   rows.push(...history.rows);
+  const team = await teamBenchRows(QUICK, log);
+  rows.push(...team.rows);
 
   const machine = `${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}${canPin ? ', proxies pinned to cpu 0, upstream to cpu 1 (and the load generator, for rates)' : ''}`;
   const table = [
     `CLP benchmark, ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC${QUICK ? ' (quick)' : ''}`,
     `machine: ${machine}`,
-    `CLP as users run it: pool of 3 configs, 3 filter rules and 6 detectors, request log on. The proxy not being measured is paused. Latency: ${LAT_ROUNDS} round(s) of ${LAT_SECONDS} s per target, in rotating order, percentiles over all samples; rates: ${RATE_ROUNDS} of ${RATE_SECONDS} s after one uncounted, ratio = median of the rounds' ratios, load from ${GENERATOR}. The floor: node:http in, undici Agent.dispatch out with callbacks. CPU: user + sys of the proxy process over the requests it served in its round. ${history.note}`,
+    `CLP as users run it: pool of 3 configs, 3 filter rules and 6 detectors, request log on. The proxy not being measured is paused. Latency: ${LAT_ROUNDS} round(s) of ${LAT_SECONDS} s per target, in rotating order, percentiles over all samples; rates: ${RATE_ROUNDS} of ${RATE_SECONDS} s after one uncounted, ratio = median of the rounds' ratios, load from ${GENERATOR}. The floor: node:http in, undici Agent.dispatch out with callbacks. CPU: user + sys of the proxy process over the requests it served in its round. ${history.note} ${team.note}`,
     '',
     '| measure | direct | floor (added) | CLP (added) | CLP / floor | target |',
     '| --- | --- | --- | --- | --- | --- |',

@@ -33,7 +33,13 @@ export class TestPostgres {
     readonly teamPassword: string,
     /** With TLS on: the server's self-signed certificate (its own CA), for `sslrootcert`. */
     readonly certFile: string | null,
+    private readonly maxConnections: number,
   ) {}
+
+  /** The server's major version, as Debian installed it. */
+  get version(): string {
+    return binDir().split('/').at(-2)!;
+  }
 
   /** `postgres://clp_team:<password>@127.0.0.1:<port>/clp`: what `team.url` gets. */
   get url(): string {
@@ -46,7 +52,7 @@ export class TestPostgres {
   }
 
   /** `tls`: the server also speaks TLS, with a self-signed certificate for 127.0.0.1 (`certFile`). */
-  static async start(options: { tls?: boolean } = {}): Promise<TestPostgres> {
+  static async start(options: { tls?: boolean; maxConnections?: number } = {}): Promise<TestPostgres> {
     const bin = binDir();
     const dir = mkdtempSync(join(tmpdir(), 'clp-pg-'));
     const superPassword = `pg-super-${randomBytes(6).toString('hex')}`;
@@ -87,7 +93,7 @@ export class TestPostgres {
         for (const f of ['server.key', 'server.crt']) chownSync(join(dir, f), Number(stdout), Number(gid));
       }
     }
-    const pg_ = new TestPostgres(dir, await freePort(), superPassword, teamPassword, certFile);
+    const pg_ = new TestPostgres(dir, await freePort(), superPassword, teamPassword, certFile, options.maxConnections ?? 100);
     await pg_.as(join(bin, 'initdb'), [
       '-D',
       join(dir, 'data'),
@@ -132,7 +138,7 @@ export class TestPostgres {
 
   async startServer(): Promise<void> {
     const tls = this.certFile ? ` -c ssl=on -c ssl_cert_file=${this.certFile} -c ssl_key_file=${join(this.dir, 'server.key')}` : '';
-    const opts = `-p ${this.port} -k ${this.dir} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off${tls}`;
+    const opts = `-p ${this.port} -k ${this.dir} -c listen_addresses=127.0.0.1 -c max_connections=${this.maxConnections} -c fsync=off -c full_page_writes=off${tls}`;
     await this.as(join(binDir(), 'pg_ctl'), ['-D', join(this.dir, 'data'), '-o', opts, '-l', join(this.dir, 'log'), '-w', '-t', '60', 'start']);
   }
 

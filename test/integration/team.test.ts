@@ -247,3 +247,24 @@ test('kill -9 of an owner with a backlog: once it restarts, every request it ack
     await home.cleanup();
   }
 });
+
+test('team.shareBodies: a member who turns it on shares the bodies as the filters left them; the others share none', async () => {
+  const up = await FakeUpstream.start('anthropic', 'up');
+  const home = await tempHome();
+  await writeConfig(home.home, 'claude', { relay: { base_url: up.baseUrl, auth_token: 'sk-relay-iiiiiiiiiiiiiiiiiiii', active: true } });
+  const core = await startCore(home.home, { team: { url: db.url, member: 'grace', shareBodies: true } });
+  try {
+    await ask(core.urls.claude);
+    assert.ok(await eventually(async () => (await teamRows('grace')).n === 1, 10_000));
+    const row = (await db.query<{ request_body: string; response_body: string }>("SELECT request_body, response_body FROM clp.requests WHERE member = 'grace'"))
+      .rows[0]!;
+    assert.ok(row.request_body.includes(PROMPT));
+    assert.ok(row.response_body.includes('Hello from up'));
+    const others = await db.query("SELECT count(*) n FROM clp.requests WHERE member <> 'grace' AND (request_body IS NOT NULL OR response_body IS NOT NULL)");
+    assert.equal(Number(others.rows[0]!.n), 0);
+  } finally {
+    await core.stop();
+    await up.close();
+    await home.cleanup();
+  }
+});

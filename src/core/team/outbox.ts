@@ -21,7 +21,7 @@ export class Outbox {
 
   constructor(
     cursor: number,
-    private readonly cap = 20_000,
+    private readonly cap = 5_000,
   ) {
     this.shippedBefore = cursor;
   }
