@@ -2,7 +2,7 @@ import Anthropic from '@anthropic-ai/sdk';
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { artifactPath, launchChromium } from '../helpers/browser.ts';
+import { artifactPath, launchChromium, photograph } from '../helpers/browser.ts';
 import { startCore } from '../helpers/core.ts';
 import { FakeUpstream } from '../helpers/fake-upstream.ts';
 import { eventually, tempHome, writeConfig } from '../helpers/home.ts';
@@ -196,16 +196,10 @@ test('the request list lays out its newest 100 rows and pages back over the whol
   const total = (await store.logs({ limit: 1000 })).length;
   assert.ok(total > 110, `${total} records stored`);
   assert.match(await page.locator('.toolbar .count').innerText(), /^100\+ shown/);
-  for (const [width, scheme] of [
+  await photograph(page, 'requests-more', [
     [1400, 'dark'],
     [800, 'light'],
-  ] as const) {
-    await page.setViewportSize({ width, height: 900 });
-    await page.emulateMedia({ colorScheme: scheme });
-    await page.screenshot({ path: artifactPath(`requests-more-${width}-${scheme}.png`), fullPage: true });
-  }
-  await page.setViewportSize({ width: 1400, height: 900 });
-  await page.emulateMedia({ colorScheme: 'light' });
+  ]);
   // Each click adds the next page, never the same one twice.
   while ((await page.locator('tr.record').count()) < total) {
     const n = await page.locator('tr.record').count();

@@ -2,7 +2,7 @@ import Anthropic from '@anthropic-ai/sdk';
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Browser } from 'playwright-core';
-import { artifactPath, launchChromium } from '../helpers/browser.ts';
+import { launchChromium, photograph } from '../helpers/browser.ts';
 import { clp, envFor } from '../helpers/cli.ts';
 import { startCore } from '../helpers/core.ts';
 import { FakeUpstream } from '../helpers/fake-upstream.ts';
@@ -70,18 +70,7 @@ test('team scope on the Usage page sums every member; the Overview lists shared 
       /^claude\t团队账号\talice, bob\t5\t0\t cooling down until [\d:]+( [AP]M)?: HTTP 429, retry after 120 s \(seen by bob on devbox\)$/,
     );
     assert.match(await page.locator('clp-team-accounts h2').innerText(), /linked as alice on laptop/);
-    for (const [width, scheme] of [
-      [1400, 'light'],
-      [1400, 'dark'],
-      [800, 'light'],
-      [800, 'dark'],
-    ] as const) {
-      await page.setViewportSize({ width, height: 900 });
-      await page.emulateMedia({ colorScheme: scheme });
-      await page.screenshot({ path: artifactPath(`team-overview-${width}-${scheme}.png`), fullPage: true });
-    }
-    await page.setViewportSize({ width: 1400, height: 900 });
-    await page.emulateMedia({ colorScheme: 'light' });
+    await photograph(page, 'team-overview');
 
     await page.locator('button.tab[data-page="usage"]').click();
     await page.locator('select.scope').selectOption('team');
@@ -92,16 +81,7 @@ test('team scope on the Usage page sums every member; the Overview lists shared 
     assert.equal((await line('bob'))[2], '3');
     assert.match((await members.locator('tr.total').innerText()).split('\t')[2]!, /^6$/);
     assert.ok(await page.locator('table.usage-table[data-table="machines"] tr', { hasText: 'devbox' }).count());
-    for (const [width, scheme] of [
-      [1400, 'light'],
-      [1400, 'dark'],
-      [800, 'light'],
-      [800, 'dark'],
-    ] as const) {
-      await page.setViewportSize({ width, height: 900 });
-      await page.emulateMedia({ colorScheme: scheme });
-      await page.screenshot({ path: artifactPath(`team-usage-${width}-${scheme}.png`), fullPage: true });
-    }
+    await photograph(page, 'team-usage');
     // Back to this machine: only alice's requests.
     await page.locator('select.scope').selectOption('machine');
     await page.locator('table.usage-table[data-table="configs"]').waitFor();
