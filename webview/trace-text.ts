@@ -45,6 +45,10 @@ export function traceLine(t: TraceEntry): string {
   switch (t.kind) {
     case 'filters':
       return `Filters: ${hitsText(t.hits)}`;
+    case 'filter-code':
+      return `Filter modules: ${t.changed.length ? `changed by ${t.changed.join(', ')}` : 'no change'}${
+        t.failed ? `; ${t.failed.module} ${t.failed.message}${t.failed.open ? ' (fail-open: skipped)' : ' — the request was not sent'}` : ''
+      }`;
     case 'route':
       return `Routing (${t.matched.join(', ')}): ${[t.model ? `model → ${t.model}` : '', t.config ? `pinned to ${t.config.join(', ')}` : ''].filter(Boolean).join('; ')}`;
     case 'plan':

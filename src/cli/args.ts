@@ -198,6 +198,16 @@ export const COMMANDS: readonly CommandSpec[] = [
     examples: ['clp run --config relay-b -- claude', 'clp run --config relay-a -- codex exec "fix the tests"'],
   },
   {
+    name: 'filters',
+    usage: 'clp filters [--json]',
+    summary: 'the filters in force: rules (filter.json), detectors, and filter modules (filters/*.mjs) with their hits and last errors',
+    flags: ['json'],
+    positionals: [0, 0],
+    details:
+      'Filter modules are $CLP_HOME/filters/*.mjs, each exporting `export default function (body, context) { return body; }` (context: service, config, model, session). They run after the rules and detectors, in file-name order, in a worker thread, and are reloaded when a file changes. One that throws, returns no object or passes its budget (settings filters.codeBudgetMs, 50 ms) stops the request, nothing sent, unless settings filters.failOpen lists it.',
+    examples: ['clp filters', 'clp filters --json'],
+  },
+  {
     name: 'prices',
     usage: 'clp prices [--model PART] [--json] | clp prices import FILE',
     summary: 'the price table in force and where each entry came from; import LiteLLM or models.dev prices',

@@ -17,6 +17,11 @@ export function formatStatus(report: StatusReport): string {
   }
   lines.push(`  ${'ui'.padEnd(6)} ${report.ui.url}`);
   if (report.team && report.team.state !== 'off') lines.push(`  ${teamLine(report.team)}`);
+  for (const m of report.filterModules ?? [])
+    if (m.lastError)
+      lines.push(
+        `  filter module ${m.name}: ${m.lastError.message} (${new Date(m.lastError.at).toLocaleTimeString()}; ${m.failOpen ? 'fails open' : 'fails closed'})`,
+      );
   return lines.join('\n');
 }
 

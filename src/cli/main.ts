@@ -17,6 +17,7 @@ import { poolCommand } from './commands/pool.ts';
 import { pricesCommand } from './commands/prices.ts';
 import { statuslineInstall, statuslineMain, statuslineVerb } from './commands/statusline.ts';
 import { logsCommand, usageCommand } from './commands/usage.ts';
+import { filtersCommand } from './commands/filters.ts';
 import { EXIT, type CliContext } from './context.ts';
 import { DAEMON_ARG } from './daemon.ts';
 
@@ -100,6 +101,8 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
         return await sessionCommand(ctx, args.positionals, args.flags.has('json'));
       case 'run':
         return await runCommand(ctx, args.positionals, args.values);
+      case 'filters':
+        return await filtersCommand(ctx, args.flags.has('json'));
       case 'prices':
         return await pricesCommand(ctx, args.positionals, args.values, args.flags.has('json'));
       case 'statusline':

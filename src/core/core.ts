@@ -41,6 +41,7 @@ import { localDay } from './time.ts';
 import { LiveFeed } from './web/live.ts';
 import { DidChangeState } from '../shared/protocol.ts';
 import { FilterSet } from './filters/filter-set.ts';
+import { CodeFilters } from './filters/code-filters.ts';
 import { redactResponse } from './filters/redact-log.ts';
 import type { RequestRecord } from '../shared/records.ts';
 import { activeLine, sessionLine } from './statusline/line.ts';
@@ -140,6 +141,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const captureBytes = settings.log.bodyKb * 1024;
   const pricing = new Pricing(paths.prices, log, now, (r) => (r.config ? (stores[r.service].snapshot().get(r.config)?.priceMultiplier ?? 1) : 1));
   const filters = new FilterSet(paths.filters, settings.filters.detectors, log);
+  const codeFilters = new CodeFilters(paths.filterModules, { budgetMs: settings.filters.codeBudgetMs, failOpen: settings.filters.failOpen, log, now });
+  let codeFiltersOn = false;
   const pool = new Pool(paths.lbConfig, log, now, Math.random, settings.maxRetryAfterSec * 1000);
   const routeSet = new RouteSet(paths.routes, join(paths.dataDir, 'model_router_config.json'), log);
   const routes = () => routeSet.routes();
@@ -177,6 +180,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
         now,
         price,
         filters: () => filters.rules(),
+        codeFilters: () => (codeFiltersOn ? codeFilters : null),
         health: () => health(service),
         bindHost: settings.host,
         clientSecret: () => secret,
@@ -190,7 +194,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   ) as Record<ServiceName, Server>;
 
   let team: TeamLink | null = null;
-  const status = (): StatusReport => statusReport({ settings, home: paths.home, stores, owner: running ? owner : null, bound, team: team?.status() ?? null });
+  const status = (): StatusReport =>
+    statusReport({ settings, home: paths.home, stores, owner: running ? owner : null, bound, team: team?.status() ?? null, filterModules: codeFilters.view() });
 
   // The log keeps only what the filters let through, responses included.
   events.on('request:end', (finished) => requestStore?.add(redactResponse(finished, filters.rules())));
@@ -248,6 +253,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     stores,
     pool,
     filters,
+    codeFilters,
     settingsFile: paths.settings,
     routeSet,
     requests: () => requestStore,
@@ -284,6 +290,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     pool.onAccountEvent = null;
     for (const store of Object.values(stores)) store.close();
     filters.close();
+    codeFilters.close();
+    codeFiltersOn = false;
     await pool.close();
     routeSet.close();
     await Promise.all(servers.map(([server]) => closeServer(server, graceMs)));
@@ -322,6 +330,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
         else if (state.error) log.warn(`${state.error}: no good version of it was kept, so ${service} answers in placeholder mode until it is fixed`);
       }
       await filters.start();
+      await codeFilters.start();
+      codeFiltersOn = true;
       await ensurePrivateDir(paths.dataDir);
       await pool.start();
       await routeSet.start();

@@ -10,6 +10,8 @@ export interface ClpPaths {
   settings: string;
   prices: string;
   filters: string;
+  /** Filter modules: `filters/*.mjs`, run after the rules. */
+  filterModules: string;
   routes: string;
   log: string;
   /** The pool's state: the original tool's file, in its format. */
@@ -34,6 +36,7 @@ export function clpPaths(home: string): ClpPaths {
     settings: join(home, 'settings.json'),
     prices: join(home, 'prices.json'),
     filters: join(home, 'filter.json'),
+    filterModules: join(home, 'filters'),
     routes: join(home, 'routes.json'),
     log: join(home, 'run', 'clp.log'),
     clientSecret: join(home, 'client-secret'),

@@ -57,6 +57,10 @@ export const settingsSchema = z.object({
   filters: z
     .object({
       detectors: z.array(z.enum(['anthropic', 'openai', 'aws', 'github', 'private_key', 'jwt'])).prefault([]),
+      /** How long one filter module (`filters/*.mjs`) may take on one request; past it the request stops. */
+      codeBudgetMs: z.number().int().min(1).max(10_000).prefault(50),
+      /** Filter modules that may fail open: the request goes on without them (default: every module fails closed). */
+      failOpen: z.array(z.string().min(1).max(200)).prefault([]),
     })
     .prefault({}),
   /**

@@ -2,6 +2,7 @@ import { clientUrl } from '../shared/service-profile.ts';
 import { SERVICES, type ServiceName } from '../shared/services.ts';
 import type { OwnerInfo, ServiceStatus, StatusReport } from '../shared/status.ts';
 import type { TeamStatus } from '../shared/team.ts';
+import type { FilterModuleView } from '../shared/filter-modules.ts';
 import type { ConfigStore } from './config/store.ts';
 import { hostForUrl } from './net.ts';
 import type { Settings } from './settings.ts';
@@ -16,6 +17,8 @@ export interface StatusInput {
   bound: { claude: number; codex: number; ui: number };
   /** The team link's state, in team mode. */
   team?: TeamStatus | null;
+  /** Filter modules with their last errors. */
+  filterModules?: FilterModuleView[];
 }
 
 /** Pure: the status `clp status`, the owner and the dashboard report, from the stores and ports. */
@@ -43,5 +46,6 @@ export function statusReport(input: StatusInput): StatusReport {
     ui: { running, port: ui, url: `http://${host}:${ui}/` },
     home: input.home,
     ...(input.team ? { team: input.team } : {}),
+    ...(input.filterModules?.length ? { filterModules: input.filterModules } : {}),
   };
 }

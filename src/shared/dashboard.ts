@@ -4,6 +4,9 @@ import type { StatusReport } from './status.ts';
 import type { PoolStatus } from './pool.ts';
 import type { UsageTotals } from './usage.ts';
 import type { FilterRuleInput, Routes } from './rules.ts';
+import type { FilterModuleView } from './filter-modules.ts';
+
+export type { FilterModuleView } from './filter-modules.ts';
 
 /**
  * One upstream config as the dashboard sees it. Keys are masked (`sk-ant…wxyz`): the page never gets
@@ -74,6 +77,8 @@ export interface ConnectivityResult {
 
 export interface FiltersView {
   rules: FilterRuleInput[];
+  /** The filter modules in the order they run, with their hits (empty without `filters/`). */
+  modules?: FilterModuleView[];
   /** `file: path: message` while `filter.json` is broken (the page then shows it, and saving replaces it). */
   error: string | null;
   /** The built-in detectors switched on, and all there are. */

@@ -9,6 +9,7 @@ export type ErrorCode =
   | 'config_invalid' // a config or settings file failed to parse or validate
   | 'no_upstream' // every config of the pool is unavailable (each one says why)
   | 'context_overflow' // a move would send a session to a model whose window is smaller than what it uses
+  | 'filter_failed' // a filter module threw, returned no body or passed its time budget: the request was not sent
   | 'upstream_unreachable' // connect refused, DNS failure, TLS failure, reset before the response
   | 'upstream_timeout' // connect or response-header timeout
   | 'upstream_stalled' // the upstream went silent inside a response body

@@ -44,6 +44,8 @@ export interface RequestRecord {
 export type TraceEntry =
   /** The secrets the filters removed, by rule label and count (never what they matched). */
   | { kind: 'filters'; hits: Record<string, number> }
+  /** Filter modules (`filters/*.mjs`): those that changed the body, and one that failed (the request stopped, or went on without it when fail-open). */
+  | { kind: 'filter-code'; changed: string[]; failed: { module: string; message: string; open: boolean } | null }
   /** The routing rules that matched and what they decided. */
   | { kind: 'route'; model: string | null; config: string[] | null; matched: string[] }
   /**

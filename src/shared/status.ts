@@ -1,4 +1,5 @@
 import type { TeamStatus } from './team.ts';
+import type { FilterModuleView } from './filter-modules.ts';
 import type { ServiceName } from './services.ts';
 
 /** Who owns the ports: a `clp` daemon (or foreground run) or a VS Code window. */
@@ -47,6 +48,8 @@ export interface StatusReport {
   home: string;
   /** The team link (team mode); absent or `off` without `team.url`. */
   team?: TeamStatus;
+  /** The filter modules (`filters/*.mjs`) in force, with their hits and last errors. */
+  filterModules?: FilterModuleView[];
 }
 
 /** What `GET /health` on a proxy port answers. `clp` is the marker that tells CLP from other programs. */

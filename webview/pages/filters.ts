@@ -1,9 +1,10 @@
 import { html, nothing } from 'lit';
-import type { FilterTry } from '../../src/shared/dashboard.ts';
+import type { FilterModuleView, FilterTry } from '../../src/shared/dashboard.ts';
 import { FiltersDetectors, FiltersGet, FiltersSave, FiltersTry } from '../../src/shared/protocol.ts';
 import type { FilterRuleInput } from '../../src/shared/rules.ts';
 import { SERVICES, type ServiceName } from '../../src/shared/services.ts';
 import { Page } from '../base.ts';
+import { count, time } from '../format.ts';
 
 const DETECTOR_LABELS: Record<string, string> = {
   anthropic: 'Anthropic keys',
@@ -22,6 +23,7 @@ export class ClpFilters extends Page {
     rules: { state: true },
     detectors: { state: true },
     available: { state: true },
+    modules: { state: true },
     fileError: { state: true },
     dirty: { state: true },
     sample: { state: true },
@@ -32,6 +34,7 @@ export class ClpFilters extends Page {
   declare rules: FilterRuleInput[];
   declare detectors: string[];
   declare available: string[];
+  declare modules: FilterModuleView[];
   declare fileError: string | null;
   declare dirty: boolean;
   declare sample: string;
@@ -44,6 +47,7 @@ export class ClpFilters extends Page {
     this.rules = [];
     this.detectors = [];
     this.available = [];
+    this.modules = [];
     this.fileError = null;
     this.dirty = false;
     this.sample = 'My key is sk-ant-api03-EXAMPLE0000000000000000 and my email is me@example.com';
@@ -60,8 +64,33 @@ export class ClpFilters extends Page {
       this.rules = v.rules;
       this.detectors = v.detectors;
       this.available = v.detectorsAvailable;
+      this.modules = v.modules ?? [];
       this.fileError = v.error;
     });
+  }
+
+  private modulesPanel() {
+    return html`<section class="panel filter-modules">
+      <h2>Filter modules <span class="muted"><code>filters/*.mjs</code> in your CLP folder, after the rules and detectors, in file-name order; reloaded when a file changes</span></h2>
+      ${
+        this.modules.length
+          ? html`<div class="table-scroll"><table class="grid compact">
+            <thead><tr><th>Module</th><th class="num">Changed</th><th class="num">Ran</th><th>On failure</th><th>Last error</th></tr></thead>
+            <tbody>
+              ${this.modules.map(
+                (m) => html`<tr data-module=${m.name}>
+                  <td><code>${m.name}</code></td>
+                  <td class="num">${count(m.hits)}</td>
+                  <td class="num">${count(m.runs)}</td>
+                  <td>${m.failOpen ? 'skipped (fail-open)' : 'request stopped'}</td>
+                  <td class=${m.lastError ? 'bad' : 'muted'}>${m.lastError ? `${time(m.lastError.at)} · ${m.lastError.message}` : '–'}</td>
+                </tr>`,
+              )}
+            </tbody>
+          </table></div>`
+          : html`<p class="muted">None. A module is a file like <code>filters/10-redact.mjs</code> exporting <code>export default function (body, context) { return body; }</code>: it gets the request as JSON (and the service, config, model and session) and returns the body to send. One that throws, returns no object or takes longer than its budget stops the request, so a broken redaction never lets a secret through.</p>`
+      }
+    </section>`;
   }
 
   private change(i: number, patch: Partial<FilterRuleInput>): void {
@@ -153,6 +182,7 @@ export class ClpFilters extends Page {
           )}
         </div>
       </section>
+      ${this.modulesPanel()}
       <section class="panel">
         <h2>Try <span class="muted">what a prompt becomes with these rules (saved or not) and the detectors that are on</span></h2>
         <textarea class="sample code" rows="4" .value=${this.sample} @input=${(e: Event) => (this.sample = (e.target as HTMLTextAreaElement).value)}></textarea>

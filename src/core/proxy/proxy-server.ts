@@ -25,6 +25,8 @@ import type { Routes } from '../../shared/rules.ts';
 import { type ContextFit, planStage, type SessionBindingsView } from './stages/plan.ts';
 import { modelList } from './stages/model-list.ts';
 import { filterStage } from './stages/filter.ts';
+import { filterCodeStage } from './stages/filter-code.ts';
+import type { CodeFilters } from '../filters/code-filters.ts';
 import type { FilterRule } from '../filters/apply.ts';
 
 export interface ProxyServerDeps {
@@ -56,6 +58,8 @@ export interface ProxyServerDeps {
   clientSecret: () => string | null;
   /** The filter rules in force (file rules, then detectors). */
   filters: () => readonly FilterRule[];
+  /** Filter modules (`filters/*.mjs`), run after the rules; null before the owner starts them. */
+  codeFilters?: () => CodeFilters | null;
 }
 
 /**
@@ -79,6 +83,7 @@ export function createProxyHandler(deps: ProxyServerDeps): ProxyHandler {
     modelList(() => deps.store.snapshot()),
     readBody(deps.maxBodyBytes, deps.bodyBudget),
     filterStage(deps.filters),
+    filterCodeStage(deps.codeFilters ?? (() => null), (session) => deps.bindings?.get(session)?.[0] ?? deps.store.snapshot().active?.name ?? null),
     planStage(deps.store, deps.pool, deps.routes, deps.bindings, deps.fit),
     forward({ client: deps.client, events: deps.events, pool: deps.pool, captureBytes: deps.captureBytes, now: deps.now }),
   ]);

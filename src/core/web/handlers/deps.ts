@@ -3,6 +3,7 @@ import type { StatusReport } from '../../../shared/status.ts';
 import type { CheckedParamsOf, Method, Requests, ResultOf } from '../../../shared/protocol.ts';
 import type { ConfigStore } from '../../config/store.ts';
 import type { FilterSet } from '../../filters/filter-set.ts';
+import type { CodeFilters } from '../../filters/code-filters.ts';
 import type { Pool } from '../../pool/pool.ts';
 import type { RouteSet } from '../../routing/route-set.ts';
 import type { RequestStore } from '../../store/request-store.ts';
@@ -17,6 +18,7 @@ export interface DashboardDeps {
   stores: Readonly<Record<ServiceName, ConfigStore>>;
   pool: Pool;
   filters: FilterSet;
+  codeFilters: CodeFilters;
   /** Where `filters.detectors` is saved. */
   settingsFile: string;
   routeSet: RouteSet;

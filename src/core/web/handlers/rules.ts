@@ -10,7 +10,12 @@ type RuleMethods = 'filters/get' | 'filters/save' | 'filters/try' | 'filters/det
 
 /** Filters and routes: read, save (through the object that owns the file) and try without saving. */
 export function ruleHandlers(deps: DashboardDeps): HandlersOf<RuleMethods> {
-  const filtersView = async () => ({ ...(await deps.filters.view()), detectors: [...deps.filters.detectorNames()], detectorsAvailable: [...DETECTOR_NAMES] });
+  const filtersView = async () => ({
+    ...(await deps.filters.view()),
+    detectors: [...deps.filters.detectorNames()],
+    detectorsAvailable: [...DETECTOR_NAMES],
+    modules: deps.codeFilters.view(),
+  });
   const routesView = () => ({ routes: deps.routeSet.routes(), error: deps.routeSet.state().error });
   return {
     'filters/get': filtersView,
