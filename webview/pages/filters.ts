@@ -59,9 +59,11 @@ export class ClpFilters extends Page {
     // A change elsewhere reloads the rules, unless the user is in the middle of editing them.
     if (this.revision === this.loadedFor || this.dirty) return;
     this.loadedFor = this.revision;
+    const before = this.rules;
     void this.run(async () => {
       const v = await this.client.call(FiltersGet, {});
-      this.rules = v.rules;
+      // Rules added while the load was in flight are the user's: kept after the saved ones.
+      this.rules = this.dirty ? [...v.rules, ...this.rules.filter((r) => !before.includes(r))] : v.rules;
       this.detectors = v.detectors;
       this.available = v.detectorsAvailable;
       this.modules = v.modules ?? [];
@@ -186,7 +188,7 @@ export class ClpFilters extends Page {
       <section class="panel">
         <h2>Try <span class="muted">what a prompt becomes with these rules (saved or not) and the detectors that are on</span></h2>
         <textarea class="sample code" rows="4" .value=${this.sample} @input=${(e: Event) => (this.sample = (e.target as HTMLTextAreaElement).value)}></textarea>
-        <div class="row"><button class="try" @click=${() => void this.tryRules('claude')}>Try (claude)</button><button @click=${() => void this.tryRules('codex')}>Try (codex)</button></div>
+        <div class="row">${SERVICES.map((service, i) => html`<button class=${i === 0 ? 'try' : ''} @click=${() => void this.tryRules(service)}>Try (${service})</button>`)}</div>
         ${
           this.tried
             ? html`<pre class="tried">${this.tried.output}</pre>

@@ -12,14 +12,17 @@ import { byPriority, selectCandidates, type Plan } from './select.ts';
 import type { PoolMode, PoolOrder, PoolStatus } from '../../shared/pool.ts';
 
 const SESSION_TTL_MS = 2 * 60 * 60_000;
+const MAX_SESSIONS = 10_000;
 
 /** What happened to a config's account, for the other members of a team. */
 export interface LocalAccountEvent {
+  /** A 429's cool-down, a refused credential, a daily disable. */
   kind: 'cooldown' | 'credential' | 'disabled_today';
+  /** Epoch ms it lasts until (null: the rest of the day, for a daily disable). */
   until: number | null;
+  /** `HTTP 429, retry after 30 s`: the pool's own words, never a body. */
   reason: string;
 }
-const MAX_SESSIONS = 10_000;
 
 function defaults(): LbFile {
   const services = {} as LbFile['services'];

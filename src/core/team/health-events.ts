@@ -1,19 +1,15 @@
 import type { ServiceName } from '../../shared/services.ts';
 import { isServiceName } from '../../shared/services.ts';
+import type { LocalAccountEvent } from '../pool/pool.ts';
 import type { Sender } from './rows.ts';
 
-export type AccountEventKind = 'cooldown' | 'credential' | 'disabled_today';
+export type AccountEventKind = LocalAccountEvent['kind'];
 
-/** What one owner saw happen to an account: a 429's cool-down, a refused credential, a daily disable. */
-export interface AccountEvent {
+/** What one owner saw happen to an account, keyed by the account's fingerprint for the team. */
+export interface AccountEvent extends LocalAccountEvent {
   service: ServiceName;
   /** The account's fingerprint (`accountFingerprint`). */
   account: string;
-  kind: AccountEventKind;
-  /** Epoch ms it lasts until (null: the rest of the day, for a daily disable). */
-  until: number | null;
-  /** `HTTP 429, retry after 30 s`: the pool's own words, never a body. */
-  reason: string;
 }
 
 /** An event another member saw, as read back from the database. */
