@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { ClpError } from '../shared/errors.ts';
+import { SERVICE_CHOICES, SERVICES } from '../shared/services.ts';
 
 export interface CommandSpec {
   name: string;
@@ -56,7 +57,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   {
     name: 'list',
-    usage: 'clp list <claude|codex> [--json]',
+    usage: `clp list <${SERVICE_CHOICES}> [--json]`,
     summary: "list a service's configs (keys are never shown)",
     flags: ['json'],
     positionals: [1, 1],
@@ -64,7 +65,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   {
     name: 'active',
-    usage: 'clp active <claude|codex> <name>',
+    usage: `clp active <${SERVICE_CHOICES}> <name>`,
     summary: 'switch a service to another config; applies to the next request',
     flags: [],
     positionals: [2, 2],
@@ -72,7 +73,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   {
     name: 'pool',
-    usage: 'clp pool <claude|codex> [<action>] [--json]',
+    usage: `clp pool <${SERVICE_CHOICES}> [<action>] [--json]`,
     summary: 'the account pool: order, weights and health; disable a config for today, reset, pin to top, switch mode',
     flags: ['json'],
     positionals: [1, 3],
@@ -82,7 +83,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   {
     name: 'usage',
-    usage: 'clp usage [--team] [--service claude|codex] [--since 7d] [--by config|model|day|session|project|member|machine] [--json]',
+    usage: `clp usage [--team] [--service ${SERVICE_CHOICES}] [--since 7d] [--by config|model|day|session|project|member|machine] [--json]`,
     summary: 'tokens and cost, per service and per config, model, day, session or project; --team: every member of the team',
     flags: ['json', 'team'],
     values: ['service', 'since', 'by'],
@@ -99,7 +100,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   {
     name: 'logs',
-    usage: 'clp logs [show <id> [--raw]] [--limit N] [--service claude|codex] [--json]',
+    usage: `clp logs [show <id> [--raw]] [--limit N] [--service ${SERVICE_CHOICES}] [--json]`,
     summary: 'the latest requests, or one request in detail (credentials never shown)',
     details:
       'The list marks streams, reroutes (asked -> sent) and failovers. `show` renders the response as text, thinking and tool calls; --raw prints it as it came (the SSE).',
@@ -118,7 +119,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   {
     name: 'add',
-    usage: 'clp add <claude|codex> <name> --url URL [--key-stdin | --key-env VAR] [--auth-token | --api-key] [--weight N] [--activate]',
+    usage: `clp add <${SERVICE_CHOICES}> <name> --url URL [--key-stdin | --key-env VAR] [--auth-token | --api-key] [--weight N] [--activate]`,
     summary: 'add a config; the key comes from stdin (typed unseen on a terminal) or a variable, never from the command line',
     flags: ['key-stdin', 'auth-token', 'api-key', 'activate'],
     values: ['url', 'key-env', 'weight'],
@@ -132,7 +133,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   {
     name: 'edit',
-    usage: 'clp edit <claude|codex> <name> [--url URL] [--key-stdin | --key-env VAR] [--auth-token | --api-key] [--weight N] [--activate]',
+    usage: `clp edit <${SERVICE_CHOICES}> <name> [--url URL] [--key-stdin | --key-env VAR] [--auth-token | --api-key] [--weight N] [--activate]`,
     summary: "change a config's URL, key, key kind or weight (what is not given stays)",
     flags: ['key-stdin', 'auth-token', 'api-key', 'activate'],
     values: ['url', 'key-env', 'weight'],
@@ -142,7 +143,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   {
     name: 'rm',
-    usage: 'clp rm <claude|codex> <name>',
+    usage: `clp rm <${SERVICE_CHOICES}> <name>`,
     summary: 'remove a config',
     flags: [],
     positionals: [2, 2],
@@ -150,7 +151,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   {
     name: 'rename',
-    usage: 'clp rename <claude|codex> <old> <new>',
+    usage: `clp rename <${SERVICE_CHOICES}> <old> <new>`,
     summary: 'rename a config; its pool state and the route rules that name it follow',
     flags: [],
     positionals: [3, 3],
@@ -158,7 +159,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   {
     name: 'test',
-    usage: 'clp test <claude|codex> [<name>] [--model M] [--json]',
+    usage: `clp test <${SERVICE_CHOICES}> [<name>] [--model M] [--json]`,
     summary: 'send a tiny request through each config (or one), and say what a failure means',
     flags: ['json'],
     values: ['model'],
@@ -168,7 +169,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   {
     name: 'sessions',
-    usage: 'clp sessions [--service claude|codex] [--json]',
+    usage: `clp sessions [--service ${SERVICE_CHOICES}] [--json]`,
     summary: 'every Claude Code and Codex session CLP saw: configs, models, requests, tokens, cache hit, cost',
     flags: ['json'],
     values: ['service'],
@@ -188,14 +189,14 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   {
     name: 'run',
-    usage: 'clp run [--config NAME] -- claude|codex [<its arguments>]',
-    summary: 'start Claude Code or Codex pointed at CLP, bound to one config when given (no setup needed)',
+    usage: `clp run [--config NAME] -- ${SERVICE_CHOICES} [<its arguments>]`,
+    summary: `start ${SERVICES.join(', ')} pointed at CLP, bound to one config when given (no setup needed)`,
     flags: [],
     values: ['config'],
     positionals: [1, 1000],
     details:
       'A bound client stays on its config whatever the active one is, so two terminals can run on two providers at once; routing rewrites of the model still apply. Without --config it follows the active config, as a set-up client does.',
-    examples: ['clp run --config relay-b -- claude', 'clp run --config relay-a -- codex exec "fix the tests"'],
+    examples: ['clp run --config relay-b -- claude', 'clp run --config relay-a -- codex exec "fix the tests"', 'clp run -- gemini -p "explain this repo"'],
   },
   {
     name: 'filters',
@@ -387,8 +388,7 @@ function wrap(text: string, width: number, first: string, indent: string): strin
 }
 
 export interface HelpPorts {
-  claude: string;
-  codex: string;
+  services: Array<{ label: string; url: string }>;
   ui: string;
 }
 
@@ -407,8 +407,8 @@ export function helpText(command: CommandSpec | null, ports?: HelpPorts): string
   // Short usages share a column with their summary; a long one gets a line of its own.
   const col = 32;
   const lines = [
-    'clp: a local proxy for Claude Code and Codex, switchable live without losing the conversation',
-    ...(ports ? ['', `  Claude Code  ${ports.claude}`, `  Codex        ${ports.codex}`, `  dashboard    ${ports.ui}  (clp ui)`] : []),
+    'clp: a local proxy for AI coding CLIs, switchable live without losing the conversation',
+    ...(ports ? ['', ...ports.services.map((s) => `  ${s.label.padEnd(12)} ${s.url}`), `  ${'dashboard'.padEnd(12)} ${ports.ui}  (clp ui)`] : []),
     '',
     'usage: clp <command> [options]',
     '',

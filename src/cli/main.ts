@@ -4,7 +4,8 @@ import { loadSettings } from '../core/settings.ts';
 import { ClpError } from '../shared/errors.ts';
 import { COMMANDS, type HelpPorts, helpText, parseCli } from './args.ts';
 import { VERSION } from '../shared/version.ts';
-import { clientUrl } from '../shared/service-profile.ts';
+import { clientUrl, SERVICE_PROFILE } from '../shared/service-profile.ts';
+import { SERVICES } from '../shared/services.ts';
 import { activeCommand, listCommand } from './commands/configs.ts';
 import { restartCommand, startCommand } from './commands/start.ts';
 import { statusCommand } from './commands/status.ts';
@@ -25,11 +26,9 @@ import { DAEMON_ARG } from './daemon.ts';
 async function helpPorts(file: string, env: NodeJS.ProcessEnv): Promise<HelpPorts> {
   const settings = await loadSettings(file, env).catch(() => loadSettings('/nonexistent/settings.json', env).catch(() => null));
   const host = settings?.host ?? '127.0.0.1';
-  const port = (s: 'claude' | 'codex' | 'ui', d: number) => settings?.ports[s] ?? d;
   return {
-    claude: clientUrl('claude', host, port('claude', 3210)),
-    codex: clientUrl('codex', host, port('codex', 3211)),
-    ui: `http://${host}:${port('ui', 3300)}/`,
+    services: SERVICES.map((s) => ({ label: SERVICE_PROFILE[s].label, url: clientUrl(s, host, settings?.ports[s] ?? SERVICE_PROFILE[s].defaultPort) })),
+    ui: `http://${host}:${settings?.ports.ui ?? 3300}/`,
   };
 }
 

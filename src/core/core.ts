@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import { ClpError } from '../shared/errors.ts';
-import { SERVICES, type ServiceName } from '../shared/services.ts';
+import { noPorts, SERVICES, type PortName, type Ports, type ServiceName } from '../shared/services.ts';
 import type { HealthReport, OwnerInfo, OwnerKind, StatusReport } from '../shared/status.ts';
 import { VERSION } from '../shared/version.ts';
 import { activateConfig } from './config/activate.ts';
@@ -14,7 +14,7 @@ import { createProxyHandler, createProxyServer, type ProxyHandler } from './prox
 import { statusReport } from './status-report.ts';
 import { BodyBudget } from './proxy/body-budget.ts';
 import { UpstreamClient, type Upstream } from './proxy/upstream-client.ts';
-import { loadSettings, type Settings, type SettingsInput } from './settings.ts';
+import { loadSettings, portVariable, type Settings, type SettingsInput } from './settings.ts';
 import { createWebServer } from './web/web-server.ts';
 import { importOriginalOnce } from './store/import-original.ts';
 import { RequestStore, type RequestStoreOptions } from './store/request-store.ts';
@@ -24,8 +24,8 @@ import { RouteSet } from './routing/route-set.ts';
 import { newToken, readToken, writeToken } from './owner/token.ts';
 
 /** Where a port is changed, said where it is in use. */
-function portHint(which: 'claude' | 'codex' | 'ui'): string {
-  return `to use another, set CLP_${which.toUpperCase()}_PORT or "ports": {"${which}": N} in settings.json (in VS Code: clp.ports.${which})`;
+function portHint(which: PortName): string {
+  return `to use another, set ${portVariable(which)} or "ports": {"${which}": N} in settings.json (in VS Code: clp.ports.${which})`;
 }
 
 /** How long a page that held the last owner's token may trade it for this owner's. */
@@ -86,7 +86,7 @@ export interface Core {
   stop(graceMs?: number): Promise<void>;
   status(): StatusReport;
   /** The ports actually bound (differs from settings when a setting is 0). */
-  ports(): { claude: number; codex: number; ui: number };
+  ports(): Ports;
   /** A port's pipeline as a plain handler, for in-process requests (the listener calls the same one). */
   proxyHandler(service: ServiceName): ProxyHandler;
   /** Makes `name` the active config of `service`, written to its file; applies to the next request. */
@@ -121,7 +121,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     });
   }
 
-  const bound = { claude: 0, codex: 0, ui: 0 };
+  const bound = noPorts();
   let running = false;
 
   const health = (service: ServiceName): HealthReport => {

@@ -1,4 +1,4 @@
-import { SERVICES, type ServiceName } from '../shared/services.ts';
+import { noPorts, SERVICES, type ServiceName } from '../shared/services.ts';
 import { ConfigStore } from './config/store.ts';
 import { createMemoryLogger } from './log.ts';
 import type { ClpPaths } from './paths.ts';
@@ -32,7 +32,7 @@ export async function loadStores(paths: ClpPaths): Promise<Record<ServiceName, C
 
 /** What the files say while no owner runs: the status without a running owner. */
 export async function offlineStatus(paths: ClpPaths, settings: Settings): Promise<StatusReport> {
-  return statusReport({ settings, home: paths.home, stores: await loadStores(paths), owner: null, bound: { claude: 0, codex: 0, ui: 0 } });
+  return statusReport({ settings, home: paths.home, stores: await loadStores(paths), owner: null, bound: noPorts() });
 }
 
 /** One config file read for a command that needs it good (throws `file: path: message` when broken). */

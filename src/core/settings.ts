@@ -3,11 +3,15 @@ import { basename } from 'node:path';
 import { z } from 'zod';
 import { ClpError } from '../shared/errors.ts';
 import { SERVICE_PROFILE } from '../shared/service-profile.ts';
+import { SERVICES, type PortName, type ServiceName } from '../shared/services.ts';
 import { formatIssue, parseJsonText } from './config/issues.ts';
 import { withFileLock, writeFileAtomic } from './fs/atomic.ts';
 
 const port = z.number().int().min(0).max(65_535);
 const millis = z.number().int().min(1);
+const servicePort = (service: ServiceName) => port.prefault(SERVICE_PROFILE[service].defaultPort);
+/** One port per service, at its profile's default. */
+const servicePorts = Object.fromEntries(SERVICES.map((s) => [s, servicePort(s)])) as Record<ServiceName, ReturnType<typeof servicePort>>;
 
 /**
  * CLP's own settings (`$CLP_HOME/settings.json`, all optional), also the schema the VS Code layer
@@ -20,8 +24,7 @@ export const settingsSchema = z.object({
   host: z.string().min(1).prefault('127.0.0.1'),
   ports: z
     .object({
-      claude: port.prefault(SERVICE_PROFILE.claude.defaultPort),
-      codex: port.prefault(SERVICE_PROFILE.codex.defaultPort),
+      ...servicePorts,
       ui: port.prefault(3300),
     })
     .prefault({}),
@@ -103,9 +106,13 @@ export const settingsSchema = z.object({
 export type Settings = z.infer<typeof settingsSchema>;
 export type SettingsInput = z.input<typeof settingsSchema>;
 
-const ENV_PORTS = { CLP_CLAUDE_PORT: 'claude', CLP_CODEX_PORT: 'codex', CLP_UI_PORT: 'ui' } as const;
+/** `CLP_CLAUDE_PORT`, `CLP_CODEX_PORT`, `CLP_GEMINI_PORT`, `CLP_UI_PORT`: the variable that sets each port. */
+export function portVariable(which: PortName): string {
+  return `CLP_${which.toUpperCase()}_PORT`;
+}
+const ENV_PORTS = Object.fromEntries([...SERVICES, 'ui' as const].map((which) => [portVariable(which), which])) as Record<string, PortName>;
 
-/** Applies `CLP_CLAUDE_PORT`, `CLP_CODEX_PORT`, `CLP_UI_PORT`, `CLP_HOST`, `CLP_TEAM_URL` and `CLP_TEAM_MEMBER` over the file's values. */
+/** Applies each port's variable (`portVariable`), `CLP_HOST`, `CLP_TEAM_URL` and `CLP_TEAM_MEMBER` over the file's values. */
 export function applyEnvOverrides(input: SettingsInput, env: NodeJS.ProcessEnv): SettingsInput {
   const out: SettingsInput = { ...input, ports: { ...(input.ports ?? {}) } };
   for (const [name, key] of Object.entries(ENV_PORTS)) {

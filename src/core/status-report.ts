@@ -1,5 +1,5 @@
 import { clientUrl } from '../shared/service-profile.ts';
-import { SERVICES, type ServiceName } from '../shared/services.ts';
+import { SERVICES, type Ports, type ServiceName } from '../shared/services.ts';
 import type { OwnerInfo, ServiceStatus, StatusReport } from '../shared/status.ts';
 import type { TeamStatus } from '../shared/team.ts';
 import type { FilterModuleView } from '../shared/filter-modules.ts';
@@ -14,7 +14,7 @@ export interface StatusInput {
   /** The running owner, or null when the report is read from the files alone. */
   owner: OwnerInfo | null;
   /** The ports actually bound (0: not bound, the setting is shown). */
-  bound: { claude: number; codex: number; ui: number };
+  bound: Ports;
   /** The team link's state, in team mode. */
   team?: TeamStatus | null;
   /** Filter modules with their last errors. */

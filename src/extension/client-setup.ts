@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import * as vscode from 'vscode';
 import { planClaudeExtensionEnv, planClaudeSettingsFile } from '../core/setup/claude.ts';
 import { codexProfiles, planCodexConfig } from '../core/setup/codex.ts';
+import { type GeminiFacts, planGeminiEnv, planGeminiSettings } from '../core/setup/gemini.ts';
 import { applyStatusLine, keptStatusline, planStatusLine, statuslineCommand } from '../core/setup/statusline.ts';
 import { diagnose, type Finding } from '../core/setup/doctor.ts';
 import { recordChange, undoLast, writeWithBackup } from '../core/setup/history.ts';
@@ -12,6 +13,7 @@ import { type ForeignModel, windowAdvice } from '../core/setup/window-advice.ts'
 export interface SetupContext {
   claudeUrl: string;
   codexUrl: string;
+  geminiUrl: string;
   /** CLP's client secret when the `clientSecret` setting is on: what the clients must send as their key. */
   clientSecret: string | null;
   historyFile: string;
@@ -127,6 +129,64 @@ export async function setUpCodex(ctx: SetupContext): Promise<boolean> {
   return true;
 }
 
+/** Gemini CLI's own folder (`GEMINI_CLI_HOME` moves it, as Gemini CLI does). */
+export function geminiDir(env: NodeJS.ProcessEnv = process.env): string {
+  return join(env.GEMINI_CLI_HOME || home(), '.gemini');
+}
+
+/** The Gemini CLI plans: `~/.gemini/.env` (base URL and key) and `~/.gemini/settings.json` (its auth type). */
+export async function geminiPlans(ctx: SetupContext) {
+  const dir = geminiDir();
+  const envFile = join(dir, '.env');
+  const settingsFile = join(dir, 'settings.json');
+  return {
+    envFile,
+    settingsFile,
+    env: planGeminiEnv(await readText(envFile), ctx.geminiUrl, ctx.clientSecret ?? undefined),
+    settings: planGeminiSettings(await readText(settingsFile), settingsFile),
+  };
+}
+
+export async function setUpGeminiCli(ctx: SetupContext): Promise<boolean> {
+  const p = await geminiPlans(ctx);
+  const changes = [...p.env.changes.map((c) => `${p.envFile}: ${c}`), ...p.settings.changes.map((c) => `${p.settingsFile}: ${c}`)];
+  const notes = [
+    'A project .env file is read instead of ~/.gemini/.env in its folder: there, start it with "clp run -- gemini" (the doctor lists such files).',
+  ];
+  if (!(await confirm('Point Gemini CLI at CLP? Backups are kept.', changes, notes))) return false;
+  await mkdir(dirname(p.envFile), { recursive: true });
+  if (p.env.changes.length) await writeWithBackup(ctx.historyFile, p.envFile, p.env.next, p.envFile, new Date());
+  if (p.settings.changes.length) await writeWithBackup(ctx.historyFile, p.settingsFile, p.settings.next, p.settingsFile, new Date());
+  ctx.output.appendLine(`setup: ${changes.join('; ')}`);
+  void vscode.window.showInformationMessage('Gemini CLI now goes through CLP (new sessions). "CLP: Undo Last Setup Change" reverts it.');
+  return true;
+}
+
+/** What the doctor reads for Gemini CLI; null when it is not used here (no `~/.gemini`). */
+async function geminiFacts(): Promise<GeminiFacts | null> {
+  const dir = geminiDir();
+  const settings = await readText(join(dir, 'settings.json')).catch(() => null);
+  const envFile = await readText(join(dir, '.env')).catch(() => null);
+  if (settings === null && envFile === null && (await readText(join(dir, 'installation_id')).catch(() => null)) === null) return null;
+  const projectEnvFiles: Array<[string, string]> = [];
+  for (const folder of vscode.workspace.workspaceFolders ?? []) {
+    for (const f of [join(folder.uri.fsPath, '.gemini', '.env'), join(folder.uri.fsPath, '.env')]) {
+      const text = await readText(f).catch(() => null);
+      if (text !== null) {
+        projectEnvFiles.push([f, text]);
+        break;
+      }
+    }
+  }
+  let parsed: Record<string, unknown> | null = null;
+  try {
+    parsed = settings ? (JSON.parse(settings) as Record<string, unknown>) : null;
+  } catch {
+    parsed = null;
+  }
+  return { envFile, settings: parsed, projectEnvFiles };
+}
+
 export async function undoSetup(ctx: SetupContext): Promise<void> {
   const change = await undoLast(ctx.historyFile, async (key, value) => {
     await vscode.workspace.getConfiguration().update(key, value, vscode.ConfigurationTarget.Global);
@@ -163,6 +223,7 @@ export async function runDoctor(ctx: SetupContext): Promise<Finding[]> {
     codexToml: await readText(join(home(), '.codex', 'config.toml')),
     claudeToolSearch: ctx.claudeToolSearch,
     foreignModels: ctx.claudeForeignModels,
+    gemini: await geminiFacts().then((facts) => (facts ? { url: ctx.geminiUrl, facts } : null)),
   });
   ctx.output.appendLine('doctor:');
   for (const f of findings) ctx.output.appendLine(`  [${f.severity}] ${f.message}${f.fix ? `\n      fix: ${f.fix}` : ''}`);

@@ -23,8 +23,7 @@ import {
 import { type SessionNode, SessionTree } from './session-tree.ts';
 import { SERVICES, type ServiceName } from '../shared/services.ts';
 import { clientUrl, SERVICE_PROFILE } from '../shared/service-profile.ts';
-import { TEST_MODELS } from '../shared/models.ts';
-import { runDoctor, setUpClaudeCode, setUpCodex, undoSetup, type SetupContext } from './client-setup.ts';
+import { runDoctor, setUpClaudeCode, setUpCodex, setUpGeminiCli, undoSetup, type SetupContext } from './client-setup.ts';
 import { DashboardPanel } from './dashboard-panel.ts';
 import { FirstRun } from './first-run.ts';
 import { Ownership, type OwnershipState } from './ownership.ts';
@@ -168,6 +167,7 @@ export class ClpExtension {
     return {
       claudeUrl: clientUrl('claude', h, ports.claude),
       codexUrl: clientUrl('codex', h, ports.codex),
+      geminiUrl: clientUrl('gemini', h, ports.gemini),
       clientSecret: clientSecret ? await ensureClientSecret(paths.clientSecret) : null,
       historyFile: join(paths.dataDir, 'setup-history.json'),
       home: paths.home,
@@ -213,6 +213,7 @@ export class ClpExtension {
     register('clp.showLog', async () => this.output.show());
     register('clp.setupClaudeCode', async () => setUpClaudeCode(await this.setupContext()));
     register('clp.setupCodex', async () => setUpCodex(await this.setupContext()));
+    register('clp.setupGeminiCli', async () => setUpGeminiCli(await this.setupContext()));
     register('clp.undoSetup', async () => undoSetup(await this.setupContext()));
     register('clp.doctor', async () => runDoctor(await this.setupContext()));
     register('clp.installCli', () => this.installCli());
@@ -278,7 +279,7 @@ export class ClpExtension {
   }
 
   private async addConfig(): Promise<void> {
-    const service = (await vscode.window.showQuickPick(['claude', 'codex'], { placeHolder: 'For which client?' })) as ServiceName | undefined;
+    const service = (await vscode.window.showQuickPick([...SERVICES], { placeHolder: 'For which client?' })) as ServiceName | undefined;
     if (!service) return;
     const name = await vscode.window.showInputBox({ prompt: 'Config name', validateInput: (v) => (v.trim() ? null : 'a name is needed') });
     if (!name) return;
@@ -288,15 +289,18 @@ export class ClpExtension {
       validateInput: (v) => (/^https?:\/\/\S+$/.test(v) ? null : 'an http:// or https:// URL'),
     });
     if (!base_url) return;
-    const key = await vscode.window.showInputBox({ prompt: 'Key (sent as Authorization: Bearer …)', password: true, ignoreFocusOut: true });
+    // The key goes the way the official API takes it (Bearer for OpenAI, x-goog-api-key for Gemini…).
+    const field = SERVICE_PROFILE[service].keyField;
+    const how = field === 'auth_token' ? 'Authorization: Bearer …' : SERVICE_PROFILE[service].apiKeyHeader;
+    const key = await vscode.window.showInputBox({ prompt: `Key (sent as ${how})`, password: true, ignoreFocusOut: true });
     if (key === undefined) return;
-    await this.ownership.link.call(ConfigSave, { service, name: name.trim(), base_url: base_url.trim(), auth_token: key || null });
+    await this.ownership.link.call(ConfigSave, { service, name: name.trim(), base_url: base_url.trim(), [field]: key || null });
     await this.reload();
     void vscode.window.showInformationMessage(`CLP: added ${service} config "${name.trim()}"`);
   }
 
   private async testConfig(node: ConfigNode): Promise<void> {
-    const model = await vscode.window.showQuickPick(TEST_MODELS[node.service], {
+    const model = await vscode.window.showQuickPick([...SERVICE_PROFILE[node.service].testModels], {
       placeHolder: `Model to test ${node.config.name} with (one tiny request, nothing of yours in it)`,
     });
     if (!model) return;

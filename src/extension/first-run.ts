@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { planClaudeExtensionEnv, planClaudeSettingsFile } from '../core/setup/claude.ts';
 import { codexProfiles, planCodexConfig } from '../core/setup/codex.ts';
-import { claudeSettingKey, runDoctor, setUpClaudeCode, setUpCodex, type SetupContext } from './client-setup.ts';
+import { claudeSettingKey, geminiDir, geminiPlans, runDoctor, setUpClaudeCode, setUpCodex, setUpGeminiCli, type SetupContext } from './client-setup.ts';
 
 import { type Offer, type OfferFacts, offersFor } from './first-run-offers.ts';
 
@@ -30,7 +30,11 @@ const TEXT: Record<Offer, string> = {
     'Point Claude Code at CLP? Its requests then go through CLP, so you can switch provider without restarting it. You see every change before it is made.',
   codex:
     'Point Codex at CLP? It gets a CLP provider in ~/.codex/config.toml, so you can switch provider without restarting it. You see every change before it is made.',
+  gemini:
+    'Point Gemini CLI at CLP? Its base URL goes in ~/.gemini/.env, so you can switch provider without restarting it. You see every change before it is made.',
 };
+
+const SET_UP: Record<Offer, (ctx: SetupContext) => Promise<boolean>> = { claude: setUpClaudeCode, codex: setUpCodex, gemini: setUpGeminiCli };
 
 /**
  * The design card's automatic setup: on activation, and whenever the Claude Code extension is
@@ -67,7 +71,16 @@ export class FirstRun {
       claudeFileAtClp: claudeText !== null && planClaudeSettingsFile(claudeText, ctx.claudeUrl, claudeFile, secret).changes.length === 0,
       codexDir: await exists(join(homedir(), '.codex')),
       codexAtClp: planCodexConfig(codexText, ctx.codexUrl, ctx.clientSecret, ctx.codexConfigs).changes.length === 0 && (await profilesInPlace(ctx)),
-      never: { claude: this.state.get(NEVER_KEY('claude')) === true, codex: this.state.get(NEVER_KEY('codex')) === true },
+      geminiDir: await exists(geminiDir()),
+      geminiAtClp: await geminiPlans(ctx).then(
+        (p) => p.env.changes.length === 0 && p.settings.changes.length === 0,
+        () => true,
+      ),
+      never: {
+        claude: this.state.get(NEVER_KEY('claude')) === true,
+        codex: this.state.get(NEVER_KEY('codex')) === true,
+        gemini: this.state.get(NEVER_KEY('gemini')) === true,
+      },
     };
   }
 
@@ -79,7 +92,7 @@ export class FirstRun {
       const answer = await vscode.window.showInformationMessage(TEXT[offer], 'Set Up', 'Not now', "Don't ask again");
       if (answer === "Don't ask again") await this.state.update(NEVER_KEY(offer), true);
       if (answer !== 'Set Up') continue;
-      const applied = offer === 'claude' ? await setUpClaudeCode(ctx) : await setUpCodex(ctx);
+      const applied = await SET_UP[offer](ctx);
       // What still defeats the setup (a shell variable, a workspace file, another profile) is said now.
       if (applied) await runDoctor(ctx);
     }

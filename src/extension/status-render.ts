@@ -4,6 +4,7 @@ import type { DashboardState } from '../shared/dashboard.ts';
 import { SERVICES } from '../shared/services.ts';
 import { overallHealth } from '../shared/health.ts';
 import type { OwnershipState } from './ownership.ts';
+import { shownServices } from '../shared/status.ts';
 
 export interface StatusBarView {
   text: string;
@@ -34,7 +35,7 @@ export function renderStatusBar(own: OwnershipState, dash: DashboardState | null
       return { text: '$(error) CLP', tooltip: `CLP is not running: ${own.message}`, background: 'statusBarItem.errorBackground' };
   }
   const status = own.status;
-  const parts = SERVICES.map((s) => `${s}:${status.services[s].active ?? '–'}`);
+  const parts = shownServices(status.services).map((s) => `${s}:${status.services[s].active ?? '–'}`);
   const broken = SERVICES.filter((s) => status.services[s].config.error);
   const lines = [
     `**CLP** — ${own.kind === 'owner' ? 'running in this window' : `attached to ${status.owner?.kind === 'vscode' ? 'another VS Code window' : `the ${status.owner?.kind ?? ''} process`}`} (pid ${status.owner?.pid ?? '?'})`,

@@ -1,11 +1,12 @@
 import { AnthropicEvents, anthropicContent } from './response-view/anthropic.ts';
 import { type Block, type EventReader, type Obj, str } from './response-view/block.ts';
 import { ChatEvents, ResponsesEvents, responsesItem } from './response-view/openai.ts';
+import { candidateParts, GeminiEvents, geminiParts } from './response-view/gemini.ts';
 
 export type { Block };
 
 /**
- * Turns a logged response (SSE or JSON, Anthropic Messages or OpenAI Responses/Chat) into blocks a
+ * Turns a logged response (SSE or JSON, Anthropic Messages, OpenAI Responses/Chat or Gemini) into blocks a
  * person can read: text, thinking or reasoning summaries, tool calls with their input rebuilt. Pure,
  * so the dashboard and tests share it; whatever cannot be read becomes a warning, never an exception.
  */
@@ -35,14 +36,14 @@ function sseEvents(body: string): Array<{ event: string; data: Obj }> | null {
 }
 
 function fromEvents(events: Array<{ event: string; data: Obj }>, view: ResponseView): void {
-  const readers: EventReader[] = [new AnthropicEvents(), new ResponsesEvents(), new ChatEvents()];
+  const readers: EventReader[] = [new AnthropicEvents(), new ResponsesEvents(), new ChatEvents(), new GeminiEvents()];
   const warn = (w: string) => view.warnings.push(w);
   for (const { event, data } of events) {
     const type = str(data.type) || event;
     if (type === 'unreadable') warn('an event was not JSON');
-    else if (type === 'error' || type === 'response.failed') {
+    else if (type === 'error' || type === 'response.failed' || (type === 'message' && data.error)) {
       const err = (data.error ?? (data.response as Obj | undefined)?.error ?? {}) as Obj;
-      view.blocks.push({ kind: 'error', text: `${str(err.type) || str(err.code) || 'error'}: ${str(err.message)}` });
+      view.blocks.push({ kind: 'error', text: `${str(err.type) || str(err.status) || str(err.code) || 'error'}: ${str(err.message)}` });
     } else for (const r of readers) if (r.take(type, data, warn)) break;
   }
   for (const r of readers) r.finish(view.blocks);
@@ -59,6 +60,8 @@ export function renderResponse(body: string | null): ResponseView {
       if (json.error) view.blocks.push({ kind: 'error', text: JSON.stringify(json.error) });
       if (Array.isArray(json.content)) anthropicContent(json.content as Obj[], view.blocks);
       if (Array.isArray(json.output)) for (const item of json.output as Obj[]) responsesItem(item, view.blocks);
+      const parts = candidateParts(json);
+      if (parts) geminiParts(parts, view.blocks);
       if (Array.isArray(json.choices)) for (const c of json.choices as Obj[]) view.blocks.push({ kind: 'text', text: str(((c.message ?? {}) as Obj).content) });
     } catch {
       view.warnings.push('the response is neither JSON nor SSE');

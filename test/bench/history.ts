@@ -11,7 +11,7 @@ import { promisify } from 'node:util';
 import type { RequestRecord } from '../../src/shared/records.ts';
 import { createMemoryLogger } from '../../src/core/log.ts';
 import { RequestStore } from '../../src/core/store/request-store.ts';
-import { freePort } from '../helpers/home.ts';
+import { freePorts, portEnv } from '../helpers/home.ts';
 import { launchChromium } from '../helpers/browser.ts';
 import { median, rssMb } from './measure.ts';
 
@@ -113,7 +113,7 @@ interface Owner {
 
 /** Starts the owner in the foreground on free ports and times it until it says it serves. */
 export async function startOwner(home: string): Promise<Owner> {
-  const ports = { CLP_CLAUDE_PORT: String(await freePort()), CLP_CODEX_PORT: String(await freePort()), CLP_UI_PORT: String(await freePort()) };
+  const ports = portEnv(await freePorts());
   const env = { ...process.env, CLP_HOME: home, ...ports };
   const t = performance.now();
   const proc = spawn(process.execPath, [CLI, 'start', '--foreground'], { env, stdio: ['ignore', 'pipe', 'inherit'] });

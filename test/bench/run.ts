@@ -8,7 +8,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { Agent, request } from 'undici';
-import { freePort } from '../helpers/home.ts';
+import { freePorts, portEnv } from '../helpers/home.ts';
 import { historyRows } from './history.ts';
 import { manyStreams, STREAMS } from './many-streams.ts';
 import { fixedRate, median, rssMb } from './measure.ts';
@@ -227,7 +227,7 @@ async function main(): Promise<void> {
   await writeFile(join(home, 'settings.json'), JSON.stringify({ filters: { detectors: ['anthropic', 'openai', 'aws', 'github', 'private_key', 'jwt'] } }));
   await mkdir(join(home, 'data'), { recursive: true });
   await writeFile(join(home, 'data', 'lb_config.json'), JSON.stringify({ mode: 'weight-based' }));
-  const ports = { CLP_CLAUDE_PORT: String(await freePort()), CLP_CODEX_PORT: String(await freePort()), CLP_UI_PORT: String(await freePort()) };
+  const ports = portEnv(await freePorts());
   const clp = await launch([process.execPath, join(ROOT, 'dist', 'cli.js'), 'start', '--foreground'], { ...env, ...ports }, 0, /Press Ctrl\+C/);
 
   const urls: Record<Target, string> = { direct: upstream, floor: `http://127.0.0.1:${floor.line.trim()}`, clp: `http://127.0.0.1:${ports.CLP_CLAUDE_PORT}` };

@@ -11,7 +11,7 @@ import { Agent } from 'undici';
 import { createMemoryLogger } from '../../src/core/log.ts';
 import { TeamLink } from '../../src/core/team/link.ts';
 import type { RequestRecord } from '../../src/shared/records.ts';
-import { freePort } from '../helpers/home.ts';
+import { freePorts, portEnv } from '../helpers/home.ts';
 import { TestPostgres } from '../helpers/postgres.ts';
 import { fixedRate } from './measure.ts';
 
@@ -109,7 +109,7 @@ async function latency(db: TestPostgres, quick: boolean, log: (s: string) => voi
       const home = await mkdtemp(join(tmpdir(), `clp-bench-team-${mode}-`));
       homes.push(home);
       await writeFile(join(home, 'claude.json'), JSON.stringify({ relay: { base_url: `http://127.0.0.1:${up.port}`, auth_token: 'sk-bench', active: true } }));
-      const ports = { CLP_CLAUDE_PORT: String(await freePort()), CLP_CODEX_PORT: String(await freePort()), CLP_UI_PORT: String(await freePort()) };
+      const ports = portEnv(await freePorts());
       const env = { ...process.env, CLP_HOME: home, ...ports, ...(mode === 'on' ? { CLP_TEAM_URL: db.url, CLP_TEAM_MEMBER: 'bench' } : {}) };
       procs.push(await start([process.execPath, join(ROOT, 'dist', 'cli.js'), 'start', '--foreground'], env, /Press Ctrl\+C/));
       urls[mode] = `http://127.0.0.1:${ports.CLP_CLAUDE_PORT}`;

@@ -309,7 +309,9 @@ test('clp stop while a VS Code window owns CLP says so and exits 4, stopping not
     env: {},
     ownerKind: 'vscode',
     log: createMemoryLogger(),
-    settings: { ports: { claude: Number(env.CLP_CLAUDE_PORT), codex: Number(env.CLP_CODEX_PORT), ui: Number(env.CLP_UI_PORT) } },
+    settings: {
+      ports: { claude: Number(env.CLP_CLAUDE_PORT), codex: Number(env.CLP_CODEX_PORT), gemini: Number(env.CLP_GEMINI_PORT), ui: Number(env.CLP_UI_PORT) },
+    },
   });
   await core.start();
   try {
@@ -333,16 +335,17 @@ test('bad usage prints one line and exits 2; --help prints usage and exits 0', a
   const bad = await clp(['frobnicate'], env);
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /^clp: unknown command "frobnicate"\nRun `clp --help` for usage\.\n$/);
-  const svc = await clp(['list', 'gemini'], env);
+  const svc = await clp(['list', 'grok'], env);
   assert.equal(svc.code, 2);
-  assert.match(svc.stderr, /^clp: unknown service "gemini"/);
+  assert.match(svc.stderr, /^clp: unknown service "grok" \(expected claude, codex or gemini\)/);
   const help = await clp(['--help'], env);
   assert.equal(help.code, 0);
-  assert.match(help.stdout, /^ {2}active <claude\|codex> <name> +switch a service/m);
+  assert.match(help.stdout, /^ {2}active <claude\|codex\|gemini> <name>/m);
   const widest = Math.max(...help.stdout.split('\n').map((l) => l.length));
   assert.ok(widest <= 100, `--help is ${widest} columns wide`);
   assert.match(help.stdout, new RegExp(`Claude Code +http://127\\.0\\.0\\.1:${env.CLP_CLAUDE_PORT}\\n`), 'the ports in force, not the defaults');
   assert.match(help.stdout, new RegExp(`Codex +http://127\\.0\\.0\\.1:${env.CLP_CODEX_PORT}/v1\\n`));
+  assert.match(help.stdout, new RegExp(`Gemini CLI +http://127\\.0\\.0\\.1:${env.CLP_GEMINI_PORT}\\n`));
   const sub = await clp(['stop', '--help'], env);
   assert.match(sub.stdout, /^usage: clp stop/);
   assert.match(sub.stdout, /\nexamples:\n {2}clp stop/);
@@ -353,7 +356,7 @@ test('bad usage prints one line and exits 2; --help prints usage and exits 0', a
     [['ui', '--open'], 'clp: unknown option --open for clp ui (it takes: --no-open, --help); did you mean --no-open?'],
     [['logs', '--limit', 'abc'], 'clp: --limit: expected a whole number from 1 to 1000, got "abc"'],
     [['usage', '--by', 'week'], 'clp: --by: expected config, model, day, session or project, got "week"'],
-    [['active', 'claude'], 'clp: active: expected 2 arguments, got 1; usage: clp active <claude|codex> <name> (e.g. clp active claude relay-b)'],
+    [['active', 'claude'], 'clp: active: expected 2 arguments, got 1; usage: clp active <claude|codex|gemini> <name> (e.g. clp active claude relay-b)'],
     [['help', 'nope'], 'clp: help: unknown command "nope"'],
   ] as const) {
     const r = await clp([...args], env);

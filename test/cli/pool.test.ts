@@ -46,7 +46,7 @@ test('clp pool through the running owner, then on the files when none runs', asy
       [['pool', 'claude', 'rest'], 'clp: unknown pool action "rest" (expected: disable-today, enable, reset, pin, mode, order); did you mean reset?'],
       [['pool', 'claude', 'mode', 'weird'], 'clp: pool mode: expected active or pool, got "weird"'],
       [['pool', 'claude', 'disable-today'], 'clp: pool disable-today: expected a config name (clp list <service> lists them)'],
-      [['pool', 'foo'], 'clp: pool: unknown service "foo" (expected claude or codex); e.g. clp pool claude'],
+      [['pool', 'foo'], 'clp: pool: unknown service "foo" (expected claude, codex or gemini); e.g. clp pool claude'],
     ] as const) {
       const r = await clp([...args], env);
       assert.equal(r.code, 2, args.join(' '));

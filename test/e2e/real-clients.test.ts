@@ -7,7 +7,7 @@ import { planClaudeSettingsFile } from '../../src/core/setup/claude.ts';
 import { planCodexConfig } from '../../src/core/setup/codex.ts';
 import { startCore } from '../helpers/core.ts';
 import { FakeUpstream } from '../helpers/fake-upstream.ts';
-import { eventually, tempHome, writeConfig } from '../helpers/home.ts';
+import { eventually, portEnv, tempHome, writeConfig } from '../helpers/home.ts';
 import { CLI } from '../helpers/cli.ts';
 
 /**
@@ -116,9 +116,7 @@ test('clp run --config binds one launch to one config: Claude Code and Codex eac
       ...m.env,
       PATH: `${BIN}:${process.env.PATH}`,
       CLP_HOME: m.home.home,
-      CLP_CLAUDE_PORT: String(p.claude),
-      CLP_CODEX_PORT: String(p.codex),
-      CLP_UI_PORT: String(p.ui),
+      ...portEnv(p),
     };
     const clpRun = (args: string[]) =>
       new Promise<{ code: number | null; out: string; err: string }>((resolve) => {

@@ -5,7 +5,8 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { after, afterEach, before, test } from 'node:test';
 import { FakeUpstream } from '../helpers/fake-upstream.ts';
-import { eventually, freePort, tempHome, writeConfig } from '../helpers/home.ts';
+import { eventually, freePort, freePorts, portEnv, tempHome, writeConfig } from '../helpers/home.ts';
+import type { Ports } from '../../src/shared/services.ts';
 import { loadExtension } from '../helpers/load-extension.ts';
 import { createFakeVscode, type FakeVscode } from '../helpers/vscode-fake.ts';
 
@@ -15,7 +16,7 @@ let home: Awaited<ReturnType<typeof tempHome>>;
 let userHome: Awaited<ReturnType<typeof tempHome>>;
 let relayA: FakeUpstream;
 let relayB: FakeUpstream;
-let ports: { claude: number; codex: number; ui: number };
+let ports: Ports;
 
 before(async () => {
   home = await tempHome();
@@ -26,13 +27,11 @@ before(async () => {
     'relay-a': { base_url: relayA.baseUrl, auth_token: 'sk-relay-a-aaaaaaaaaaaaaaaaaaaa', active: true },
     'relay-b': { base_url: relayB.baseUrl, auth_token: 'sk-relay-b-bbbbbbbbbbbbbbbbbbbb' },
   });
-  ports = { claude: await freePort(), codex: await freePort(), ui: await freePort() };
+  ports = await freePorts();
   // The extension honours CLP_HOME and the port variables, as the CLI does; HOME holds ~/.claude and ~/.codex.
   Object.assign(process.env, {
     CLP_HOME: home.home,
-    CLP_CLAUDE_PORT: String(ports.claude),
-    CLP_CODEX_PORT: String(ports.codex),
-    CLP_UI_PORT: String(ports.ui),
+    ...portEnv(ports),
     HOME: userHome.home,
   });
   delete process.env.ANTHROPIC_BASE_URL;
@@ -80,7 +79,7 @@ const ask = () =>
 test('two windows: one owns, the other attaches and switches config through it, then takes over when the owner stops', async () => {
   const a = window();
   const extA = await activate(a);
-  assert.ok(await eventually(() => statusText(a) === '$(radio-tower) CLP claude:relay-a codex:–', 5000), statusText(a));
+  assert.ok(await eventually(() => statusText(a) === '$(radio-tower) CLP claude:relay-a', 5000), statusText(a));
   assert.ok(a.output.some((l) => l.includes('ownership: owner')));
   assert.equal(((await ask()).content[0] as { text: string }).text, 'Hello from relay-a');
 

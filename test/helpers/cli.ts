@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { freePort } from './home.ts';
+import type { Ports } from '../../src/shared/services.ts';
+import { freePorts, portEnv } from './home.ts';
 
 export const CLI = join(__dirname, '..', '..', 'dist', 'cli.js');
 
@@ -17,21 +18,17 @@ export async function isolatedEnv(home: string): Promise<NodeJS.ProcessEnv> {
     PATH: process.env.PATH,
     HOME: home,
     CLP_HOME: home,
-    CLP_CLAUDE_PORT: String(await freePort()),
-    CLP_CODEX_PORT: String(await freePort()),
-    CLP_UI_PORT: String(await freePort()),
+    ...portEnv(await freePorts()),
   };
 }
 
 /** The environment of a `clp` run against a running core in `home`: its ports, its CLP_HOME. */
-export function envFor(home: string, ports: { claude: number; codex: number; ui: number }): NodeJS.ProcessEnv {
+export function envFor(home: string, ports: Ports): NodeJS.ProcessEnv {
   return {
     PATH: process.env.PATH,
     HOME: home,
     CLP_HOME: home,
-    CLP_CLAUDE_PORT: String(ports.claude),
-    CLP_CODEX_PORT: String(ports.codex),
-    CLP_UI_PORT: String(ports.ui),
+    ...portEnv(ports),
   };
 }
 

@@ -3,8 +3,9 @@ import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { type AnthropicUsage, anthropicError, anthropicMessage, anthropicStreamFrames, DEFAULT_USAGE } from '../fixtures/anthropic.ts';
 import { responsesObject, responsesStreamFrames } from '../fixtures/responses.ts';
+import { DEFAULT_GEMINI_USAGE, type GeminiUsage, geminiError, geminiResponse, geminiStreamFrames, type Part } from '../fixtures/gemini.ts';
 
-export type Api = 'anthropic' | 'responses';
+export type Api = 'anthropic' | 'responses' | 'gemini';
 
 /** How the fake upstream answers the next requests. */
 export type Behaviour =
@@ -38,6 +39,8 @@ export class FakeUpstream {
   abortedRequests = 0;
   /** The usage its Anthropic answers report (the fixtures' default: a Claude Code turn with a warm cache). */
   usage: AnthropicUsage = DEFAULT_USAGE;
+  /** The usage its Gemini answers report. */
+  geminiUsage: GeminiUsage = DEFAULT_GEMINI_USAGE;
   private readonly open = new Set<ServerResponse>();
   private readonly waiters: Array<() => void> = [];
 
@@ -62,7 +65,7 @@ export class FakeUpstream {
     return self;
   }
 
-  /** What goes into a config's `base_url`: Claude configs carry no `/v1`, Codex configs do. */
+  /** What goes into a config's `base_url`: Claude and Gemini configs carry no `/v1`, Codex configs do. */
   get baseUrl(): string {
     return `http://127.0.0.1:${this.port}${this.api === 'responses' ? '/v1' : ''}`;
   }
@@ -94,7 +97,8 @@ export class FakeUpstream {
       res.end(JSON.stringify(b.body));
       return;
     }
-    const path = rec.url.split('?')[0];
+    const path = rec.url.split('?')[0]!;
+    if (this.api === 'gemini') return this.gemini(rec, path, res);
     let body: { model?: string; stream?: boolean } = {};
     try {
       body = JSON.parse(rec.body || '{}');
@@ -129,6 +133,46 @@ export class FakeUpstream {
       return this.json(res, 404, { error: { message: `Not found: ${path}`, type: 'invalid_request_error', param: null, code: null } }, rec);
     if (body.stream) return this.stream(res, responsesStreamFrames(model, this.text));
     return this.json(res, 200, responsesObject(model, this.text), rec);
+  }
+
+  /**
+   * The Gemini API as Gemini CLI meets it: its routing classifier (a JSON schema answer, or it
+   * retries until it times out), a function call when the prompt asks for a tool (signed, Gemini 3
+   * style, and refused when another upstream's signature comes back), the answer otherwise.
+   */
+  private gemini(rec: RecordedRequest, path: string, res: ServerResponse): void {
+    const m = /^\/v1beta\/models\/([^/:]+):([A-Za-z]+)$/.exec(path);
+    if (rec.method === 'GET' && path === '/v1beta/models') return this.json(res, 200, { models: [{ name: 'models/gemini-fake-1', displayName: 'Fake' }] }, rec);
+    if (!m) return this.json(res, 404, geminiError(404, 'NOT_FOUND', `Not found: ${path}`), rec);
+    const [, model, method] = m as unknown as [string, string, string];
+    let body: Record<string, unknown> = {};
+    try {
+      body = JSON.parse(rec.body || '{}');
+    } catch {
+      return this.json(res, 400, geminiError(400, 'INVALID_ARGUMENT', 'Invalid JSON payload received.'), rec);
+    }
+    if (method === 'countTokens') return this.json(res, 200, { totalTokens: 42 }, rec);
+    const contents = (body.contents as Array<{ role?: string; parts?: Array<Record<string, unknown>> }> | undefined) ?? [];
+    for (const c of contents)
+      for (const p of c.parts ?? [])
+        if (
+          p.functionCall &&
+          typeof p.thoughtSignature === 'string' &&
+          p.thoughtSignature !== `sig-${this.name}` &&
+          p.thoughtSignature !== 'skip_thought_signature_validator'
+        )
+          return this.json(res, 400, geminiError(400, 'INVALID_ARGUMENT', 'Thought signature is not valid.'), rec);
+    const config = (body.generationConfig as Record<string, unknown> | undefined) ?? {};
+    const last = contents.at(-1)?.parts ?? [];
+    const prompt = last.map((p) => (typeof p.text === 'string' ? p.text : '')).join('');
+    let parts: Part[];
+    if (config.responseMimeType === 'application/json') parts = [{ text: JSON.stringify({ complexity_reasoning: 'a short answer', complexity_score: 10 }) }];
+    else if (last.some((p) => p.functionResponse)) parts = [{ text: `${this.text}: the tool answered` }];
+    else if (/use a tool/.test(prompt)) parts = [{ functionCall: { name: 'list_directory', args: { dir_path: '.' } }, thoughtSignature: `sig-${this.name}` }];
+    else parts = [{ text: this.text }];
+    if (method === 'streamGenerateContent') return this.stream(res, geminiStreamFrames(model, parts, this.geminiUsage));
+    if (method === 'generateContent') return this.json(res, 200, geminiResponse(model, parts, this.geminiUsage), rec);
+    return this.json(res, 404, geminiError(404, 'NOT_FOUND', `Method not found: ${method}`), rec);
   }
 
   private checkSignatures(body: Record<string, unknown>): unknown {

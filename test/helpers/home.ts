@@ -2,6 +2,8 @@ import { mkdtemp, rm, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer } from 'node:net';
+import { noPorts, type Ports, type ServiceName } from '../../src/shared/services.ts';
+import { portVariable } from '../../src/core/settings.ts';
 
 /** A fresh `CLP_HOME` for one test: never the real `~/.clp`. */
 export async function tempHome(): Promise<{ home: string; cleanup(): Promise<void> }> {
@@ -9,7 +11,7 @@ export async function tempHome(): Promise<{ home: string; cleanup(): Promise<voi
   return { home, cleanup: () => rm(home, { recursive: true, force: true }) };
 }
 
-export async function writeConfig(home: string, service: 'claude' | 'codex', value: unknown): Promise<string> {
+export async function writeConfig(home: string, service: ServiceName, value: unknown): Promise<string> {
   await mkdir(home, { recursive: true });
   const file = join(home, `${service}.json`);
   await writeFile(file, typeof value === 'string' ? value : `${JSON.stringify(value, null, 2)}\n`);
@@ -50,4 +52,16 @@ export async function eventually(check: () => boolean | Promise<boolean>, timeou
     await sleep(stepMs);
   }
   return check();
+}
+
+/** A free port for every listener (each service's and the dashboard's). */
+export async function freePorts(): Promise<Ports> {
+  const ports = noPorts();
+  for (const which of Object.keys(ports) as Array<keyof Ports>) ports[which] = await freePort();
+  return ports;
+}
+
+/** `CLP_CLAUDE_PORT=…` and the rest: the variables that put `clp` on these ports. */
+export function portEnv(ports: Ports): Record<string, string> {
+  return Object.fromEntries((Object.keys(ports) as Array<keyof Ports>).map((which) => [portVariable(which), String(ports[which])]));
 }

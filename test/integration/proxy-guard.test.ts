@@ -1,3 +1,4 @@
+import { noPorts } from '../../src/shared/services.ts';
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import assert from 'node:assert/strict';
@@ -122,7 +123,7 @@ test('a host other than loopback is refused unless clientSecret is on, saying wh
     env: {},
     ownerKind: 'foreground',
     log: createMemoryLogger(),
-    settings: { host: '0.0.0.0', ports: { claude: 0, codex: 0, ui: 0 } },
+    settings: { host: '0.0.0.0', ports: noPorts() },
   });
   await assert.rejects(core.start(), (err: { code?: string; message?: string }) => {
     assert.equal(err.code, 'config_invalid');

@@ -89,7 +89,7 @@ test('sessions: each Claude Code session folded from its requests, kept across a
     assert.deepEqual([a.requests.length - before[0]!, b.requests.length - before[1]!], [1, 1]);
     assert.match((await clp(['sessions'], env)).stdout, /^sess-one-111 +claude +\S+ \S+ +a \(bound\)/m);
     await core.stop();
-    core = await startCore(home.home, { ports: { claude: p.claude, codex: p.codex, ui: p.ui } });
+    core = await startCore(home.home, { ports: p });
     const one4 = new Anthropic({
       baseURL: core.urls.claude,
       apiKey: 'placeholder',

@@ -25,6 +25,14 @@ const status = (claude: string | null, codex: string | null, error: string | nul
       placeholder: codex === null,
       config: { file: 'codex.json', ok: true, error: null, configs: 1 },
     },
+    gemini: {
+      running: true,
+      port: 3212,
+      url: 'http://127.0.0.1:3212',
+      active: null,
+      placeholder: true,
+      config: { file: 'gemini.json', ok: true, error: null, configs: 0 },
+    },
   },
 });
 
@@ -77,9 +85,9 @@ test('the status bar takes the dashboard health: red when every config of a pool
     const pool = { service: 'claude' as const, mode: 'pool' as const, order: 'priority' as const, failureThreshold: 3, autoResetMinutes: 10, members };
     return {
       status: status('a', null),
-      configs: { claude: [], codex: [] },
-      today: { claude: today, codex: today },
-      pools: { claude: pool, codex: { ...pool, service: 'codex' as const, members: [] } },
+      configs: { claude: [], codex: [], gemini: [] },
+      today: { claude: today, codex: today, gemini: today },
+      pools: { claude: pool, codex: { ...pool, service: 'codex' as const, members: [] }, gemini: { ...pool, service: 'gemini' as const, members: [] } },
     };
   };
   const own = { kind: 'owner' as const, status: status('a', null) };
@@ -99,9 +107,9 @@ test('the status bar warns, before it happens, of a session the active config ca
   const pool = { service: 'claude' as const, mode: 'active' as const, order: 'priority' as const, failureThreshold: 3, autoResetMinutes: 10, members: [] };
   const dash = {
     status: status('small', null),
-    configs: { claude: [], codex: [] },
-    today: { claude: today, codex: today },
-    pools: { claude: pool, codex: { ...pool, service: 'codex' as const } },
+    configs: { claude: [], codex: [], gemini: [] },
+    today: { claude: today, codex: today, gemini: today },
+    pools: { claude: pool, codex: { ...pool, service: 'codex' as const }, gemini: { ...pool, service: 'gemini' as const } },
     context_warnings: [{ service: 'claude' as const, id: 'abcdef123456', config: 'small', model: 'glm-4.6', used: 180_000, window: 128_000 }],
   };
   const view = renderStatusBar({ kind: 'owner', status: status('small', null) }, dash);
@@ -120,11 +128,30 @@ test('first-run offers: a client that is there and does not point at CLP, unless
     claudeFileAtClp: false,
     codexDir: false,
     codexAtClp: false,
-    never: { claude: false, codex: false },
+    geminiDir: false,
+    geminiAtClp: false,
+    never: { claude: false, codex: false, gemini: false },
   };
   assert.deepEqual(offersFor(none), []);
   assert.deepEqual(offersFor({ ...none, claudeExtension: true }), ['claude']);
   assert.deepEqual(offersFor({ ...none, claudeExtension: true, claudeExtensionAtClp: true }), []);
   assert.deepEqual(offersFor({ ...none, claudeFile: true, codexDir: true }), ['claude', 'codex']);
-  assert.deepEqual(offersFor({ ...none, claudeFile: true, codexDir: true, never: { claude: true, codex: false } }), ['codex']);
+  assert.deepEqual(offersFor({ ...none, claudeFile: true, codexDir: true, never: { claude: true, codex: false, gemini: false } }), ['codex']);
+  assert.deepEqual(offersFor({ ...none, geminiDir: true }), ['gemini']);
+  assert.deepEqual(offersFor({ ...none, geminiDir: true, geminiAtClp: true }), []);
+  assert.deepEqual(offersFor({ ...none, geminiDir: true, never: { claude: false, codex: false, gemini: true } }), []);
+});
+
+test('the status bar names the services in use: Gemini once it has a config, all of them while none has', async () => {
+  const { shownServices } = await import('../../src/shared/status.ts');
+  const s = status('prod', 'dev');
+  assert.deepEqual(shownServices(s.services), ['claude', 'codex']);
+  const withGemini = {
+    ...s.services,
+    gemini: { ...s.services.gemini, active: 'gem', placeholder: false, config: { ...s.services.gemini.config, configs: 1 } },
+  };
+  assert.deepEqual(shownServices(withGemini), ['claude', 'codex', 'gemini']);
+  assert.equal(renderStatusBar({ kind: 'owner', status: { ...s, services: withGemini } }, null).text, '$(radio-tower) CLP claude:prod codex:dev gemini:gem');
+  const none = Object.fromEntries(Object.entries(s.services).map(([k, v]) => [k, { ...v, config: { ...v.config, configs: 0 } }])) as typeof s.services;
+  assert.deepEqual(shownServices(none), ['claude', 'codex', 'gemini']);
 });

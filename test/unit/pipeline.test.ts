@@ -1,3 +1,4 @@
+import { noPorts } from '../../src/shared/services.ts';
 import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -165,7 +166,7 @@ for (const row of rows) {
       ownerKind: 'foreground',
       log: createMemoryLogger(),
       upstream,
-      settings: { ports: { claude: 0, codex: 0, ui: 0 } },
+      settings: { ports: noPorts() },
     });
     await core.start();
     try {

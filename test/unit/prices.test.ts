@@ -123,13 +123,14 @@ test('prices.json is validated with `prices.json: path: message`', async () => {
   await cleanup();
 });
 
-test('the catalogue the CLI reads is the providers’ own', async () => {
+test('the catalogue holds every provider’s models, Gemini’s among them', async () => {
   const { MODELS } = await import('../../src/core/providers/catalogues.ts');
   const { PROVIDERS } = await import('../../src/core/providers/registry.ts');
   assert.deepEqual(
     MODELS,
     Object.values(PROVIDERS).flatMap((p) => p.models),
   );
+  assert.ok(MODELS.some((m) => m.id === 'gemini-3.5-flash'));
 });
 
 test('windows: the config says, or the catalogue; a model list as people read it', async () => {

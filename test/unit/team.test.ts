@@ -93,7 +93,7 @@ test("team usage rows: a member's odd row (negative, NaN, unknown service) canno
   assert.equal(r.services.claude.total.cost_usd, 0.5);
   assert.equal(r.services.claude.groups.alice!.estimated, 1);
   assert.equal(r.services.codex.groups['(none)']!.total, 7);
-  assert.equal(Object.keys(r.services).length, 2);
+  assert.deepEqual(Object.keys(r.services), ['claude', 'codex', 'gemini']);
 });
 
 test('health rows are checked before they touch a pool', () => {
@@ -121,7 +121,7 @@ test('health rows are checked before they touch a pool', () => {
   });
   assert.equal(parseHealthRow({ ...good, kind: 'drop_table' }), null);
   assert.equal(parseHealthRow({ ...good, account: 'sk-live-key' }), null);
-  assert.equal(parseHealthRow({ ...good, service: 'gemini' }), null);
+  assert.equal(parseHealthRow({ ...good, service: 'gopher' }), null);
   assert.equal(parseHealthRow({ ...good, until: 'never' }), null);
 });
 

@@ -7,7 +7,6 @@ import { TOAST_EVENT } from '../events.ts';
 import { SERVICES, type ServiceName } from '../../src/shared/services.ts';
 import { SERVICE_PROFILE } from '../../src/shared/service-profile.ts';
 import { Page } from '../base.ts';
-import { TEST_MODELS } from '../../src/shared/models.ts';
 
 interface Draft {
   original?: string;
@@ -214,7 +213,7 @@ export class ClpConfigs extends Page {
       <td class="last-test" data-label="Last test">${t ? html`<span class=${t.ok ? 'ok' : 'bad'}>${t.ok ? 'works' : `failed${t.status ? ` (${t.status})` : ''}`}</span> <span class="muted">${time(t.at)}</span>` : html`<span class="muted">not tested</span>`}</td>
       <td class="actions">
         ${c.active ? nothing : html`<button class="activate" @click=${() => void this.activate(c.name)}>Activate</button>`}
-        <button class="test" @click=${() => ((this.testing = { name: c.name, model: t?.model ?? TEST_MODELS[this.service][0]!, effort: 'low' }), (this.result = t ?? null))}>Test</button>
+        <button class="test" @click=${() => ((this.testing = { name: c.name, model: t?.model ?? SERVICE_PROFILE[this.service].testModels[0]!, effort: 'low' }), (this.result = t ?? null))}>Test</button>
         <button class="edit" @click=${() => this.edit(c)}>Edit</button>
         <button class="delete" title="delete" aria-label="delete ${c.name}" @click=${() => void this.removeConfig(c.name)}><i class="codicon codicon-trash"></i></button>
       </td>
@@ -262,7 +261,7 @@ export class ClpConfigs extends Page {
       <h2>Test ${t.name}</h2>
       <p class="muted">Sends one tiny request ("Reply with the word OK.", 16 tokens at most) with this config's key. Nothing of yours is in it.</p>
       <label>Model <input class="test-model" list="models" .value=${t.model} @input=${(e: Event) => (this.testing = { ...t, model: (e.target as HTMLInputElement).value })} /></label>
-      <datalist id="models">${TEST_MODELS[this.service].map((m) => html`<option value=${m}></option>`)}</datalist>
+      <datalist id="models">${SERVICE_PROFILE[this.service].testModels.map((m) => html`<option value=${m}></option>`)}</datalist>
       ${
         SERVICE_PROFILE[this.service].reasoningEffort
           ? html`<label>Reasoning <select @change=${(e: Event) => (this.testing = { ...t, effort: (e.target as HTMLSelectElement).value })}>

@@ -32,9 +32,16 @@ export class ClpPool extends Page {
     if (this.revision === this.loadedFor) return;
     this.loadedFor = this.revision;
     void this.run(async () => {
-      const [claude, codex] = await Promise.all(SERVICES.map((service) => this.client.call(PoolGet, { service })));
-      this.pools = { claude, codex };
+      const pools = await Promise.all(SERVICES.map((service) => this.client.call(PoolGet, { service })));
+      this.pools = Object.fromEntries(SERVICES.map((s, i) => [s, pools[i]]));
     });
+  }
+
+  /** The services with configs (a service nobody uses has no pool to show); all of them while none has. */
+  private shown(): ServiceName[] {
+    const loaded = SERVICES.filter((s) => this.pools[s]);
+    const used = loaded.filter((s) => this.pools[s]!.members.length > 0);
+    return used.length ? used : loaded;
   }
 
   private act(service: ServiceName, action: PoolAction): Promise<PoolStatus | undefined> {
@@ -60,7 +67,7 @@ export class ClpPool extends Page {
   override render() {
     return html`${this.error ? html`<div class="banner error" role="alert">${this.error}</div>` : nothing}
       ${this.pinned ? this.pinNote(this.pinned) : nothing}
-      ${SERVICES.map((s) => (this.pools[s] ? this.service(this.pools[s]!) : nothing))}`;
+      ${this.shown().map((s) => this.service(this.pools[s]!))}`;
   }
 
   private pinNote(p: Pinned) {

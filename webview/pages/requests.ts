@@ -180,7 +180,7 @@ export class ClpRequests extends Page {
     return html`
       <div class="toolbar filters-bar">
         <select class="service-filter" aria-label="service" @change=${(e: Event) => this.setFilter({ service: (e.target as HTMLSelectElement).value, config: '' })}>
-          <option value="">both services</option>${SERVICES.map((s) => html`<option value=${s} ?selected=${f.service === s}>${s}</option>`)}
+          <option value="">all services</option>${SERVICES.map((s) => html`<option value=${s} ?selected=${f.service === s}>${s}</option>`)}
         </select>
         <select class="config-filter" aria-label="config" @change=${(e: Event) => this.setFilter({ config: (e.target as HTMLSelectElement).value })}>
           <option value="">every config</option>${[...new Set(configs)].map((c) => html`<option value=${c} ?selected=${f.config === c}>${c}</option>`)}
@@ -218,7 +218,7 @@ export class ClpRequests extends Page {
         </table>`
             : html`<div class="empty"><p>No request ${Object.values(this.filters).some(Boolean) ? 'matches these filters' : 'yet'}.</p>
             <p class="muted">Every request Claude Code or Codex sends through CLP shows here as it happens: its config, model, status, timing, tokens and cost, and, on a click, its whole story (bodies after filtering, headers without keys, every decision).</p>
-            <p>To send the first one, point the client at CLP: <code>ANTHROPIC_BASE_URL=${this.state.status.services.claude.url}</code> for Claude Code, <code>${this.state.status.services.codex.url}</code> as Codex's base URL (in VS Code, "CLP: Set Up Claude Code" / "CLP: Set Up Codex" do it for you).</p></div>`
+            <p>To send the first one, point the client at CLP: <code>ANTHROPIC_BASE_URL=${this.state.status.services.claude.url}</code> for Claude Code, <code>${this.state.status.services.codex.url}</code> as Codex's base URL, <code>GOOGLE_GEMINI_BASE_URL=${this.state.status.services.gemini.url}</code> for Gemini CLI (in VS Code, the "CLP: Set Up…" commands do it for you; in a terminal, <code>clp run -- claude</code>, <code>codex</code> or <code>gemini</code>).</p></div>`
         }
         ${this.more ? html`<button class="more" @click=${() => void this.load(true)}><i class="codicon codicon-fold-down"></i> Older requests</button>` : nothing}
         </div>

@@ -33,7 +33,7 @@ export class ClpRoutes extends Page {
   constructor() {
     super();
     this.service = 'claude';
-    this.routes = { claude: [], codex: [] };
+    this.routes = Object.fromEntries(SERVICES.map((s) => [s, []])) as unknown as Routes;
     this.fileError = null;
     this.dirty = false;
     this.probe = { model: 'claude-sonnet-5-5', config: '' };

@@ -1,12 +1,12 @@
 import { activateInFile, loadStores, windowsLine } from '../../core/offline.ts';
 import { ClpError } from '../../shared/errors.ts';
-import { isServiceName, type ServiceName } from '../../shared/services.ts';
+import { isServiceName, SERVICE_WORDS, type ServiceName } from '../../shared/services.ts';
 import { EXIT, type CliContext } from '../context.ts';
 import { SessionsFit } from '../../shared/protocol.ts';
 
 /** A service argument, or the one-line error naming the two there are. */
 export function serviceArg(value: string): ServiceName {
-  if (!isServiceName(value)) throw new ClpError('bad_request', `unknown service "${value}" (expected claude or codex)`);
+  if (!isServiceName(value)) throw new ClpError('bad_request', `unknown service "${value}" (expected ${SERVICE_WORDS})`);
   return value;
 }
 

@@ -2,7 +2,6 @@ import { activateInFile, deleteConfigOffline, saveConfigOffline, storedConfig, t
 import type { ConnectivityResult } from '../../shared/dashboard.ts';
 import { ClpError } from '../../shared/errors.ts';
 import { ConfigActivate, ConfigDelete, ConfigSave, ConfigTest, StatusGet } from '../../shared/protocol.ts';
-import { TEST_MODELS } from '../../shared/models.ts';
 import { SERVICE_PROFILE } from '../../shared/service-profile.ts';
 import type { ServiceName } from '../../shared/services.ts';
 import { EXIT, type CliContext } from '../context.ts';
@@ -138,7 +137,7 @@ export async function testCommand(ctx: CliContext, serviceName: string, name: st
     throw new ClpError('not_running', 'CLP is not running: start it with `clp start` (the test is sent by CLP, with the config’s key)');
   const names = name ? [name] : (await ctx.owner.call(StatusGet, {})).configs[service].map((c) => c.name);
   if (!names.length) throw new ClpError('config_not_found', `${service}: no configs yet; add one with \`clp add ${service} <name> --url URL\``);
-  const model = o.values.get('model') ?? TEST_MODELS[service][0]!;
+  const model = o.values.get('model') ?? SERVICE_PROFILE[service].testModels[0]!;
   const results: Array<ConnectivityResult & { name: string }> = [];
   for (const n of names) results.push({ name: n, ...(await ctx.owner.call(ConfigTest, { service, name: n, model })) });
   if (json) ctx.out(JSON.stringify(results, null, 2));

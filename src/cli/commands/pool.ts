@@ -2,7 +2,7 @@ import type { PoolAction, PoolStatus } from '../../shared/pool.ts';
 import { poolActionSchema } from '../../core/pool/schema.ts';
 import { offlinePool } from '../../core/offline.ts';
 import { ClpError } from '../../shared/errors.ts';
-import { isServiceName, type ServiceName } from '../../shared/services.ts';
+import { isServiceName, SERVICE_WORDS, type ServiceName } from '../../shared/services.ts';
 import { EXIT, type CliContext } from '../context.ts';
 import { PoolAct, PoolGet } from '../../shared/protocol.ts';
 import { closest } from '../args.ts';
@@ -61,7 +61,7 @@ export async function poolCommand(ctx: CliContext, words: string[], json: boolea
   if (!isServiceName(serviceName)) {
     throw new ClpError(
       'bad_request',
-      `pool: ${serviceName ? `unknown service "${serviceName}"` : 'which service?'} (expected claude or codex); e.g. clp pool claude`,
+      `pool: ${serviceName ? `unknown service "${serviceName}"` : 'which service?'} (expected ${SERVICE_WORDS}); e.g. clp pool claude`,
     );
   }
   const service: ServiceName = serviceName;

@@ -2,8 +2,8 @@ import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { requireConfigs } from '../../core/offline.ts';
 import { ClpError } from '../../shared/errors.ts';
-import { clientUrl } from '../../shared/service-profile.ts';
-import type { ServiceName } from '../../shared/services.ts';
+import { clientUrl, SERVICE_PROFILE } from '../../shared/service-profile.ts';
+import { isServiceName, SERVICE_WORDS, type ServiceName } from '../../shared/services.ts';
 import { EXIT, type CliContext } from '../context.ts';
 import { startCommand } from './start.ts';
 
@@ -12,7 +12,7 @@ const BIND_HEADER = 'x-clp-config';
 
 /** Pure: the environment and arguments that point a client at CLP, bound to `config` when given. */
 export function launchOf(
-  client: 'claude' | 'codex',
+  client: ServiceName,
   url: string,
   key: string,
   config: string | null,
@@ -28,6 +28,16 @@ export function launchOf(
     // One credential only: Claude Code warns when both are set, and the real key stays out of it.
     delete out.ANTHROPIC_API_KEY;
     if (value) out.ANTHROPIC_CUSTOM_HEADERS = [env.ANTHROPIC_CUSTOM_HEADERS, `${BIND_HEADER}: ${value}`].filter(Boolean).join('\n');
+    return { env: out, args: [...args] };
+  }
+  if (client === 'gemini') {
+    // Gemini CLI reads the key and base URL from its environment (over any .env file); its auth type
+    // is named too, so a run needs no setup; the binding travels in its custom headers.
+    const out: NodeJS.ProcessEnv = { ...env, GOOGLE_GEMINI_BASE_URL: url, GEMINI_API_KEY: key, GEMINI_DEFAULT_AUTH_TYPE: 'gemini-api-key' };
+    delete out.GOOGLE_API_KEY;
+    delete out.GOOGLE_GENAI_USE_VERTEXAI;
+    delete out.GEMINI_API_KEY_AUTH_MECHANISM;
+    if (value) out.GEMINI_CLI_CUSTOM_HEADERS = [env.GEMINI_CLI_CUSTOM_HEADERS, `${BIND_HEADER}: ${value}`].filter(Boolean).join(',');
     return { env: out, args: [...args] };
   }
   const headers = value ? `, http_headers = { "${BIND_HEADER}" = "${value}" }` : '';
@@ -50,10 +60,10 @@ export function launchOf(
  */
 export async function runCommand(ctx: CliContext, positionals: string[], values: Map<string, string>): Promise<number> {
   const [client, ...args] = positionals;
-  if (client !== 'claude' && client !== 'codex') {
+  if (!client || !isServiceName(client)) {
     throw new ClpError(
       'bad_request',
-      `run: expected claude or codex after --, got ${client ? `"${client}"` : 'nothing'}; e.g. clp run --config relay-b -- claude`,
+      `run: expected ${SERVICE_WORDS} after --, got ${client ? `"${client}"` : 'nothing'}; e.g. clp run --config relay-b -- claude`,
     );
   }
   const service: ServiceName = client;
@@ -73,11 +83,11 @@ export async function runCommand(ctx: CliContext, positionals: string[], values:
   const url = clientUrl(service, ctx.settings.host, ctx.settings.ports[service]);
   const launch = launchOf(client, url, key, config, ctx.env, args);
   return new Promise<number>((resolve, reject) => {
-    const child = spawn(client, launch.args, { env: launch.env, stdio: 'inherit' });
+    const child = spawn(SERVICE_PROFILE[service].command, launch.args, { env: launch.env, stdio: 'inherit' });
     child.on('error', (err: NodeJS.ErrnoException) =>
       reject(
         err.code === 'ENOENT'
-          ? new ClpError('not_found', `${client} is not on PATH: install it (npm i -g ${client === 'claude' ? '@anthropic-ai/claude-code' : '@openai/codex'})`)
+          ? new ClpError('not_found', `${SERVICE_PROFILE[service].command} is not on PATH: install it (npm i -g ${SERVICE_PROFILE[service].npmPackage})`)
           : err,
       ),
     );

@@ -3,7 +3,7 @@ import { costText, count } from '../../shared/format.ts';
 import { cacheHitShare } from '../../shared/usage.ts';
 import { SessionsBind, SessionsGet, SessionsList } from '../../shared/protocol.ts';
 import type { SessionSummary } from '../../shared/sessions.ts';
-import { isServiceName } from '../../shared/services.ts';
+import { isServiceName, SERVICE_WORDS } from '../../shared/services.ts';
 import { EXIT, type CliContext } from '../context.ts';
 import { stamp, table } from '../table.ts';
 import { formatLogs } from './usage.ts';
@@ -35,7 +35,7 @@ export function formatSessions(rows: SessionSummary[]): string {
 /** `clp sessions [--service S] [--json]`: every session CLP saw, the most recently active first. */
 export async function sessionsCommand(ctx: CliContext, values: Map<string, string>, json: boolean): Promise<number> {
   const service = values.get('service');
-  if (service !== undefined && !isServiceName(service)) throw new ClpError('bad_request', `--service: expected claude or codex, got "${service}"`);
+  if (service !== undefined && !isServiceName(service)) throw new ClpError('bad_request', `--service: expected ${SERVICE_WORDS}, got "${service}"`);
   const rows = await ctx.owner.call(SessionsList, service ? { service } : {});
   ctx.out(json ? JSON.stringify(rows, null, 2) : formatSessions(rows));
   return EXIT.ok;

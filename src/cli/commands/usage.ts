@@ -8,11 +8,11 @@ import { paint, stamp, table, useColour } from '../table.ts';
 import { EXIT, type CliContext } from '../context.ts';
 import { LogsGet, LogsList, TeamUsage, UsageGet } from '../../shared/protocol.ts';
 import { TEAM_GROUPS, type TeamGroupBy, type TeamUsageReport } from '../../shared/team.ts';
-import { isServiceName, type ServiceName } from '../../shared/services.ts';
+import { isServiceName, SERVICE_WORDS, type ServiceName } from '../../shared/services.ts';
 
 function serviceOption(value: string | undefined): ServiceName | undefined {
   if (value === undefined) return undefined;
-  if (!isServiceName(value)) throw new ClpError('bad_request', `--service: expected claude or codex, got "${value}"`);
+  if (!isServiceName(value)) throw new ClpError('bad_request', `--service: expected ${SERVICE_WORDS}, got "${value}"`);
   return value;
 }
 

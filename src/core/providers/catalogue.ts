@@ -57,7 +57,7 @@ export function baseModelId(model: string): string {
   return model
     .trim()
     .toLowerCase()
-    .replace(/^(anthropic|openai)\//, '')
+    .replace(/^(anthropic|openai|google|models)\//, '')
     .replace(/\[1m\]$/, '')
     .replace(/-thinking$/, '')
     .replace(/-(\d{8}|\d{4}-\d{2}-\d{2})(-v\d+)?$/, '');
@@ -66,6 +66,23 @@ export function baseModelId(model: string): string {
 const SEPARATOR = /[-._:]/;
 /** `model` is `prefix` or continues it after a separator. */
 const startsAt = (model: string, prefix: string) => model.startsWith(prefix) && (model.length === prefix.length || SEPARATOR.test(model[prefix.length]!));
+
+const familyPatterns = new Map<string, RegExp>();
+/**
+ * Whether `model` is of `family`. A family with `*` stands for ids that carry their version in the
+ * middle (`gemini-*-flash`: `gemini-3.8-flash`, `gemini-4-flash-preview`, never
+ * `gemini-3.5-flash-lite`); any other family is a prefix (`claude-opus`).
+ */
+function inFamily(model: string, family: string): boolean {
+  if (!family.includes('*')) return startsAt(model, family);
+  let re = familyPatterns.get(family);
+  if (!re) {
+    const [head, tail] = family.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'));
+    re = new RegExp(`^${head}\\d+(?:\\.\\d+)?${tail ?? ''}(?:-(?:preview|latest|exp)(?:-[\\d-]+)?)?$`);
+    familyPatterns.set(family, re);
+  }
+  return re.test(model);
+}
 
 /**
  * A model's entry: its own id or alias; else the longest entry id it extends (`gpt-5.5-codex` →
@@ -78,10 +95,13 @@ export function findModel(catalogue: readonly CatalogueEntry[], model: string | 
   const id = baseModelId(model);
   for (const e of catalogue) if (e.id === id || e.aliases?.includes(id)) return { entry: e, estimated: false };
   // A variant (`-codex`, `-fast`), not a version (`-7`, `.6`): a version is its family's newest.
+  // An id of another line (`gemini-3.5-flash-lite` is no variant of `gemini-3.5-flash`) is not one.
+  const otherLine = (e: CatalogueEntry) => catalogue.some((f) => f.family !== e.family && f.family.includes('*') && inFamily(id, f.family));
   let longest: CatalogueEntry | null = null;
-  for (const e of catalogue) if (/^-[a-z]/.test(id.slice(e.id.length)) && id.startsWith(e.id) && (!longest || e.id.length > longest.id.length)) longest = e;
+  for (const e of catalogue)
+    if (/^-[a-z]/.test(id.slice(e.id.length)) && id.startsWith(e.id) && (!longest || e.id.length > longest.id.length) && !otherLine(e)) longest = e;
   if (longest) return { entry: longest, estimated: true };
-  const family = catalogue.find((e) => startsAt(id, e.family));
+  const family = catalogue.find((e) => inFamily(id, e.family));
   return family ? { entry: family, estimated: true } : null;
 }
 

@@ -2,10 +2,11 @@ import { performance } from 'node:perf_hooks';
 import { request } from 'undici';
 import type { ConnectivityResult } from '../../shared/dashboard.ts';
 import type { ServiceName } from '../../shared/services.ts';
+import { SERVICE_PROFILE } from '../../shared/service-profile.ts';
 import type { UpstreamConfig } from '../config/schema.ts';
 import { buildUpstreamHeaders } from '../proxy/headers.ts';
 import { joinUpstreamUrl, originOf } from '../proxy/url.ts';
-import { providerOf } from './registry.ts';
+import { PROVIDERS, providerOf } from './registry.ts';
 import { configKeys, scrubText } from '../config/scrub-keys.ts';
 
 export interface TestCall {
@@ -18,20 +19,22 @@ export interface TestCall {
 export function buildTestRequest(service: ServiceName, config: UpstreamConfig, model: string, effort?: string): TestCall {
   const test = providerOf(service).testRequest(model, effort);
   const base = { 'content-type': 'application/json', accept: 'application/json', 'user-agent': 'clp-connectivity-test', ...test.headers };
-  return { url: joinUpstreamUrl(config.baseUrl, test.path), headers: buildUpstreamHeaders(base, config), body: test.body };
+  return {
+    url: joinUpstreamUrl(config.baseUrl, test.path),
+    headers: buildUpstreamHeaders(base, config, SERVICE_PROFILE[service].apiKeyHeader),
+    body: test.body,
+  };
 }
 
-/** The reply's text for both APIs, or the error message an upstream put in its JSON. */
-export function replyText(text: string): string {
+/** The reply's text in the service's API, or the error message an upstream put in its JSON. */
+export function replyText(text: string, service: ServiceName = 'claude'): string {
   try {
     const json = JSON.parse(text) as Record<string, unknown>;
     const err = json.error as { message?: string } | string | undefined;
     if (err) return typeof err === 'string' ? err : (err.message ?? JSON.stringify(err));
-    const parts: string[] = [];
-    for (const block of (json.content as Array<{ type?: string; text?: string }> | undefined) ?? []) if (block.text) parts.push(block.text);
-    for (const item of (json.output as Array<{ content?: Array<{ text?: string }> }> | undefined) ?? [])
-      for (const c of item.content ?? []) if (c.text) parts.push(c.text);
-    if (parts.length) return parts.join('');
+    // A relay may answer in another API's shape than the port's: each provider's reading is tried.
+    const reply = providerOf(service).replyText(json) ?? Object.values(PROVIDERS).reduce<string | null>((found, p) => found ?? p.replyText(json), null);
+    if (reply) return reply;
   } catch {
     // Not JSON: the text itself says what happened.
   }
@@ -43,7 +46,11 @@ const scrub = (text: string, config: UpstreamConfig) => scrubText(text, configKe
 /**
  * Pure: what a failed test means and what to do, in words. Null when the test worked.
  */
-export function explainTest(r: { ok: boolean; status: number | null; message: string }, keyKind: 'auth_token' | 'api_key' | null): string | null {
+export function explainTest(
+  r: { ok: boolean; status: number | null; message: string },
+  keyKind: 'auth_token' | 'api_key' | null,
+  apiKeyHeader = 'x-api-key',
+): string | null {
   if (r.ok) return null;
   const m = r.message;
   if (r.status === null) {
@@ -57,26 +64,26 @@ export function explainTest(r: { ok: boolean; status: number | null; message: st
   const s = r.status;
   const model = /model/i.test(m) && /not[ _-]?found|unknown|invalid|does not exist|not supported|unsupported|no such|不存在|不支持/i.test(m);
   if (s === 401 || s === 403)
-    return `The key was refused: check it${keyKind ? `, and whether it is an api_key (sent as x-api-key) or an auth_token (sent as Authorization: Bearer); this config has it as ${keyKind}` : ''}.`;
+    return `The key was refused: check it${keyKind ? `, and whether it is an api_key (sent as ${apiKeyHeader}) or an auth_token (sent as Authorization: Bearer); this config has it as ${keyKind}` : ''}.`;
   if (s === 402) return 'The upstream wants payment: the account is out of credit.';
   if (model) return 'The model is unknown upstream: pick one the upstream lists.';
-  if (s === 404) return 'No such path upstream: check base_url (Claude base URLs carry no /v1; Codex base URLs end in /v1).';
+  if (s === 404) return 'No such path upstream: check base_url (Claude and Gemini base URLs carry no /v1 or /v1beta; Codex base URLs end in /v1).';
   if (s === 429) return 'The key works, but the account is rate limited right now.';
   if (s >= 500) return 'The upstream failed on its side: try again later, or another relay.';
   if (s === 400) return 'The upstream refused the request: the message above says why (often the model name).';
   return null;
 }
 
-/** The model ids an upstream lists (`GET /v1/models` in both APIs), or null when it lists none. */
-export async function listModels(config: UpstreamConfig, timeoutMs = 5_000): Promise<string[] | null> {
+/** The model ids an upstream lists (`GET /v1/models`, Gemini's `/v1beta/models`), or null when it lists none. */
+export async function listModels(config: UpstreamConfig, timeoutMs = 5_000, service: ServiceName = 'claude'): Promise<string[] | null> {
   try {
-    const url = joinUpstreamUrl(config.baseUrl, '/v1/models');
-    const headers = buildUpstreamHeaders({ accept: 'application/json', 'user-agent': 'clp-connectivity-test' }, config);
+    const provider = providerOf(service);
+    const url = joinUpstreamUrl(config.baseUrl, provider.modelList.path);
+    const headers = buildUpstreamHeaders({ accept: 'application/json', 'user-agent': 'clp-connectivity-test' }, config, SERVICE_PROFILE[service].apiKeyHeader);
     const res = await request(url, { method: 'GET', headers, headersTimeout: timeoutMs, bodyTimeout: timeoutMs, signal: AbortSignal.timeout(timeoutMs) });
     const text = await res.body.text();
     if (res.statusCode !== 200) return null;
-    const data = (JSON.parse(text) as { data?: Array<{ id?: unknown }> }).data;
-    const ids = (data ?? []).map((d) => d.id).filter((id): id is string => typeof id === 'string' && id.length < 200);
+    const ids = provider.modelList.ids(JSON.parse(text) as Record<string, unknown>).filter((id): id is string => typeof id === 'string' && id.length < 200);
     return ids.length ? ids.slice(0, 200) : null;
   } catch {
     return null;
@@ -108,12 +115,18 @@ export async function testConnectivity(
     });
     const text = await res.body.text();
     const ok = res.statusCode >= 200 && res.statusCode < 300;
-    result = { ok, status: res.statusCode, ms: Math.round(performance.now() - t0), url: where, message: scrub(replyText(text), config).slice(0, 2000) };
+    result = {
+      ok,
+      status: res.statusCode,
+      ms: Math.round(performance.now() - t0),
+      url: where,
+      message: scrub(replyText(text, service), config).slice(0, 2000),
+    };
   } catch (err) {
     const e = err as Error & { code?: string };
     result = { ok: false, status: null, ms: Math.round(performance.now() - t0), url: where, message: scrub(`${e.code ?? e.name}: ${e.message}`, config) };
   }
   // An upstream that answered but refused: the models it lists help pick one that works.
-  const models = !result.ok && result.status !== null ? await listModels(config) : null;
-  return { ...result, model, hint: explainTest(result, keyKind), models, at: now() };
+  const models = !result.ok && result.status !== null ? await listModels(config, 5_000, service) : null;
+  return { ...result, model, hint: explainTest(result, keyKind, SERVICE_PROFILE[service].apiKeyHeader), models, at: now() };
 }

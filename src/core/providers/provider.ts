@@ -1,6 +1,7 @@
 import type { ServiceName } from '../../shared/services.ts';
 import type { CatalogueEntry } from './catalogue.ts';
 import type { DialectWriter } from './dialect-writer.ts';
+import type { StreamGrammar, UsageShape } from './stream-state.ts';
 
 type Obj = Record<string, unknown>;
 
@@ -79,4 +80,44 @@ export interface Provider {
   readonly models: readonly CatalogueEntry[];
   /** The client's in-app model picker, when it lists the gateway's models; null when it does not. */
   readonly modelPicker: ModelPicker | null;
+  /** How it streams: the grammar the response reader finds usage, the model and the end by. */
+  readonly stream: StreamGrammar;
+  /** Its usage objects' shapes (OpenAI has two: Responses and Chat Completions). */
+  readonly usageShapes: readonly UsageShape[];
+  /** The top-level keys of a whole JSON answer that hold its usage and its model. */
+  readonly answerKeys: { readonly usage: string; readonly model: string };
+  /**
+   * Where the model is named when the API puts it in the path (Gemini's
+   * `/v1beta/models/{model}:generateContent`); null: the body's top-level `model`.
+   */
+  readonly pathModel: PathModel | null;
+  /** Whether the path says the client asked for a stream (Gemini's `:streamGenerateContent`); null: the body and headers say. */
+  streamByPath(path: string): boolean | null;
+  /** The path and query sent upstream for the client's (a key the client put in the query never leaves). */
+  upstreamUrl(url: string): string;
+  /** The text of a reply (a connectivity test's), or null when it has none. */
+  replyText(json: Obj): string | null;
+  /** Where the API lists its models, and the ids in its answer. */
+  readonly modelList: { readonly path: string; ids(json: Obj): unknown[] };
+}
+
+/**
+ * What an API that names its model in the body's `model` (Messages, Responses) has in common: the
+ * answer's `usage` and `model`, nothing to take out of the URL, streams said by the body, its models
+ * listed at `GET /v1/models` as `data[].id`.
+ */
+export const MODEL_IN_BODY = {
+  answerKeys: { usage: 'usage', model: 'model' },
+  pathModel: null,
+  streamByPath: () => null,
+  upstreamUrl: (url: string) => url,
+  modelList: { path: '/v1/models', ids: (json: Obj) => ((json.data as Array<{ id?: unknown }> | undefined) ?? []).map((d) => d.id) },
+} as const satisfies Partial<Provider>;
+
+/** A model named in the request's path. */
+export interface PathModel {
+  /** The model a path names, or null. */
+  of(path: string): string | null;
+  /** The path and query with the model replaced. */
+  with(url: string, model: string): string;
 }

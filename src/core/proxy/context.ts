@@ -25,6 +25,10 @@ export interface RequestContext {
   readonly cancel: Cancel;
   /** The path without its query string. */
   readonly path: string;
+  /** The path and query sent upstream (the provider's `upstreamUrl`; a model rewrite in the path changes it). */
+  url: string;
+  /** The model the client asked for (the body's `model`, or the path's where the API names it there). */
+  modelRequested: string | null;
   /** The request body and its versions (client, logged, outgoing); null for a bodiless request. */
   body: RequestBody | null;
   facts: BodyFacts | null;

@@ -60,8 +60,11 @@ function connectionListed(value: string | string[] | undefined): ReadonlySet<str
   );
 }
 
-/** The headers sent upstream: everything end-to-end passes, credentials are swapped for the config's. */
-export function buildUpstreamHeaders(incoming: IncomingHttpHeaders, config: UpstreamConfig): Record<string, string> {
+/**
+ * The headers sent upstream: everything end-to-end passes, credentials are swapped for the config's
+ * (its `api_key` in the API's own header, `x-api-key` or `x-goog-api-key`).
+ */
+export function buildUpstreamHeaders(incoming: IncomingHttpHeaders, config: UpstreamConfig, apiKeyHeader = 'x-api-key'): Record<string, string> {
   const listed = connectionListed(incoming.connection);
   const out: Record<string, string> = {};
   // for-in, not Object.entries: no array per header on the hot path.
@@ -72,7 +75,7 @@ export function buildUpstreamHeaders(incoming: IncomingHttpHeaders, config: Upst
     out[name] = Array.isArray(value) ? value.join(', ') : value;
   }
   if (config.authToken) out.authorization = `Bearer ${config.authToken}`;
-  if (config.apiKey) out['x-api-key'] = config.apiKey;
+  if (config.apiKey) out[apiKeyHeader] = config.apiKey;
   return out;
 }
 

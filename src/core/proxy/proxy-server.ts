@@ -101,6 +101,8 @@ export function createProxyHandler(deps: ProxyServerDeps): ProxyHandler {
       t0: performance.now(),
       cancel: new Cancel(),
       path: q < 0 ? url : url.slice(0, q),
+      url: provider.upstreamUrl(url),
+      modelRequested: null,
       body: null,
       facts: null,
       stream: false,

@@ -1,14 +1,10 @@
 import { DISCOVERY, TOOL_SEARCH } from './claude.ts';
-import { PROVIDER_ID, readTomlKeys } from './codex.ts';
-import { type ForeignModel, windowFix, windowProblem } from './window-advice.ts';
+import type { Finding } from './finding.ts';
 
-export interface Finding {
-  severity: 'problem' | 'warning' | 'ok';
-  /** What defeats the setup… */
-  message: string;
-  /** …and how to fix it. */
-  fix: string;
-}
+export type { Finding };
+import { PROVIDER_ID, readTomlKeys } from './codex.ts';
+import { type GeminiFacts, geminiFindings } from './gemini.ts';
+import { type ForeignModel, windowFix, windowProblem } from './window-advice.ts';
 
 export interface DoctorInput {
   claudeUrl: string;
@@ -24,11 +20,13 @@ export interface DoctorInput {
   claudeToolSearch?: boolean;
   /** Claude configs' models that are not Claude models, with their windows when known. */
   foreignModels?: ForeignModel[];
+  /** Gemini CLI's files, when it is used here (`~/.gemini` exists); null or absent: not checked. */
+  gemini?: { url: string; facts: GeminiFacts } | null;
 }
 
 const envOf = (json: Record<string, unknown> | null): Record<string, string> => (json?.env as Record<string, string> | undefined) ?? {};
 
-/** Pure: everything that would keep Claude Code or Codex from going through CLP, with the fix. */
+/** Pure: everything that would keep Claude Code, Codex or Gemini CLI from going through CLP, with the fix. */
 export function diagnose(input: DoctorInput): Finding[] {
   const out: Finding[] = [];
   const shellUrl = input.env.ANTHROPIC_BASE_URL;
@@ -121,7 +119,13 @@ export function diagnose(input: DoctorInput): Finding[] {
       });
     }
   }
-  if (!out.length) out.push({ severity: 'ok', message: 'Claude Code and Codex both go through CLP', fix: '' });
+  if (input.gemini) out.push(...geminiFindings(input.gemini.url, input.env, input.gemini.facts));
+  if (!out.length)
+    out.push({
+      severity: 'ok',
+      message: input.gemini ? 'Claude Code, Codex and Gemini CLI all go through CLP' : 'Claude Code and Codex both go through CLP',
+      fix: '',
+    });
   // Problems (the setup is defeated) before warnings (it is not done yet).
   return out.sort((a, b) => (a.severity === b.severity ? 0 : a.severity === 'problem' ? -1 : 1));
 }

@@ -1,5 +1,7 @@
-import { TEST_PROMPT, type Provider } from '../provider.ts';
+import { MODEL_IN_BODY, TEST_PROMPT, type Provider } from '../provider.ts';
 import { ANTHROPIC_MODELS } from './models.ts';
+import { anthropicStream } from './stream.ts';
+import { anthropicUsage } from './usage.ts';
 import { countTokensFallback } from './count-tokens.ts';
 import { anthropicDialect } from './errors.ts';
 import { mayCarryToolSearch, stripToolSearch } from './tool-search.ts';
@@ -23,6 +25,14 @@ export const anthropicProvider: Provider = {
   toolSearch: { mayCarry: mayCarryToolSearch, strip: stripToolSearch },
   unservedFallback: countTokensFallback,
   modelPicker: anthropicModelPicker,
+  ...MODEL_IN_BODY,
+  stream: anthropicStream,
+  usageShapes: [anthropicUsage],
+  replyText(json) {
+    const parts: string[] = [];
+    for (const block of (json.content as Array<{ text?: string }> | undefined) ?? []) if (block.text) parts.push(block.text);
+    return parts.length ? parts.join('') : null;
+  },
   testRequest(model) {
     return {
       path: '/v1/messages',

@@ -1,5 +1,5 @@
-import { parseEventData, type StreamEventHandler } from '../stream-state.ts';
-import { anthropicUsageFields, mergeAnthropicDelta } from './usage.ts';
+import { parseEventData, type StreamEventHandler, type StreamGrammar } from '../stream-state.ts';
+import { anthropicUsageFields, fromAnthropic, mergeAnthropicDelta } from './usage.ts';
 
 type Obj = Record<string, unknown>;
 
@@ -8,16 +8,19 @@ type Obj = Record<string, unknown>;
  * first usage, each `message_delta` overwrites usage fields (never adds), `message_stop` ends it,
  * and `event: error` is an error inside a 200 stream.
  */
-export const ANTHROPIC_STREAM_EVENTS: Readonly<Record<string, StreamEventHandler>> = {
+const EVENTS: Readonly<Record<string, StreamEventHandler>> = {
   message_start(s, data) {
     const message = parseEventData(data)?.message as Obj | undefined;
     if (!message) return;
-    s.anthropic = anthropicUsageFields((message.usage ?? {}) as Obj);
+    s.usage = anthropicUsageFields((message.usage ?? {}) as Obj);
+    s.readUsage = fromAnthropic;
     if (typeof message.model === 'string') s.model = message.model;
   },
   message_delta(s, data) {
     const usage = parseEventData(data)?.usage as Obj | undefined;
-    if (usage) s.anthropic = mergeAnthropicDelta(s.anthropic ?? {}, usage);
+    if (!usage) return;
+    s.usage = mergeAnthropicDelta(s.readUsage === fromAnthropic ? (s.usage ?? {}) : {}, usage);
+    s.readUsage = fromAnthropic;
   },
   message_stop(s) {
     s.completed = true;
@@ -28,3 +31,5 @@ export const ANTHROPIC_STREAM_EVENTS: Readonly<Record<string, StreamEventHandler
     s.streamError = String(err?.type ?? err?.code ?? 'error');
   },
 };
+
+export const anthropicStream: StreamGrammar = { events: EVENTS, unnamed: null };

@@ -1,6 +1,7 @@
 import type { Usage } from '../../../shared/usage.ts';
 
 import { num, obj, type Obj } from '../json-fields.ts';
+import type { UsageShape } from '../stream-state.ts';
 
 /**
  * Anthropic Messages `usage` (message, message_start or merged message_delta). `input_tokens`
@@ -57,3 +58,6 @@ export function mergeAnthropicDelta(base: Obj, delta: Obj): Obj {
     output_tokens_details: delta.output_tokens_details ?? base.output_tokens_details,
   };
 }
+
+/** Anthropic usage: `input_tokens` / `output_tokens` (tried after the OpenAI shapes, which share the names). */
+export const anthropicUsage: UsageShape = { precedence: 2, matches: (raw) => 'input_tokens' in raw || 'output_tokens' in raw, read: fromAnthropic };

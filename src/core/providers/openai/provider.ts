@@ -1,5 +1,7 @@
-import { TEST_PROMPT, type Provider } from '../provider.ts';
+import { MODEL_IN_BODY, TEST_PROMPT, type Provider } from '../provider.ts';
 import { OPENAI_MODELS } from './models.ts';
+import { openaiStream } from './stream.ts';
+import { chatUsage, responsesUsage } from './usage.ts';
 import { openaiDialect } from './errors.ts';
 import { isReasoningRejection, mayCarryReasoning, stripReasoning } from './signed-history.ts';
 
@@ -16,6 +18,15 @@ export const openaiProvider: Provider = {
   toolSearch: null,
   unservedFallback: () => null,
   modelPicker: null,
+  ...MODEL_IN_BODY,
+  stream: openaiStream,
+  usageShapes: [chatUsage, responsesUsage],
+  replyText(json) {
+    const parts: string[] = [];
+    for (const item of (json.output as Array<{ content?: Array<{ text?: string }> }> | undefined) ?? [])
+      for (const c of item.content ?? []) if (c.text) parts.push(c.text);
+    return parts.length ? parts.join('') : null;
+  },
   testRequest(model, effort) {
     return {
       path: '/v1/responses',

@@ -1,6 +1,7 @@
 import type { Usage } from '../../../shared/usage.ts';
 
 import { num, obj, type Obj } from '../json-fields.ts';
+import type { UsageShape } from '../stream-state.ts';
 
 /**
  * OpenAI's convention, shared by Responses and Chat Completions: the input count includes cached
@@ -39,3 +40,16 @@ export function fromChat(raw: Obj): Usage {
     num(obj(raw.completion_tokens_details).reasoning_tokens) ?? 0,
   );
 }
+
+/** Chat Completions usage, by its own names (`prompt_tokens`, `completion_tokens`). */
+export const chatUsage: UsageShape = { precedence: 0, matches: (raw) => 'prompt_tokens' in raw || 'completion_tokens' in raw, read: fromChat };
+
+/** Responses usage: token details or a total, and none of Anthropic's cache fields. */
+export const responsesUsage: UsageShape = {
+  precedence: 1,
+  matches: (raw) =>
+    ('input_tokens_details' in raw || 'output_tokens_details' in raw || 'total_tokens' in raw) &&
+    !('cache_read_input_tokens' in raw) &&
+    !('cache_creation_input_tokens' in raw),
+  read: fromResponses,
+};

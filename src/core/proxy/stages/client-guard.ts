@@ -1,5 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import { hostAllowed } from '../../net.ts';
+import { SERVICE_PROFILE } from '../../../shared/service-profile.ts';
 import { DONE, type RequestContext, type Stage } from '../context.ts';
 import { sendError } from '../respond.ts';
 
@@ -55,7 +56,7 @@ function secretMatches(secret: string, given: string | undefined): boolean {
 /**
  * With the `clientSecret` setting on, only a client that sends CLP's secret as its key gets through
  * (Claude Code sends `ANTHROPIC_AUTH_TOKEN` as a bearer token, `ANTHROPIC_API_KEY` as `x-api-key`;
- * Codex its provider's bearer token). It runs after the local answers (health, telemetry), which
+ * Codex its provider's bearer token; Gemini CLI `GEMINI_API_KEY` as `x-goog-api-key`). It runs after the local answers (health, telemetry), which
  * spend nothing.
  */
 export function clientSecret(current: () => string | null): Stage {
@@ -64,7 +65,7 @@ export function clientSecret(current: () => string | null): Stage {
     if (!secret) return next();
     const auth = ctx.req.headers.authorization;
     const bearer = typeof auth === 'string' && /^bearer /i.test(auth) ? auth.slice(7).trim() : undefined;
-    const apiKey = ctx.req.headers['x-api-key'];
+    const apiKey = ctx.req.headers[SERVICE_PROFILE[ctx.service].apiKeyHeader];
     if (secretMatches(secret, bearer) || secretMatches(secret, typeof apiKey === 'string' ? apiKey : undefined)) return next();
     return refuse(
       ctx,

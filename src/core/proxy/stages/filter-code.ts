@@ -18,7 +18,7 @@ export function filterCodeStage(code: () => CodeFilters | null, configOf: (sessi
     } catch {
       return next(); // not JSON: nothing a module could read (the upstream answers it)
     }
-    const context: CodeFilterContext = { service: ctx.service, config: configOf(ctx.sessionId), model: ctx.facts?.model ?? null, session: ctx.sessionId };
+    const context: CodeFilterContext = { service: ctx.service, config: configOf(ctx.sessionId), model: ctx.modelRequested, session: ctx.sessionId };
     const r = await filters.run(body, context);
     if (!r.ok) {
       ctx.trace.push({ kind: 'filter-code', changed: [], failed: { module: r.module, message: r.message, open: false } });

@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import type { UpstreamConfig } from '../../config/schema.ts';
+import { SERVICE_PROFILE } from '../../../shared/service-profile.ts';
 import { stripPart, stripSignedHistory } from '../../providers/signed-history.ts';
 import type { EventBus } from '../../events.ts';
 import { classifyStatus, classifyTransport, midStreamFailure, type Outcome } from '../../pool/classify.ts';
@@ -69,7 +70,7 @@ export function forward(deps: ForwardDeps): Stage {
           config: config.name,
           method: ctx.req.method ?? 'GET',
           path: ctx.path,
-          model: ctx.modelSent ?? ctx.facts?.model ?? null,
+          model: ctx.modelSent ?? ctx.modelRequested,
           stream: ctx.stream,
           startedAt: ctx.startedAt,
           bytesIn: ctx.bytesIn,
@@ -78,9 +79,9 @@ export function forward(deps: ForwardDeps): Stage {
       const t = performance.now();
       let upstream: UpstreamResponse;
       try {
-        upstream = await deps.client.send(joinUpstreamUrl(config.baseUrl, ctx.req.url ?? '/'), {
+        upstream = await deps.client.send(joinUpstreamUrl(config.baseUrl, ctx.url), {
           method: ctx.req.method ?? 'GET',
-          headers: buildUpstreamHeaders(ctx.req.headers, config),
+          headers: buildUpstreamHeaders(ctx.req.headers, config, SERVICE_PROFILE[ctx.service].apiKeyHeader),
           body,
           cancel: ctx.cancel,
         });

@@ -55,7 +55,7 @@ export function planStage(store: ConfigStore, pool: Pool, routes: () => Routes, 
     // Claude Code: the id names a config, the real model goes upstream), which also binds the
     // session from then on; then a session bound from the Sessions page or `clp session bind`.
     const launched = boundConfigsOf(ctx.req.headers);
-    const picked = !launched && ctx.facts?.model ? (ctx.provider.modelPicker?.parse(ctx.facts.model) ?? null) : null;
+    const picked = !launched && ctx.modelRequested ? (ctx.provider.modelPicker?.parse(ctx.modelRequested) ?? null) : null;
     if (picked) {
       rewriteModel(ctx, picked.model);
       if (ctx.sessionId && bindings?.get(ctx.sessionId)?.join(',') !== picked.config) bindings?.pick(ctx.sessionId, picked.config);
@@ -77,7 +77,7 @@ export function planStage(store: ConfigStore, pool: Pool, routes: () => Routes, 
     }
     const rules = routes()[ctx.service];
     if (rules.length) {
-      const decision = decideRoute(rules, ctx.facts?.model ?? null, plan.candidates[0]?.name ?? null);
+      const decision = decideRoute(rules, ctx.modelRequested, plan.candidates[0]?.name ?? null);
       if (decision.matched.length) {
         ctx.trace.push({ kind: 'route', ...decision, ...(bound && decision.config ? { config: null } : {}) });
         if (decision.model && decision.model !== ctx.modelSent) rewriteModel(ctx, decision.model);
@@ -96,7 +96,7 @@ export function planStage(store: ConfigStore, pool: Pool, routes: () => Routes, 
     // A move (switch, binding, rule) to a model that cannot hold what the session already uses:
     // said in the trace before it happens, or refused in the client's dialect with the setting on.
     const first = plan.candidates[0]!;
-    const model = ctx.modelSent ?? ctx.facts?.model ?? null;
+    const model = ctx.modelSent ?? ctx.modelRequested;
     const over = fit ? overflow(fit.context(ctx.sessionId), first, model) : null;
     if (over) {
       const refused = fit!.refuse();
@@ -118,7 +118,9 @@ export function planStage(store: ConfigStore, pool: Pool, routes: () => Routes, 
 }
 
 function rewriteModel(ctx: RequestContext, model: string): void {
-  if (!ctx.body?.rewriteModel(model)) return;
+  const inPath = ctx.provider.pathModel;
+  if (inPath) ctx.url = inPath.with(ctx.url, model);
+  else if (!ctx.body?.rewriteModel(model)) return;
   ctx.modelRewrittenFrom = ctx.modelSent;
   ctx.modelSent = model;
 }

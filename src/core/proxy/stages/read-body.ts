@@ -58,8 +58,9 @@ export function readBody(maxBytes: number, budget: BodyBudget): Stage {
       ctx.facts = scanBody(bytes);
       ctx.body = new RequestBody(bytes, ctx.facts);
     }
-    ctx.stream = isStreamRequest(ctx.req.headers, ctx.facts?.stream ?? null);
-    ctx.modelSent = ctx.facts?.model ?? null;
+    ctx.stream = isStreamRequest(ctx.req.headers, ctx.facts?.stream ?? ctx.provider.streamByPath(ctx.path));
+    ctx.modelRequested = ctx.facts?.model ?? ctx.provider.pathModel?.of(ctx.path) ?? null;
+    ctx.modelSent = ctx.modelRequested;
     ctx.sessionId = sessionIdOf(ctx.req.headers, ctx.facts);
     return next();
   };
