@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { ClpError } from '../shared/errors.ts';
 import { SERVICE_CHOICES, SERVICES } from '../shared/services.ts';
+import { SERVICE_PROFILE } from '../shared/service-profile.ts';
 
 export interface CommandSpec {
   name: string;
@@ -124,8 +125,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     flags: ['key-stdin', 'auth-token', 'api-key', 'activate'],
     values: ['url', 'key-env', 'weight'],
     positionals: [2, 2],
-    details:
-      '--auth-token sends the key as Authorization: Bearer, --api-key as x-api-key (default: how the official API takes it: api_key for claude, auth_token for codex). Claude base URLs carry no /v1; Codex base URLs end in /v1.',
+    details: `--auth-token sends the key as Authorization: Bearer, --api-key in the API's key header (${SERVICES.map((s) => `${s}: ${SERVICE_PROFILE[s].apiKeyHeader}`).join(', ')}); the default is how the official API takes it (${SERVICES.map((s) => `${SERVICE_PROFILE[s].keyField} for ${s}`).join(', ')}). Claude and Gemini base URLs carry no /v1; Codex base URLs end in /v1.`,
     examples: [
       'clp add claude relay-a --url https://relay-a.example --auth-token',
       'printenv RELAY_KEY | clp add codex relay-b --url https://relay-b.example/v1',

@@ -112,3 +112,27 @@ test('on a terminal, the key is asked for without echo (a real pty, through util
     await cleanup();
   }
 });
+
+test('a Gemini config from the terminal: api_key by default, listed as sent in x-goog-api-key, tested against the Gemini API', async () => {
+  const { home, cleanup } = await tempHome();
+  const up = await FakeUpstream.start('gemini', 'gem');
+  const env = await isolatedEnv(home);
+  try {
+    const add = await clp(['add', 'gemini', '谷歌', '--url', up.baseUrl, '--key-env', 'GEM_KEY', '--activate'], { ...env, GEM_KEY: 'AIza-cli-key-1234567890' });
+    assert.equal(add.code, 0, add.stderr);
+    const saved = JSON.parse(await readFile(join(home, 'gemini.json'), 'utf8'));
+    assert.deepEqual(saved['谷歌'], { base_url: up.baseUrl, api_key: 'AIza-cli-key-1234567890', active: true });
+    const list = await clp(['list', 'gemini'], env);
+    assert.match(list.stdout, /^\* 谷歌 .* x-goog-api-key$/m);
+    assert.equal((await clp(['start'], env)).code, 0);
+    const tested = await clp(['test', 'gemini', '谷歌', '--model', 'gemini-3.5-flash'], env);
+    assert.equal(tested.code, 0, tested.stderr);
+    assert.match(tested.stdout, /^ok +谷歌: 200 in \d+ ms, model gemini-3.5-flash, http:\/\/127.0.0.1:\d+\/v1beta\/models\/gemini-3.5-flash:generateContent$/m);
+    assert.equal(up.requests.at(-1)!.headers['x-goog-api-key'], 'AIza-cli-key-1234567890');
+    assert.ok(!`${add.stdout}${list.stdout}${tested.stdout}`.includes('AIza-cli-key'), 'the key is never printed');
+  } finally {
+    await clp(['stop'], env);
+    await up.close();
+    await cleanup();
+  }
+});

@@ -1,6 +1,7 @@
 import { activateInFile, loadStores, windowsLine } from '../../core/offline.ts';
 import { ClpError } from '../../shared/errors.ts';
 import { isServiceName, SERVICE_WORDS, type ServiceName } from '../../shared/services.ts';
+import { SERVICE_PROFILE } from '../../shared/service-profile.ts';
 import { EXIT, type CliContext } from '../context.ts';
 import { SessionsFit } from '../../shared/protocol.ts';
 
@@ -22,12 +23,13 @@ export async function listCommand(ctx: CliContext, serviceName: string, json: bo
   const store = (await loadStores(ctx.paths))[service];
   const snapshot = store.snapshot();
   const error = store.state().error;
+  const header = SERVICE_PROFILE[service].apiKeyHeader;
   const configs = snapshot.entries.map((e) => ({
     name: e.name,
     active: e.name === snapshot.active?.name,
     base_url: displayUrl(e.baseUrl),
     weight: e.weight,
-    auth: e.authToken && e.apiKey ? 'bearer+x-api-key' : e.authToken ? 'bearer' : e.apiKey ? 'x-api-key' : 'none',
+    auth: e.authToken && e.apiKey ? `bearer+${header}` : e.authToken ? 'bearer' : e.apiKey ? header : 'none',
     windows: windowsLine(e),
   }));
   if (json) {
