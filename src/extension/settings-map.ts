@@ -1,7 +1,8 @@
 import { settingsSchema, type SettingsInput } from '../core/settings.ts';
+import { SERVICES } from '../shared/services.ts';
 
 /** The editor settings CLP reads (`clp.<key>`), mapped onto the core's settings. */
-export const EDITOR_KEYS = ['host', 'ports.claude', 'ports.codex', 'ports.gemini', 'ports.ui', 'log.enabled', 'log.retentionDays'] as const;
+export const EDITOR_KEYS: readonly string[] = ['host', ...SERVICES.map((s) => `ports.${s}`), 'ports.ui', 'log.enabled', 'log.retentionDays'];
 
 /**
  * Pure: the `clp.*` values the user set, as core settings, checked against the same zod schema the

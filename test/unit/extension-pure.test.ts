@@ -155,3 +155,16 @@ test('the status bar names the services in use: Gemini once it has a config, all
   const none = Object.fromEntries(Object.entries(s.services).map(([k, v]) => [k, { ...v, config: { ...v.config, configs: 0 } }])) as typeof s.services;
   assert.deepEqual(shownServices(none), ['claude', 'codex', 'gemini']);
 });
+
+test('every editor setting CLP reads is declared in package.json (a new service’s port among them), and every service has its Set Up command', async () => {
+  const { EDITOR_KEYS } = await import('../../src/extension/settings-map.ts');
+  const { readFileSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const pkg = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8'));
+  const declared = Object.keys(pkg.contributes.configuration.properties ?? {});
+  for (const key of EDITOR_KEYS) assert.ok(declared.includes(`clp.${key}`), `clp.${key} is not in package.json`);
+  const titles = (pkg.contributes.commands as Array<{ title: string }>).map((c) => c.title);
+  const { SERVICES } = await import('../../src/shared/services.ts');
+  const { SERVICE_PROFILE } = await import('../../src/shared/service-profile.ts');
+  for (const s of SERVICES) assert.ok(titles.includes(`Set Up ${SERVICE_PROFILE[s].label}`), `no "Set Up ${SERVICE_PROFILE[s].label}" command`);
+});
