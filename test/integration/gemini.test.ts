@@ -225,3 +225,22 @@ test('the connectivity test of a Gemini config: its key as x-goog-api-key, the r
   assert.match(refused.hint!, /api_key \(sent as x-goog-api-key\)/);
   a.behaviour = { kind: 'ok' };
 });
+
+test('an upstream that drops the stream after its first chunk: the GenAI SDK gets an ApiError 503 from CLP (retryable), not a short answer', async () => {
+  a.behaviour = { kind: 'drop', afterFrames: 1 };
+  const n = live.length;
+  const seen: string[] = [];
+  await assert.rejects(
+    (async () => {
+      for await (const c of await ai.models.generateContentStream({ model: MODEL, contents: 'hi' })) seen.push(c.text ?? '');
+    })(),
+    (err: Error & { status?: number }) => {
+      assert.equal(err.status, 503);
+      assert.match(err.message, /UNAVAILABLE.*CLP: upstream .*gem-a.* the upstream closed the connection/);
+      return true;
+    },
+  );
+  assert.deepEqual(seen, ['Hello']);
+  const r = await lastRecord(n + 1);
+  assert.ok(r.error, 'the record says the stream broke');
+});
