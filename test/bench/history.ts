@@ -170,8 +170,8 @@ async function firstPaint(owner: Owner, home: string, rounds: number, hasRows: b
     };
     // An empty log has no rows to wait for: there, the page's table (or its empty state) is the paint.
     return {
-      requests: await timed('requests', hasRows ? 'tr.record' : 'table.grid.requests'),
-      usage: await timed('usage', hasRows ? '.usage-table tbody tr' : '.usage-table, section.panel p.muted'),
+      requests: await timed('requests', hasRows ? 'tr.record' : 'table.grid.requests, .list .empty'),
+      usage: await timed('usage', hasRows ? '.usage-table tbody tr' : '.usage-table, div.empty'),
     };
   } finally {
     await browser.close();
