@@ -3,15 +3,14 @@ import { basename } from 'node:path';
 import { z } from 'zod';
 import { ClpError } from '../shared/errors.ts';
 import { SERVICE_PROFILE } from '../shared/service-profile.ts';
-import { SERVICES, type PortName, type ServiceName } from '../shared/services.ts';
+import { perService, PORT_NAMES, type PortName } from '../shared/services.ts';
 import { formatIssue, parseJsonText } from './config/issues.ts';
 import { withFileLock, writeFileAtomic } from './fs/atomic.ts';
 
 const port = z.number().int().min(0).max(65_535);
 const millis = z.number().int().min(1);
-const servicePort = (service: ServiceName) => port.prefault(SERVICE_PROFILE[service].defaultPort);
 /** One port per service, at its profile's default. */
-const servicePorts = Object.fromEntries(SERVICES.map((s) => [s, servicePort(s)])) as Record<ServiceName, ReturnType<typeof servicePort>>;
+const servicePorts = perService((s) => port.prefault(SERVICE_PROFILE[s].defaultPort));
 
 /**
  * CLP's own settings (`$CLP_HOME/settings.json`, all optional), also the schema the VS Code layer
@@ -110,7 +109,7 @@ export type SettingsInput = z.input<typeof settingsSchema>;
 export function portVariable(which: PortName): string {
   return `CLP_${which.toUpperCase()}_PORT`;
 }
-const ENV_PORTS = Object.fromEntries([...SERVICES, 'ui' as const].map((which) => [portVariable(which), which])) as Record<string, PortName>;
+const ENV_PORTS = Object.fromEntries(PORT_NAMES.map((which) => [portVariable(which), which])) as Record<string, PortName>;
 
 /** Applies each port's variable (`portVariable`), `CLP_HOST`, `CLP_TEAM_URL` and `CLP_TEAM_MEMBER` over the file's values. */
 export function applyEnvOverrides(input: SettingsInput, env: NodeJS.ProcessEnv): SettingsInput {

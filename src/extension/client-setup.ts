@@ -1,4 +1,4 @@
-import { mkdir, readFile } from 'node:fs/promises';
+import { access, mkdir, readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import * as vscode from 'vscode';
@@ -46,6 +46,12 @@ export function claudeSettingKey(): string {
 }
 
 const home = () => homedir();
+/** Whether a file or folder is there. */
+export const exists = (p: string) =>
+  access(p).then(
+    () => true,
+    () => false,
+  );
 const readText = (file: string) => readFile(file, 'utf8').catch((err: NodeJS.ErrnoException) => (err.code === 'ENOENT' ? null : Promise.reject(err)));
 
 /** Shows the changes (and `notes` below them) and asks; nothing is written unless the user says so. */
@@ -165,9 +171,7 @@ export async function setUpGeminiCli(ctx: SetupContext): Promise<boolean> {
 /** What the doctor reads for Gemini CLI; null when it is not used here (no `~/.gemini`). */
 async function geminiFacts(): Promise<GeminiFacts | null> {
   const dir = geminiDir();
-  const settings = await readText(join(dir, 'settings.json')).catch(() => null);
-  const envFile = await readText(join(dir, '.env')).catch(() => null);
-  if (settings === null && envFile === null && (await readText(join(dir, 'installation_id')).catch(() => null)) === null) return null;
+  if (!(await exists(dir))) return null;
   const projectEnvFiles: Array<[string, string]> = [];
   for (const folder of vscode.workspace.workspaceFolders ?? []) {
     for (const f of [join(folder.uri.fsPath, '.gemini', '.env'), join(folder.uri.fsPath, '.env')]) {
@@ -178,13 +182,7 @@ async function geminiFacts(): Promise<GeminiFacts | null> {
       }
     }
   }
-  let parsed: Record<string, unknown> | null = null;
-  try {
-    parsed = settings ? (JSON.parse(settings) as Record<string, unknown>) : null;
-  } catch {
-    parsed = null;
-  }
-  return { envFile, settings: parsed, projectEnvFiles };
+  return { envFile: await readText(join(dir, '.env')).catch(() => null), settings: await readJson(join(dir, 'settings.json')), projectEnvFiles };
 }
 
 export async function undoSetup(ctx: SetupContext): Promise<void> {

@@ -1,10 +1,10 @@
-import { access, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { planClaudeExtensionEnv, planClaudeSettingsFile } from '../core/setup/claude.ts';
 import { codexProfiles, planCodexConfig } from '../core/setup/codex.ts';
-import { claudeSettingKey, geminiDir, geminiPlans, runDoctor, setUpClaudeCode, setUpCodex, setUpGeminiCli, type SetupContext } from './client-setup.ts';
+import { claudeSettingKey, exists, geminiDir, geminiPlans, runDoctor, setUpClaudeCode, setUpCodex, setUpGeminiCli, type SetupContext } from './client-setup.ts';
 
 import { type Offer, type OfferFacts, offersFor } from './first-run-offers.ts';
 
@@ -18,11 +18,6 @@ async function profilesInPlace(ctx: SetupContext): Promise<boolean> {
 
 const NEVER_KEY = (o: Offer) => `clp.setupOffer.${o}`;
 const CLAUDE_EXTENSION = 'anthropic.claude-code';
-const exists = (p: string) =>
-  access(p).then(
-    () => true,
-    () => false,
-  );
 const readText = (file: string) => readFile(file, 'utf8').catch(() => null);
 
 const TEXT: Record<Offer, string> = {

@@ -2,13 +2,25 @@
 export const SERVICES = ['claude', 'codex', 'gemini'] as const;
 export type ServiceName = (typeof SERVICES)[number];
 
+/** One value per service, made by `value`. */
+export function perService<T>(value: (service: ServiceName) => T): Record<ServiceName, T> {
+  return Object.fromEntries(SERVICES.map((s) => [s, value(s)])) as Record<ServiceName, T>;
+}
+
+/** The services `used` says are in use; every service while none is (a place that names only those in use still names something). */
+export function servicesInUse(used: (service: ServiceName) => boolean): ServiceName[] {
+  const inUse = SERVICES.filter(used);
+  return inUse.length ? inUse : [...SERVICES];
+}
+
 /** What CLP listens on: one port per service, and the dashboard's. */
-export type PortName = ServiceName | 'ui';
+export const PORT_NAMES = [...SERVICES, 'ui'] as const;
+export type PortName = (typeof PORT_NAMES)[number];
 export type Ports = Record<PortName, number>;
 
 /** No port bound yet. */
 export function noPorts(): Ports {
-  return { ...(Object.fromEntries(SERVICES.map((s) => [s, 0])) as Record<ServiceName, number>), ui: 0 };
+  return { ...perService(() => 0), ui: 0 };
 }
 
 /** `claude|codex|gemini`: how usage lines name the choice. */

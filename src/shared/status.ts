@@ -1,6 +1,6 @@
 import type { TeamStatus } from './team.ts';
 import type { FilterModuleView } from './filter-modules.ts';
-import { SERVICES, type ServiceName } from './services.ts';
+import { servicesInUse, type ServiceName } from './services.ts';
 
 /** Who owns the ports: a `clp` daemon (or foreground run) or a VS Code window. */
 export type OwnerKind = 'daemon' | 'foreground' | 'vscode';
@@ -68,6 +68,5 @@ export interface HealthReport {
  * a user of one client sees only it; every service when none has any yet. Pure.
  */
 export function shownServices(services: Readonly<Record<ServiceName, ServiceStatus>>): ServiceName[] {
-  const used = SERVICES.filter((s) => services[s].config.configs > 0 || services[s].config.error);
-  return used.length ? used : [...SERVICES];
+  return servicesInUse((s) => services[s].config.configs > 0 || Boolean(services[s].config.error));
 }

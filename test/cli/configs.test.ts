@@ -121,7 +121,7 @@ test('a Gemini config from the terminal: api_key by default, listed as sent in x
     const add = await clp(['add', 'gemini', '谷歌', '--url', up.baseUrl, '--key-env', 'GEM_KEY', '--activate'], { ...env, GEM_KEY: 'AIza-cli-key-1234567890' });
     assert.equal(add.code, 0, add.stderr);
     const saved = JSON.parse(await readFile(join(home, 'gemini.json'), 'utf8'));
-    assert.deepEqual(saved['谷歌'], { base_url: up.baseUrl, api_key: 'AIza-cli-key-1234567890', active: true });
+    assert.deepEqual(saved.谷歌, { base_url: up.baseUrl, api_key: 'AIza-cli-key-1234567890', active: true });
     const list = await clp(['list', 'gemini'], env);
     assert.match(list.stdout, /^\* 谷歌 .* x-goog-api-key$/m);
     assert.equal((await clp(['start'], env)).code, 0);

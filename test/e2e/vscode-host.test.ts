@@ -8,7 +8,7 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { artifactPath, CHROMIUM, CHROMIUM_ARGS } from '../helpers/browser.ts';
 import { FakeUpstream } from '../helpers/fake-upstream.ts';
 import { eventually, freePort, portEnv } from '../helpers/home.ts';
-import { noPorts, type Ports } from '../../src/shared/services.ts';
+import { noPorts } from '../../src/shared/services.ts';
 
 /**
  * The extension in a real VS Code: code-server 4.139 (VS Code 1.139) on Node 24, driven by Debian's
@@ -25,11 +25,6 @@ let page: Page;
 let relayA: FakeUpstream;
 let relayB: FakeUpstream;
 const ports = { ...noPorts(), cs: 0 };
-/** CLP's ports, without code-server's. */
-const portsOnly = (): Ports => {
-  const { cs: _cs, ...clp } = ports;
-  return clp;
-};
 
 before(async () => {
   const setup = spawnSync('bash', [join(root, 'test', 'e2e', 'vscode', 'setup.sh')], { stdio: 'inherit', timeout: 15 * 60_000 });
@@ -72,7 +67,7 @@ before(async () => {
     HOME: join(run, 'home'),
     TMPDIR: join(run, 'tmp'),
     CLP_HOME: clpHome,
-    ...portEnv(portsOnly()),
+    ...portEnv(ports),
   };
   const args = ['--config', join(run, 'config.yaml'), '--user-data-dir', join(run, 'ud'), '--extensions-dir', join(run, 'ext')];
   const install = spawnSync(CS, [...args, '--install-extension', vsix], { env, encoding: 'utf8', timeout: 120_000 });

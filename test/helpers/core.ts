@@ -2,7 +2,7 @@ import { createCore, type Core } from '../../src/core/core.ts';
 import { createMemoryLogger } from '../../src/core/log.ts';
 import type { SettingsInput } from '../../src/core/settings.ts';
 import { clientUrl } from '../../src/shared/service-profile.ts';
-import { noPorts, type PortName, SERVICES, type ServiceName } from '../../src/shared/services.ts';
+import { noPorts, perService, type PortName } from '../../src/shared/services.ts';
 
 /** Starts a real core on ephemeral loopback ports in `home`, with the environment's overrides ignored. */
 export async function startCore(home: string, settings: SettingsInput = {}): Promise<Core & { urls: Record<PortName, string> }> {
@@ -16,6 +16,6 @@ export async function startCore(home: string, settings: SettingsInput = {}): Pro
   await core.start();
   const p = core.ports();
   return Object.assign(core, {
-    urls: { ...(Object.fromEntries(SERVICES.map((s) => [s, clientUrl(s, '127.0.0.1', p[s])])) as Record<ServiceName, string>), ui: `http://127.0.0.1:${p.ui}` },
+    urls: { ...perService((s) => clientUrl(s, '127.0.0.1', p[s])), ui: `http://127.0.0.1:${p.ui}` },
   });
 }

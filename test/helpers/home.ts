@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer } from 'node:net';
-import { noPorts, type Ports, type ServiceName } from '../../src/shared/services.ts';
+import { noPorts, PORT_NAMES, type Ports, type ServiceName } from '../../src/shared/services.ts';
 import { portVariable } from '../../src/core/settings.ts';
 
 /** A fresh `CLP_HOME` for one test: never the real `~/.clp`. */
@@ -57,11 +57,11 @@ export async function eventually(check: () => boolean | Promise<boolean>, timeou
 /** A free port for every listener (each service's and the dashboard's). */
 export async function freePorts(): Promise<Ports> {
   const ports = noPorts();
-  for (const which of Object.keys(ports) as Array<keyof Ports>) ports[which] = await freePort();
+  for (const which of PORT_NAMES) ports[which] = await freePort();
   return ports;
 }
 
 /** `CLP_CLAUDE_PORT=…` and the rest: the variables that put `clp` on these ports. */
 export function portEnv(ports: Ports): Record<string, string> {
-  return Object.fromEntries((Object.keys(ports) as Array<keyof Ports>).map((which) => [portVariable(which), String(ports[which])]));
+  return Object.fromEntries(PORT_NAMES.map((which) => [portVariable(which), String(ports[which])]));
 }

@@ -2,7 +2,7 @@ import { html, nothing } from 'lit';
 import { memberHealth } from '../../src/shared/health.ts';
 import { PoolAct, PoolGet } from '../../src/shared/protocol.ts';
 import type { PoolAction, PoolStatus } from '../../src/shared/pool.ts';
-import { SERVICES, type ServiceName } from '../../src/shared/services.ts';
+import { SERVICES, servicesInUse, type ServiceName } from '../../src/shared/services.ts';
 import { Page } from '../base.ts';
 import { time } from '../format.ts';
 
@@ -37,11 +37,9 @@ export class ClpPool extends Page {
     });
   }
 
-  /** The services with configs (a service nobody uses has no pool to show); all of them while none has. */
+  /** The loaded pools of the services with configs (a service nobody uses has no pool to show); all of them while none has. */
   private shown(): ServiceName[] {
-    const loaded = SERVICES.filter((s) => this.pools[s]);
-    const used = loaded.filter((s) => this.pools[s]!.members.length > 0);
-    return used.length ? used : loaded;
+    return servicesInUse((s) => (this.pools[s]?.members.length ?? 0) > 0).filter((s) => this.pools[s]);
   }
 
   private act(service: ServiceName, action: PoolAction): Promise<PoolStatus | undefined> {

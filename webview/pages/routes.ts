@@ -2,7 +2,7 @@ import { html, nothing } from 'lit';
 import type { DashboardState } from '../../src/shared/dashboard.ts';
 import { RoutesGet, RoutesSave, RoutesTry } from '../../src/shared/protocol.ts';
 import type { RouteDecision, RouteRule, Routes } from '../../src/shared/rules.ts';
-import { SERVICES, type ServiceName } from '../../src/shared/services.ts';
+import { perService, SERVICES, type ServiceName } from '../../src/shared/services.ts';
 import { Page } from '../base.ts';
 
 /** Model routing rules per service: rewrite a model, pin a config or a sub-pool; try a model name. */
@@ -33,7 +33,7 @@ export class ClpRoutes extends Page {
   constructor() {
     super();
     this.service = 'claude';
-    this.routes = Object.fromEntries(SERVICES.map((s) => [s, []])) as unknown as Routes;
+    this.routes = perService(() => []);
     this.fileError = null;
     this.dirty = false;
     this.probe = { model: 'claude-sonnet-5-5', config: '' };

@@ -1,4 +1,4 @@
-import { SERVICES } from '../../shared/services.ts';
+import { perService, SERVICES } from '../../shared/services.ts';
 import type { RouteDecision, RouteRule, Routes } from '../../shared/rules.ts';
 import { routesFileSchema } from './schema.ts';
 import { globMatches } from '../glob.ts';
@@ -6,7 +6,7 @@ import { formatIssue, parseJsonText } from '../config/issues.ts';
 import type { Parsed } from '../config/watched-file.ts';
 
 export function emptyRoutes(): Routes {
-  return Object.fromEntries(SERVICES.map((s) => [s, []])) as unknown as Routes;
+  return perService(() => []);
 }
 
 export function parseRoutes(label: string, text: string): Parsed<Routes> {
@@ -15,7 +15,7 @@ export function parseRoutes(label: string, text: string): Parsed<Routes> {
   if (!json.ok) return json;
   const parsed = routesFileSchema.safeParse(json.value);
   if (!parsed.success) return { ok: false, error: formatIssue(label, parsed.error) };
-  return { ok: true, value: Object.fromEntries(SERVICES.map((s) => [s, parsed.data[s] ?? []])) as unknown as Routes };
+  return { ok: true, value: perService((s) => parsed.data[s] ?? []) };
 }
 
 /** Pure: which rules match this request, and what they decide. */
