@@ -13,27 +13,29 @@ const common = {
   legalComments: 'none',
 };
 
-// `clp` is two files: what every command loads (the owner client, config reads: no undici, no sql.js)
-// and the engine, `dist/owner.js`, loaded only by the daemon and `clp start --foreground`. One 3 MB
-// file cost each command ~60 ms to read and compile before it printed anything.
-const ownerApart = {
-  name: 'owner-apart',
+// The engine (`src/core/core.ts`, the composition root, with undici, sql.js and the proxy) is a bundle of
+// its own, `dist/engine.js`, which the two adapters load by a dynamic import only where they host it:
+// the daemon and `clp start --foreground`, and the VS Code window that owns the ports. Every other
+// command, and an attached window, never reads it. One 3 MB file cost each command ~60 ms to read and
+// compile before it printed anything, and VS Code's activation ~150 ms.
+const engineApart = {
+  name: 'engine-apart',
   setup(b) {
-    b.onResolve({ filter: /\/owner-process\.ts$/ }, (args) => (args.kind === 'dynamic-import' ? { path: './owner.js', external: true } : undefined));
+    b.onResolve({ filter: /\/core\/core\.ts$/ }, (args) => (args.kind === 'dynamic-import' ? { path: './engine.js', external: true } : undefined));
   },
 };
 
 const result = await Promise.all([
-  build({ ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'], metafile: true }),
+  build({ ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'], plugins: [engineApart], metafile: true }),
   build({
     ...common,
     entryPoints: ['src/cli/bin.ts'],
     outfile: 'dist/cli.js',
     banner: { js: '#!/usr/bin/env node' },
-    plugins: [ownerApart],
+    plugins: [engineApart],
     metafile: true,
   }),
-  build({ ...common, entryPoints: ['src/cli/owner-process.ts'], outfile: 'dist/owner.js', metafile: true }),
+  build({ ...common, entryPoints: ['src/core/core.ts'], outfile: 'dist/engine.js', metafile: true }),
   // The dashboard: one browser bundle for the VS Code webview and the :3300 page (no CDN, works offline).
   build({
     bundle: true,
@@ -60,7 +62,7 @@ for (const file of ['codicon.css', 'codicon.ttf']) copyFileSync(`node_modules/@v
 
 // What went into each bundle, for test/architecture.test.ts (budgets and what each may contain).
 mkdirSync('dist/meta', { recursive: true });
-for (const [i, name] of ['extension', 'cli', 'owner', 'webview'].entries()) writeFileSync(`dist/meta/${name}.json`, JSON.stringify(result[i].metafile));
+for (const [i, name] of ['extension', 'cli', 'engine', 'webview'].entries()) writeFileSync(`dist/meta/${name}.json`, JSON.stringify(result[i].metafile));
 for (const r of result)
   for (const [file, out] of Object.entries(r.metafile.outputs)) {
     if (/\.(js|css)$/.test(file)) console.log(`built ${file} (${Math.round(out.bytes / 1024)} KiB)`);

@@ -1,4 +1,4 @@
-import { createCore, type Core } from '../core/core.ts';
+import type { Core } from '../core/core.ts';
 import { ensurePrivateDir } from '../core/fs/atomic.ts';
 import { createFileLogger } from '../core/log.ts';
 import type { ClpPaths } from '../core/paths.ts';
@@ -6,8 +6,9 @@ import { toErrorShape } from '../shared/errors.ts';
 import type { OwnerKind } from '../shared/status.ts';
 import type { DaemonMessage } from './daemon.ts';
 
-// The engine itself, loaded (by a dynamic import) only by the processes that host it: the daemon and
-// `clp start --foreground`. Every other command only talks to the owner and never evaluates this.
+// The body of the processes that host the engine: the daemon and `clp start --foreground`. The engine
+// itself (`dist/engine.js`) is loaded here by a dynamic import; every other command only talks to the
+// owner and never evaluates it.
 
 /**
  * The body of an owner process (the daemon, or `clp start --foreground`): run the core until SIGTERM
@@ -19,6 +20,7 @@ export async function runOwner(paths: ClpPaths, kind: Exclude<OwnerKind, 'vscode
   const log = createFileLogger(paths.log, { echo });
   let core: Core;
   try {
+    const { createCore } = await import('../core/core.ts');
     core = await createCore({ home: paths.home, ownerKind: kind, log });
     await core.start();
   } catch (err) {

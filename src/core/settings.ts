@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ClpError } from '../shared/errors.ts';
 import { SERVICE_PROFILE } from '../shared/service-profile.ts';
 import { perService, PORT_NAMES, type PortName } from '../shared/services.ts';

@@ -1,4 +1,4 @@
-import { createCore, type Core, type CoreOptions } from '../core/core.ts';
+import type { Core, CoreOptions } from '../core/core.ts';
 import { stopProcess } from '../core/process.ts';
 import type { Logger } from '../core/log.ts';
 import { clpPaths, resolveHome } from '../core/paths.ts';
@@ -85,6 +85,9 @@ export class Ownership {
       };
       let core: Core | null = null;
       try {
+        // The engine is loaded only when this window becomes the owner (dist/engine.js): an attached
+        // window never reads it, and VS Code's activation does not wait for it.
+        const { createCore } = await import('../core/core.ts');
         core = await createCore(coreOptions);
         await core.start();
         this.core = core;

@@ -19,7 +19,7 @@ test('the .vsix holds the extension, the webview and the clp shim, and nothing e
   for (const f of [
     'dist/extension.js',
     'dist/cli.js',
-    'dist/owner.js',
+    'dist/engine.js',
     'dist/webview/app.js',
     'dist/webview/app.css',
     'dist/webview/codicon.ttf',

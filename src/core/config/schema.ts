@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { formatIssue, parseJsonText } from './issues.ts';
 
 /** `https://user:pass@relay/…`: a credential CLP would otherwise drop without a word. */

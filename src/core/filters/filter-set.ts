@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ClpError } from '../../shared/errors.ts';
 import type { FilterRuleInput } from '../../shared/rules.ts';
 import { parseJsonText } from '../config/issues.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { SERVICES, type ServiceName } from '../../shared/services.ts';
 import { filterRuleSchema } from './schema.ts';
 import { formatIssue, parseJsonText } from '../config/issues.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { SERVICES } from '../../shared/services.ts';
 import type { FilterRuleInput } from '../../shared/rules.ts';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { PoolAction } from '../../shared/pool.ts';
 
 /** The pool changes a user can ask for (see `PoolAction`), checked at the CLI and the dashboard. */

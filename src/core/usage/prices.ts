@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ClpError } from '../../shared/errors.ts';
 import type { Usage } from '../../shared/usage.ts';
 import { formatIssue, parseJsonText } from '../config/issues.ts';

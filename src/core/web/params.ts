@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { DETECTOR_NAMES, type DetectorName } from '../filters/detectors.ts';
 import type { CheckedParamsOf, Method, ParamsOf, Requests } from '../../shared/protocol.ts';
 import { SERVICES } from '../../shared/services.ts';
