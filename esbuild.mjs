@@ -60,6 +60,9 @@ const result = await Promise.all([
 mkdirSync('dist/webview', { recursive: true });
 for (const file of ['codicon.css', 'codicon.ttf']) copyFileSync(`node_modules/@vscode/codicons/dist/${file}`, `dist/webview/${file}`);
 
+// sql.js's wasm, beside the engine: read only to move an older CLP's clp.sqlite totals over once.
+copyFileSync('node_modules/sql.js/dist/sql-wasm.wasm', 'dist/sql-wasm.wasm');
+
 // What went into each bundle, for test/architecture.test.ts (budgets and what each may contain).
 mkdirSync('dist/meta', { recursive: true });
 for (const [i, name] of ['extension', 'cli', 'engine', 'webview'].entries()) writeFileSync(`dist/meta/${name}.json`, JSON.stringify(result[i].metafile));

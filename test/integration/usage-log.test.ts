@@ -174,7 +174,7 @@ test('the dashboard protocol serves usage and logs, and no stored key ever appea
   assert.equal((await call('logs/get', { id: 'zzzzzzzz' })).status, 404);
   await core.requests()!.snapshot();
   const { readFile } = await import('node:fs/promises');
-  const db = await readFile(`${home.home}/data/clp.sqlite`);
+  const db = await readFile(`${home.home}/data/totals.json`);
   for (const text of [JSON.stringify(usage), JSON.stringify(logs), one, db.toString('latin1')]) {
     assert.ok(!text.includes('sk-ant-secret-in-config') && !text.includes('sk-codex-secret-in-config'));
   }

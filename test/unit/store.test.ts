@@ -105,7 +105,7 @@ test('everything survives a close and reopen', async () => {
   const f = finished();
   store.add(f);
   await store.close();
-  assert.ok((await stat(join(home, 'clp.sqlite'))).size > 0);
+  assert.ok((await stat(join(home, 'totals.json'))).size > 0);
   store = await open(home);
   assert.deepEqual((await store.logs({ limit: 5 }))[0], f.record);
   await store.close();
@@ -214,7 +214,7 @@ test("the original tool's request log and usage history are imported once", asyn
   store = await open(home, { retentionDays: 3650 });
   await importOriginalOnce(store, home, log, pricing);
   assert.equal((await store.logs({ limit: 10 })).length, 2, 'not imported twice after a restart');
-  for (const file of [join(home, 'clp.sqlite'), ...(await readdir(join(home, 'log'))).map((f) => join(home, 'log', f))]) {
+  for (const file of [join(home, 'totals.json'), ...(await readdir(join(home, 'log'))).map((f) => join(home, 'log', f))]) {
     assert.ok(!(await readFile(file)).includes('sk-leak'), `the original's plaintext keys are not imported (${file})`);
   }
   await store.close();

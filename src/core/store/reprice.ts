@@ -1,6 +1,5 @@
-import type { Database } from 'sql.js';
 import type { RequestRecord } from '../../shared/records.ts';
-import { dailyOf, foldDaily, type DailyAdd } from './db.ts';
+import { dailyOf, dailyRow, foldDaily, type DailyAdd, type Totals } from './db.ts';
 
 /**
  * The daily totals' costs summed anew from the request lines, after the price table changed: for
@@ -9,17 +8,18 @@ import { dailyOf, foldDaily, type DailyAdd } from './db.ts';
  * prices. Tokens and counts stay. Days older than the log keep the costs they had (their requests
  * are gone). Idempotent. Returns the rows updated.
  */
-export function repriceDaily(db: Database, lines: Iterable<{ record: RequestRecord; day: string }>, trimmed: boolean): number {
+export function repriceDaily(totals: Totals, lines: Iterable<{ record: RequestRecord; day: string }>, trimmed: boolean): number {
   const all = [...lines];
   if (!all.length) return 0;
   const oldest = all.reduce((d, l) => (l.day < d ? l.day : d), all[0]!.day);
   const sums = new Map<string, DailyAdd>();
   for (const l of all) if (!trimmed || l.day > oldest) foldDaily(sums, dailyOf(l.record, l.day));
-  const update = db.prepare('UPDATE daily SET cost_usd = ?, unpriced = ?, estimated = ? WHERE day = ? AND service = ? AND config = ? AND model = ?');
-  try {
-    for (const d of sums.values()) update.run([Math.round(d.cost_usd * 1e10) / 1e10, d.unpriced, d.estimated, d.day, d.service, d.config, d.model]);
-  } finally {
-    update.free();
+  for (const d of sums.values()) {
+    const row = dailyRow(totals, d);
+    if (!row) continue;
+    row.cost_usd = Math.round(d.cost_usd * 1e10) / 1e10;
+    row.unpriced = d.unpriced;
+    row.estimated = d.estimated;
   }
   return sums.size;
 }

@@ -1,7 +1,5 @@
 import { existsSync, readFileSync, renameSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import type { Database, SqlJsStatic } from 'sql.js';
-import initSqlJs from 'sql.js/dist/sql-wasm-inline.js';
 import { logMatches, newerFirst, type RequestDetail, type RequestRecord, type UsageReport } from '../../shared/records.ts';
 import type { RequestFinished } from '../events.ts';
 import { writeFileAtomic } from '../fs/atomic.ts';
@@ -14,15 +12,17 @@ import {
   addRequests,
   dailyOf,
   type DailyAdd,
+  decodeTotals,
+  encodeTotals,
   foldDaily,
-  forgetStatements,
   getMeta,
-  migrate,
-  SCHEMA,
+  newTotals,
   setMeta,
+  type Totals,
   usageReport,
   windowReport,
 } from './db.ts';
+import { readLegacyTotals } from './legacy-totals.ts';
 import type { DailyImport, LogsQuery, RowInput, UsageQuery } from './protocol.ts';
 import { SegmentLog, type LogPosition } from './segments.ts';
 
@@ -72,14 +72,12 @@ const PRICES = 'prices_stamp';
 /** Set once retention or the disk budget has removed requests from the log. */
 const TRIMMED = 'log_trimmed';
 
-let sqlJs: Promise<SqlJsStatic> | null = null;
-
 /**
  * The request log, in the owner process. Records and capped bodies are queued; a timer writes the
  * queue as one batch: bodies compressed on libuv's thread pool, lines and blobs appended to the
  * segment log (`segments.ts`; fsync'd every second and before each snapshot), then summed into the
- * daily totals: a small sql.js database saved whole every few seconds (temp file, fsync, rename) with
- * the log position it includes. After a crash, the lines past that position are added again. A kill
+ * daily totals: a few hundred rows in memory, saved whole as JSON every few seconds (temp file, fsync,
+ * rename) with the log position they include. After a crash, the lines past that position are added again. A kill
  * -9 loses at most the batch in flight (200 ms), a machine crash at most the last second; nothing of a request
  * stays in memory once written, and a request never waits on any of it.
  */
@@ -95,8 +93,8 @@ export class RequestStore {
   private dirty = false;
   private lastSnapshot = 0;
   /**
-   * What the batches written since the last snapshot add to the daily totals. It goes into sql.js with
-   * the snapshot (or before a report), not in a transaction per batch, which cost every request.
+   * What the batches written since the last snapshot add to the daily totals. It goes into them with
+   * the snapshot (or before a report), not per batch.
    */
   private unsaved = new Map<string, DailyAdd>();
   private lastSync = 0;
@@ -106,42 +104,28 @@ export class RequestStore {
 
   private constructor(
     private readonly options: RequestStoreOptions,
-    private readonly db: Database,
+    private readonly totals: Totals,
     private readonly segments: SegmentLog,
   ) {
     this.now = options.now ?? Date.now;
-    this.file = join(options.dataDir, 'clp.sqlite');
+    this.file = join(options.dataDir, TOTALS_FILE);
   }
 
   static async open(options: RequestStoreOptions): Promise<RequestStore> {
-    const SQL = await (sqlJs ??= initSqlJs());
     const now = (options.now ?? Date.now)();
-    const file = join(options.dataDir, 'clp.sqlite');
-    const loaded = existsSync(file) ? readFileSync(file) : null;
-    let db: Database;
-    try {
-      db = loaded ? new SQL.Database(loaded) : new SQL.Database();
-      tune(db);
-      db.exec(SCHEMA);
-      migrate(db);
-    } catch (err) {
-      // Only a file that was never CLP's could get here (snapshots are renamed into place whole): keep
-      // it aside for the user rather than deleting it, and start afresh.
-      const aside = `${file}.unreadable-${now}`;
-      renameSync(file, aside);
-      options.log.warn(`request store: ${basename(file)} could not be read (${(err as Error).message}); moved to ${basename(aside)}`);
-      db = new SQL.Database();
-      tune(db);
-      db.exec(SCHEMA);
-      migrate(db);
-    }
+    const { totals, fresh, legacy } = await readTotals(options, now);
     // About eight segments in the budget: retention drops an eighth at a time.
     const segmentBytes = Math.min(8 * 1024 * 1024, Math.max(64 * 1024, Math.floor(options.maxBytes / 8)));
     const segments = new SegmentLog(join(options.dataDir, 'log'), segmentBytes);
     segments.open();
-    const store = new RequestStore(options, db, segments);
-    const recovered = await store.recover(loaded === null);
+    const store = new RequestStore(options, totals, segments);
+    const recovered = await store.recover(fresh || legacy !== null);
     if (recovered) options.log.info(`request store: recovered ${recovered} request(s) from the log`);
+    // The totals are in totals.json now: the older file is kept aside, never read again.
+    if (legacy) {
+      renameSync(legacy, `${legacy}.moved`);
+      options.log.info(`request store: daily totals moved from ${basename(legacy)} to ${TOTALS_FILE}`);
+    }
     store.maintainTimer = setInterval(() => void store.maintain().catch(() => undefined), 60_000);
     store.maintainTimer.unref();
     await store.maintain();
@@ -150,24 +134,13 @@ export class RequestStore {
 
   /** Brings the totals up to the log: the lines past the position the saved totals include. */
   private async recover(fresh: boolean): Promise<number> {
-    const saved = getMeta(this.db, POSITION);
+    const saved = getMeta(this.totals, POSITION);
     const replay: Array<{ record: RequestRecord; day: string }> = [];
     for (const line of this.segments.since(saved ? (JSON.parse(saved) as LogPosition) : null)) replay.push({ record: line.r, day: line.d });
-    if (replay.length) this.inTransaction(() => addRequests(this.db, replay));
+    if (replay.length) addRequests(this.totals, replay);
     if (replay.length || fresh) await this.snapshotNow();
     this.lastSnapshot = this.now();
     return replay.length;
-  }
-
-  private inTransaction(run: () => void): void {
-    this.db.run('BEGIN');
-    try {
-      run();
-      this.db.run('COMMIT');
-    } catch (err) {
-      this.db.run('ROLLBACK');
-      throw err;
-    }
   }
 
   private queue<T>(work: () => Promise<T> | T): Promise<T> {
@@ -271,17 +244,15 @@ export class RequestStore {
   }
 
   /**
-   * Saves the totals whole with the log position they include. The database is a few kilobytes (one
-   * row per day, config and model), so this is quick enough to run between batches.
+   * Saves the totals whole with the log position they include. They are a few kilobytes (one row per
+   * day, config and model), so this is quick enough to run between batches.
    */
   private async snapshotNow(): Promise<void> {
     // The position saved must never be ahead of what a crash of the machine would keep.
     await this.syncLog();
     this.saveTotals();
-    setMeta(this.db, POSITION, JSON.stringify(this.segments.end()));
-    forgetStatements(this.db);
-    const bytes = this.db.export();
-    tune(this.db);
+    setMeta(this.totals, POSITION, JSON.stringify(this.segments.end()));
+    const bytes = encodeTotals(this.totals);
     // Temp file, fsync, rename, on libuv's thread pool: the event loop never waits on the disk.
     await writeFileAtomic(this.file, bytes);
     this.lastSnapshot = this.now();
@@ -293,9 +264,7 @@ export class RequestStore {
     if (!this.unsaved.size) return;
     const sums = this.unsaved;
     this.unsaved = new Map();
-    this.inTransaction(() => {
-      for (const d of sums.values()) addDaily(this.db, d);
-    });
+    for (const d of sums.values()) addDaily(this.totals, d);
   }
 
   usage(query: UsageQuery): Promise<UsageReport> {
@@ -305,7 +274,7 @@ export class RequestStore {
       const perRequest = query.by === 'session' || query.by === 'project';
       if (query.sinceMs === undefined && !perRequest) {
         this.saveTotals();
-        return usageReport(this.db, query);
+        return usageReport(this.totals, query);
       }
       const segments = this.segments;
       const sinceDay = query.sinceDay;
@@ -334,20 +303,18 @@ export class RequestStore {
   /** After a change of the price table (`stamp` names it): the daily totals' costs summed anew; false when they already were. */
   reprice(stamp: string): Promise<boolean> {
     return this.queue(async () => {
-      if (getMeta(this.db, PRICES) === stamp) return false;
+      if (getMeta(this.totals, PRICES) === stamp) return false;
       this.saveTotals();
       const segments = this.segments;
       const priced = (r: RequestRecord) => this.priced(r);
-      this.inTransaction(() => {
-        repriceDaily(
-          this.db,
-          (function* () {
-            for (const line of segments.newestFirst(0)) yield { record: priced(line.r), day: line.d };
-          })(),
-          getMeta(this.db, TRIMMED) !== null,
-        );
-        setMeta(this.db, PRICES, stamp);
-      });
+      repriceDaily(
+        this.totals,
+        (function* () {
+          for (const line of segments.newestFirst(0)) yield { record: priced(line.r), day: line.d };
+        })(),
+        getMeta(this.totals, TRIMMED) !== null,
+      );
+      setMeta(this.totals, PRICES, stamp);
       this.dirty = true;
       await this.snapshotNow();
       return true;
@@ -413,7 +380,7 @@ export class RequestStore {
   }
 
   meta(key: string): Promise<string | null> {
-    return this.read(() => getMeta(this.db, key));
+    return this.read(() => getMeta(this.totals, key));
   }
 
   /** Reads run after the writes queued before them, and what waits for the timer is written first. */
@@ -428,7 +395,7 @@ export class RequestStore {
     return this.queue(async () => {
       const removed = this.segments.enforce(now - this.options.retentionDays * 86_400_000, this.options.maxBytes);
       // From now on the oldest day in the log may be missing requests (see reprice).
-      if (removed.segments && getMeta(this.db, TRIMMED) === null) setMeta(this.db, TRIMMED, new Date(now).toISOString());
+      if (removed.segments && getMeta(this.totals, TRIMMED) === null) setMeta(this.totals, TRIMMED, new Date(now).toISOString());
       if (removed.segments || removed.bodies) this.dirty = true;
       if (this.dirty) await this.snapshotNow();
     });
@@ -441,10 +408,10 @@ export class RequestStore {
   /** Imports rows and daily totals once: a later call with the same marker does nothing. */
   importOnce(marker: string, rows: RowInput[], daily: DailyImport[]): Promise<void> {
     return this.queue(async () => {
-      if (getMeta(this.db, marker) !== null) return;
+      if (getMeta(this.totals, marker) !== null) return;
       await this.write(rows);
-      for (const d of daily) addDaily(this.db, { ...d, requests: 0, errors: 0, cost_usd: 0, unpriced: 0, estimated: 0 });
-      setMeta(this.db, marker, new Date().toISOString());
+      for (const d of daily) addDaily(this.totals, { ...d, requests: 0, errors: 0, cost_usd: 0, unpriced: 0, estimated: 0 });
+      setMeta(this.totals, marker, new Date().toISOString());
       await this.snapshotNow();
     });
   }
@@ -459,12 +426,39 @@ export class RequestStore {
     }).catch(() => undefined);
     this.closed = true;
     this.segments.close();
-    forgetStatements(this.db);
-    this.db.close();
   }
 }
 
-/** The totals are rebuilt from CLP's own log after a crash, so SQLite's journal is not needed. */
-function tune(db: Database): void {
-  db.exec('PRAGMA journal_mode = MEMORY; PRAGMA synchronous = OFF; PRAGMA temp_store = MEMORY;');
+const TOTALS_FILE = 'totals.json';
+const LEGACY_FILE = 'clp.sqlite';
+
+/**
+ * The saved totals: `totals.json`, or once an older CLP's `clp.sqlite` (`legacy` names it, to be
+ * moved aside once the totals are saved anew). A file that cannot be read is kept aside for the user
+ * rather than deleted, and the totals start afresh (`fresh`): the whole log is summed into them again.
+ */
+async function readTotals(options: RequestStoreOptions, now: number): Promise<{ totals: Totals; fresh: boolean; legacy: string | null }> {
+  const file = join(options.dataDir, TOTALS_FILE);
+  const legacy = join(options.dataDir, LEGACY_FILE);
+  const aside = (path: string, err: unknown) => {
+    const to = `${path}.unreadable-${now}`;
+    renameSync(path, to);
+    options.log.warn(`request store: ${basename(path)} could not be read (${(err as Error).message}); moved to ${basename(to)}`);
+  };
+  if (existsSync(file)) {
+    try {
+      return { totals: decodeTotals(readFileSync(file, 'utf8')), fresh: false, legacy: null };
+    } catch (err) {
+      aside(file, err);
+      return { totals: newTotals(), fresh: true, legacy: null };
+    }
+  }
+  if (existsSync(legacy)) {
+    try {
+      return { totals: await readLegacyTotals(readFileSync(legacy)), fresh: false, legacy };
+    } catch (err) {
+      aside(legacy, err);
+    }
+  }
+  return { totals: newTotals(), fresh: true, legacy: null };
 }
