@@ -201,15 +201,17 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   events.on('request:end', (finished) => requestStore?.add(redactResponse(finished, filters.rules())));
   // Team mode: the record waits in the link's outbox; shipping happens off the request's path.
   events.on('request:end', (finished) => team?.add(finished.record));
-  const today = new TodayTracker(localDay);
+  // Both trackers count what started from now on as their own; older requests come from the log.
+  const startedAt = now();
+  const today = new TodayTracker(localDay, startedAt);
   events.on('request:end', (finished) => today.add(finished.record, now()));
   pricing.onChange = () => {
     const store = requestStore;
     if (!store) return;
     void store.reprice(pricing.tableStamp()).then(
       () => {
-        today.forget();
-        sessions.forget();
+        today.forget(now());
+        sessions.forget(now());
         log.info('prices.json changed: costs in the request log and daily totals recomputed');
         void sessionsReady().then(() => statusline.changed());
         live.send(DidChangeState, { reason: 'prices changed' });
@@ -217,7 +219,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       (err: Error) => log.warn(`could not recompute costs: ${err.message}`),
     );
   };
-  const sessions = new SessionTracker();
+  const sessions = new SessionTracker(startedAt);
   events.on('request:end', (finished) => sessions.add(finished.record));
   // Seeded from the log once something asks for a session's totals (the list, a statusline).
   const sessionsReady = () => {

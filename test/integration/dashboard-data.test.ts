@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { explainTest } from '../../src/core/providers/connectivity.ts';
+import { SessionTracker } from '../../src/core/usage/sessions.ts';
 import { TodayTracker } from '../../src/core/usage/today.ts';
 import { FakeUpstream } from '../helpers/fake-upstream.ts';
 import { startCore } from '../helpers/core.ts';
@@ -75,13 +76,47 @@ test('overview/get: today per config with medians and the last error, per-minute
 
 test('the figures of a restarted owner include the requests logged before it started (seeded once, none counted twice)', () => {
   const day = () => '2026-12-02';
-  const t = new TodayTracker(day);
+  // r3 was in flight when this owner started (at 10:01): it is folded as it finishes, and in the log too.
+  const t = new TodayTracker(day, Date.parse('2026-12-02T10:01:00'));
   const [r1, r2, r3] = [1, 2, 3].map(() => finished({ started_at: Date.parse('2026-12-02T10:00:00') }).record);
   t.add(r3!, Date.parse('2026-12-02T10:05:00'));
   t.seed([r1!, r2!, r3!], Date.parse('2026-12-02T10:05:00'));
   const v = t.view(Date.parse('2026-12-02T10:05:00'), 30 * 60_000, 60_000);
   const total = Object.values(v.services.claude.configs).reduce((n, c) => n + c.requests, 0);
   assert.equal(total, 3);
+});
+
+test("an owner's own requests are counted once when the log brings them again, and it remembers no ids for them", () => {
+  const since = Date.parse('2026-12-02T10:00:00');
+  const day = () => '2026-12-02';
+  const today = new TodayTracker(day, since);
+  const sessions = new SessionTracker(since);
+  const older = finished({ started_at: since - 60_000, session_id: 's1' }).record;
+  const mine = Array.from({ length: 2000 }, (_, i) => finished({ started_at: since + i * 1000, session_id: 's1' }).record);
+  for (const r of mine) {
+    today.add(r, since + 3_600_000);
+    sessions.add(r);
+  }
+  assert.equal(today.remembered + sessions.remembered, 0, 'no id is kept for requests that started after the owner');
+  today.seed([older, ...mine], since + 3_600_000);
+  sessions.seed([older, ...mine]);
+  const v = today.view(since + 3_600_000, 2 * 3_600_000, 60_000);
+  assert.equal(
+    Object.values(v.services.claude.configs).reduce((n, c) => n + c.requests, 0),
+    2001,
+  );
+  assert.equal(sessions.get('claude', 's1')?.requests, 2001);
+  // Prices changed: everything is folded again from the log, none twice, a request in flight across the change included.
+  const change = since + 3_000_000;
+  const inFlight = finished({ started_at: change - 500, session_id: 's1' }).record;
+  today.forget(change);
+  sessions.forget(change);
+  today.add(inFlight, change + 1000);
+  sessions.add(inFlight);
+  assert.equal(sessions.remembered, 1);
+  sessions.seed([older, ...mine, inFlight]);
+  assert.equal(sessions.get('claude', 's1')?.requests, 2002);
+  assert.equal(sessions.remembered, 0);
 });
 
 test('logs/list filters the whole stored log by config, model, status class and text, and pages with `before`', async () => {
@@ -232,7 +267,7 @@ test('configs/raw on a broken file: the text as written, no key in it', async ()
 
 test('the activity window lets old points go without a pass over all of them, and counts the right ones', () => {
   const t0 = Date.parse('2026-12-02T08:00:00');
-  const t = new TodayTracker(() => '2026-12-02');
+  const t = new TodayTracker(() => '2026-12-02', t0);
   t.seed([], t0);
   // 4 hours of a request every 2 s, in the order they finish.
   for (let i = 0; i < 7200; i++) {

@@ -1,3 +1,4 @@
+import { SeedGuard } from './seed-guard.ts';
 import { NO_SESSION, type SessionMove, type SessionSummary } from '../../shared/sessions.ts';
 import { isFailover, type RequestRecord } from '../../shared/records.ts';
 
@@ -30,10 +31,21 @@ const keyOf = (service: SessionSummary['service'], id: string) => `${service}\u0
  */
 export class SessionTracker {
   private readonly sessions = new Map<string, SessionSummary>();
-  private added: Set<string> | null = new Set();
+  /** So a seed read afterwards counts none twice. */
+  private readonly guard: SeedGuard;
+
+  /** `since`: when this owner started; what started before comes from the log, through `seed`. */
+  constructor(since: number) {
+    this.guard = new SeedGuard(since);
+  }
 
   get seeded(): boolean {
-    return this.added === null;
+    return this.guard.seeded;
+  }
+
+  /** Ids kept to tell the seed's records from this owner's (only requests in flight when it started). */
+  get remembered(): number {
+    return this.guard.remembered;
   }
 
   private seeding: Promise<void> | null = null;
@@ -43,22 +55,21 @@ export class SessionTracker {
 
   /** Oldest first, so each session's moves come out in order. */
   seed(records: Iterable<RequestRecord>): void {
-    const added = this.added;
-    if (!added) return;
-    this.added = null;
+    if (this.guard.seeded) return;
     const before = [...this.sessions.values()];
     this.sessions.clear();
-    const old = [...records].filter((r) => !added.has(r.id)).sort((a, b) => a.started_at - b.started_at);
+    const old = [...records].filter((r) => this.guard.fromLog(r)).sort((a, b) => a.started_at - b.started_at);
+    this.guard.finish();
     for (const r of old) this.fold(r);
     // What this owner saw itself comes after the log's older records: fold those sessions in again.
     for (const s of before) this.merge(s);
   }
 
-  /** Drops what it folded (prices changed): the next `ready` seeds again from the log. */
-  forget(): void {
+  /** Drops what it folded (prices changed, at `now`): the next `ready` seeds again from the log. */
+  forget(now: number): void {
     this.sessions.clear();
     this.contexts.clear();
-    this.added = new Set();
+    this.guard.reset(now);
     this.seeding = null;
   }
 
@@ -102,7 +113,7 @@ export class SessionTracker {
   }
 
   add(r: RequestRecord): void {
-    this.added?.add(r.id);
+    this.guard.added(r);
     this.fold(r);
   }
 

@@ -1,3 +1,4 @@
+import { SeedGuard } from './seed-guard.ts';
 import type { Activity, ConfigToday, OverviewData, ServiceOverview } from '../../shared/dashboard.ts';
 import { isFailover, newerFirst, type RequestRecord } from '../../shared/records.ts';
 import { SERVICES, type ServiceName } from '../../shared/services.ts';
@@ -35,39 +36,47 @@ export class TodayTracker {
   /** The first point still in the window. */
   private head = 0;
   private recent: RequestRecord[] = [];
-  /** Ids added since start, so a seed read afterwards counts none twice (null once seeded). */
-  private added: Set<string> | null = new Set();
+  /** So a seed read afterwards counts none twice. */
+  private readonly guard: SeedGuard;
 
   constructor(
     private readonly dayOf: (ms: number) => string,
+    /** When this owner started: what started before comes from the log, through `seed`. */
+    since: number,
     /** How far back activity is kept. */
     private readonly windowMs = 60 * 60_000,
-  ) {}
+  ) {
+    this.guard = new SeedGuard(since);
+  }
 
-  /** Drops what it folded (prices changed): the next view seeds again from the log. */
-  forget(): void {
+  /** Drops what it folded (prices changed, at `now`): the next view seeds again from the log. */
+  forget(now: number): void {
     this.day = '';
     this.configs = new Map();
     this.window = [];
     this.head = 0;
     this.recent = [];
-    this.added = new Set();
+    this.guard.reset(now);
   }
 
   get seeded(): boolean {
-    return this.added === null;
+    return this.guard.seeded;
+  }
+
+  /** Ids kept to tell the seed's records from this owner's (only requests in flight when it started). */
+  get remembered(): number {
+    return this.guard.remembered;
   }
 
   /** Folds in the records logged before this owner started (any order); once. */
   seed(records: Iterable<RequestRecord>, now: number): void {
-    const added = this.added;
-    if (!added) return;
-    this.added = null;
-    for (const r of records) if (!added.has(r.id)) this.fold(r, now);
+    if (this.guard.seeded) return;
+    for (const r of records) if (this.guard.fromLog(r)) this.fold(r, now);
+    this.guard.finish();
   }
 
   add(r: RequestRecord, now: number): void {
-    this.added?.add(r.id);
+    this.guard.added(r);
     this.fold(r, now);
   }
 
