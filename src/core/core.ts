@@ -224,7 +224,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   // Seeded from the log once something asks for a session's totals (the list, a statusline).
   const sessionsReady = () => {
     const store = requestStore;
-    return sessions.ready(store ? () => store.flush().then(() => store.recordsSince(0)) : null);
+    return sessions.ready(store ? () => store.withRecords((records) => sessions.seed(records)) : null);
   };
   const clock = (ms: number) => new Date(ms).toTimeString().slice(0, 5);
   const statusline = new StatuslineWriter({

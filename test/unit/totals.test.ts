@@ -100,3 +100,42 @@ test("an older CLP's clp.sqlite (schema 2 and 3) is read once into totals.json a
     await cleanup();
   }
 });
+
+test('usage by session and by project over whole days comes from the session rows, equal to summing the log; totals saved before them get them once', async () => {
+  const { home, cleanup } = await tempHome();
+  let store = await open(home).store;
+  const day1 = Date.parse('2026-12-01T10:00:00');
+  const day2 = Date.parse('2026-12-02T10:00:00');
+  const rows = [
+    finished({ started_at: day1, session_id: 'sess-a', usage, cost_usd: 0.5 }),
+    finished({ started_at: day1 + 1000, session_id: 'sess-b', usage, cost_usd: 0.25, error: 'http_500' }),
+    finished({ started_at: day2, session_id: 'sess-a', usage, cost_usd: 0.5 }),
+    finished({ started_at: day2 + 1000, session_id: null, usage, cost_usd: 1 }),
+  ];
+  for (const r of rows) store.add(r);
+  const projectOf = (_s: string, id: string | null) => (id === 'sess-a' ? '/work/app' : null);
+  const fromRows = async (s: RequestStore, sinceDay: string) => [
+    await s.usage({ by: 'session', sinceDay }),
+    await s.usage({ by: 'project', sinceDay, projectOf }),
+  ];
+  // The log summed line by line (a window of epoch ms) is the reference.
+  const fromLog = [await store.usage({ by: 'session', sinceMs: 0 }), await store.usage({ by: 'project', sinceMs: 0, projectOf })];
+  const whole = await fromRows(store, '2026-11-01');
+  assert.deepEqual(whole, fromLog);
+  assert.equal(whole[0]!.services.claude.sessions!['sess-a']!.requests, 2);
+  assert.equal(whole[1]!.services.claude.projects!['/work/app']!.cost_usd, 1);
+  assert.equal((await store.usage({ by: 'session', sinceDay: '2026-12-02' })).services.claude.sessions!['sess-b'], undefined);
+  await store.close();
+  // A totals.json from before the session rows: they are summed from the log once, never twice.
+  const file = join(home, 'totals.json');
+  const saved = JSON.parse(await readFile(file, 'utf8'));
+  delete saved.sessions;
+  delete saved.meta.session_rows;
+  await writeFile(file, JSON.stringify(saved));
+  for (let i = 0; i < 2; i++) {
+    store = await open(home).store;
+    assert.deepEqual(await fromRows(store, '2026-11-01'), fromLog);
+    await store.close();
+  }
+  await cleanup();
+});

@@ -10,6 +10,9 @@ import type { DailyImport, UsageQuery } from './protocol.ts';
  *
  * - `daily`: totals per day, service, config and model, added to per batch and never trimmed, so
  *   totals outlive retention (a few hundred rows for a month of heavy use);
+ * - `sessions`: the same sums per day, service and session (the session id in the `config` slot, the
+ *   `model` slot empty), for the usage by session and by project; kept as long as the log's retention,
+ *   like the sessions themselves;
  * - `meta`: one-off markers (the original tool's import, the log position the totals include, the
  *   price table their costs were summed at).
  *
@@ -19,10 +22,11 @@ import type { DailyImport, UsageQuery } from './protocol.ts';
  */
 export interface Totals {
   daily: Map<string, DailyAdd>;
+  sessions: Map<string, DailyAdd>;
   meta: Map<string, string>;
 }
 
-export const newTotals = (): Totals => ({ daily: new Map(), meta: new Map() });
+export const newTotals = (): Totals => ({ daily: new Map(), sessions: new Map(), meta: new Map() });
 
 /** The file's version: 3, as the sql.js schema it replaced (3 added the estimated counts). */
 const FORMAT = 3;
@@ -82,14 +86,36 @@ export function foldDaily(sums: Map<string, DailyAdd>, d: DailyAdd): void {
   else for (const m of METRICS) into[m] += d[m];
 }
 
-/** Adds a batch of requests to the daily totals. */
-export function addRequests(t: Totals, rows: Array<{ record: RequestRecord; day: string }>): void {
-  for (const { record, day } of rows) foldDaily(t.daily, dailyOf(record, day));
+/** What one request adds to its session's day (`sessions`: the session id in the `config` slot). */
+export function sessionDayOf(r: RequestRecord, day: string): DailyAdd {
+  const d = dailyOf(r, day);
+  d.config = r.session_id ?? NO_SESSION;
+  d.model = '';
+  return d;
+}
+
+/** Adds a batch of requests to the daily and the session totals. */
+export function addRequests(t: Totals, rows: Iterable<{ record: RequestRecord; day: string }>): void {
+  for (const { record, day } of rows) {
+    foldDaily(t.daily, dailyOf(record, day));
+    foldDaily(t.sessions, sessionDayOf(record, day));
+  }
 }
 
 /** Adds a set of sums (its rows are copied: the caller's map may be folded into again). */
 export function addDaily(t: Totals, d: DailyAdd): void {
   foldDaily(t.daily, { ...d });
+}
+
+/** Adds one set of totals to another (the batches since the last snapshot into the saved ones). */
+export function mergeTotals(into: Totals, from: Totals): void {
+  for (const d of from.daily.values()) foldDaily(into.daily, { ...d });
+  for (const d of from.sessions.values()) foldDaily(into.sessions, { ...d });
+}
+
+/** Drops the session rows of days before `day` (retention). */
+export function trimSessions(t: Totals, day: string): void {
+  for (const [k, d] of t.sessions) if (d.day < day) t.sessions.delete(k);
 }
 
 /** The row a (day, service, config, model) has, if any. */
@@ -109,30 +135,39 @@ export function deleteMeta(t: Totals, key: string): void {
   t.meta.delete(key);
 }
 
-/** The file: `{"format":3,"meta":{...},"daily":[[day, service, config, model, ...METRICS], ...]}`. */
+const rowsOf = (m: Map<string, DailyAdd>) => [...m.values()].map((d) => [d.day, d.service, d.config, d.model, ...METRICS.map((k) => d[k])]);
+
+/** The file: `{"format":3,"meta":{...},"daily":[[day, service, config, model, ...METRICS], ...],"sessions":[...]}`. */
 export function encodeTotals(t: Totals): string {
-  const daily = [...t.daily.values()].map((d) => [d.day, d.service, d.config, d.model, ...METRICS.map((m) => d[m])]);
-  return JSON.stringify({ format: FORMAT, meta: Object.fromEntries(t.meta), daily });
+  return JSON.stringify({ format: FORMAT, meta: Object.fromEntries(t.meta), daily: rowsOf(t.daily), sessions: rowsOf(t.sessions) });
+}
+
+function readRows(rows: unknown[], into: Map<string, DailyAdd>): void {
+  for (const row of rows) {
+    if (!Array.isArray(row) || row.length < 4 + METRICS.length) throw new Error('a row is malformed');
+    const [day, service, config, model] = row.slice(0, 4).map(String) as [string, string, string, string];
+    const d = { day, service, config, model } as DailyAdd;
+    METRICS.forEach((m, i) => {
+      const n = row[4 + i];
+      if (typeof n !== 'number' || !Number.isFinite(n)) throw new Error(`a row's ${m} is not a number`);
+      d[m] = n;
+    });
+    foldDaily(into, d);
+  }
 }
 
 /** Reads `encodeTotals`' output; throws on anything else, so a damaged file is never taken for empty totals. */
 export function decodeTotals(text: string): Totals {
-  const file = JSON.parse(text) as { format?: unknown; meta?: unknown; daily?: unknown } | null;
+  const file = JSON.parse(text) as { format?: unknown; meta?: unknown; daily?: unknown; sessions?: unknown } | null;
   if (typeof file !== 'object' || file === null || typeof file.format !== 'number') throw new Error('not a CLP totals file');
   if (file.format > FORMAT) throw new Error(`written by a newer CLP (format ${file.format})`);
   if (typeof file.meta !== 'object' || file.meta === null || !Array.isArray(file.daily)) throw new Error('its meta or daily part is missing');
   const t = newTotals();
   for (const [k, v] of Object.entries(file.meta)) if (typeof v === 'string') t.meta.set(k, v);
-  for (const row of file.daily as unknown[]) {
-    if (!Array.isArray(row) || row.length < 4 + METRICS.length) throw new Error('a daily row is malformed');
-    const [day, service, config, model] = row.slice(0, 4).map(String) as [string, string, string, string];
-    const d = { day, service, config, model } as DailyAdd;
-    METRICS.forEach((m, i) => {
-      const n = row[4 + i];
-      if (typeof n !== 'number' || !Number.isFinite(n)) throw new Error(`a daily row's ${m} is not a number`);
-      d[m] = n;
-    });
-    foldDaily(t.daily, d);
+  readRows(file.daily as unknown[], t.daily);
+  if (file.sessions !== undefined) {
+    if (!Array.isArray(file.sessions)) throw new Error('its sessions part is not a list');
+    readRows(file.sessions, t.sessions);
   }
   return t;
 }
@@ -177,14 +212,32 @@ function finish(services: UsageReport['services'], q: UsageQuery): UsageReport {
   return { since: null, by: q.by, services };
 }
 
-/** Totals per service, and per config, model or day, over whole days: read from the daily totals. */
+/**
+ * Totals per service, and per config, model, day, session or project, over whole days: read from the
+ * daily totals (sessions and projects from the session rows, which go back as far as the log).
+ */
 export function usageReport(t: Totals, q: UsageQuery): UsageReport {
   const services = emptyReport(q);
-  for (const d of t.daily.values()) {
+  const perSession = q.by === 'session' || q.by === 'project';
+  for (const d of (perSession ? t.sessions : t.daily).values()) {
     if (q.sinceDay && d.day < q.sinceDay) continue;
-    addTo(services, q, d.service, q.by === 'day' ? d.day : q.by === 'model' ? d.model : d.config, d);
+    addTo(services, q, d.service, groupOfRow(q, d), d);
   }
   return finish(services, q);
+}
+
+/** The group a row of the totals falls in (a session row holds its session id as `config`). */
+function groupOfRow(q: UsageQuery, d: DailyAdd): string {
+  switch (q.by) {
+    case 'day':
+      return d.day;
+    case 'model':
+      return d.model;
+    case 'project':
+      return q.projectOf?.(d.service as ServiceName, d.config === NO_SESSION ? null : d.config) ?? '(unknown project)';
+    default:
+      return d.config;
+  }
 }
 
 /** The group a request falls in. */

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, renameSync } from 'node:fs';
+import { renameSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { logMatches, newerFirst, type RequestDetail, type RequestRecord, type UsageReport } from '../../shared/records.ts';
 import type { RequestFinished } from '../events.ts';
@@ -10,19 +10,19 @@ import { repriceDaily } from './reprice.ts';
 import {
   addDaily,
   addRequests,
-  dailyOf,
-  type DailyAdd,
-  decodeTotals,
   encodeTotals,
   foldDaily,
   getMeta,
+  mergeTotals,
   newTotals,
+  sessionDayOf,
   setMeta,
   type Totals,
+  trimSessions,
   usageReport,
   windowReport,
 } from './db.ts';
-import { readLegacyTotals } from './legacy-totals.ts';
+import { readTotals, TOTALS_FILE } from './totals-file.ts';
 import type { DailyImport, LogsQuery, RowInput, UsageQuery } from './protocol.ts';
 import { SegmentLog, type LogPosition } from './segments.ts';
 
@@ -71,6 +71,8 @@ const POSITION = 'log_position';
 const PRICES = 'prices_stamp';
 /** Set once retention or the disk budget has removed requests from the log. */
 const TRIMMED = 'log_trimmed';
+/** Set once the totals hold session rows (totals saved before them get them from the log, once). */
+const SESSION_ROWS = 'session_rows';
 
 /**
  * The request log, in the owner process. Records and capped bodies are queued; a timer writes the
@@ -96,7 +98,7 @@ export class RequestStore {
    * What the batches written since the last snapshot add to the daily totals. It goes into them with
    * the snapshot (or before a report), not per batch.
    */
-  private unsaved = new Map<string, DailyAdd>();
+  private unsaved: Totals = newTotals();
   private lastSync = 0;
   private readonly file: string;
   dropped = 0;
@@ -132,15 +134,35 @@ export class RequestStore {
     return store;
   }
 
-  /** Brings the totals up to the log: the lines past the position the saved totals include. */
+  /**
+   * Brings the totals up to the log: the lines past the position the saved totals include. Totals
+   * saved before they had session rows get them once, summed from the whole log.
+   */
   private async recover(fresh: boolean): Promise<number> {
     const saved = getMeta(this.totals, POSITION);
-    const replay: Array<{ record: RequestRecord; day: string }> = [];
-    for (const line of this.segments.since(saved ? (JSON.parse(saved) as LogPosition) : null)) replay.push({ record: line.r, day: line.d });
-    if (replay.length) addRequests(this.totals, replay);
-    if (replay.length || fresh) await this.snapshotNow();
+    let replayed = 0;
+    const segments = this.segments;
+    addRequests(
+      this.totals,
+      (function* () {
+        for (const line of segments.since(saved ? (JSON.parse(saved) as LogPosition) : null)) {
+          replayed++;
+          yield { record: line.r, day: line.d };
+        }
+      })(),
+    );
+    const backfill = getMeta(this.totals, SESSION_ROWS) === null;
+    if (backfill) this.sessionsFromLog();
+    if (replayed || fresh || backfill) await this.snapshotNow();
     this.lastSnapshot = this.now();
-    return replay.length;
+    return replayed;
+  }
+
+  /** The session rows summed anew from every line the log holds (at the prices in force). */
+  private sessionsFromLog(): void {
+    this.totals.sessions.clear();
+    for (const line of this.segments.since(null)) foldDaily(this.totals.sessions, sessionDayOf(this.priced(line.r), line.d));
+    setMeta(this.totals, SESSION_ROWS, '1');
   }
 
   private queue<T>(work: () => Promise<T> | T): Promise<T> {
@@ -231,7 +253,7 @@ export class RequestStore {
     }
     const entries = rows.map((row, i) => ({ id: row.record.id, day: row.day, record: row.record, blob: blobs[i] ?? null }));
     await this.segments.append(entries);
-    for (const row of rows) foldDaily(this.unsaved, dailyOf(row.record, row.day));
+    addRequests(this.unsaved, rows);
     this.dirty = true;
     const now = this.now();
     if (now - this.lastSnapshot > SNAPSHOT_INTERVAL_MS) await this.snapshotNow();
@@ -259,20 +281,18 @@ export class RequestStore {
     this.dirty = false;
   }
 
-  /** Adds the sums of the batches written since the last snapshot to the daily totals. */
+  /** Adds the sums of the batches written since the last snapshot to the totals. */
   private saveTotals(): void {
-    if (!this.unsaved.size) return;
-    const sums = this.unsaved;
-    this.unsaved = new Map();
-    for (const d of sums.values()) addDaily(this.totals, d);
+    if (!this.unsaved.daily.size) return;
+    mergeTotals(this.totals, this.unsaved);
+    this.unsaved = newTotals();
   }
 
   usage(query: UsageQuery): Promise<UsageReport> {
     return this.read(() => {
-      // Sessions and projects are not in the daily totals: they are summed from the request lines
-      // (within the log's retention, like the sessions themselves).
-      const perRequest = query.by === 'session' || query.by === 'project';
-      if (query.sinceMs === undefined && !perRequest) {
+      // Whole days come from the totals (sessions and projects from their rows, as far back as the
+      // log goes); a window shorter than a day is summed from the request lines themselves.
+      if (query.sinceMs === undefined) {
         this.saveTotals();
         return usageReport(this.totals, query);
       }
@@ -314,6 +334,7 @@ export class RequestStore {
         })(),
         getMeta(this.totals, TRIMMED) !== null,
       );
+      this.sessionsFromLog();
       setMeta(this.totals, PRICES, stamp);
       this.dirty = true;
       await this.snapshotNow();
@@ -337,6 +358,22 @@ export class RequestStore {
       }
       out.sort(newerFirst);
       return out.slice(0, q.limit);
+    });
+  }
+
+  /**
+   * Runs `use` over every record the log holds, oldest first (the order they finished), read one at a
+   * time as `use` iterates: after the writes queued before it, with nothing else in between.
+   */
+  withRecords<T>(use: (records: Iterable<RequestRecord>) => T): Promise<T> {
+    return this.read(() => {
+      const segments = this.segments;
+      const priced = (r: RequestRecord) => this.priced(r);
+      return use(
+        (function* () {
+          for (const line of segments.since(null)) yield priced(line.r);
+        })(),
+      );
     });
   }
 
@@ -396,6 +433,10 @@ export class RequestStore {
       const removed = this.segments.enforce(now - this.options.retentionDays * 86_400_000, this.options.maxBytes);
       // From now on the oldest day in the log may be missing requests (see reprice).
       if (removed.segments && getMeta(this.totals, TRIMMED) === null) setMeta(this.totals, TRIMMED, new Date(now).toISOString());
+      // Session rows go with the log's days (by age; a day the budget cut is kept whole).
+      const before = this.totals.sessions.size;
+      trimSessions(this.totals, localDay(now - this.options.retentionDays * 86_400_000));
+      if (this.totals.sessions.size !== before) this.dirty = true;
       if (removed.segments || removed.bodies) this.dirty = true;
       if (this.dirty) await this.snapshotNow();
     });
@@ -427,38 +468,4 @@ export class RequestStore {
     this.closed = true;
     this.segments.close();
   }
-}
-
-const TOTALS_FILE = 'totals.json';
-const LEGACY_FILE = 'clp.sqlite';
-
-/**
- * The saved totals: `totals.json`, or once an older CLP's `clp.sqlite` (`legacy` names it, to be
- * moved aside once the totals are saved anew). A file that cannot be read is kept aside for the user
- * rather than deleted, and the totals start afresh (`fresh`): the whole log is summed into them again.
- */
-async function readTotals(options: RequestStoreOptions, now: number): Promise<{ totals: Totals; fresh: boolean; legacy: string | null }> {
-  const file = join(options.dataDir, TOTALS_FILE);
-  const legacy = join(options.dataDir, LEGACY_FILE);
-  const aside = (path: string, err: unknown) => {
-    const to = `${path}.unreadable-${now}`;
-    renameSync(path, to);
-    options.log.warn(`request store: ${basename(path)} could not be read (${(err as Error).message}); moved to ${basename(to)}`);
-  };
-  if (existsSync(file)) {
-    try {
-      return { totals: decodeTotals(readFileSync(file, 'utf8')), fresh: false, legacy: null };
-    } catch (err) {
-      aside(file, err);
-      return { totals: newTotals(), fresh: true, legacy: null };
-    }
-  }
-  if (existsSync(legacy)) {
-    try {
-      return { totals: await readLegacyTotals(readFileSync(legacy)), fresh: false, legacy };
-    } catch (err) {
-      aside(legacy, err);
-    }
-  }
-  return { totals: newTotals(), fresh: true, legacy: null };
 }

@@ -53,14 +53,16 @@ export class SessionTracker {
   /** Per session, the prompt size of its latest request per model (kept across a seed: it merges by time). */
   private contexts = new Map<string, Map<string, { at: number; used: number }>>();
 
-  /** Oldest first, so each session's moves come out in order. */
+  /**
+   * Folds in the log, in the order requests finished (oldest first), one record at a time: the log is
+   * never held whole (a month of heavy use is 300,000 records, ~200 MB as objects).
+   */
   seed(records: Iterable<RequestRecord>): void {
     if (this.guard.seeded) return;
     const before = [...this.sessions.values()];
     this.sessions.clear();
-    const old = [...records].filter((r) => this.guard.fromLog(r)).sort((a, b) => a.started_at - b.started_at);
+    for (const r of records) if (this.guard.fromLog(r)) this.fold(r);
     this.guard.finish();
-    for (const r of old) this.fold(r);
     // What this owner saw itself comes after the log's older records: fold those sessions in again.
     for (const s of before) this.merge(s);
   }
@@ -73,11 +75,16 @@ export class SessionTracker {
     this.seeding = null;
   }
 
-  /** Seeds once from `load` (the log within retention), however many callers ask at once. */
-  ready(load: (() => Promise<RequestRecord[]>) | null): Promise<void> {
-    if (this.seeded || !load) return Promise.resolve();
-    this.seeding ??= load().then((records) => this.seed(records));
+  /** Seeds once by `seedFromLog` (which calls `seed` with the log), however many callers ask at once. */
+  ready(seedFromLog: (() => Promise<void>) | null): Promise<void> {
+    if (this.seeded || !seedFromLog) return Promise.resolve();
+    this.seeding ??= seedFromLog();
     return this.seeding;
+  }
+
+  /** A session's project directory, as its statusline said (null when it never did). */
+  projectOf(service: SessionSummary['service'], id: string | null): string | null {
+    return id === null ? null : (this.projects.get(keyOf(service, id)) ?? null);
   }
 
   /** Records a session's project directory (Claude Code's statusline says it). */

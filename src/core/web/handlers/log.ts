@@ -143,8 +143,8 @@ export function logHandlers(deps: DashboardDeps): HandlersOf<LogMethods> {
     'usage/get': async ({ service, since, by }) => {
       const store = needStore(deps);
       await store.flush();
-      // A project is known per session (from the statusline): the tracker has it once seeded.
-      const projectOf = by === 'project' ? await sessionsOf(deps).then((t) => (s: ServiceName, id: string | null) => t.get(s, id)?.project ?? null) : undefined;
+      // A project is known per session (from the statusline); no need to read the log for it.
+      const projectOf = by === 'project' ? (s: ServiceName, id: string | null) => deps.sessions.projectOf(s, id) : undefined;
       return { ...(await store.usage({ service, by, ...parseSince(since, deps.now()), ...(projectOf ? { projectOf } : {}) })), since: since ?? null };
     },
   };
