@@ -24,7 +24,45 @@ export function secondsText(ms: number): string {
   return ms % 1000 === 0 || ms >= 10_000 ? `${Math.round(ms / 1000)} s` : `${Math.round(ms)} ms`;
 }
 
-const dollars = new Map<number, Intl.NumberFormat>();
+/** `1234567` as `1,234,567` (digits only). */
+function grouped(digits: string): string {
+  let out = '';
+  for (let i = 0; i < digits.length; i++) out += (i && (digits.length - i) % 3 === 0 ? ',' : '') + digits[i];
+  return out;
+}
+
+/** `1.5e-7` as `0.00000015`, `1e+21` as `1000000000000000000000`: the shortest form without an exponent. */
+function plain(text: string): string {
+  const e = text.indexOf('e');
+  if (e < 0) return text;
+  const [int = '', frac = ''] = text.slice(0, e).split('.');
+  const exp = Number(text.slice(e + 1));
+  const digits = int + frac;
+  const point = int.length + exp;
+  if (point <= 0) return `0.${'0'.repeat(-point)}${digits}`;
+  return point >= digits.length ? digits + '0'.repeat(point - digits.length) : `${digits.slice(0, point)}.${digits.slice(point)}`;
+}
+
+/**
+ * A non-negative number with exactly `decimals` digits after the point, rounded half away from zero
+ * on its shortest decimal form, as `Intl.NumberFormat('en-US')` does (1.005 is `1.01`, where
+ * `toFixed` says `1.00`), with thousands separators. Written out because the first `Intl` call
+ * loads ICU's data, ~20 ms of every `clp` command that prints a figure.
+ */
+function fixed(abs: number, decimals: number): string {
+  const [whole = '0', frac = ''] = plain(String(abs)).split('.');
+  let digits = whole + (frac + '0'.repeat(decimals)).slice(0, decimals);
+  if ((frac[decimals] ?? '0') >= '5') {
+    const up = digits.split('');
+    let i = up.length - 1;
+    while (i >= 0 && up[i] === '9') up[i--] = '0';
+    if (i < 0) up.unshift('1');
+    else up[i] = String(Number(up[i]) + 1);
+    digits = up.join('');
+  }
+  const intPart = digits.slice(0, digits.length - decimals) || '0';
+  return decimals ? `${grouped(intPart)}.${digits.slice(digits.length - decimals)}` : grouped(intPart);
+}
 
 /**
  * Dollars as every view shows them (dashboard, CLI, status bar, tree): at least three significant
@@ -36,12 +74,7 @@ export function money(usd: number | null | undefined): string {
   if (usd === null || usd === undefined || !Number.isFinite(usd)) return 'unknown';
   const abs = Math.abs(usd);
   const decimals = abs >= 1 || abs === 0 ? 2 : Math.min(8, 2 - Math.floor(Math.log10(abs)));
-  let f = dollars.get(decimals);
-  if (!f) {
-    f = new Intl.NumberFormat('en-US', { minimumFractionDigits: decimals, maximumFractionDigits: decimals });
-    dollars.set(decimals, f);
-  }
-  return `${usd < 0 ? '-' : ''}$${f.format(abs)}`;
+  return `${usd < 0 ? '-' : ''}$${fixed(abs, decimals)}`;
 }
 
 /** What `costText` and `costParts` read: a sum, how many had no price, and how many were estimates. */
@@ -76,7 +109,8 @@ export function costParts(t: CostSum): { amount: string; note: string | null } {
 
 /** A count with thousands separators: `12,345` (the detail views; lists use `compactNumber`). */
 export function count(n: number): string {
-  return Math.round(n).toLocaleString('en-US');
+  const r = Math.round(n);
+  return `${r < 0 ? '-' : ''}${fixed(Math.abs(r), 0)}`;
 }
 
 /**

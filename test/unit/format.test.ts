@@ -27,3 +27,20 @@ test('a total with unpriced requests says "at least", and one with no price at a
   assert.equal(costText({ cost_usd: 0.5, unpriced: 0, estimated: 0 }), '$0.500');
   assert.equal(count(1234567), '1,234,567');
 });
+
+test('money and count read as Intl.NumberFormat en-US does, without loading ICU: halves away from zero on the shortest decimal form, separators, exponents', () => {
+  assert.equal(money(1.005), '$1.01');
+  assert.equal(money(999.995), '$1,000.00');
+  assert.equal(money(-1234.5), '-$1,234.50');
+  assert.equal(money(1.5e-7), '$0.00000015');
+  assert.equal(money(1e21), '$1,000,000,000,000,000,000,000.00');
+  assert.equal(count(1234567.5), '1,234,568');
+  assert.equal(count(-999.5), '-999');
+  // A sweep over the magnitudes costs take, against the formatter it stands in for.
+  for (let i = 0; i < 20_000; i++) {
+    const usd = ((i * 7919) % 10_007) / 10 ** (i % 11);
+    const abs = Math.abs(usd);
+    const d = abs >= 1 || abs === 0 ? 2 : Math.min(8, 2 - Math.floor(Math.log10(abs)));
+    assert.equal(money(usd), `$${new Intl.NumberFormat('en-US', { minimumFractionDigits: d, maximumFractionDigits: d }).format(abs)}`, String(usd));
+  }
+});
