@@ -20,6 +20,12 @@ const PAGES = [
 ] as const;
 type PageName = (typeof PAGES)[number][0];
 
+/**
+ * Pages that read their own data and may start before the shared state has arrived: a reload's first
+ * rows then wait for one round trip to the owner, not two in a row.
+ */
+const EARLY_PAGES: ReadonlySet<PageName> = new Set(['requests', 'usage']);
+
 const KEEP_RECORDS = 1000;
 /** How often the page checks that CLP still answers, and how long an answer may take. */
 const HEARTBEAT_MS = 1500;
@@ -60,6 +66,8 @@ export class ClpApp extends LitElement {
   private heartbeat: number | undefined;
   /** Counts full re-reads (start, reconnect): pages with lists of their own read them again. */
   private resyncs = 0;
+  /** Requests that ended since the page loaded (what the Usage page re-reads on). */
+  private ended = 0;
   private toastTimer: number | undefined;
 
   constructor() {
@@ -147,6 +155,7 @@ export class ClpApp extends LitElement {
       this.inflight = new Map(this.inflight).set(start.id, start);
     } else if (method === DidEndRequest.method) {
       const record = payload as RequestRecord;
+      this.ended++;
       const inflight = new Map(this.inflight);
       inflight.delete(record.id);
       this.inflight = inflight;
@@ -229,7 +238,7 @@ export class ClpApp extends LitElement {
       }
       ${this.problem && !down ? html`<div class="banner error" role="alert">${this.problem}</div>` : nothing}
       ${this.toast ? html`<div class="toast" role="status"><i class="codicon codicon-check"></i> ${this.toast}</div>` : nothing}
-      <main class=${down ? 'stale' : ''}>${this.state ? this.renderPage() : html`<p class="muted">Loading…</p>`}</main>
+      <main class=${down ? 'stale' : ''}>${this.state || EARLY_PAGES.has(this.page) ? this.renderPage() : html`<p class="muted">Loading…</p>`}</main>
     `;
   }
 
@@ -243,17 +252,19 @@ export class ClpApp extends LitElement {
 
   private renderPage() {
     const s = this.state!;
+    const early = this.state;
     switch (this.page) {
       case 'overview':
         return html`<clp-overview .client=${this.client} .state=${s} .records=${this.records} .inflight=${this.inflight} .offline=${this.connection.state === 'down'}></clp-overview>`;
       case 'configs':
         return html`<clp-configs .client=${this.client} .state=${s}></clp-configs>`;
       case 'requests':
-        return html`<clp-requests .client=${this.client} .records=${this.records} .inflight=${this.inflight} .state=${s} .openId=${this.openId} .revision=${this.resyncs}></clp-requests>`;
+        // The first sync is the page's own first read: it reads again only after a later one.
+        return html`<clp-requests .client=${this.client} .records=${this.records} .inflight=${this.inflight} .state=${early} .openId=${this.openId} .revision=${Math.max(0, this.resyncs - 1)}></clp-requests>`;
       case 'sessions':
         return html`<clp-sessions .client=${this.client} .state=${s} .revision=${this.revision + this.records.length}></clp-sessions>`;
       case 'usage':
-        return html`<clp-usage .client=${this.client} .revision=${this.records.length} .team=${s.status.team ?? null}></clp-usage>`;
+        return html`<clp-usage .client=${this.client} .revision=${this.ended + Math.max(0, this.resyncs - 1)} .team=${early?.status.team ?? null}></clp-usage>`;
       case 'filters':
         return html`<clp-filters .client=${this.client} .revision=${this.revision}></clp-filters>`;
       case 'routes':

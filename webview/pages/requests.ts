@@ -47,6 +47,7 @@ export class ClpRequests extends Page {
     revision: { type: Number },
     filters: { state: true },
     rows: { state: true },
+    read: { state: true },
     more: { state: true },
     detail: { state: true },
     rawResponse: { state: true },
@@ -54,7 +55,8 @@ export class ClpRequests extends Page {
   };
   declare records: RequestRecord[];
   declare inflight: Map<string, LiveStart>;
-  declare state: DashboardState;
+  /** Null until the shared state has arrived (the page starts before it). */
+  declare state: DashboardState | null;
   declare openId: string | null;
   /** Bumped when the page re-reads everything (CLP back after an outage): the list is read again. */
   declare revision: number;
@@ -63,6 +65,8 @@ export class ClpRequests extends Page {
   declare rows: RequestRecord[];
   /** Whether the owner may hold older rows for these filters. */
   declare more: boolean;
+  /** False until the first page of rows has come: "no request yet" is said only once it is known. */
+  declare read: boolean;
   declare detail: RequestDetail | null;
   declare rawResponse: boolean;
   declare rawTrace: boolean;
@@ -77,6 +81,7 @@ export class ClpRequests extends Page {
     this.filters = { service: '', config: '', model: '', status: '', range: '', text: '' };
     this.rows = [];
     this.more = false;
+    this.read = false;
     this.detail = null;
     this.rawResponse = false;
     this.rawTrace = false;
@@ -147,6 +152,7 @@ export class ClpRequests extends Page {
     this.seenLive = this.records[0];
     this.rows = older ? [...this.rows, ...page] : page;
     this.more = page.length === PAGE_ROWS;
+    this.read = true;
   }
 
   private setFilter(patch: Partial<Filters>): void {
@@ -171,11 +177,16 @@ export class ClpRequests extends Page {
     if (window.innerWidth < NARROW_PX) void this.updateComplete.then(() => window.scrollTo(0, this.listScroll));
   }
 
+  private howToSend(state: DashboardState) {
+    const url = (s: ServiceName) => state.status.services[s].url;
+    return html`<p>To send the first one, point the client at CLP: <code>ANTHROPIC_BASE_URL=${url('claude')}</code> for Claude Code, <code>${url('codex')}</code> as Codex's base URL, <code>GOOGLE_GEMINI_BASE_URL=${url('gemini')}</code> for Gemini CLI (in VS Code, the "CLP: Set Up…" commands do it for you; in a terminal, <code>clp run -- claude</code>, <code>codex</code> or <code>gemini</code>).</p>`;
+  }
+
   override render() {
     const f = this.filters;
     const configs = f.service
-      ? this.state.configs[f.service as ServiceName].map((c) => c.name)
-      : SERVICES.flatMap((s) => this.state.configs[s].map((c) => c.name));
+      ? (this.state?.configs[f.service as ServiceName].map((c) => c.name) ?? [])
+      : SERVICES.flatMap((s) => this.state?.configs[s].map((c) => c.name) ?? []);
     const inflight = [...this.inflight.values()].filter((s) => !f.service || s.service === f.service);
     return html`
       <div class="toolbar filters-bar">
@@ -205,8 +216,10 @@ export class ClpRequests extends Page {
       <div class="split ${this.detail ? 'with-detail' : ''}">
         <div class="list">
         ${
-          this.rows.length || inflight.length
-            ? html`<table class="grid requests">
+          !this.read && !this.error
+            ? html`<p class="muted">Loading…</p>`
+            : this.rows.length || inflight.length
+              ? html`<table class="grid requests">
           <thead><tr><th>Time</th><th class="c-service">Service</th><th>Config</th><th>Model</th><th class="c-stream" title="streamed">Str</th><th>Status</th><th class="num c-ttfb">TTFB</th><th class="num">Duration</th><th class="num">Tokens</th><th class="num">Cost</th></tr></thead>
           <tbody>
             ${inflight.map(
@@ -216,9 +229,9 @@ export class ClpRequests extends Page {
             ${this.rows.map((r) => this.row(r))}
           </tbody>
         </table>`
-            : html`<div class="empty"><p>No request ${Object.values(this.filters).some(Boolean) ? 'matches these filters' : 'yet'}.</p>
+              : html`<div class="empty"><p>No request ${Object.values(this.filters).some(Boolean) ? 'matches these filters' : 'yet'}.</p>
             <p class="muted">Every request Claude Code or Codex sends through CLP shows here as it happens: its config, model, status, timing, tokens and cost, and, on a click, its whole story (bodies after filtering, headers without keys, every decision).</p>
-            <p>To send the first one, point the client at CLP: <code>ANTHROPIC_BASE_URL=${this.state.status.services.claude.url}</code> for Claude Code, <code>${this.state.status.services.codex.url}</code> as Codex's base URL, <code>GOOGLE_GEMINI_BASE_URL=${this.state.status.services.gemini.url}</code> for Gemini CLI (in VS Code, the "CLP: Set Up…" commands do it for you; in a terminal, <code>clp run -- claude</code>, <code>codex</code> or <code>gemini</code>).</p></div>`
+            ${this.state ? this.howToSend(this.state) : nothing}</div>`
         }
         ${this.more ? html`<button class="more" @click=${() => void this.load(true)}><i class="codicon codicon-fold-down"></i> Older requests</button>` : nothing}
         </div>

@@ -92,7 +92,31 @@ export class ClpUsage extends Page {
     const key = `${scope}:${this.since}:${this.revision}`;
     if (key === this.loadedFor) return;
     this.loadedFor = key;
-    void this.run(async () => {
+    void this.reload();
+  }
+
+  private loading = false;
+  private again = false;
+  /** One read at a time; asks that come meanwhile (requests ending under load) make one more after it. */
+  private async reload(): Promise<void> {
+    if (this.loading) {
+      this.again = true;
+      return;
+    }
+    this.loading = true;
+    try {
+      do {
+        this.again = false;
+        await this.read();
+      } while (this.again);
+    } finally {
+      this.loading = false;
+    }
+  }
+
+  private read(): Promise<void | undefined> {
+    const scope = this.teamOn ? this.scope : 'machine';
+    return this.run(async () => {
       if (scope === 'team') {
         const bys = ['day', ...TEAM_TABLES.map(([by]) => by)] as TeamGroupBy[];
         const reports = await Promise.all(bys.map((by) => this.client.call(TeamUsage, { by, since: this.since })));
@@ -140,7 +164,7 @@ export class ClpUsage extends Page {
       ${empty ? nothing : tables.map(([by, title]) => (this.tables[by] ? this.table(title, this.tables[by]!, by, by === 'session' ? 20 : Infinity) : nothing))}
       ${
         !empty && !team && this.tables.session
-          ? html`<p class="muted">By session and project: summed from the request log (its retention). A Claude Code session's project is known once CLP's status line ran in it (<code>clp statusline install</code>, or Set Up Claude Code).</p>`
+          ? html`<p class="muted">By session and project: as far back as the request log goes (its retention). A Claude Code session's project is known once CLP's status line ran in it (<code>clp statusline install</code>, or Set Up Claude Code).</p>`
           : nothing
       }
       ${!empty && team ? html`<p class="muted">The team: every member's requests as their CLP shipped them to the team database (figures only, no prompts).</p>` : nothing}
