@@ -131,10 +131,6 @@ export function setMeta(t: Totals, key: string, value: string): void {
   t.meta.set(key, value);
 }
 
-export function deleteMeta(t: Totals, key: string): void {
-  t.meta.delete(key);
-}
-
 const rowsOf = (m: Map<string, DailyAdd>) => [...m.values()].map((d) => [d.day, d.service, d.config, d.model, ...METRICS.map((k) => d[k])]);
 
 /** The file: `{"format":3,"meta":{...},"daily":[[day, service, config, model, ...METRICS], ...],"sessions":[...]}`. */

@@ -151,18 +151,38 @@ export class RequestStore {
         }
       })(),
     );
+    // Replayed from the start, the session rows are whole already; from a saved position they are
+    // only if those totals had them.
     const backfill = getMeta(this.totals, SESSION_ROWS) === null;
-    if (backfill) this.sessionsFromLog();
+    if (backfill && saved) this.sessionsFromLog();
+    else if (backfill) setMeta(this.totals, SESSION_ROWS, '1');
     if (replayed || fresh || backfill) await this.snapshotNow();
     this.lastSnapshot = this.now();
     return replayed;
   }
 
-  /** The session rows summed anew from every line the log holds (at the prices in force). */
-  private sessionsFromLog(): void {
+  /**
+   * The session rows summed anew from `lines` (every line the log holds, priced), passed on as they
+   * are read: a reprice sums its days from the same pass.
+   */
+  private *sessionsFrom(lines: Iterable<{ record: RequestRecord; day: string }>): Generator<{ record: RequestRecord; day: string }> {
     this.totals.sessions.clear();
-    for (const line of this.segments.since(null)) foldDaily(this.totals.sessions, sessionDayOf(this.priced(line.r), line.d));
+    for (const line of lines) {
+      foldDaily(this.totals.sessions, sessionDayOf(line.record, line.day));
+      yield line;
+    }
     setMeta(this.totals, SESSION_ROWS, '1');
+  }
+
+  /** Every line the log holds, oldest first, at the prices in force. */
+  private *pricedLines(): Generator<{ record: RequestRecord; day: string }> {
+    for (const line of this.segments.since(null)) yield { record: this.priced(line.r), day: line.d };
+  }
+
+  private sessionsFromLog(): void {
+    for (const _line of this.sessionsFrom(this.pricedLines())) {
+      // summed as they are read
+    }
   }
 
   private queue<T>(work: () => Promise<T> | T): Promise<T> {
@@ -325,16 +345,8 @@ export class RequestStore {
     return this.queue(async () => {
       if (getMeta(this.totals, PRICES) === stamp) return false;
       this.saveTotals();
-      const segments = this.segments;
-      const priced = (r: RequestRecord) => this.priced(r);
-      repriceDaily(
-        this.totals,
-        (function* () {
-          for (const line of segments.newestFirst(0)) yield { record: priced(line.r), day: line.d };
-        })(),
-        getMeta(this.totals, TRIMMED) !== null,
-      );
-      this.sessionsFromLog();
+      // One pass over the log: the session rows are summed from the lines the days are.
+      repriceDaily(this.totals, this.sessionsFrom(this.pricedLines()), getMeta(this.totals, TRIMMED) !== null);
       setMeta(this.totals, PRICES, stamp);
       this.dirty = true;
       await this.snapshotNow();
