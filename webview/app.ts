@@ -1,3 +1,4 @@
+import { coalesced } from './coalesce.ts';
 import { LitElement, html, nothing } from 'lit';
 import type { DashboardState, LiveStart } from '../src/shared/dashboard.ts';
 import { DidChangeState, DidEndRequest, DidStartRequest, LogsList, StatusGet } from '../src/shared/protocol.ts';
@@ -167,27 +168,19 @@ export class ClpApp extends LitElement {
     }
   }
 
-  private refreshing = false;
-  private again = false;
-  private async refreshState(): Promise<void> {
-    // Bursts of requests coalesce into one status read; one asked for meanwhile runs after it.
-    if (this.refreshing) {
-      this.again = true;
-      return;
-    }
-    this.refreshing = true;
-    try {
-      do {
-        this.again = false;
-        await new Promise((r) => setTimeout(r, 150));
-        this.state = await this.client.call(StatusGet, {});
-        this.problem = null;
-      } while (this.again);
-    } catch (err) {
-      this.problem = (err as Error).message;
-    } finally {
-      this.refreshing = false;
-    }
+  /** Bursts of requests coalesce into one status read; one asked for meanwhile runs after it. */
+  private readonly refreshStates = coalesced(() => this.readState());
+
+  private refreshState(): Promise<void> {
+    return this.refreshStates().catch((err: Error) => {
+      this.problem = err.message;
+    });
+  }
+
+  private async readState(): Promise<void> {
+    await new Promise((r) => setTimeout(r, 150));
+    this.state = await this.client.call(StatusGet, {});
+    this.problem = null;
   }
 
   async resync(): Promise<void> {

@@ -1,3 +1,4 @@
+import { coalesced } from '../coalesce.ts';
 import { html, nothing } from 'lit';
 import { TeamUsage, UsageGet } from '../../src/shared/protocol.ts';
 import { USAGE_GROUP_KEY, type UsageGroupBy, type UsageReport } from '../../src/shared/records.ts';
@@ -95,28 +96,12 @@ export class ClpUsage extends Page {
     void this.reload();
   }
 
-  private loading = false;
-  private again = false;
   /** One read at a time; asks that come meanwhile (requests ending under load) make one more after it. */
-  private async reload(): Promise<void> {
-    if (this.loading) {
-      this.again = true;
-      return;
-    }
-    this.loading = true;
-    try {
-      do {
-        this.again = false;
-        await this.read();
-      } while (this.again);
-    } finally {
-      this.loading = false;
-    }
-  }
+  private readonly reload = coalesced(() => this.read());
 
-  private read(): Promise<void | undefined> {
+  private async read(): Promise<void> {
     const scope = this.teamOn ? this.scope : 'machine';
-    return this.run(async () => {
+    await this.run(async () => {
       if (scope === 'team') {
         const bys = ['day', ...TEAM_TABLES.map(([by]) => by)] as TeamGroupBy[];
         const reports = await Promise.all(bys.map((by) => this.client.call(TeamUsage, { by, since: this.since })));
