@@ -62,7 +62,8 @@ export function explainTest(
     return 'No answer from the upstream: check base_url.';
   }
   const s = r.status;
-  const model = /model/i.test(m) && /not[ _-]?found|unknown|invalid|does not exist|not supported|unsupported|no such|不存在|不支持/i.test(m);
+  const model =
+    /model/i.test(m) && /not[ _-]?found|unknown|invalid|does not exist|not supported|unsupported|no such|\u4e0d\u5b58\u5728|\u4e0d\u652f\u6301/i.test(m); // 不存在 (does not exist), 不支持 (not supported): escaped so the bundle stays one-byte text
   if (s === 401 || s === 403)
     return `The key was refused: check it${keyKind ? `, and whether it is an api_key (sent as ${apiKeyHeader}) or an auth_token (sent as Authorization: Bearer); this config has it as ${keyKind}` : ''}.`;
   if (s === 402) return 'The upstream wants payment: the account is out of credit.';
