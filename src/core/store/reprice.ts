@@ -11,7 +11,8 @@ import { dailyOf, dailyRow, foldDaily, type DailyAdd, type Totals } from './db.t
 export function repriceDaily(totals: Totals, lines: Iterable<{ record: RequestRecord; day: string }>, trimmed: boolean): number {
   const all = [...lines];
   if (!all.length) return 0;
-  const oldest = all.reduce((d, l) => (l.day < d ? l.day : d), all[0]!.day);
+  let oldest = all[0]!.day; // days are YYYY-MM-DD strings, compared as text
+  for (const l of all) if (l.day < oldest) oldest = l.day;
   const sums = new Map<string, DailyAdd>();
   for (const l of all) if (!trimmed || l.day > oldest) foldDaily(sums, dailyOf(l.record, l.day));
   for (const d of sums.values()) {
