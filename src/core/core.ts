@@ -354,6 +354,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
             retentionDays: settings.log.retentionDays,
             maxBytes: settings.log.maxMb * 1024 * 1024,
             bodyBytes: captureBytes,
+            bodiesPerSecond: settings.log.bodiesPerSecond,
             log,
             now,
           });

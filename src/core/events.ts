@@ -27,7 +27,11 @@ export interface RequestDetailParts {
 
 export interface RequestFinished {
   record: RequestRecord;
-  detail: RequestDetailParts;
+  /**
+   * Builds the detail parts: called at most once, by the request log, and only when it keeps this
+   * request's bodies (past its rate it does not, and none of this work is done).
+   */
+  detail: () => RequestDetailParts;
 }
 
 export interface CoreEvents {

@@ -77,6 +77,12 @@ export const settingsSchema = z.object({
       maxMb: z.number().min(1).prefault(256),
       /** How much of each request and response body is kept for the detail view (marked truncated past it). */
       bodyKb: z.number().int().min(0).prefault(512),
+      /**
+       * Requests a second that keep their headers and bodies; past it (a load test, a runaway script)
+       * every request still gets its record, marked "bodies not kept", and the log's work per request
+       * stays small.
+       */
+      bodiesPerSecond: z.number().int().min(1).prefault(100),
     })
     .prefault({}),
   /**

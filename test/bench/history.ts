@@ -74,7 +74,15 @@ function record(i: number, startedAt: number): RequestRecord {
 export async function generate(home: string, count: number, withBodies: number): Promise<{ bytes: number; kept: number }> {
   const dataDir = join(home, 'data');
   await mkdir(dataDir, { recursive: true });
-  const store = await RequestStore.open({ dataDir, retentionDays: 30, maxBytes: 256 * 1024 * 1024, bodyBytes: 512 * 1024, log: createMemoryLogger() });
+  // Written as fast as it goes: every generated request keeps its bodies, not the first 100 a second.
+  const store = await RequestStore.open({
+    dataDir,
+    retentionDays: 30,
+    maxBytes: 256 * 1024 * 1024,
+    bodyBytes: 512 * 1024,
+    bodiesPerSecond: Number.POSITIVE_INFINITY,
+    log: createMemoryLogger(),
+  });
   const start = Date.now() - 30 * DAY + 60_000;
   const step = (30 * DAY - 120_000) / count;
   const bodies = Array.from({ length: 16 }, (_, k) => conversation(40 + k * 4, k));
@@ -83,14 +91,14 @@ export async function generate(home: string, count: number, withBodies: number):
     const body = i >= count - withBodies;
     store.add({
       record: r,
-      detail: {
+      detail: () => ({
         requestHeaders: { 'content-type': 'application/json', 'user-agent': 'claude-cli/2.1.332', 'x-api-key': '[removed]' },
         responseHeaders: { 'content-type': 'text/event-stream', 'request-id': `req_${i}` },
         requestBody: body ? bodies[i % bodies.length]! : null,
         upstreamBody: null,
         responseBody: body ? answer : Buffer.alloc(0),
         responseTruncated: false,
-      },
+      }),
     });
     if (i % 256 === 255) await store.flush();
   }

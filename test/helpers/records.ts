@@ -29,13 +29,13 @@ export function finished(over: Partial<RequestRecord> = {}, bodies: { request?: 
   };
   return {
     record,
-    detail: {
+    detail: () => ({
       requestHeaders: { 'content-type': 'application/json', authorization: '[removed]' },
       responseHeaders: { 'content-type': 'text/event-stream' },
       requestBody: bodies.request ?? Buffer.from('{"model":"claude-sonnet-4-5","messages":[]}'),
       upstreamBody: null,
       responseBody: bodies.response ?? Buffer.from('event: message_stop\ndata: {"type":"message_stop"}\n\n'),
       responseTruncated: false,
-    },
+    }),
   };
 }

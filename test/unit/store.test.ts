@@ -232,12 +232,12 @@ test('bodies of every size in one batch, compressed in place or on the thread po
   await store.flush();
   for (const [i, f] of all.entries()) {
     const d = await store.log(f.record.id);
-    assert.equal(d?.request_body, f.detail.requestBody!.toString('utf8'), `request ${i}`);
-    assert.equal(d?.response_body, f.detail.responseBody.toString('utf8'), `response ${i}`);
+    assert.equal(d?.request_body, f.detail().requestBody!.toString('utf8'), `request ${i}`);
+    assert.equal(d?.response_body, f.detail().responseBody.toString('utf8'), `response ${i}`);
   }
   let stored = 0;
   for (const name of await readdir(join(home, 'log'))) if (name.endsWith('.body')) stored += (await stat(join(home, 'log', name))).size;
-  const raw = all.reduce((n, f) => n + f.detail.requestBody!.length + f.detail.responseBody.length, 0);
+  const raw = all.reduce((n, f) => n + f.detail().requestBody!.length + f.detail().responseBody.length, 0);
   assert.ok(stored < raw / 4, `stored ${stored} bytes for ${raw} bytes of bodies`);
   await store.close();
   await cleanup();
@@ -342,6 +342,41 @@ test('past its budget of queued bodies the log keeps every record without its bo
   const lost = (await store.log(shed[0]!.id))!;
   assert.equal(lost.request_body, null);
   assert.equal(lost.bodies_shed, true);
+  await store.close();
+  await cleanup();
+});
+
+test('past its rate the log keeps every record and builds no bodies for the rest, says so, and keeps bodies again once the rate allows', async () => {
+  const { home, cleanup } = await tempHome();
+  let clock = Date.now();
+  const store = await open(home, { bodiesPerSecond: 10, now: () => clock });
+  let built = 0;
+  const counted = () => {
+    const f = finished();
+    const detail = f.detail;
+    return { ...f, detail: () => (built++, detail()) };
+  };
+  const burst = Array.from({ length: 80 }, counted); // 80 at one instant: the bucket holds 5 s of 10/s
+  for (const f of burst) store.add(f);
+  assert.equal(built, 50, 'the bodies past the burst are never built');
+  clock += 1000; // one second later: room for ten more
+  const later = Array.from({ length: 12 }, counted);
+  for (const f of later) store.add(f);
+  assert.equal(built, 60);
+  await store.flush();
+  const rows = await store.logs({ limit: 1000 });
+  assert.equal(rows.length, 92, 'every record is kept');
+  const shed = new Set(rows.filter((r) => r.bodies_shed).map((r) => r.id));
+  assert.deepEqual(
+    [...burst, ...later].map((f) => shed.has(f.record.id)),
+    [...Array.from({ length: 80 }, (_, i) => i >= 50), ...Array.from({ length: 12 }, (_, i) => i >= 10)],
+  );
+  const kept = (await store.log(later[9]!.record.id))!;
+  assert.equal(kept.request_body, '{"model":"claude-sonnet-4-5","messages":[]}');
+  const lost = (await store.log(later[10]!.record.id))!;
+  assert.equal(lost.request_body, null);
+  assert.equal(lost.bodies_shed, true);
+  assert.equal((await store.usage({ by: 'config' })).services.claude.total.requests, 92, 'totals count the shed ones too');
   await store.close();
   await cleanup();
 });

@@ -282,7 +282,7 @@ export class ClpRequests extends Page {
           ? html`<table class="grid usage-grid"><tr>${USAGE_LABELS.map(([, label]) => html`<th class="num">${label}</th>`)}</tr><tr>${USAGE_LABELS.map(([m]) => html`<td class="num">${count(d.usage![m])}</td>`)}</tr></table>`
           : nothing
       }
-      ${d.bodies_shed ? html`<p class="muted">The bodies of this request were not kept: CLP was under more load than its log could write.</p>` : nothing}
+      ${d.bodies_shed ? html`<p class="muted">The headers and bodies of this request were not kept: CLP was taking more requests a second than it keeps bodies for (log.bodiesPerSecond in settings), or more than its disk could write.</p>` : nothing}
       ${d.bodies_unreadable ? html`<p class="bad">The stored headers and bodies of this request could not be read back (the log file is damaged); the record above is intact.</p>` : nothing}
       ${
         d.trace

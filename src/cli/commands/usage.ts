@@ -137,7 +137,9 @@ export function formatDetail(d: RequestDetail, raw = false): string {
       ? `usage: input ${u.input}, cache write ${u.cached_create}${u.cache_1h !== null ? ` (5m ${u.cache_5m}, 1h ${u.cache_1h})` : ''}, cache read ${u.cached_read}, output ${u.output}, reasoning ${u.reasoning}, total ${u.total}   cost: ${requestCost(d, '-')}${d.cost_estimated ? ' (estimated: priced by its model family)' : ''}`
       : 'usage: none reported',
     ...(d.bodies_unreadable ? ['', 'headers and bodies: could not be read back (the log file is damaged)'] : []),
-    ...(d.bodies_shed ? ['', 'headers and bodies: not kept (CLP was under more load than its log could write)'] : []),
+    ...(d.bodies_shed
+      ? ['', 'headers and bodies: not kept (CLP was taking more requests a second than log.bodiesPerSecond, or more than its disk could write)']
+      : []),
     '',
     'request headers:',
     ...Object.entries(d.request_headers).map(([k, v]) => `  ${k}: ${v}`),

@@ -1,17 +1,24 @@
-import type { RequestFinished } from '../events.ts';
+import type { RequestDetailParts, RequestFinished } from '../events.ts';
 import { applicableRules, applyToText, type FilterRule } from './apply.ts';
 
 /**
  * Applies the filter rules to the response body the log keeps (the request body was filtered on its
- * way upstream). It runs after the response ended, on at most the captured bytes.
+ * way upstream). It runs when the log builds the request's detail, after the response ended, on at
+ * most the captured bytes; a request whose bodies the log does not keep is never scanned.
  */
 export function redactResponse(finished: RequestFinished, rules: readonly FilterRule[]): RequestFinished {
   const service = finished.record.service;
-  const body = finished.detail.responseBody;
-  const applicable = applicableRules(body, service, rules);
-  if (!applicable.length) return finished;
-  const hits = {};
-  const text = applyToText(body.toString('utf8'), applicable, hits);
-  if (!Object.keys(hits).length) return finished;
-  return { ...finished, detail: { ...finished.detail, responseBody: Buffer.from(text) } };
+  const detail = finished.detail;
+  return {
+    record: finished.record,
+    detail: (): RequestDetailParts => {
+      const parts = detail();
+      const applicable = applicableRules(parts.responseBody, service, rules);
+      if (!applicable.length) return parts;
+      const hits = {};
+      const text = applyToText(parts.responseBody.toString('utf8'), applicable, hits);
+      if (!Object.keys(hits).length) return parts;
+      return { ...parts, responseBody: Buffer.from(text) };
+    },
+  };
 }

@@ -53,11 +53,11 @@ export function errorClass(ctx: RequestContext, tap: TapResult | null): string |
   return null;
 }
 
-/** Builds the finished request's record (without cost: the recorder prices it) and its detail parts. */
-export function finishedRecord(ctx: RequestContext, tap: TapResult | null): RequestFinished {
+/** The headers and bodies the log keeps of a request, credential-free. */
+function detailParts(ctx: RequestContext, tap: TapResult | null): RequestDetailParts {
   // Long enough to be keys: cutting a short one would mangle ordinary text in the bodies.
   const keys = configKeys(ctx.config, 8);
-  const detail: RequestDetailParts = {
+  return {
     requestHeaders: cleanHeaders(ctx.req.headers, isCredentialHeader, keys),
     responseHeaders: ctx.responseHeaders ? cleanHeaders(ctx.responseHeaders, responseSecret, keys) : {},
     requestBody: ctx.body?.logged ?? null,
@@ -66,6 +66,13 @@ export function finishedRecord(ctx: RequestContext, tap: TapResult | null): Requ
     responseBody: tap?.body ? scrubBytes(tap.body, keys) : Buffer.alloc(0),
     responseTruncated: tap?.truncated ?? false,
   };
+}
+
+/**
+ * Builds the finished request's record (without cost: the recorder prices it); its detail parts
+ * only when the log asks for them.
+ */
+export function finishedRecord(ctx: RequestContext, tap: TapResult | null): RequestFinished {
   return {
     record: {
       id: ctx.id,
@@ -90,6 +97,6 @@ export function finishedRecord(ctx: RequestContext, tap: TapResult | null): Requ
       trace: ctx.trace.length ? ctx.trace : null,
       client: clientOf(ctx.req.headers['user-agent']),
     },
-    detail,
+    detail: () => detailParts(ctx, tap),
   };
 }

@@ -10,6 +10,8 @@ export interface RowInput {
   detail: Bodies | null;
   /** Body bytes this row holds while it waits for the disk. */
   bytes?: number;
+  /** Its headers and bodies were not kept (the log was past its rate or its queue): its line says so. */
+  shed?: boolean;
 }
 
 export interface UsageQuery {

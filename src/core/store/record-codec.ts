@@ -14,7 +14,8 @@ export type PackedRecord = unknown[];
 
 const SAME = 0;
 
-export function packRecord(r: RequestRecord): PackedRecord {
+/** `shed`: the request's headers and bodies were not kept (also read from the record's own flag). */
+export function packRecord(r: RequestRecord, shed = false): PackedRecord {
   const u = r.usage;
   return [
     r.id,
@@ -37,7 +38,7 @@ export function packRecord(r: RequestRecord): PackedRecord {
     u ? [u.input, u.cached_create, u.cached_read, u.output, u.reasoning, u.total, u.cache_5m, u.cache_1h] : null,
     r.cost_usd,
     r.trace,
-    r.bodies_shed ? 1 : 0,
+    shed || r.bodies_shed ? 1 : 0,
     r.client ?? null,
     r.cost_estimated ? 1 : 0,
   ];

@@ -5,6 +5,7 @@ import type { RequestFinished } from '../events.ts';
 import { writeFileAtomic } from '../fs/atomic.ts';
 import type { Logger } from '../log.ts';
 import { CompressBudget, decodeBlob, encodeBlob } from './blob.ts';
+import { BodyRate } from './body-rate.ts';
 import { localDay } from '../time.ts';
 import { repriceDaily } from './reprice.ts';
 import {
@@ -24,6 +25,7 @@ import {
 } from './db.ts';
 import { readTotals, TOTALS_FILE } from './totals-file.ts';
 import type { DailyImport, LogsQuery, RowInput, UsageQuery } from './protocol.ts';
+import { rowWithBodies, shedRow } from './row.ts';
 import { SegmentLog, type LogPosition } from './segments.ts';
 
 export interface RequestStoreOptions {
@@ -42,16 +44,13 @@ export interface RequestStoreOptions {
    * about 15% of the proxy's CPU per request (README's bench section). Reads write what waits first.
    */
   flushMs?: number;
-}
-
-/** At most `cap` bytes of a body; a copy only when the body is much larger (so the rest can be freed). */
-function capped(body: Buffer | null, cap: number): { bytes: Uint8Array | null; truncated: boolean } {
-  if (!body || body.length === 0 || cap === 0) return { bytes: null, truncated: !!body && body.length > 0 && cap === 0 };
-  if (body.length <= cap) return { bytes: body, truncated: false };
-  return { bytes: Buffer.from(body.subarray(0, cap)), truncated: true };
+  /** Requests a second that keep their headers and bodies (the rest keep their record); default 100. */
+  bodiesPerSecond?: number;
 }
 
 const MAX_PENDING = 10_000;
+/** Far past one person's use (a few requests a second at the busiest), and what the disk takes easily. */
+export const DEFAULT_BODIES_PER_SECOND = 100;
 /** A batch this large is written without waiting for the timer, so batches stay young in V8's nursery. */
 const FLUSH_ROWS = 256;
 /**
@@ -103,6 +102,7 @@ export class RequestStore {
   private readonly file: string;
   dropped = 0;
   private queuedBodyBytes = 0;
+  private readonly bodyRate: BodyRate;
 
   private constructor(
     private readonly options: RequestStoreOptions,
@@ -110,6 +110,7 @@ export class RequestStore {
     private readonly segments: SegmentLog,
   ) {
     this.now = options.now ?? Date.now;
+    this.bodyRate = new BodyRate(options.bodiesPerSecond ?? DEFAULT_BODIES_PER_SECOND);
     this.file = join(options.dataDir, TOTALS_FILE);
   }
 
@@ -194,56 +195,36 @@ export class RequestStore {
     return run;
   }
 
-  /** Queues a finished (and priced) request. It only takes capped views of the bodies and returns. */
+  /**
+   * Queues a finished (and priced) request. It only takes capped views of the bodies and returns;
+   * past the bodies' rate, or their budget of queued bytes, the record goes alone, marked.
+   */
   add(finished: RequestFinished): void {
     if (this.closed) return;
     if (this.pending.length >= MAX_PENDING) {
       this.dropped++; // the disk is far behind: keep the proxy's memory bounded
       return;
     }
-    const cap = this.options.bodyBytes;
-    const d = finished.detail;
-    const req = capped(d.requestBody, cap);
-    const up = capped(d.upstreamBody, cap);
-    const res = capped(d.responseBody, cap);
-    const bytes = (req.bytes?.length ?? 0) + (up.bytes?.length ?? 0) + (res.bytes?.length ?? 0);
-    if (this.queuedBodyBytes + bytes > MAX_QUEUED_BODY_BYTES) {
-      this.pending.push({ record: { ...finished.record, bodies_shed: true }, day: localDay(finished.record.started_at), detail: null, bytes: 0 });
-    } else {
-      this.queuedBodyBytes += bytes;
-      this.pushWithBodies(finished, req, up, res, bytes);
-    }
+    if (!this.bodyRate.take(this.now())) return this.addShed(finished.record);
+    const row = rowWithBodies(finished.record, finished.detail(), this.options.bodyBytes);
+    if (this.queuedBodyBytes + row.bytes > MAX_QUEUED_BODY_BYTES) return this.addShed(finished.record);
+    this.queuedBodyBytes += row.bytes;
+    this.pending.push(row);
+    this.scheduleFlush();
+  }
+
+  private addShed(record: RequestRecord): void {
+    this.pending.push(shedRow(record));
+    this.scheduleFlush();
+  }
+
+  private scheduleFlush(): void {
     if (this.pending.length >= FLUSH_ROWS) {
       this.flushInBackground();
     } else if (!this.timer) {
       this.timer = setTimeout(() => this.flushInBackground(), this.options.flushMs ?? 200);
       this.timer.unref();
     }
-  }
-
-  private pushWithBodies(
-    finished: RequestFinished,
-    req: ReturnType<typeof capped>,
-    up: ReturnType<typeof capped>,
-    res: ReturnType<typeof capped>,
-    bytes: number,
-  ): void {
-    const record = finished.record;
-    const d = finished.detail;
-    this.pending.push({
-      record,
-      bytes,
-      day: localDay(record.started_at),
-      detail: {
-        request_headers: d.requestHeaders,
-        response_headers: d.responseHeaders,
-        request_body: req.bytes,
-        request_truncated: req.truncated,
-        upstream_body: up.bytes,
-        response_body: res.bytes,
-        response_truncated: res.truncated || d.responseTruncated,
-      },
-    });
   }
 
   /** Writes what is queued without anyone waiting; a failure goes to CLP's log. */
@@ -271,7 +252,7 @@ export class RequestStore {
       const blob = row.detail ? encodeBlob(row.detail, budget) : null;
       blobs.push(typeof blob === 'function' ? await blob() : blob);
     }
-    const entries = rows.map((row, i) => ({ id: row.record.id, day: row.day, record: row.record, blob: blobs[i] ?? null }));
+    const entries = rows.map((row, i) => ({ id: row.record.id, day: row.day, record: row.record, blob: blobs[i] ?? null, shed: row.shed === true }));
     await this.segments.append(entries);
     addRequests(this.unsaved, rows);
     this.dirty = true;

@@ -136,7 +136,7 @@ export class SegmentLog {
    * Appends a batch: blobs first, then the lines pointing at them. A segment holds one local day and
    * about `segmentBytes`, so retention by age and by size both drop whole files.
    */
-  async append(entries: Array<{ id: string; day: string; record: RequestRecord; blob: Buffer | null }>): Promise<LogPosition> {
+  async append(entries: Array<{ id: string; day: string; record: RequestRecord; blob: Buffer | null; shed?: boolean }>): Promise<LogPosition> {
     let blobs: Buffer[] = [];
     let text: string[] = [];
     let tail = this.segments.at(-1)!;
@@ -179,7 +179,7 @@ export class SegmentLog {
         offset += e.blob.length;
         blobs.push(e.blob);
       }
-      const line = `{"p":${JSON.stringify(packRecord(e.record))},"d":"${e.day}","b":${at}}\n`;
+      const line = `{"p":${JSON.stringify(packRecord(e.record, e.shed))},"d":"${e.day}","b":${at}}\n`;
       text.push(line);
       pendingRec += line.length;
       if (e.record.started_at > tail.lastMs) tail.lastMs = e.record.started_at;
