@@ -24,3 +24,30 @@ test('a long line under the bound still decodes whole, whatever the chunking', (
   for (let i = 0; i < text.length; i += 777) decoder.push(text.subarray(i, i + 777), (e) => events.push(e.data));
   assert.deepEqual(events, [data]);
 });
+
+test('event names are told apart byte for byte (names alike in length and in their first, middle and last characters), decoded as UTF-8, and judged by each reader', () => {
+  const text = 'event: a1X2z\ndata: 1\n\nevent: a3X4z\ndata: 2\n\nevent: caf\u00e9\ndata: 3\n\nevent: a1X2z\ndata: 4\n\n';
+  const read = (want: (name: string | null) => boolean, chunk: number) => {
+    const got: Array<{ event: string | null; data: string }> = [];
+    const d = new SseDecoder(want);
+    const bytes = Buffer.from(text);
+    for (let i = 0; i < bytes.length; i += chunk) d.push(bytes.subarray(i, i + chunk), (e) => got.push(e));
+    d.end((e) => got.push(e));
+    return got;
+  };
+  for (const chunk of [1, 7, 1000]) {
+    assert.deepEqual(
+      read((n) => n !== 'a3X4z', chunk),
+      [
+        { event: 'a1X2z', data: '1' },
+        { event: 'caf\u00e9', data: '3' },
+        { event: 'a1X2z', data: '4' },
+      ],
+    );
+    assert.deepEqual(
+      read((n) => n === 'a3X4z', chunk),
+      [{ event: 'a3X4z', data: '2' }],
+      'another reader, its own judgement',
+    );
+  }
+});

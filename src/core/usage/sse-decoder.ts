@@ -10,6 +10,29 @@ const COLON = 58;
 const SPACE = 32;
 /** The longest line worth decoding; past it the line is dropped, with the event it belongs to. */
 export const MAX_LINE_BYTES = 8 * 1024 * 1024;
+const WANT_ALL = () => true;
+
+/** `buf[start..end)` as a one-byte string, by Buffer's own method (`toString('latin1')` checks its arguments first). */
+const latin1 = (buf: Buffer, start: number, end: number): string => (buf as Buffer & { latin1Slice(s: number, e: number): string }).latin1Slice(start, end);
+/** An event name as seen (its bytes as latin1 text), decoded and judged once. */
+interface KnownName {
+  latin: string;
+  name: string;
+  wanted: boolean;
+}
+/**
+ * What each `want` said of the names it was asked about, by a hash of their bytes: a stream's decoder
+ * is new, its names are not, and judging one then costs no string at all.
+ */
+const NAMES = new WeakMap<(event: string | null) => boolean, NameTable>();
+/** At most this many names are remembered per reader (an upstream could send any number). */
+const MAX_NAMES = 64;
+interface NameTable {
+  byHash: Map<number, KnownName[]>;
+  count: number;
+}
+/** Chunks up to this size are searched as one-byte text; a larger one would land in V8's large-object space. */
+const MAX_TEXT_CHUNK = 64 * 1024;
 
 /**
  * An incremental Server-Sent Events decoder (WHATWG rules): lines end in `\n`, `\r\n` or `\r`, even
@@ -40,11 +63,18 @@ export class SseDecoder {
   private hasData = false;
   /** `want` of the current event's name, asked once per name. */
   private wanted: boolean | undefined = undefined;
+  /** Event names seen, decoded and judged once per `want`. */
+  private readonly names: NameTable;
+  private wantUnnamed: boolean | undefined = undefined;
 
   constructor(
-    private readonly want: (event: string | null) => boolean = () => true,
+    private readonly want: (event: string | null) => boolean = WANT_ALL,
     private readonly maxLine = MAX_LINE_BYTES,
-  ) {}
+  ) {
+    let names = NAMES.get(want);
+    if (!names) NAMES.set(want, (names = { byHash: new Map(), count: 0 }));
+    this.names = names;
+  }
 
   push(chunk: Uint8Array, onEvent: (e: SseEvent) => void): void {
     const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
@@ -54,11 +84,17 @@ export class SseDecoder {
       this.pendingCR = false;
       if (buf[pos] === LF) pos++;
     }
-    // Almost every stream ends its lines in `\n` alone: then a native search finds each line end.
-    const anyCR = buf.indexOf(CR, pos) !== -1;
+    // Almost every stream ends its lines in `\n` alone. Then the chunk is read as a one-byte (latin1)
+    // string, where every byte is one character at the same offset: V8's own string search finds
+    // each line end without a call into C++ (a native Buffer.indexOf per line was most of the cost).
+    let text = len <= MAX_TEXT_CHUNK ? latin1(buf, 0, len) : null;
+    const anyCR = text !== null ? text.indexOf('\r', pos) !== -1 : buf.indexOf(CR, pos) !== -1;
+    if (anyCR) text = null;
     while (pos < len) {
       let end: number;
-      if (!anyCR) {
+      if (text !== null) {
+        end = text.indexOf('\n', pos);
+      } else if (!anyCR) {
         end = buf.indexOf(LF, pos);
       } else {
         end = pos;
@@ -77,6 +113,8 @@ export class SseDecoder {
         else this.line(line, 0, line.length, onEvent);
       } else if (end - pos > this.maxLine) {
         this.broken = true;
+      } else if (text !== null) {
+        this.textLine(text, buf, pos, end, onEvent);
       } else {
         this.line(buf, pos, end, onEvent);
       }
@@ -130,13 +168,67 @@ export class SseDecoder {
     if (valueStart < end && buf[valueStart] === SPACE) valueStart++;
     const field = fieldEnd - start;
     if (field === 4 && buf[start] === 0x64 && buf[start + 1] === 0x61 && buf[start + 2] === 0x74 && buf[start + 3] === 0x61) {
-      // `data`: kept only while the event may be wanted (a name seen so far says it is not).
-      this.hasData = true;
-      if ((this.wanted ??= this.want(this.event))) this.data.push(buf.subarray(valueStart, end));
+      this.dataLine(buf, valueStart, end);
     } else if (field === 5 && buf[start] === 0x65 && buf[start + 1] === 0x76 && buf[start + 2] === 0x65 && buf[start + 3] === 0x6e && buf[start + 4] === 0x74) {
-      this.event = buf.toString('utf8', valueStart, end);
-      this.wanted = this.want(this.event);
+      this.nameLine(latin1(buf, valueStart, end), 0, buf, valueStart, end);
     }
+  }
+
+  /** The same as `line`, on the chunk read as latin1 text (`text[i]` is `buf[i]`). */
+  private textLine(text: string, buf: Buffer, start: number, end: number, onEvent: (e: SseEvent) => void): void {
+    if (!this.started) {
+      this.started = true;
+      if (text.startsWith('\u00ef\u00bb\u00bf', start) && end - start >= 3) start += 3; // a UTF-8 byte order mark
+    }
+    if (start === end) return this.dispatch(onEvent);
+    const first = text.charCodeAt(start);
+    if (first === COLON) return; // a comment
+    if (first === 0x64 /* d */ && text.startsWith('data', start)) {
+      if (start + 4 === end) return this.dataLine(buf, end, end);
+      if (text.charCodeAt(start + 4) === COLON) return this.dataLine(buf, text.charCodeAt(start + 5) === SPACE && start + 5 < end ? start + 6 : start + 5, end);
+    } else if (first === 0x65 /* e */ && text.startsWith('event', start)) {
+      if (start + 5 === end) return this.nameLine(text, end, buf, end, end);
+      if (text.charCodeAt(start + 5) === COLON) {
+        const valueStart = text.charCodeAt(start + 6) === SPACE && start + 6 < end ? start + 7 : start + 6;
+        return this.nameLine(text, valueStart, buf, valueStart, end);
+      }
+    }
+  }
+
+  /** A `data` line's value `buf[start..end)`: kept only while the event may be wanted (a name seen so far says it is not). */
+  private dataLine(buf: Buffer, start: number, end: number): void {
+    this.hasData = true;
+    if ((this.wanted ??= this.wantName(this.event))) this.data.push(buf.subarray(start, end));
+  }
+
+  /**
+   * An `event` line: its name is `text` from `at` (the bytes `buf[start..end)` as latin1), found among
+   * the names seen before without making a string; decoded as UTF-8 and judged only when new.
+   */
+  private nameLine(text: string, at: number, buf: Buffer, start: number, end: number): void {
+    const length = end - start;
+    // Its length and three of its characters tell most names apart; the text comparison decides.
+    const hash =
+      length === 0 ? 0 : length + ((text.charCodeAt(at) ^ (text.charCodeAt(at + (length >> 1)) << 8) ^ (text.charCodeAt(at + length - 1) << 16)) << 6);
+    let list = this.names.byHash.get(hash);
+    let known: KnownName | undefined;
+    if (list) for (const k of list) if (k.latin.length === length && text.startsWith(k.latin, at)) known = k;
+    if (!known) {
+      const name = buf.toString('utf8', start, end);
+      known = { latin: latin1(buf, start, end), name, wanted: this.want(name) };
+      if (this.names.count < MAX_NAMES) {
+        if (!list) this.names.byHash.set(hash, (list = []));
+        list.push(known);
+        this.names.count++;
+      }
+    }
+    this.event = known.name;
+    this.wanted = known.wanted;
+  }
+
+  /** `want` of an unnamed event (null), asked once. */
+  private wantName(event: string | null): boolean {
+    return event === null ? (this.wantUnnamed ??= this.want(null)) : this.want(event);
   }
 
   private dispatch(onEvent: (e: SseEvent) => void): void {
@@ -147,10 +239,11 @@ export class SseDecoder {
     const broken = this.broken;
     this.broken = false;
     this.event = null;
-    this.data = [];
     this.hasData = false;
     this.wanted = undefined;
-    if (broken || !hasData || !(wanted ?? this.want(event))) return;
+    // Most events are not wanted and never fill the list: it is replaced only when it was used.
+    if (data.length) this.data = [];
+    if (broken || !hasData || !(wanted ?? this.wantName(event))) return;
     onEvent({ event, data: joinLines(data) });
   }
 }
