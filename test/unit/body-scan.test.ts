@@ -55,3 +55,20 @@ test('reads metadata.user_id and prompt_cache_key for the session id', () => {
   assert.equal(codex.promptCacheKey, 'conv-9');
   assert.equal(codex.userId, null);
 });
+
+test('strings of every length around the byte-by-byte reach, with escapes and backslash runs at its edge, read as JSON.parse reads them', () => {
+  for (let n = 40; n < 60; n++) {
+    for (const tail of ['', '\\', '\\\\', '"', '\\"', '\u00e9', '\u{1F680}']) {
+      const value = `${'a'.repeat(n)}${tail}`;
+      const text = JSON.stringify({ messages: [{ content: value }], model: value, prompt_cache_key: value, stream: n % 2 === 0 });
+      const got = scanBody(Buffer.from(text));
+      assert.equal(got.json, true, text);
+      assert.equal(got.model, value, text);
+      assert.equal(got.promptCacheKey, value, text);
+      assert.equal(got.stream, n % 2 === 0);
+    }
+  }
+  // A raw control character is not JSON: the scan says so rather than reading a model.
+  assert.equal(scanBody(Buffer.from('{"model":"a\tb"}')).json, false);
+  assert.deepEqual([scanBody(Buffer.from('{"stream":tru}')).stream, scanBody(Buffer.from('{"stream":"true"}')).stream], [null, null]);
+});

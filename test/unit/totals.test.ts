@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import initSqlJs from 'sql.js/dist/sql-wasm.js';
 import { createMemoryLogger } from '../../src/core/log.ts';
-import { addDaily, dailyOf, decodeTotals, encodeTotals, newTotals, setMeta } from '../../src/core/store/db.ts';
+import { addDaily, type DailyAdd, dailyOf, decodeTotals, encodeTotals, foldDaily, METRICS, newTotals, setMeta } from '../../src/core/store/db.ts';
 import { RequestStore } from '../../src/core/store/request-store.ts';
 import { tempHome } from '../helpers/home.ts';
 import { finished } from '../helpers/records.ts';
@@ -138,4 +138,15 @@ test('usage by session and by project over whole days comes from the session row
     await store.close();
   }
   await cleanup();
+});
+
+test('folding two requests of one day, config and model into a row sums every metric', () => {
+  const sums = new Map<string, DailyAdd>();
+  const one = (k: number): DailyAdd =>
+    ({ day: '2026-12-06', service: 'claude', config: 'a', model: 'm', ...Object.fromEntries(METRICS.map((m, i) => [m, (i + 1) * k])) }) as DailyAdd;
+  foldDaily(sums, one(1));
+  foldDaily(sums, one(10));
+  assert.equal(sums.size, 1);
+  const row = [...sums.values()][0]!;
+  for (const [i, m] of METRICS.entries()) assert.equal(row[m], (i + 1) * 11, m);
 });

@@ -21,9 +21,20 @@ function isSpace(c: number): boolean {
   return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
 }
 
+/** How far a string is read byte by byte before the rest is searched natively (most keys and values are short). */
+const SHORT_STRING = 48;
+
 /** Index just past the closing quote of the string whose opening quote is at `i`, or -1. */
 function skipString(buf: Uint8Array, i: number): number {
+  // A plain loop finds the end of a short string without a call into C++ (a native indexOf costs
+  // more than reading a few dozen bytes); an escape's next byte is skipped whatever it is.
+  const stop = Math.min(buf.length, i + 1 + SHORT_STRING);
   let j = i + 1;
+  for (; j < stop; j++) {
+    const c = buf[j];
+    if (c === QUOTE) return j + 1;
+    if (c === BACKSLASH) j++;
+  }
   for (;;) {
     const q = buf.indexOf(QUOTE, j);
     if (q < 0) return -1;
@@ -110,6 +121,37 @@ function walkTopLevel(buf: Uint8Array, keys: readonly Uint8Array[], visit: (key:
   }
 }
 
+const TRUE = Buffer.from('true');
+const FALSE = Buffer.from('false');
+
+function isLiteral(buf: Uint8Array, start: number, end: number, literal: Uint8Array): boolean {
+  if (end - start !== literal.length) return false;
+  for (let k = 0; k < literal.length; k++) if (buf[start + k] !== literal[k]) return false;
+  return true;
+}
+
+/**
+ * The JSON string whose quotes are at `start` and `end - 1`: decoded as it is when it has no escape
+ * (a model name, a cache key), through JSON.parse otherwise; null when it is not valid.
+ */
+function stringValue(buf: Uint8Array, start: number, end: number): string | null {
+  let plain = true;
+  for (let k = start + 1; k < end - 1; k++) {
+    const c = buf[k]!;
+    if (c === BACKSLASH || c < 0x20) {
+      plain = false;
+      break;
+    }
+  }
+  if (plain) return decoder.decode(buf.subarray(start + 1, end - 1));
+  try {
+    const value = JSON.parse(decoder.decode(buf.subarray(start, end))) as unknown;
+    return typeof value === 'string' ? value : null;
+  } catch {
+    return null;
+  }
+}
+
 const asBytes = (keys: readonly string[]) => keys.map((k) => Buffer.from(k, 'latin1'));
 const [MODEL, STREAM, METADATA, PROMPT_CACHE_KEY] = [0, 1, 2, 3];
 const SCAN_KEYS = asBytes(['model', 'stream', 'metadata', 'prompt_cache_key']);
@@ -128,12 +170,8 @@ export function scanBody(buf: Uint8Array): BodyFacts {
   let modelSpan: [number, number] | null = null;
   const ok = walkTopLevel(buf, SCAN_KEYS, (key, i, valueEnd) => {
     if ((key === MODEL || key === PROMPT_CACHE_KEY) && buf[i] === QUOTE) {
-      let value: string;
-      try {
-        value = JSON.parse(decoder.decode(buf.subarray(i, valueEnd))) as string;
-      } catch {
-        return false;
-      }
+      const value = stringValue(buf, i, valueEnd);
+      if (value === null) return false;
       if (key === MODEL) {
         model = value;
         modelSpan = [i, valueEnd];
@@ -146,8 +184,7 @@ export function scanBody(buf: Uint8Array): BodyFacts {
         return false;
       }
     } else if (key === STREAM) {
-      const literal = decoder.decode(buf.subarray(i, valueEnd));
-      stream = literal === 'true' ? true : literal === 'false' ? false : null;
+      stream = isLiteral(buf, i, valueEnd, TRUE) ? true : isLiteral(buf, i, valueEnd, FALSE) ? false : null;
     }
     return true;
   });

@@ -83,7 +83,25 @@ export function foldDaily(sums: Map<string, DailyAdd>, d: DailyAdd): void {
   const key = keyOf(d);
   const into = sums.get(key);
   if (!into) sums.set(key, d);
-  else for (const m of METRICS) into[m] += d[m];
+  else addInto(into, d);
+}
+
+/**
+ * Field by field, not a loop over METRICS: a loop indexes the row by a different key each turn,
+ * which V8 handles as a lookup by name (megamorphic) on every request's two folds.
+ */
+function addInto(into: DailyAdd, d: DailyAdd): void {
+  into.requests += d.requests;
+  into.errors += d.errors;
+  into.input += d.input;
+  into.cached_create += d.cached_create;
+  into.cached_read += d.cached_read;
+  into.output += d.output;
+  into.reasoning += d.reasoning;
+  into.total += d.total;
+  into.cost_usd += d.cost_usd;
+  into.unpriced += d.unpriced;
+  into.estimated += d.estimated;
 }
 
 /** What one request adds to its session's day (`sessions`: the session id in the `config` slot). */

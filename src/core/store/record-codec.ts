@@ -44,6 +44,53 @@ export function packRecord(r: RequestRecord, shed = false): PackedRecord {
   ];
 }
 
+/** A character JSON would escape, or any outside ASCII (left to JSON.stringify, which handles lone surrogates). */
+const NOT_PLAIN = /[^\x20-\x21\x23-\x5b\x5d-\x7e]/;
+
+/** A string as JSON text; plain ASCII (nearly every id, name, model and path) is quoted as it is. */
+function quote(s: string): string {
+  return NOT_PLAIN.test(s) ? JSON.stringify(s) : `"${s}"`;
+}
+
+const text = (s: string | null | undefined): string => (s == null ? 'null' : quote(s));
+const numberText = (n: number | null): string => (n === null ? 'null' : Number.isFinite(n) ? String(n) : 'null');
+
+/**
+ * `packRecord(r, shed)` as JSON text, the same text `JSON.stringify` gives, written field by field and
+ * joined once: JSON.stringify walks the array and checks every character of every string, and a
+ * template of this many parts makes as many intermediate strings; both cost microseconds a request.
+ */
+export function packedRecordText(r: RequestRecord, shed = false): string {
+  const u = r.usage;
+  const usage = u ? `[${[u.input, u.cached_create, u.cached_read, u.output, u.reasoning, u.total, u.cache_5m, u.cache_1h].map(numberText).join(',')}]` : 'null';
+  const fields = [
+    quote(r.id),
+    numberText(r.started_at),
+    quote(r.service),
+    text(r.config),
+    text(r.model_requested),
+    r.model_sent === r.model_requested ? SAME : text(r.model_sent),
+    r.model_answered === r.model_sent ? SAME : text(r.model_answered),
+    quote(r.method),
+    quote(r.path),
+    numberText(r.status),
+    text(r.error),
+    numberText(r.duration_ms),
+    numberText(r.ttfb_ms),
+    numberText(r.bytes_in),
+    numberText(r.bytes_out),
+    r.stream ? 1 : 0,
+    text(r.session_id),
+    usage,
+    numberText(r.cost_usd),
+    r.trace ? JSON.stringify(r.trace) : 'null',
+    shed || r.bodies_shed ? 1 : 0,
+    text(r.client),
+    r.cost_estimated ? 1 : 0,
+  ];
+  return `[${fields.join(',')}]`;
+}
+
 const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 const num = (v: unknown): number | null => (typeof v === 'number' ? v : null);
 

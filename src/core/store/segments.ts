@@ -15,7 +15,7 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import type { RequestRecord } from '../../shared/records.ts';
-import { packRecord, unpackRecord } from './record-codec.ts';
+import { packedRecordText, unpackRecord } from './record-codec.ts';
 
 /**
  * The request log on disk: numbered segments, each a pair of append-only files.
@@ -179,7 +179,7 @@ export class SegmentLog {
         offset += e.blob.length;
         blobs.push(e.blob);
       }
-      const line = `{"p":${JSON.stringify(packRecord(e.record, e.shed))},"d":"${e.day}","b":${at}}\n`;
+      const line = `{"p":${packedRecordText(e.record, e.shed)},"d":"${e.day}","b":${at}}\n`;
       text.push(line);
       pendingRec += line.length;
       if (e.record.started_at > tail.lastMs) tail.lastMs = e.record.started_at;

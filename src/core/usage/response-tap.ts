@@ -11,7 +11,7 @@ export interface TapResult {
   /** Whether the stream said it was complete (false for a cut or failed stream). */
   completed: boolean;
   /** The first bytes of the decoded body, for the detail view. */
-  body: Buffer;
+  readonly body: Buffer;
   truncated: boolean;
   /** Set when the body could not be decoded (an encoding Node cannot read). */
   undecodable: string | null;
@@ -157,14 +157,40 @@ export class ResponseTap {
     }
     this.json = [];
     this.tail = [];
-    return {
+    return new Result(
       usage,
       model,
-      streamError: this.stream.streamError,
-      completed: this.sse ? this.stream.completed : true,
-      body: Buffer.concat(this.captured, this.capturedBytes),
-      truncated: this.truncated,
-      undecodable: this.undecodable,
-    };
+      this.stream.streamError,
+      this.sse ? this.stream.completed : true,
+      this.captured,
+      this.capturedBytes,
+      this.truncated,
+      this.undecodable,
+    );
+  }
+}
+
+/**
+ * A tap's result. The kept bytes are joined only when somebody reads `body` (the request log, when it
+ * keeps this request's bodies): past the log's rate nobody does, and the copy is never made.
+ */
+class Result implements TapResult {
+  private joined: Buffer | null = null;
+
+  constructor(
+    readonly usage: Usage | null,
+    readonly model: string | null,
+    readonly streamError: string | null,
+    readonly completed: boolean,
+    private readonly parts: Buffer[],
+    private readonly bytes: number,
+    readonly truncated: boolean,
+    readonly undecodable: string | null,
+  ) {}
+
+  get body(): Buffer {
+    // A copy, even of one part: a part is a view of the socket's read, which it would keep alive.
+    this.joined ??= Buffer.concat(this.parts, this.bytes);
+    return this.joined;
   }
 }

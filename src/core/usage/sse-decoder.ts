@@ -12,11 +12,16 @@ const SPACE = 32;
 export const MAX_LINE_BYTES = 8 * 1024 * 1024;
 const WANT_ALL = () => true;
 
-/** `buf[start..end)` as a one-byte string, by Buffer's own method (`toString('latin1')` checks its arguments first). */
-const latin1 = (buf: Buffer, start: number, end: number): string => (buf as Buffer & { latin1Slice(s: number, e: number): string }).latin1Slice(start, end);
-/** An event name as seen (its bytes as latin1 text), decoded and judged once. */
+/** Whether `a` holds the bytes `buf[start..end)`. */
+function sameBytes(a: Uint8Array, buf: Uint8Array, start: number, end: number): boolean {
+  if (a.length !== end - start) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== buf[start + i]) return false;
+  return true;
+}
+
+/** An event name as seen (its bytes), decoded and judged once. */
 interface KnownName {
-  latin: string;
+  bytes: Uint8Array;
   name: string;
   wanted: boolean;
 }
@@ -31,8 +36,6 @@ interface NameTable {
   byHash: Map<number, KnownName[]>;
   count: number;
 }
-/** Chunks up to this size are searched as one-byte text; a larger one would land in V8's large-object space. */
-const MAX_TEXT_CHUNK = 64 * 1024;
 
 /**
  * An incremental Server-Sent Events decoder (WHATWG rules): lines end in `\n`, `\r\n` or `\r`, even
@@ -84,17 +87,11 @@ export class SseDecoder {
       this.pendingCR = false;
       if (buf[pos] === LF) pos++;
     }
-    // Almost every stream ends its lines in `\n` alone. Then the chunk is read as a one-byte (latin1)
-    // string, where every byte is one character at the same offset: V8's own string search finds
-    // each line end without a call into C++ (a native Buffer.indexOf per line was most of the cost).
-    let text = len <= MAX_TEXT_CHUNK ? latin1(buf, 0, len) : null;
-    const anyCR = text !== null ? text.indexOf('\r', pos) !== -1 : buf.indexOf(CR, pos) !== -1;
-    if (anyCR) text = null;
+    // Almost every stream ends its lines in `\n` alone: then a native search finds each line end.
+    const anyCR = buf.indexOf(CR, pos) !== -1;
     while (pos < len) {
       let end: number;
-      if (text !== null) {
-        end = text.indexOf('\n', pos);
-      } else if (!anyCR) {
+      if (!anyCR) {
         end = buf.indexOf(LF, pos);
       } else {
         end = pos;
@@ -113,8 +110,6 @@ export class SseDecoder {
         else this.line(line, 0, line.length, onEvent);
       } else if (end - pos > this.maxLine) {
         this.broken = true;
-      } else if (text !== null) {
-        this.textLine(text, buf, pos, end, onEvent);
       } else {
         this.line(buf, pos, end, onEvent);
       }
@@ -170,28 +165,7 @@ export class SseDecoder {
     if (field === 4 && buf[start] === 0x64 && buf[start + 1] === 0x61 && buf[start + 2] === 0x74 && buf[start + 3] === 0x61) {
       this.dataLine(buf, valueStart, end);
     } else if (field === 5 && buf[start] === 0x65 && buf[start + 1] === 0x76 && buf[start + 2] === 0x65 && buf[start + 3] === 0x6e && buf[start + 4] === 0x74) {
-      this.nameLine(latin1(buf, valueStart, end), 0, buf, valueStart, end);
-    }
-  }
-
-  /** The same as `line`, on the chunk read as latin1 text (`text[i]` is `buf[i]`). */
-  private textLine(text: string, buf: Buffer, start: number, end: number, onEvent: (e: SseEvent) => void): void {
-    if (!this.started) {
-      this.started = true;
-      if (text.startsWith('\u00ef\u00bb\u00bf', start) && end - start >= 3) start += 3; // a UTF-8 byte order mark
-    }
-    if (start === end) return this.dispatch(onEvent);
-    const first = text.charCodeAt(start);
-    if (first === COLON) return; // a comment
-    if (first === 0x64 /* d */ && text.startsWith('data', start)) {
-      if (start + 4 === end) return this.dataLine(buf, end, end);
-      if (text.charCodeAt(start + 4) === COLON) return this.dataLine(buf, text.charCodeAt(start + 5) === SPACE && start + 5 < end ? start + 6 : start + 5, end);
-    } else if (first === 0x65 /* e */ && text.startsWith('event', start)) {
-      if (start + 5 === end) return this.nameLine(text, end, buf, end, end);
-      if (text.charCodeAt(start + 5) === COLON) {
-        const valueStart = text.charCodeAt(start + 6) === SPACE && start + 6 < end ? start + 7 : start + 6;
-        return this.nameLine(text, valueStart, buf, valueStart, end);
-      }
+      this.nameLine(buf, valueStart, end);
     }
   }
 
@@ -202,20 +176,19 @@ export class SseDecoder {
   }
 
   /**
-   * An `event` line: its name is `text` from `at` (the bytes `buf[start..end)` as latin1), found among
-   * the names seen before without making a string; decoded as UTF-8 and judged only when new.
+   * An `event` line: its name is `buf[start..end)`, found among the names seen before by its bytes,
+   * without making a string; decoded as UTF-8 and judged only when new.
    */
-  private nameLine(text: string, at: number, buf: Buffer, start: number, end: number): void {
+  private nameLine(buf: Buffer, start: number, end: number): void {
     const length = end - start;
-    // Its length and three of its characters tell most names apart; the text comparison decides.
-    const hash =
-      length === 0 ? 0 : length + ((text.charCodeAt(at) ^ (text.charCodeAt(at + (length >> 1)) << 8) ^ (text.charCodeAt(at + length - 1) << 16)) << 6);
+    // Its length and three of its bytes tell most names apart; the bytes themselves decide.
+    const hash = length === 0 ? 0 : length + ((buf[start]! ^ (buf[start + (length >> 1)]! << 8) ^ (buf[end - 1]! << 16)) << 6);
     let list = this.names.byHash.get(hash);
     let known: KnownName | undefined;
-    if (list) for (const k of list) if (k.latin.length === length && text.startsWith(k.latin, at)) known = k;
+    if (list) for (const k of list) if (sameBytes(k.bytes, buf, start, end)) known = k;
     if (!known) {
       const name = buf.toString('utf8', start, end);
-      known = { latin: latin1(buf, start, end), name, wanted: this.want(name) };
+      known = { bytes: Buffer.from(buf.subarray(start, end)), name, wanted: this.want(name) };
       if (this.names.count < MAX_NAMES) {
         if (!list) this.names.byHash.set(hash, (list = []));
         list.push(known);
