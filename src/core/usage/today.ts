@@ -1,5 +1,7 @@
 import { SeedGuard } from './seed-guard.ts';
-import type { Activity, ConfigToday, OverviewData, ServiceOverview } from '../../shared/dashboard.ts';
+import type { ConfigToday, OverviewData, ServiceOverview } from '../../shared/dashboard.ts';
+import { activity, ActivityRing } from './activity-ring.ts';
+import { Median } from './median.ts';
 import { isFailover, newerFirst, type RequestRecord } from '../../shared/records.ts';
 import { SERVICES, type ServiceName } from '../../shared/services.ts';
 
@@ -11,30 +13,21 @@ interface ConfigAcc {
   cost_usd: number;
   unpriced: number;
   estimated: number;
-  durations: number[];
-  ttfbs: number[];
+  durations: Median;
+  ttfbs: Median;
   last_error: ConfigToday['last_error'];
-}
-
-function median(values: number[]): number | null {
-  if (!values.length) return null;
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
 /**
  * Today's figures per config (requests, errors, cost, median latencies, last error), the last
  * minutes' activity and the last errors and failovers, kept up to date from every finished request
- * instead of read back from the log at each look. `dayOf` is the local day of an epoch ms; the day's
+ * instead of read back from the log at each look, in memory that does not grow with the requests. `dayOf` is the local day of an epoch ms; the day's
  * figures start over when it changes. Records from before this owner started come through `seed`.
  */
 export class TodayTracker {
   private day = '';
   private configs = new Map<string, ConfigAcc>();
-  private window: Array<{ at: number; error: boolean; tokens: number }> = [];
-  /** The first point still in the window. */
-  private head = 0;
+  private readonly window: ActivityRing;
   private recent: RequestRecord[] = [];
   /** So a seed read afterwards counts none twice. */
   private readonly guard: SeedGuard;
@@ -47,14 +40,14 @@ export class TodayTracker {
     private readonly windowMs = 60 * 60_000,
   ) {
     this.guard = new SeedGuard(since);
+    this.window = new ActivityRing(windowMs);
   }
 
   /** Drops what it folded (prices changed, at `now`): the next view seeds again from the log. */
   forget(now: number): void {
     this.day = '';
     this.configs = new Map();
-    this.window = [];
-    this.head = 0;
+    this.window.clear();
     this.recent = [];
     this.guard.reset(now);
   }
@@ -86,7 +79,11 @@ export class TodayTracker {
     if (day === this.day) {
       const key = `${r.service}\u0000${r.config ?? ''}`;
       let c = this.configs.get(key);
-      if (!c) this.configs.set(key, (c = { requests: 0, errors: 0, cost_usd: 0, unpriced: 0, estimated: 0, durations: [], ttfbs: [], last_error: null }));
+      if (!c)
+        this.configs.set(
+          key,
+          (c = { requests: 0, errors: 0, cost_usd: 0, unpriced: 0, estimated: 0, durations: new Median(), ttfbs: new Median(), last_error: null }),
+        );
       c.requests++;
       if (r.error) {
         c.errors++;
@@ -100,11 +97,11 @@ export class TodayTracker {
         }
       }
       if (r.status !== null && !r.error) {
-        c.durations.push(r.duration_ms);
-        if (r.ttfb_ms !== null) c.ttfbs.push(r.ttfb_ms);
+        c.durations.add(r.duration_ms);
+        if (r.ttfb_ms !== null) c.ttfbs.add(r.ttfb_ms);
       }
     }
-    if (r.started_at >= now - this.windowMs) this.window.push({ at: r.started_at, error: r.error !== null, tokens: r.usage?.total ?? 0 });
+    if (r.started_at >= now - this.windowMs) this.window.add(r.started_at, r.error !== null, r.usage?.total ?? 0);
     if (r.error || isFailover(r)) {
       this.recent.push(r);
       this.recent.sort(newerFirst);
@@ -118,14 +115,6 @@ export class TodayTracker {
       this.day = day;
       this.configs = new Map();
     }
-    // Points arrive about in time order: old ones leave from the front, a step per request at most
-    // amortised (the array is compacted once half of it is gone), never a pass over all of them.
-    const cutoff = now - this.windowMs;
-    while (this.head < this.window.length && this.window[this.head]!.at < cutoff) this.head++;
-    if (this.head > 1024 && this.head * 2 > this.window.length) {
-      this.window = this.window.slice(this.head);
-      this.head = 0;
-    }
   }
 
   /** The overview at `now`: activity over the `spanMs` before it, in `stepMs` buckets. */
@@ -134,48 +123,26 @@ export class TodayTracker {
     const services = {} as Record<ServiceName, ServiceOverview>;
     for (const service of SERVICES) {
       const configs: Record<string, ConfigToday> = {};
-      const durations: number[] = [];
-      const ttfbs: number[] = [];
+      const durations: Median[] = [];
+      const ttfbs: Median[] = [];
       for (const [key, c] of this.configs) {
         const [s, name] = key.split('\u0000') as [string, string];
         if (s !== service) continue;
-        durations.push(...c.durations);
-        ttfbs.push(...c.ttfbs);
+        durations.push(c.durations);
+        ttfbs.push(c.ttfbs);
         configs[name] = {
           requests: c.requests,
           errors: c.errors,
           cost_usd: c.cost_usd,
           unpriced: c.unpriced,
           estimated: c.estimated,
-          p50_ms: median(c.durations),
-          p50_ttfb_ms: median(c.ttfbs),
+          p50_ms: Median.of([c.durations]),
+          p50_ttfb_ms: Median.of([c.ttfbs]),
           last_error: c.last_error,
         };
       }
-      services[service] = { p50_ms: median(durations), p50_ttfb_ms: median(ttfbs), configs };
+      services[service] = { p50_ms: Median.of(durations), p50_ttfb_ms: Median.of(ttfbs), configs };
     }
-    return { services, activity: activity(this.window.slice(this.head), now, Math.min(spanMs, this.windowMs), stepMs), recent: [...this.recent] };
+    return { services, activity: activity(this.window.points(now), now, Math.min(spanMs, this.windowMs), stepMs), recent: [...this.recent] };
   }
-}
-
-/** Pure: requests, errors and tokens per `stepMs` bucket over the `spanMs` before `now` (the last bucket holds `now`). */
-export function activity(points: ReadonlyArray<{ at: number; error: boolean; tokens: number }>, now: number, spanMs: number, stepMs: number): Activity {
-  const n = Math.max(1, Math.ceil(spanMs / stepMs));
-  const last = Math.floor(now / stepMs) * stepMs;
-  const start = last - (n - 1) * stepMs;
-  const out: Activity = { x: [], requests: [], errors: [], tokens: [] };
-  for (let i = 0; i < n; i++) {
-    out.x.push(start + i * stepMs);
-    out.requests.push(0);
-    out.errors.push(0);
-    out.tokens.push(0);
-  }
-  for (const p of points) {
-    const i = Math.floor((p.at - start) / stepMs);
-    if (i < 0 || i >= n) continue;
-    out.requests[i]!++;
-    if (p.error) out.errors[i]!++;
-    out.tokens[i]! += p.tokens;
-  }
-  return out;
 }
