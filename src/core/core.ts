@@ -177,6 +177,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
         log,
         maxBodyBytes,
         captureBytes,
+        keepBodies: () => requestStore?.takeBodySlot() ?? false,
         now,
         price,
         filters: () => filters.rules(),

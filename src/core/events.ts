@@ -28,6 +28,11 @@ export interface RequestDetailParts {
 export interface RequestFinished {
   record: RequestRecord;
   /**
+   * Whether the log keeps this request's headers and bodies, decided when it started (past the log's
+   * rate it does not, and its response is never captured).
+   */
+  bodies: boolean;
+  /**
    * Builds the detail parts: called at most once, by the request log, and only when it keeps this
    * request's bodies (past its rate it does not, and none of this work is done).
    */

@@ -74,13 +74,11 @@ function record(i: number, startedAt: number): RequestRecord {
 export async function generate(home: string, count: number, withBodies: number): Promise<{ bytes: number; kept: number }> {
   const dataDir = join(home, 'data');
   await mkdir(dataDir, { recursive: true });
-  // Written as fast as it goes: every generated request keeps its bodies, not the first 100 a second.
   const store = await RequestStore.open({
     dataDir,
     retentionDays: 30,
     maxBytes: 256 * 1024 * 1024,
     bodyBytes: 512 * 1024,
-    bodiesPerSecond: Number.POSITIVE_INFINITY,
     log: createMemoryLogger(),
   });
   const start = Date.now() - 30 * DAY + 60_000;
@@ -91,6 +89,7 @@ export async function generate(home: string, count: number, withBodies: number):
     const body = i >= count - withBodies;
     store.add({
       record: r,
+      bodies: true,
       detail: () => ({
         requestHeaders: { 'content-type': 'application/json', 'user-agent': 'claude-cli/2.1.332', 'x-api-key': '[removed]' },
         responseHeaders: { 'content-type': 'text/event-stream', 'request-id': `req_${i}` },

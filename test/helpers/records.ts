@@ -29,6 +29,7 @@ export function finished(over: Partial<RequestRecord> = {}, bodies: { request?: 
   };
   return {
     record,
+    bodies: true,
     detail: () => ({
       requestHeaders: { 'content-type': 'application/json', authorization: '[removed]' },
       responseHeaders: { 'content-type': 'text/event-stream' },

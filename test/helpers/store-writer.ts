@@ -13,7 +13,6 @@ async function run(): Promise<void> {
     bodyBytes: 64 * 1024,
     log: createMemoryLogger(),
     flushMs: 5,
-    bodiesPerSecond: Number.POSITIVE_INFINITY, // every batch carries bodies for the kill to land in
   });
   process.stdout.write('ready\n');
   for (;;) {

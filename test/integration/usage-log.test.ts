@@ -179,3 +179,48 @@ test('the dashboard protocol serves usage and logs, and no stored key ever appea
     assert.ok(!text.includes('sk-ant-secret-in-config') && !text.includes('sk-codex-secret-in-config'));
   }
 });
+
+test('past log.bodiesPerSecond a request is relayed whole and logged as its record alone, marked; its response is never captured', async () => {
+  const h = await tempHome();
+  const up = await FakeUpstream.start('anthropic', 'rate-up');
+  await writeConfig(h.home, 'claude', { prod: { base_url: up.baseUrl, auth_token: 'sk-ant-rate-config' } });
+  // One a second with a burst of five: a quick run of eight keeps the bodies of the first five.
+  const c = await startCore(h.home, { log: { bodiesPerSecond: 1 } });
+  const seen: Array<{ record: RequestRecord; bodies: boolean }> = [];
+  c.events.on('request:end', (f) => seen.push({ record: f.record, bodies: f.bodies }));
+  try {
+    const client = new Anthropic({ baseURL: c.urls.claude, authToken: 'client-placeholder', apiKey: null, maxRetries: 0 });
+    const texts: string[] = [];
+    for (let i = 0; i < 8; i++) {
+      const m = await client.messages.stream({ model: 'claude-sonnet-4-5', max_tokens: 16, messages: [{ role: 'user', content: `q${i}` }] }).finalMessage();
+      texts.push(m.content.map((b) => (b.type === 'text' ? b.text : '')).join(''));
+    }
+    for (let i = 0; i < 100 && seen.length < 8; i++) await new Promise((r) => setTimeout(r, 10));
+    assert.ok(
+      texts.every((t) => t.length > 0),
+      'every answer reached the client whole',
+    );
+    assert.deepEqual(
+      seen.map((s) => s.bodies),
+      [true, true, true, true, true, false, false, false],
+    );
+    await c.requests()!.flush();
+    for (const [i, s] of seen.entries()) {
+      const d = (await c.requests()!.log(s.record.id))!;
+      assert.ok(d.usage && d.usage.output > 0, `request ${i} keeps its usage`);
+      if (i < 5) {
+        assert.match(d.request_body ?? '', new RegExp(`q${i}`));
+        assert.ok((d.response_body ?? '').includes('message_stop'), `request ${i} keeps its answer`);
+        assert.notEqual(d.bodies_shed, true);
+      } else {
+        assert.equal(d.request_body, null);
+        assert.equal(d.response_body, null);
+        assert.equal(d.bodies_shed, true, `request ${i} says its bodies were not kept`);
+      }
+    }
+  } finally {
+    await c.stop();
+    await up.close();
+    await h.cleanup();
+  }
+});

@@ -351,10 +351,11 @@ test('past its rate the log keeps every record and builds no bodies for the rest
   let clock = Date.now();
   const store = await open(home, { bodiesPerSecond: 10, now: () => clock });
   let built = 0;
+  // Each request asks at its start, as the proxy does; the answer rides on the finished request.
   const counted = () => {
     const f = finished();
     const detail = f.detail;
-    return { ...f, detail: () => (built++, detail()) };
+    return { ...f, bodies: store.takeBodySlot(), detail: () => (built++, detail()) };
   };
   const burst = Array.from({ length: 80 }, counted); // 80 at one instant: the bucket holds 5 s of 10/s
   for (const f of burst) store.add(f);

@@ -11,6 +11,7 @@ export function redactResponse(finished: RequestFinished, rules: readonly Filter
   const detail = finished.detail;
   return {
     record: finished.record,
+    bodies: finished.bodies,
     detail: (): RequestDetailParts => {
       const parts = detail();
       const applicable = applicableRules(parts.responseBody, service, rules);

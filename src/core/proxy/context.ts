@@ -56,6 +56,8 @@ export interface RequestContext {
   bytesOut: number;
   /** Bytes of this request's body taken from the shared body budget (given back when it ends). */
   heldBytes: number;
+  /** The log keeps this request's headers and bodies (decided at its start: the log's rate). */
+  keepBodies: boolean;
 }
 
 /** What a stage returns when it answered and the pipeline stops (plain stages return no new promise). */

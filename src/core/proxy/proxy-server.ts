@@ -42,8 +42,13 @@ export interface ProxyServerDeps {
   events: EventBus;
   log: Logger;
   maxBodyBytes: number;
-  /** How much of each response body the tap keeps for the request log. */
+  /** How much of each response body the tap keeps for the request log, when it keeps the request's bodies. */
   captureBytes: number;
+  /**
+   * Whether the log will keep the bodies of a request starting now (its rate, its queue): asked once
+   * per request, at its start, so a response the log will not keep is never captured.
+   */
+  keepBodies?: () => boolean;
   health: () => HealthReport;
   /** Adds the cost to a finished request's record. */
   price: (record: RequestRecord) => RequestRecord;
@@ -121,6 +126,7 @@ export function createProxyHandler(deps: ProxyServerDeps): ProxyHandler {
       bytesIn: 0,
       bytesOut: 0,
       heldBytes: 0,
+      keepBodies: deps.keepBodies?.() ?? true,
     };
     // A client that goes away cancels its upstream call at once (stopping generation and billing).
     // `res` close, not `req` close: the latter fires as soon as the body has been read.

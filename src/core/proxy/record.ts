@@ -97,6 +97,7 @@ export function finishedRecord(ctx: RequestContext, tap: TapResult | null): Requ
       trace: ctx.trace.length ? ctx.trace : null,
       client: clientOf(ctx.req.headers['user-agent']),
     },
+    bodies: ctx.keepBodies,
     detail: () => detailParts(ctx, tap),
   };
 }

@@ -55,10 +55,11 @@ export const DEFAULT_BODIES_PER_SECOND = 100;
 const FLUSH_ROWS = 256;
 /**
  * Body bytes queued for the disk (waiting for compression or a write). Past it, under a load the
- * disk and the thread pool cannot keep up with, new records still go to the log, without their
- * bodies, and say so: the proxy's memory stays bounded and relaying never waits for the log.
+ * disk and the thread pool cannot keep up with, new requests are not captured and go to the log as
+ * their records, saying so: the proxy's memory stays bounded and relaying never waits for the log.
+ * A person's queue holds a few hundred kilobytes (a batch is 200 ms); 16 MB is for bursts only.
  */
-const MAX_QUEUED_BODY_BYTES = 32 * 1024 * 1024;
+const MAX_QUEUED_BODY_BYTES = 16 * 1024 * 1024;
 const SNAPSHOT_INTERVAL_MS = 5_000;
 /**
  * How often written batches are fsync'd. A process crash loses nothing written; a crash of the whole
@@ -196,8 +197,17 @@ export class RequestStore {
   }
 
   /**
-   * Queues a finished (and priced) request. It only takes capped views of the bodies and returns;
-   * past the bodies' rate, or their budget of queued bytes, the record goes alone, marked.
+   * Whether a request starting now may keep its headers and bodies: within the bodies' rate and
+   * with room in their queue. Asked once per request, at its start; one told no is never captured.
+   */
+  takeBodySlot(): boolean {
+    return !this.closed && this.queuedBodyBytes < MAX_QUEUED_BODY_BYTES && this.bodyRate.take(this.now());
+  }
+
+  /**
+   * Queues a finished (and priced) request. It only takes capped views of the bodies and returns; one
+   * that was not to keep its bodies (`takeBodySlot`), or past their budget of queued bytes now, goes
+   * as its record alone, marked.
    */
   add(finished: RequestFinished): void {
     if (this.closed) return;
@@ -205,7 +215,7 @@ export class RequestStore {
       this.dropped++; // the disk is far behind: keep the proxy's memory bounded
       return;
     }
-    if (!this.bodyRate.take(this.now())) return this.addShed(finished.record);
+    if (!finished.bodies) return this.addShed(finished.record);
     const row = rowWithBodies(finished.record, finished.detail(), this.options.bodyBytes);
     if (this.queuedBodyBytes + row.bytes > MAX_QUEUED_BODY_BYTES) return this.addShed(finished.record);
     this.queuedBodyBytes += row.bytes;

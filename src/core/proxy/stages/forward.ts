@@ -189,7 +189,7 @@ function record(ctx: RequestContext, deps: ForwardDeps, config: UpstreamConfig, 
 function relay(ctx: RequestContext, deps: ForwardDeps, config: UpstreamConfig, upstream: UpstreamResponse, buffered: Buffer | null): Promise<boolean> {
   ctx.status = upstream.statusCode;
   ctx.responseHeaders = upstream.headers;
-  ctx.tap = new ResponseTap(upstream.headers, { captureBytes: deps.captureBytes });
+  ctx.tap = new ResponseTap(upstream.headers, { captureBytes: ctx.keepBodies ? deps.captureBytes : 0 });
   const headers = buildClientHeaders(upstream.headers);
   headers['x-clp-request-id'] = ctx.id;
   headers['x-clp-upstream'] = headerSafe(config.name);
