@@ -82,7 +82,7 @@ export const settingsSchema = z.object({
        * every request still gets its record, marked "bodies not kept", and the log's work per request
        * stays small.
        */
-      bodiesPerSecond: z.number().int().min(1).prefault(100),
+      bodiesPerSecond: z.number().int().min(1).prefault(20),
     })
     .prefault({}),
   /**
