@@ -54,9 +54,12 @@ export class ClpExtension {
     log: Logger,
   ) {
     const config = vscode.workspace.getConfiguration('clp');
-    const { input, errors } = editorSettingsInput((key) => config.get(key));
-    for (const e of errors) void vscode.window.showErrorMessage(`CLP settings: ${e} (the default is used)`);
-    this.ownership = new Ownership({ env: process.env, settings: input, log, assetsDir: join(context.extensionPath, 'dist', 'webview') });
+    const settings = () => {
+      const { input, errors } = editorSettingsInput((key) => config.get(key));
+      for (const e of errors) void vscode.window.showErrorMessage(`CLP settings: ${e} (the default is used)`);
+      return input;
+    };
+    this.ownership = new Ownership({ env: process.env, settings, log, assetsDir: join(context.extensionPath, 'dist', 'webview') });
     this.panel = new DashboardPanel(vscode.Uri.joinPath(context.extensionUri, 'dist', 'webview'), () => this.ownership.link);
   }
 

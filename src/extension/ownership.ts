@@ -21,8 +21,11 @@ export type OwnershipState =
 
 export interface OwnershipOptions {
   env: NodeJS.ProcessEnv;
-  /** From the editor's `clp.*` settings; the environment's CLP_* variables still win, as for the CLI. */
-  settings: SettingsInput;
+  /**
+   * From the editor's `clp.*` settings; the environment's CLP_* variables still win, as for the CLI.
+   * Read once, by `init()`: checking them loads zod, which the synchronous part of activation should not.
+   */
+  settings: () => SettingsInput;
   log: Logger;
   /** How often an attached window checks that its owner is still there. */
   pollMs?: number;
@@ -42,6 +45,7 @@ export class Ownership {
   private timer: NodeJS.Timeout | null = null;
   private busy: Promise<void> | null = null;
   settings!: Settings;
+  private editorSettings: SettingsInput = {};
   link!: OwnerClient;
 
   constructor(private readonly options: OwnershipOptions) {}
@@ -62,7 +66,8 @@ export class Ownership {
 
   async init(): Promise<void> {
     const paths = clpPaths(resolveHome(this.options.env));
-    this.settings = await loadSettings(paths.settings, this.options.env, this.options.settings);
+    this.editorSettings = this.options.settings();
+    this.settings = await loadSettings(paths.settings, this.options.env, this.editorSettings);
     this.link = new OwnerClient(this.settings.host, this.settings.ports.ui, paths.runDir);
     this.timer = setInterval(() => void this.tick(), this.options.pollMs ?? 2000);
     this.timer.unref?.();
@@ -78,7 +83,7 @@ export class Ownership {
       if (existing.kind === 'foreign') return this.set({ kind: 'blocked', message: existing.message });
       const coreOptions: CoreOptions = {
         env: this.options.env,
-        settings: this.options.settings,
+        settings: this.editorSettings,
         ownerKind: 'vscode',
         log: this.options.log,
         assetsDir: this.options.assetsDir,
