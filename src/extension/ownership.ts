@@ -23,7 +23,7 @@ export interface OwnershipOptions {
   env: NodeJS.ProcessEnv;
   /**
    * From the editor's `clp.*` settings; the environment's CLP_* variables still win, as for the CLI.
-   * Read once, by `init()`: checking them loads zod, which the synchronous part of activation should not.
+   * Read once, by `init()`, after activate() has returned: VS Code waits for its synchronous part only.
    */
   settings: () => SettingsInput;
   log: Logger;
