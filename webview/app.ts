@@ -1,7 +1,7 @@
 import { coalesced } from './coalesce.ts';
 import { LitElement, html, nothing } from 'lit';
 import type { DashboardState, LiveStart } from '../src/shared/dashboard.ts';
-import { DidChangeState, DidEndRequest, DidStartRequest, LogsList, StatusGet } from '../src/shared/protocol.ts';
+import { DidChangeState, DidEndRequest, DidStartRequest, StatusGet } from '../src/shared/protocol.ts';
 import { overallHealth } from '../src/shared/health.ts';
 import { time } from './format.ts';
 import { GO_EVENT, OPEN_REQUEST_EVENT, TOAST_EVENT } from './events.ts';
@@ -185,12 +185,11 @@ export class ClpApp extends LitElement {
 
   async resync(): Promise<void> {
     try {
-      const [state, records] = await Promise.all([
-        this.client.call(StatusGet, {}),
-        this.client.call(LogsList, { limit: 500 }).catch(() => [] as RequestRecord[]),
-      ]);
-      this.state = state;
-      this.records = records;
+      // The pages read what they show themselves (the Requests page its first page of the log); the
+      // live records start from here. Reading the newest 500 records as well (~300 KB) held every
+      // page's first paint back.
+      this.state = await this.client.call(StatusGet, {});
+      this.records = [];
       this.inflight = new Map();
       this.revision++;
       this.resyncs++;

@@ -60,9 +60,30 @@ export class ClpChart extends LitElement {
   }
 
   override updated(changed: Map<string, unknown>): void {
-    if (!this.plot || changed.has('series') || changed.has('xRange')) this.build();
+    if (!this.plot) return this.buildAfterPaint();
+    if (changed.has('series') || changed.has('xRange')) this.build();
     else this.plot.setData(this.data as uPlot.AlignedData);
     this.expose();
+  }
+
+  private buildPending = false;
+
+  /**
+   * The first drawing waits for the page's first paint: measuring the box and drawing the canvas in
+   * the same frame held back the tables and numbers beside the chart (the Usage page's first rows
+   * painted ~60 ms later on a month of history). It uses the data as it is by then.
+   */
+  private buildAfterPaint(): void {
+    if (this.buildPending) return;
+    this.buildPending = true;
+    requestAnimationFrame(() =>
+      setTimeout(() => {
+        this.buildPending = false;
+        if (!this.isConnected) return;
+        this.build();
+        this.expose();
+      }),
+    );
   }
 
   /** The axes' ranges as uPlot settled them, on the element: what a test (or a curious user) can read. */

@@ -62,6 +62,8 @@ export interface UsageGetParams {
   service?: ServiceName;
   since?: string;
   by: UsageGroupBy;
+  /** Only the `top` largest groups per service (by tokens): a month holds thousands of sessions. */
+  top?: number;
 }
 
 export const StatusGet = request<None, DashboardState>()('status/get');

@@ -146,3 +146,21 @@ export interface UsageReport {
   by: UsageGroupBy;
   services: Record<ServiceName, { total: UsageTotals } & Partial<Record<(typeof USAGE_GROUP_KEY)[UsageGroupBy], Record<string, UsageTotals>>>>;
 }
+
+/**
+ * The report with only the `top` largest groups of each service (by tokens, as the tables sort them);
+ * the totals stay whole. A month of use holds thousands of sessions, and a table shows twenty.
+ */
+export function topGroups(report: UsageReport, top: number): UsageReport {
+  const key = USAGE_GROUP_KEY[report.by];
+  const services = { ...report.services };
+  for (const s of Object.keys(services) as ServiceName[]) {
+    const groups = services[s][key];
+    if (!groups || Object.keys(groups).length <= top) continue;
+    const kept = Object.entries(groups)
+      .sort((a, b) => b[1].total - a[1].total)
+      .slice(0, top);
+    services[s] = { ...services[s], [key]: Object.fromEntries(kept) };
+  }
+  return { ...report, services };
+}

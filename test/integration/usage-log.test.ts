@@ -168,6 +168,16 @@ test('the dashboard protocol serves usage and logs, and no stored key ever appea
   const logs = (await call('logs/list', { limit: 3 })).json as RequestRecord[];
   assert.equal(logs.length, 3);
   const one = (await call('logs/get', { id: logs[0]!.id })).text;
+  // The Usage page's session table asks for the largest groups only; the totals stay whole.
+  const sessions = (await call('usage/get', { by: 'session' })).json as {
+    services: Record<string, { total: { requests: number }; sessions: Record<string, { total: number }> }>;
+  };
+  const top = (await call('usage/get', { by: 'session', top: 1 })).json as typeof sessions;
+  const all = Object.entries(sessions.services.claude!.sessions).sort((x, y) => y[1].total - x[1].total);
+  assert.ok(all.length >= 2, 'the claude requests so far belong to more than one session');
+  assert.deepEqual(Object.keys(top.services.claude!.sessions), [all[0]![0]]);
+  assert.equal(top.services.claude!.total.requests, sessions.services.claude!.total.requests);
+  assert.equal((await call('usage/get', { by: 'session', top: 0 })).status, 400);
   const bad = await call('usage/get', { by: 'week' });
   assert.equal(bad.status, 400);
   assert.deepEqual(bad.json, { code: 'bad_request', message: 'by: expected one of "config", "model", "day", "session", "project"' });

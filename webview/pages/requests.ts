@@ -11,6 +11,8 @@ import { hitsText, timeline, traceLine } from '../trace-text.ts';
 
 const PAGE_ROWS = 100;
 const KEEP_ROWS = 1000;
+/** Rows laid out in a fresh page's first frame: more than a tall window shows. */
+const FIRST_ROWS = 40;
 /** Under this width the detail takes the list's place (with a way back) instead of sitting beside it. */
 const NARROW_PX = 1000;
 
@@ -47,6 +49,7 @@ export class ClpRequests extends Page {
     revision: { type: Number },
     filters: { state: true },
     rows: { state: true },
+    shown: { state: true },
     read: { state: true },
     more: { state: true },
     detail: { state: true },
@@ -63,6 +66,11 @@ export class ClpRequests extends Page {
   declare filters: Filters;
   /** The rows the owner gave for these filters, newest first, with live ones added on top. */
   declare rows: RequestRecord[];
+  /**
+   * How many rows are laid out: a fresh page shows its first screenful in the first frame and the
+   * rest in the next (laying out a hundred rows held the first paint back).
+   */
+  declare shown: number;
   /** Whether the owner may hold older rows for these filters. */
   declare more: boolean;
   /** False until the first page of rows has come: "no request yet" is said only once it is known. */
@@ -80,6 +88,7 @@ export class ClpRequests extends Page {
     super();
     this.filters = { service: '', config: '', model: '', status: '', range: '', text: '' };
     this.rows = [];
+    this.shown = Number.POSITIVE_INFINITY;
     this.more = false;
     this.read = false;
     this.detail = null;
@@ -150,6 +159,10 @@ export class ClpRequests extends Page {
     const page = await this.run(() => this.client.call(LogsList, q));
     if (!page || key !== this.loadedFor) return;
     this.seenLive = this.records[0];
+    if (!older && page.length > FIRST_ROWS) {
+      this.shown = FIRST_ROWS;
+      void this.updateComplete.then(() => requestAnimationFrame(() => (this.shown = Number.POSITIVE_INFINITY)));
+    }
     this.rows = older ? [...this.rows, ...page] : page;
     this.more = page.length === PAGE_ROWS;
     this.read = true;
@@ -226,7 +239,7 @@ export class ClpRequests extends Page {
               (s) =>
                 html`<tr class="inflight"><td>${time(s.started_at)}</td><td class="c-service">${s.service}</td><td>${s.config ?? '–'}</td><td>${s.model ?? '–'}</td><td class="c-stream">${s.stream ? html`<i class="codicon codicon-pulse" title="stream"></i>` : nothing}</td><td><i class="codicon codicon-loading codicon-modifier-spin"></i></td><td class="c-ttfb"></td><td></td><td></td><td></td></tr>`,
             )}
-            ${this.rows.map((r) => this.row(r))}
+            ${(this.shown < this.rows.length ? this.rows.slice(0, this.shown) : this.rows).map((r) => this.row(r))}
           </tbody>
         </table>`
               : html`<div class="empty"><p>No request ${Object.values(this.filters).some(Boolean) ? 'matches these filters' : 'yet'}.</p>

@@ -47,6 +47,8 @@ const MACHINE_TABLES = [
   ['project', 'By project'],
   ['session', 'By session'],
 ] as const;
+/** The rows a table shows per service, where there can be very many. */
+const TABLE_ROWS: Partial<Record<UsageGroupBy, number>> = { session: 20 };
 const TEAM_TABLES = [
   ['member', 'By member'],
   ['machine', 'By machine'],
@@ -109,10 +111,17 @@ export class ClpUsage extends Page {
         this.tables = Object.fromEntries(bys.slice(1).map((by, i) => [by, reports[i + 1]!.services]));
         return;
       }
+      // Each report shows as it comes (the config table need not wait for the sessions'), and the
+      // session table asks only for the rows it shows: a month holds thousands of sessions.
       const bys = ['day', ...MACHINE_TABLES.map(([by]) => by)] as UsageGroupBy[];
-      const reports = await Promise.all(bys.map((by) => this.client.call(UsageGet, { by, since: this.since })));
-      this.days = grouped(reports[0]!, 'day');
-      this.tables = Object.fromEntries(bys.slice(1).map((by, i) => [by, grouped(reports[i + 1]!, by)]));
+      await Promise.all(
+        bys.map(async (by) => {
+          const top = TABLE_ROWS[by];
+          const report = await this.client.call(UsageGet, { by, since: this.since, ...(top ? { top } : {}) });
+          if (by === 'day') this.days = grouped(report, 'day');
+          else this.tables = { ...this.tables, [by]: grouped(report, by) };
+        }),
+      );
     });
   }
 
@@ -146,7 +155,7 @@ export class ClpUsage extends Page {
           : nothing
       }
       ${this.days && !empty ? this.chart(this.days) : nothing}
-      ${empty ? nothing : tables.map(([by, title]) => (this.tables[by] ? this.table(title, this.tables[by]!, by, by === 'session' ? 20 : Infinity) : nothing))}
+      ${empty ? nothing : tables.map(([by, title]) => (this.tables[by] ? this.table(title, this.tables[by]!, by, TABLE_ROWS[by as UsageGroupBy] ?? Infinity) : nothing))}
       ${
         !empty && !team && this.tables.session
           ? html`<p class="muted">By session and project: as far back as the request log goes (its retention). A Claude Code session's project is known once CLP's status line ran in it (<code>clp statusline install</code>, or Set Up Claude Code).</p>`

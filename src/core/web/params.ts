@@ -70,5 +70,10 @@ export const PARAMS: { [M in Method]: z.ZodType<CheckedParamsOf<Requests[M]>, Pa
   }),
   'team/usage': z.object({ service: service.optional(), since: z.string().max(20).optional(), by: z.enum(TEAM_GROUPS) }),
   'team/accounts': none,
-  'usage/get': z.object({ service: service.optional(), since: z.string().max(20).optional(), by: z.enum(['config', 'model', 'day', 'session', 'project']) }),
+  'usage/get': z.object({
+    service: service.optional(),
+    since: z.string().max(20).optional(),
+    by: z.enum(['config', 'model', 'day', 'session', 'project']),
+    top: z.number().int().min(1).max(100_000).optional(),
+  }),
 };

@@ -3,6 +3,7 @@ import type { SessionSummary } from '../../../shared/sessions.ts';
 import type { UpstreamConfig } from '../../config/schema.ts';
 import { ClpError } from '../../../shared/errors.ts';
 import { SERVICES, type ServiceName } from '../../../shared/services.ts';
+import { topGroups } from '../../../shared/records.ts';
 import { emptyTotals } from '../../../shared/usage.ts';
 import type { RequestStore } from '../../store/request-store.ts';
 import { localDay, startOfLocalDay } from '../../time.ts';
@@ -140,12 +141,13 @@ export function logHandlers(deps: DashboardDeps): HandlersOf<LogMethods> {
       deps.changed(`session ${s.id} ${config === null ? 'unbound' : `bound to "${config}"`}`);
       return { ...s, bound: deps.bindings.get(s.service, s.id) };
     },
-    'usage/get': async ({ service, since, by }) => {
+    'usage/get': async ({ service, since, by, top }) => {
       const store = needStore(deps);
       await store.flush();
       // A project is known per session (from the statusline); no need to read the log for it.
       const projectOf = by === 'project' ? (s: ServiceName, id: string | null) => deps.sessions.projectOf(s, id) : undefined;
-      return { ...(await store.usage({ service, by, ...parseSince(since, deps.now()), ...(projectOf ? { projectOf } : {}) })), since: since ?? null };
+      const report = await store.usage({ service, by, ...parseSince(since, deps.now()), ...(projectOf ? { projectOf } : {}) });
+      return { ...(top === undefined ? report : topGroups(report, top)), since: since ?? null };
     },
   };
 }
