@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { createMemoryLogger } from '../../src/core/log.ts';
@@ -378,6 +378,69 @@ test('past its rate the log keeps every record and builds no bodies for the rest
   assert.equal(lost.request_body, null);
   assert.equal(lost.bodies_shed, true);
   assert.equal((await store.usage({ by: 'config' })).services.claude.total.requests, 92, 'totals count the shed ones too');
+  await store.close();
+  await cleanup();
+});
+
+test('the log folder deleted under a running store is made again at the next batch, and the log goes on', async () => {
+  const { home, cleanup } = await tempHome();
+  const log = createMemoryLogger();
+  const store = await open(home, { log });
+  const now = Date.now();
+  const yesterday = finished({ started_at: now - DAY });
+  store.add(yesterday);
+  await store.flush();
+  await rm(join(home, 'log'), { recursive: true, force: true });
+  // The same day: the open files were unlinked with their folder, and nothing written to them is kept.
+  const sameDay = finished({ started_at: now - DAY + 1 });
+  store.add(sameDay);
+  await store.flush();
+  // A new day starts a new segment: its files are opened in the folder that is gone.
+  const today = finished({ started_at: now });
+  store.add(today);
+  await store.flush();
+  const later = finished({ started_at: now + 1 });
+  store.add(later);
+  await store.flush();
+  assert.deepEqual(
+    (await store.logs({ limit: 10 })).map((r) => r.id),
+    [later.record.id, today.record.id, sameDay.record.id],
+  );
+  assert.deepEqual(
+    log.lines.filter((l) => l.startsWith('error')),
+    [],
+  );
+  await store.close();
+  await cleanup();
+});
+
+test('a log that cannot be written says so once, not per batch, writes again once it can, and says how many batches were lost', async () => {
+  const { home, cleanup } = await tempHome();
+  const log = createMemoryLogger();
+  const store = await open(home, { log });
+  const now = Date.now();
+  store.add(finished({ started_at: now - DAY }));
+  await store.flush();
+  // The folder replaced by a file: no segment can be opened until it is a folder again.
+  await rm(join(home, 'log'), { recursive: true, force: true });
+  await writeFile(join(home, 'log'), 'not a folder');
+  for (let i = 0; i < 5; i++) {
+    store.add(finished({ started_at: now + i }));
+    // Batches written in the background, as the proxy's are.
+    await new Promise((r) => setTimeout(r, 40));
+  }
+  const errors = log.lines.filter((l) => l.startsWith('error'));
+  assert.equal(errors.length, 1, log.lines.join('\n'));
+  assert.match(errors[0]!, /request store: .*log/);
+  await rm(join(home, 'log'));
+  const back = finished({ started_at: now + 10 });
+  store.add(back);
+  await new Promise((r) => setTimeout(r, 60));
+  assert.equal((await store.logs({ limit: 1 }))[0]?.id, back.record.id);
+  assert.ok(
+    log.lines.some((l) => /^info request store: writing again; 5 batch\(es\) could not be written/.test(l)),
+    log.lines.join('\n'),
+  );
   await store.close();
   await cleanup();
 });

@@ -91,6 +91,8 @@ const SESSION_ROWS = 'session_rows';
 export class RequestStore {
   private pending: RowInput[] = [];
   private timer: NodeJS.Timeout | null = null;
+  /** Background batches that failed since the last one written (a failing disk is logged once). */
+  private failedBatches = 0;
   private maintainTimer: NodeJS.Timeout | null = null;
   /** Writes, retention and snapshots run one after another. */
   private chain: Promise<void> = Promise.resolve();
@@ -242,9 +244,22 @@ export class RequestStore {
     }
   }
 
-  /** Writes what is queued without anyone waiting; a failure goes to CLP's log. */
+  /**
+   * Writes what is queued without anyone waiting. A failure goes to CLP's log once, not per batch (a
+   * full disk or a folder gone fails every batch until it is fixed); the first write that works
+   * again says how many batches were lost.
+   */
   private flushInBackground(): void {
-    void this.flush().catch((err: Error) => this.options.log.error(`request store: ${err.message}`));
+    void this.flush().then(
+      () => {
+        if (!this.failedBatches) return;
+        this.options.log.info(`request store: writing again; ${this.failedBatches} batch(es) could not be written`);
+        this.failedBatches = 0;
+      },
+      (err: Error) => {
+        if (!this.failedBatches++) this.options.log.error(`request store: ${err.message}`);
+      },
+    );
   }
 
   /** Writes what is queued and resolves once it is on disk. */

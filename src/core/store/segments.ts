@@ -119,8 +119,14 @@ export class SegmentLog {
     return { seq, lastMs, recBytes, bodyBytes, day };
   }
 
+  /**
+   * Opens the newest segment's files for appending. The folder is made again if it went away while
+   * CLP ran (deleted by hand): the log goes on in it rather than failing every batch.
+   */
   private openTail(): void {
     const tail = this.segments.at(-1)!;
+    mkdirSync(this.dir, { recursive: true, mode: 0o700 });
+    this.closeTail();
     this.recFd = openSync(join(this.dir, name(tail.seq, 'rec')), 'a', 0o600);
     this.bodyFd = openSync(join(this.dir, name(tail.seq, 'body')), 'a', 0o600);
     tail.recBytes = fstatSync(this.recFd).size;
@@ -138,6 +144,9 @@ export class SegmentLog {
    * about `segmentBytes`, so retention by age and by size both drop whole files.
    */
   async append(entries: Array<{ id: string; day: string; record: RequestRecord; blob: Buffer | null; shed?: boolean }>): Promise<LogPosition> {
+    // A segment that could not be opened (its folder gone or unwritable) is tried again; one whose
+    // files were deleted under CLP (nothing written to them is kept) is made again.
+    if (this.recFd < 0 || this.bodyFd < 0 || fstatSync(this.recFd).nlink === 0) this.openTail();
     let blobs: Buffer[] = [];
     let text: string[] = [];
     let tail = this.segments.at(-1)!;
