@@ -2,6 +2,7 @@ import type { ServiceStatus, StatusReport } from '../shared/status.ts';
 import { SERVICES } from '../shared/services.ts';
 import type { TeamStatus } from '../shared/team.ts';
 import { count } from '../shared/format.ts';
+import { clock } from './table.ts';
 
 /** The human form of a status report. Never holds a key: the report has none. */
 export function formatStatus(report: StatusReport): string {
@@ -18,10 +19,7 @@ export function formatStatus(report: StatusReport): string {
   lines.push(`  ${'ui'.padEnd(6)} ${report.ui.url}`);
   if (report.team && report.team.state !== 'off') lines.push(`  ${teamLine(report.team)}`);
   for (const m of report.filterModules ?? [])
-    if (m.lastError)
-      lines.push(
-        `  filter module ${m.name}: ${m.lastError.message} (${new Date(m.lastError.at).toLocaleTimeString()}; ${m.failOpen ? 'fails open' : 'fails closed'})`,
-      );
+    if (m.lastError) lines.push(`  filter module ${m.name}: ${m.lastError.message} (${clock(m.lastError.at)}; ${m.failOpen ? 'fails open' : 'fails closed'})`);
   return lines.join('\n');
 }
 

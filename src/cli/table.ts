@@ -10,10 +10,21 @@ export function table(head: readonly string[], rows: ReadonlyArray<readonly stri
   );
 }
 
-/** A local date and time as the CLI prints them: `2026-12-02 14:05:31`. */
+const two = (n: number) => (n < 10 ? `0${n}` : String(n));
+
+/**
+ * A local date and time as the CLI prints them: `2026-12-02 14:05:31`. Built from the date's parts:
+ * `toLocaleDateString` loads ICU's locale data on its first call, ~25 ms of a command's start.
+ */
 export function stamp(ms: number): string {
   const d = new Date(ms);
-  return `${d.toLocaleDateString('sv')} ${d.toLocaleTimeString('sv')}`;
+  return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())} ${clock(ms)}`;
+}
+
+/** A local time of day: `14:05:31`. */
+export function clock(ms: number): string {
+  const d = new Date(ms);
+  return `${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}`;
 }
 
 /** Whether to colour: only on a terminal, never with NO_COLOR set (https://no-color.org). */

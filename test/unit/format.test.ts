@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { costText, count, money } from '../../src/shared/format.ts';
+import { clock, stamp } from '../../src/cli/table.ts';
 
 test('money keeps three significant digits, so rounding never moves a figure by more than 1%', () => {
   assert.equal(money(0.01521), '$0.0152');
@@ -42,5 +43,15 @@ test('money and count read as Intl.NumberFormat en-US does, without loading ICU:
     const abs = Math.abs(usd);
     const d = abs >= 1 || abs === 0 ? 2 : Math.min(8, 2 - Math.floor(Math.log10(abs)));
     assert.equal(money(usd), `$${new Intl.NumberFormat('en-US', { minimumFractionDigits: d, maximumFractionDigits: d }).format(abs)}`, String(usd));
+  }
+});
+
+test("the CLI's local date and time read as Swedish dates do (ISO order, 24 h), without ICU", () => {
+  // Every hour over two years, across the daylight-saving changes of this machine's zone.
+  const from = Date.UTC(2025, 0, 1, 0, 0, 7);
+  for (let ms = from; ms < from + 2 * 366 * 86_400_000; ms += 3_600_000 + 61_000) {
+    const d = new Date(ms);
+    assert.equal(stamp(ms), `${d.toLocaleDateString('sv')} ${d.toLocaleTimeString('sv')}`);
+    assert.equal(clock(ms), d.toLocaleTimeString('sv'));
   }
 });
