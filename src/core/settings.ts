@@ -109,6 +109,7 @@ export const settingsSchema = z.object({
 });
 
 export type Settings = z.infer<typeof settingsSchema>;
+export type SettingsSchema = typeof settingsSchema;
 export type SettingsInput = z.input<typeof settingsSchema>;
 
 /** `CLP_CLAUDE_PORT`, `CLP_CODEX_PORT`, `CLP_GEMINI_PORT`, `CLP_UI_PORT`: the variable that sets each port. */

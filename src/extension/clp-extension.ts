@@ -28,6 +28,7 @@ import { DashboardPanel } from './dashboard-panel.ts';
 import { FirstRun } from './first-run.ts';
 import { Ownership, type OwnershipState } from './ownership.ts';
 import { editorSettingsInput } from './settings-map.ts';
+import type { SettingsSchema } from '../core/settings.ts';
 import { renderStatusBar } from './status-render.ts';
 import { ConfigTree, UsageTree, type ConfigNode } from './tree.ts';
 
@@ -54,8 +55,8 @@ export class ClpExtension {
     log: Logger,
   ) {
     const config = vscode.workspace.getConfiguration('clp');
-    const settings = () => {
-      const { input, errors } = editorSettingsInput((key) => config.get(key));
+    const settings = (schema: SettingsSchema) => {
+      const { input, errors } = editorSettingsInput((key) => config.get(key), schema);
       for (const e of errors) void vscode.window.showErrorMessage(`CLP settings: ${e} (the default is used)`);
       return input;
     };

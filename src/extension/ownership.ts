@@ -2,7 +2,7 @@ import type { Core, CoreOptions } from '../core/core.ts';
 import { stopProcess } from '../core/process.ts';
 import type { Logger } from '../core/log.ts';
 import { clpPaths, resolveHome } from '../core/paths.ts';
-import { loadSettings, type Settings, type SettingsInput } from '../core/settings.ts';
+import type { Settings, SettingsInput, SettingsSchema } from '../core/settings.ts';
 import { OwnerClient } from '../core/owner/owner-client.ts';
 import { ClpError } from '../shared/errors.ts';
 import type { StatusReport } from '../shared/status.ts';
@@ -22,10 +22,11 @@ export type OwnershipState =
 export interface OwnershipOptions {
   env: NodeJS.ProcessEnv;
   /**
-   * From the editor's `clp.*` settings; the environment's CLP_* variables still win, as for the CLI.
-   * Read once, by `init()`, after activate() has returned: VS Code waits for its synchronous part only.
+   * From the editor's `clp.*` settings, checked against the schema given; the environment's CLP_*
+   * variables still win, as for the CLI. Read once, by `init()`, after activate() has returned: VS Code
+   * waits for its synchronous part only.
    */
-  settings: () => SettingsInput;
+  settings: (schema: SettingsSchema) => SettingsInput;
   log: Logger;
   /** How often an attached window checks that its owner is still there. */
   pollMs?: number;
@@ -66,7 +67,10 @@ export class Ownership {
 
   async init(): Promise<void> {
     const paths = clpPaths(resolveHome(this.options.env));
-    this.editorSettings = this.options.settings();
+    // The settings' schema (and zod with it, 60% of the extension's code) is dist/settings.js, read
+    // here, after activate() has returned: VS Code's activation does not wait for it.
+    const { loadSettings, settingsSchema } = await import('../core/settings.ts');
+    this.editorSettings = this.options.settings(settingsSchema);
     this.settings = await loadSettings(paths.settings, this.options.env, this.editorSettings);
     this.link = new OwnerClient(this.settings.host, this.settings.ports.ui, paths.runDir);
     this.timer = setInterval(() => void this.tick(), this.options.pollMs ?? 2000);

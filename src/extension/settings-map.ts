@@ -1,4 +1,4 @@
-import { settingsSchema, type SettingsInput } from '../core/settings.ts';
+import type { SettingsInput, SettingsSchema } from '../core/settings.ts';
 import { SERVICES } from '../shared/services.ts';
 
 /** The editor settings CLP reads (`clp.<key>`), mapped onto the core's settings. */
@@ -8,7 +8,7 @@ export const EDITOR_KEYS: readonly string[] = ['host', ...SERVICES.map((s) => `p
  * Pure: the `clp.*` values the user set, as core settings, checked against the same zod schema the
  * core uses. A bad value is reported as `clp.<path>: message` and left out (the default applies).
  */
-export function editorSettingsInput(get: (key: string) => unknown): { input: SettingsInput; errors: string[] } {
+export function editorSettingsInput(get: (key: string) => unknown, settingsSchema: SettingsSchema): { input: SettingsInput; errors: string[] } {
   const input: Record<string, Record<string, unknown> | unknown> = {};
   for (const key of EDITOR_KEYS) {
     const value = get(key);

@@ -20,6 +20,7 @@ test('the .vsix holds the extension, the webview and the clp shim, and nothing e
     'dist/extension.js',
     'dist/cli.js',
     'dist/engine.js',
+    'dist/settings.js',
     'dist/sql-wasm.wasm',
     'dist/webview/app.js',
     'dist/webview/app.css',

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { editorSettingsInput } from '../../src/extension/settings-map.ts';
+import { settingsSchema } from '../../src/core/settings.ts';
 import { renderStatusBar } from '../../src/extension/status-render.ts';
 import type { StatusReport } from '../../src/shared/status.ts';
 
@@ -60,7 +61,7 @@ test('the status bar is a pure rendering of the ownership state', () => {
 
 test('clp.* editor settings map onto core settings; a bad value is named and left out', () => {
   const values: Record<string, unknown> = { host: '127.0.0.1', 'ports.claude': 4000, 'ports.ui': 99999, 'log.enabled': false };
-  const { input, errors } = editorSettingsInput((k) => values[k]);
+  const { input, errors } = editorSettingsInput((k) => values[k], settingsSchema);
   assert.deepEqual(input, { host: '127.0.0.1', ports: { claude: 4000 }, log: { enabled: false } });
   assert.equal(errors.length, 1);
   assert.match(errors[0]!, /^clp\.ports\.ui: /);
