@@ -45,12 +45,40 @@ test('the page and its assets are served with a CSP that allows no inline script
   const csp = String(page.headers['content-security-policy']);
   assert.match(csp, /script-src 'self'/);
   assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval/);
-  assert.match(html, /<script type="module" src="\/app.js">/);
+  const v = /<script type="module" src="\/app.js\?v=([0-9a-f]{16})">/.exec(html)?.[1];
+  assert.ok(v, html);
   assert.doesNotMatch(html, /<script>/);
-  const js = await request(`${ui}/app.js`);
+  assert.equal(page.headers['cache-control'], 'no-store');
+  const js = await request(`${ui}/app.js?v=${v}`);
   assert.equal(js.statusCode, 200);
   assert.match(String(js.headers['content-type']), /javascript/);
+  assert.match(String(js.headers['content-security-policy']), /script-src 'self'/);
   assert.ok((await js.body.text()).length > 10_000);
+});
+
+test("the bundle's files are kept by the browser under the build's hash, and checked each time under any other name; data never is", async () => {
+  const html = await (await request(`${ui}/`)).body.text();
+  const v = /\/app.js\?v=([0-9a-f]{16})/.exec(html)![1]!;
+  for (const path of ['/app.js', '/app.css', '/codicon.css']) {
+    assert.ok(html.includes(`${path}?v=${v}`), `${path} is asked for under the hash`);
+    const kept = await request(`${ui}${path}?v=${v}`);
+    await kept.body.dump();
+    assert.equal(kept.headers['cache-control'], 'public, max-age=31536000, immutable', path);
+    assert.equal(kept.headers.etag, `"${v}"`);
+    for (const other of [path, `${path}?v=0000000000000000`]) {
+      const checked = await request(`${ui}${other}`);
+      await checked.body.dump();
+      assert.equal(checked.statusCode, 200);
+      assert.equal(checked.headers['cache-control'], 'no-cache', other);
+    }
+    const unchanged = await request(`${ui}${path}`, { headers: { 'if-none-match': `"${v}"` } });
+    assert.equal(unchanged.statusCode, 304);
+    assert.equal((await unchanged.body.text()).length, 0);
+  }
+  const data = await request(`${ui}/api/rpc/logs/list`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-clp-token': token }, body: '{}' });
+  await data.body.dump();
+  assert.equal(data.statusCode, 200);
+  assert.equal(data.headers['cache-control'], 'no-store');
 });
 
 test('a wrong Host is refused (DNS rebinding)', async () => {

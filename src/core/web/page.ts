@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ServerResponse } from 'node:http';
@@ -20,40 +21,70 @@ export function isAsset(path: string): boolean {
   return Object.hasOwn(ASSETS, path);
 }
 
-const SHELL = `<!doctype html>
+/** The page: its assets are asked for under the build's hash (`?v=`), so the browser may keep them. */
+const shellText = (v: string) => `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>CLP dashboard</title><link rel="icon" href="data:,"><link rel="stylesheet" href="/codicon.css"><link rel="stylesheet" href="/app.css"></head>
-<body><clp-app></clp-app><script type="module" src="/app.js"></script></body></html>`;
+<title>CLP dashboard</title><link rel="icon" href="data:,"><link rel="stylesheet" href="/codicon.css?v=${v}"><link rel="stylesheet" href="/app.css?v=${v}"></head>
+<body><clp-app></clp-app><script type="module" src="/app.js?v=${v}"></script></body></html>`;
 
-const headers = (type: string) => ({
+const headers = (type: string, cache = 'no-store') => ({
   'content-type': type,
   'content-security-policy': PAGE_CSP,
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'no-referrer',
-  'cache-control': 'no-store',
+  'cache-control': cache,
 });
 
-export function sendShell(res: ServerResponse): void {
-  res.writeHead(200, headers('text/html; charset=utf-8'));
-  res.end(SHELL);
+/**
+ * Pure: how an asset may be cached. Asked for under the current build's hash, it never changes, so the
+ * browser keeps it (and Chromium its compiled script): a reload of the page fetches and compiles no
+ * bundle. Anything else (no hash, an older page's) is checked with the server each time.
+ */
+export function assetCaching(asked: string | null, current: string): string {
+  return asked === current ? 'public, max-age=31536000, immutable' : 'no-cache';
 }
 
-/** The bundle's files, read once (they change only with a new build). */
+/**
+ * The dashboard's shell and the bundle's files, read once (they change only with a new build). The
+ * files hold no data: data comes from /api, with the token, never cached.
+ */
 export function createAssetServer(dir: string) {
-  const cache = new Map<string, Buffer>();
-  return async (path: string, res: ServerResponse): Promise<void> => {
-    let data = cache.get(path);
-    if (!data) {
-      try {
-        data = await readFile(join(dir, path.slice(1)));
-      } catch {
+  const cache = new Map<string, Buffer | null>();
+  let version: Promise<string> | null = null;
+  const read = async (path: string): Promise<Buffer | null> => {
+    if (!cache.has(path)) cache.set(path, await readFile(join(dir, path.slice(1))).catch(() => null));
+    return cache.get(path)!;
+  };
+  /** A hash of every asset: the name the page asks for them under. */
+  const current = (): Promise<string> =>
+    (version ??= (async () => {
+      const hash = createHash('sha256');
+      for (const path of Object.keys(ASSETS)) hash.update(`${path}\n`).update((await read(path)) ?? '-');
+      return hash.digest('hex').slice(0, 16);
+    })());
+  return {
+    async shell(res: ServerResponse): Promise<void> {
+      const v = await current();
+      res.writeHead(200, headers('text/html; charset=utf-8'));
+      res.end(shellText(v));
+    },
+    async asset(path: string, asked: string | null, ifNoneMatch: string | undefined, res: ServerResponse): Promise<void> {
+      const data = await read(path);
+      if (!data) {
         res.writeHead(404, { 'content-type': 'text/plain' });
         res.end(`the dashboard is not built (${path}); run npm run build`);
         return;
       }
-      cache.set(path, data);
-    }
-    res.writeHead(200, { ...headers(ASSETS[path]!), 'content-length': data.length });
-    res.end(data);
+      const v = await current();
+      const etag = `"${v}"`;
+      const cacheControl = assetCaching(asked, v);
+      if (ifNoneMatch === etag) {
+        res.writeHead(304, { etag, 'cache-control': cacheControl });
+        res.end();
+        return;
+      }
+      res.writeHead(200, { ...headers(ASSETS[path]!, cacheControl), etag, 'content-length': data.length });
+      res.end(data);
+    },
   };
 }

@@ -5,7 +5,7 @@ import { hostAllowed } from '../net.ts';
 import { ownerProof, rekeyAnswer, rekeyAsk, tokenMatches } from '../owner/token.ts';
 import { dispatch, type Handlers } from './handlers.ts';
 import type { LiveFeed } from './live.ts';
-import { createAssetServer, isAsset, sendShell } from './page.ts';
+import { createAssetServer, isAsset } from './page.ts';
 
 export interface WebServerDeps {
   host: string;
@@ -81,8 +81,8 @@ function route(req: IncomingMessage, res: ServerResponse, deps: WebServerDeps, a
   if (req.method === 'GET' && path === '/api/status') return sendJson(res, 200, deps.ping());
   if (req.method === 'POST' && path === '/api/auth') return void answerChallenge(req, res, deps);
   if (req.method === 'POST' && path === '/api/rekey') return void answerRekey(req, res, deps);
-  if ((req.method === 'GET' || req.method === 'HEAD') && path === '/') return sendShell(res);
-  if (req.method === 'GET' && isAsset(path)) return void assets(path, res);
+  if ((req.method === 'GET' || req.method === 'HEAD') && path === '/') return void assets.shell(res);
+  if (req.method === 'GET' && isAsset(path)) return void assets.asset(path, url.searchParams.get('v'), req.headers['if-none-match'], res);
   if (path.startsWith('/api/')) {
     const given = req.headers['x-clp-token'] ?? url.searchParams.get('token') ?? undefined;
     if (!tokenMatches(deps.token(), given)) {
