@@ -193,6 +193,14 @@ async function rates(
 async function main(): Promise<void> {
   if (!existsSync(join(ROOT, 'dist', 'cli.js'))) throw new Error('dist/cli.js is missing: `npm run bench` builds it first');
   // `npm run bench -- --team`: team mode's figures alone (they need Debian's postgresql).
+  // `npm run bench -- --history`: the month-of-history rows alone (the owner, `clp`, the dashboard).
+  if (process.argv.includes('--history')) {
+    const history = await historyRows(QUICK, (s) => process.stderr.write(`${s}\n`));
+    process.stdout.write(
+      `${['| measure | empty log | - | month of history | ratio | target |', '| --- | --- | --- | --- | --- | --- |', ...history.rows.map((r) => `| ${r.join(' | ')} |`), '', history.note].join('\n')}\n`,
+    );
+    return;
+  }
   if (process.argv.includes('--team')) {
     const team = await teamBenchRows(QUICK, (s) => process.stderr.write(`${s}\n`));
     process.stdout.write(
