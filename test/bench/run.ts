@@ -196,8 +196,12 @@ async function main(): Promise<void> {
   // `npm run bench -- --history`: the month-of-history rows alone (the owner, `clp`, the dashboard).
   if (process.argv.includes('--history')) {
     const history = await historyRows(QUICK, (s) => process.stderr.write(`${s}\n`));
-    process.stdout.write(
-      `${['| measure | empty log | - | month of history | ratio | target |', '| --- | --- | --- | --- | --- | --- |', ...history.rows.map((r) => `| ${r.join(' | ')} |`), '', history.note].join('\n')}\n`,
+    const text = `${['| measure | direct (empty log) | - | CLP (month of history) | ratio | target |', '| --- | --- | --- | --- | --- | --- |', ...history.rows.map((r) => `| ${r.join(' | ')} |`), '', history.note].join('\n')}\n`;
+    process.stdout.write(text);
+    const stamp = new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-');
+    await writeFile(
+      join(__dirname, 'results', `${stamp}-history${QUICK ? '-quick' : ''}.md`),
+      `CLP benchmark, month of history alone, ${stamp} UTC\n\n${text}`,
     );
     return;
   }

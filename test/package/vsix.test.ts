@@ -19,6 +19,7 @@ test('the .vsix holds the extension, the webview and the clp shim, and nothing e
   for (const f of [
     'dist/extension.js',
     'dist/cli.js',
+    'dist/cli-main.js',
     'dist/engine.js',
     'dist/settings.js',
     'dist/sql-wasm.wasm',
