@@ -49,19 +49,31 @@ export function assetCaching(asked: string | null, current: string): string {
  * files hold no data: data comes from /api, with the token, never cached.
  */
 export function createAssetServer(dir: string) {
-  const cache = new Map<string, Buffer | null>();
-  let version: Promise<string> | null = null;
+  const cache = new Map<string, Buffer>();
+  let version: string | null = null;
+  /** A file of the bundle; one not built yet is looked for again next time. */
   const read = async (path: string): Promise<Buffer | null> => {
-    if (!cache.has(path)) cache.set(path, await readFile(join(dir, path.slice(1))).catch(() => null));
-    return cache.get(path)!;
+    let data = cache.get(path);
+    if (!data) {
+      data = await readFile(join(dir, path.slice(1))).catch(() => undefined);
+      if (data) cache.set(path, data);
+    }
+    return data ?? null;
   };
-  /** A hash of every asset: the name the page asks for them under. */
-  const current = (): Promise<string> =>
-    (version ??= (async () => {
-      const hash = createHash('sha256');
-      for (const path of Object.keys(ASSETS)) hash.update(`${path}\n`).update((await read(path)) ?? '-');
-      return hash.digest('hex').slice(0, 16);
-    })());
+  /** A hash of every asset: the name the page asks for them under (kept once all are built). */
+  const current = async (): Promise<string> => {
+    if (version) return version;
+    const hash = createHash('sha256');
+    let complete = true;
+    for (const path of Object.keys(ASSETS)) {
+      const data = await read(path);
+      complete &&= data !== null;
+      hash.update(`${path}\n`).update(data ?? '-');
+    }
+    const v = hash.digest('hex').slice(0, 16);
+    if (complete) version = v;
+    return v;
+  };
   return {
     async shell(res: ServerResponse): Promise<void> {
       const v = await current();
