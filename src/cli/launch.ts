@@ -9,10 +9,14 @@ import { dirname, join } from 'node:path';
 import { Script } from 'node:vm';
 import { resolveHome } from '../core/paths.ts';
 
-/** Pure: the cache file for this bundle's text on this Node (V8 refuses another version's anyway). */
-export function cacheFileName(source: string, nodeVersion: string, arch: string): string {
+/**
+ * Pure: the cache file for this bundle's text on this Node and V8 (V8 refuses another version's
+ * anyway; VS Code's shim runs Electron's V8, which can differ under the same Node version, and two
+ * runtimes sharing one name would rewrite it in turn).
+ */
+export function cacheFileName(source: string, nodeVersion: string, v8Version: string, arch: string): string {
   const hash = createHash('sha256').update(source).digest('hex').slice(0, 16);
-  return `cli-${hash}-${nodeVersion}-${arch}.v8`;
+  return `cli-${hash}-${nodeVersion}-v8.${v8Version}-${arch}.v8`;
 }
 
 function wrapped(source: string): string {
@@ -41,7 +45,7 @@ export function launch(main: string, env: NodeJS.ProcessEnv): void {
   }
   const home = resolveHome(env);
   const dir = join(home, 'cache');
-  const name = cacheFileName(source, process.version, process.arch);
+  const name = cacheFileName(source, process.version, process.versions.v8, process.arch);
   let cachedData: Buffer | undefined;
   try {
     cachedData = readFileSync(join(dir, name));

@@ -7,12 +7,13 @@ import { cacheFileName } from '../../src/cli/launch.ts';
 import { clp, isolatedEnv } from '../helpers/cli.ts';
 import { tempHome, writeConfig } from '../helpers/home.ts';
 
-test('the cache is named by the bundle text, the Node version and the machine: another build never reads it', () => {
-  const a = cacheFileName('source a', 'v20.20.2', 'x64');
-  assert.match(a, /^cli-[0-9a-f]{16}-v20\.20\.2-x64\.v8$/);
-  assert.notEqual(cacheFileName('source b', 'v20.20.2', 'x64'), a);
-  assert.notEqual(cacheFileName('source a', 'v22.1.0', 'x64'), a);
-  assert.notEqual(cacheFileName('source a', 'v20.20.2', 'arm64'), a);
+test('the cache is named by the bundle text, the Node and V8 versions and the machine: another build or runtime never reads it', () => {
+  const a = cacheFileName('source a', 'v20.20.2', '11.3.244.8', 'x64');
+  assert.match(a, /^cli-[0-9a-f]{16}-v20\.20\.2-v8\.11\.3\.244\.8-x64\.v8$/);
+  assert.notEqual(cacheFileName('source b', 'v20.20.2', '11.3.244.8', 'x64'), a);
+  assert.notEqual(cacheFileName('source a', 'v22.1.0', '11.3.244.8', 'x64'), a);
+  assert.notEqual(cacheFileName('source a', 'v20.20.2', '12.4.254.21', 'x64'), a, "Electron's V8 under the same Node version");
+  assert.notEqual(cacheFileName('source a', 'v20.20.2', '11.3.244.8', 'arm64'), a);
 });
 
 test('`clp` keeps V8 code for its bundle in $CLP_HOME/cache: written by the first command, read by the next, written again when broken or stale', async () => {
