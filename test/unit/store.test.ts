@@ -382,15 +382,20 @@ test('past its rate the log keeps every record and builds no bodies for the rest
   await cleanup();
 });
 
-test('the log folder deleted under a running store is made again at the next batch, and the log goes on', async () => {
+/** A store that wrote yesterday's request, then had its log folder deleted under it. */
+async function storeWithLogDeleted() {
   const { home, cleanup } = await tempHome();
   const log = createMemoryLogger();
   const store = await open(home, { log });
   const now = Date.now();
-  const yesterday = finished({ started_at: now - DAY });
-  store.add(yesterday);
+  store.add(finished({ started_at: now - DAY }));
   await store.flush();
   await rm(join(home, 'log'), { recursive: true, force: true });
+  return { home, cleanup, log, store, now };
+}
+
+test('the log folder deleted under a running store is made again at the next batch, and the log goes on', async () => {
+  const { cleanup, log, store, now } = await storeWithLogDeleted();
   // The same day: the open files were unlinked with their folder, and nothing written to them is kept.
   const sameDay = finished({ started_at: now - DAY + 1 });
   store.add(sameDay);
@@ -415,14 +420,8 @@ test('the log folder deleted under a running store is made again at the next bat
 });
 
 test('a log that cannot be written says so once, not per batch, writes again once it can, and says how many batches were lost', async () => {
-  const { home, cleanup } = await tempHome();
-  const log = createMemoryLogger();
-  const store = await open(home, { log });
-  const now = Date.now();
-  store.add(finished({ started_at: now - DAY }));
-  await store.flush();
+  const { home, cleanup, log, store, now } = await storeWithLogDeleted();
   // The folder replaced by a file: no segment can be opened until it is a folder again.
-  await rm(join(home, 'log'), { recursive: true, force: true });
   await writeFile(join(home, 'log'), 'not a folder');
   for (let i = 0; i < 5; i++) {
     store.add(finished({ started_at: now + i }));

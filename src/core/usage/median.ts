@@ -1,6 +1,6 @@
 /** Values kept exactly; past them the median is read from the histogram alone. */
 const EXACT = 2048;
-/** Histogram buckets per doubling: a bucket spans about 2.2%, the most a median read from it is off. */
+/** Histogram buckets per doubling: a bucket spans about 2.2%, so its middle is within ~1.1% of any value in it. */
 const PER_DOUBLING = 32;
 
 const bucketOf = (v: number): number => (v > 0 ? Math.floor(Math.log2(v) * PER_DOUBLING) : Number.NEGATIVE_INFINITY);
