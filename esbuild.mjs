@@ -76,6 +76,8 @@ const result = await Promise.all([
     entryPoints: [
       { in: 'webview/main.ts', out: 'app' },
       { in: 'webview/app.css', out: 'app' },
+      // The chart library, loaded by the first chart to draw (webview/chart.ts), not at first paint.
+      { in: 'webview/uplot.ts', out: 'uplot' },
     ],
     outdir: 'dist/webview',
     metafile: true,

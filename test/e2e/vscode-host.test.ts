@@ -242,6 +242,9 @@ test('"CLP: Open Dashboard" opens the webview with the dashboard', async () => {
   const view = page.frameLocator('iframe.webview').frameLocator('#active-frame');
   await view.locator('article.card[data-service="claude"]').waitFor({ timeout: 30_000 });
   assert.match(await view.locator('article.card[data-service="claude"]').innerText(), /relay-b/);
+  // The chart library is a file of its own that the page imports when a chart draws: under the
+  // webview's CSP (a nonce, no source list) that import must still be allowed.
+  await view.locator('clp-chart.live-chart canvas').waitFor({ timeout: 15_000 });
   await page.screenshot({ path: artifactPath('vscode-dashboard.png') });
 });
 

@@ -40,6 +40,7 @@ test('a bundle built after the owner started is served once it is there, under a
 
   for (const [file, text] of [
     ['app.js', 'console.log(1)'],
+    ['uplot.js', 'console.log(3)'],
     ['app.css', 'a{}'],
     ['codicon.css', 'b{}'],
     ['codicon.ttf', 'font'],

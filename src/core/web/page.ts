@@ -12,6 +12,7 @@ export const PAGE_CSP =
 
 const ASSETS: Record<string, string> = {
   '/app.js': 'text/javascript; charset=utf-8',
+  '/uplot.js': 'text/javascript; charset=utf-8',
   '/app.css': 'text/css; charset=utf-8',
   '/codicon.css': 'text/css; charset=utf-8',
   '/codicon.ttf': 'font/ttf',
