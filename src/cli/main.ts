@@ -1,29 +1,38 @@
 import { OwnerClient } from '../core/owner/owner-client.ts';
 import { clpPaths, resolveHome } from '../core/paths.ts';
-import { loadSettings } from '../core/settings.ts';
 import { ClpError } from '../shared/errors.ts';
 import { COMMANDS, type HelpPorts, helpText, parseCli } from './args.ts';
 import { VERSION } from '../shared/version.ts';
 import { clientUrl, SERVICE_PROFILE } from '../shared/service-profile.ts';
 import { SERVICES } from '../shared/services.ts';
-import { activeCommand, listCommand } from './commands/configs.ts';
-import { restartCommand, startCommand } from './commands/start.ts';
-import { statusCommand } from './commands/status.ts';
-import { stopCommand } from './commands/stop.ts';
-import { uiCommand } from './commands/ui.ts';
-import { runCommand } from './commands/run.ts';
-import { sessionCommand, sessionsCommand } from './commands/sessions.ts';
-import { addCommand, editCommand, renameCommand, rmCommand, testCommand } from './commands/edit-configs.ts';
-import { poolCommand } from './commands/pool.ts';
-import { pricesCommand } from './commands/prices.ts';
-import { statuslineInstall, statuslineMain, statuslineVerb } from './commands/statusline.ts';
-import { logsCommand, usageCommand } from './commands/usage.ts';
-import { filtersCommand } from './commands/filters.ts';
 import { EXIT, type CliContext } from './context.ts';
 import { DAEMON_ARG } from './daemon.ts';
 
+/**
+ * Each command's module, and the settings' schema, loaded when a command needs them: `clp logs` builds
+ * no config, filter or price schema, and the statusline (run by Claude Code after every message)
+ * builds none at all. zod's schemas are built when their module loads, ~10 ms for all of them.
+ */
+const load = {
+  settings: () => import('../core/settings.ts'),
+  configs: () => import('./commands/configs.ts'),
+  start: () => import('./commands/start.ts'),
+  status: () => import('./commands/status.ts'),
+  stop: () => import('./commands/stop.ts'),
+  ui: () => import('./commands/ui.ts'),
+  run: () => import('./commands/run.ts'),
+  sessions: () => import('./commands/sessions.ts'),
+  edit: () => import('./commands/edit-configs.ts'),
+  pool: () => import('./commands/pool.ts'),
+  prices: () => import('./commands/prices.ts'),
+  statusline: () => import('./commands/statusline.ts'),
+  usage: () => import('./commands/usage.ts'),
+  filters: () => import('./commands/filters.ts'),
+};
+
 /** The addresses the overview shows: the ports in force (settings and environment), defaults if the settings do not load. */
 async function helpPorts(file: string, env: NodeJS.ProcessEnv): Promise<HelpPorts> {
+  const { loadSettings } = await load.settings();
   const settings = await loadSettings(file, env).catch(() => loadSettings('/nonexistent/settings.json', env).catch(() => null));
   const host = settings?.host ?? '127.0.0.1';
   return {
@@ -43,7 +52,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
   const out = (text: string) => void process.stdout.write(`${text}\n`);
   const err = (text: string) => void process.stderr.write(`${text}\n`);
   // Claude Code's statusline: a line whatever happens, never an error, nothing else loaded.
-  if (argv[0] === 'statusline' && argv.length === 1) return statuslineMain(paths, out);
+  if (argv[0] === 'statusline' && argv.length === 1) return (await load.statusline()).statuslineMain(paths, out);
   try {
     const args = parseCli(argv);
     if (args.version) {
@@ -61,53 +70,55 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
       out(helpText(about, about ? undefined : await helpPorts(paths.settings, env)));
       return EXIT.ok;
     }
-    const settings = await loadSettings(paths.settings, env);
+    const settings = await (await load.settings()).loadSettings(paths.settings, env);
     const owner = new OwnerClient(settings.host, settings.ports.ui, paths.runDir);
     const ctx: CliContext = { env, paths, settings, owner, out, err };
     const [a = '', b = ''] = args.positionals;
     switch (args.command.name) {
       case 'start':
-        return await startCommand(ctx, args.flags.has('foreground'));
+        return await (await load.start()).startCommand(ctx, args.flags.has('foreground'));
       case 'stop':
-        return await stopCommand(ctx);
+        return await (await load.stop()).stopCommand(ctx);
       case 'restart':
-        return await restartCommand(ctx);
+        return await (await load.start()).restartCommand(ctx);
       case 'status':
-        return await statusCommand(ctx, args.flags.has('json'));
+        return await (await load.status()).statusCommand(ctx, args.flags.has('json'));
       case 'list':
-        return await listCommand(ctx, a, args.flags.has('json'));
+        return await (await load.configs()).listCommand(ctx, a, args.flags.has('json'));
       case 'active':
-        return await activeCommand(ctx, a, b);
+        return await (await load.configs()).activeCommand(ctx, a, b);
       case 'pool':
-        return await poolCommand(ctx, args.positionals, args.flags.has('json'));
+        return await (await load.pool()).poolCommand(ctx, args.positionals, args.flags.has('json'));
       case 'usage':
-        return await usageCommand(ctx, args.values, args.flags.has('json'), args.flags.has('team'));
+        return await (await load.usage()).usageCommand(ctx, args.values, args.flags.has('json'), args.flags.has('team'));
       case 'logs':
-        return await logsCommand(ctx, args.positionals, args.values, args.flags.has('json'), args.flags.has('raw'));
+        return await (await load.usage()).logsCommand(ctx, args.positionals, args.values, args.flags.has('json'), args.flags.has('raw'));
       case 'add':
-        return await addCommand(ctx, a, b, args);
+        return await (await load.edit()).addCommand(ctx, a, b, args);
       case 'edit':
-        return await editCommand(ctx, a, b, args);
+        return await (await load.edit()).editCommand(ctx, a, b, args);
       case 'rm':
-        return await rmCommand(ctx, a, b);
+        return await (await load.edit()).rmCommand(ctx, a, b);
       case 'rename':
-        return await renameCommand(ctx, a, b, args.positionals[2]!);
+        return await (await load.edit()).renameCommand(ctx, a, b, args.positionals[2]!);
       case 'test':
-        return await testCommand(ctx, a, args.positionals[1], args, args.flags.has('json'));
+        return await (await load.edit()).testCommand(ctx, a, args.positionals[1], args, args.flags.has('json'));
       case 'sessions':
-        return await sessionsCommand(ctx, args.values, args.flags.has('json'));
+        return await (await load.sessions()).sessionsCommand(ctx, args.values, args.flags.has('json'));
       case 'session':
-        return await sessionCommand(ctx, args.positionals, args.flags.has('json'));
+        return await (await load.sessions()).sessionCommand(ctx, args.positionals, args.flags.has('json'));
       case 'run':
-        return await runCommand(ctx, args.positionals, args.values);
+        return await (await load.run()).runCommand(ctx, args.positionals, args.values);
       case 'filters':
-        return await filtersCommand(ctx, args.flags.has('json'));
+        return await (await load.filters()).filtersCommand(ctx, args.flags.has('json'));
       case 'prices':
-        return await pricesCommand(ctx, args.positionals, args.values, args.flags.has('json'));
-      case 'statusline':
-        return statuslineVerb(a || undefined) === 'install' ? await statuslineInstall(ctx) : await statuslineMain(paths, out);
+        return await (await load.prices()).pricesCommand(ctx, args.positionals, args.values, args.flags.has('json'));
+      case 'statusline': {
+        const statusline = await load.statusline();
+        return statusline.statuslineVerb(a || undefined) === 'install' ? await statusline.statuslineInstall(ctx) : await statusline.statuslineMain(paths, out);
+      }
       case 'ui':
-        return await uiCommand(ctx, !args.flags.has('no-open'));
+        return await (await load.ui()).uiCommand(ctx, !args.flags.has('no-open'));
       default:
         throw new ClpError('bad_request', `unknown command "${args.command.name}"`);
     }
