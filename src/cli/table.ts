@@ -1,13 +1,70 @@
 /** Rows as aligned columns under a header; `right` columns (numbers) are right-aligned. Plain text. */
 export function table(head: readonly string[], rows: ReadonlyArray<readonly string[]>, right: ReadonlySet<number> = new Set()): string[] {
   const all = [head, ...rows];
-  const widths = head.map((_, i) => Math.max(...all.map((r) => (r[i] ?? '').length)));
+  const widths = head.map((_, i) => Math.max(...all.map((r) => displayWidth(r[i] ?? ''))));
   return all.map((r) =>
     r
-      .map((c, i) => (right.has(i) ? c.padStart(widths[i]!) : i === r.length - 1 ? c : c.padEnd(widths[i]!)))
+      .map((c, i) => (right.has(i) ? padStartTo(c, widths[i]!) : i === r.length - 1 ? c : padEndTo(c, widths[i]!)))
       .join('  ')
       .trimEnd(),
   );
+}
+
+/** Printable ASCII: a column a character, the common case, decided without looking further. */
+const PLAIN = /^[\x20-\x7e]*$/;
+/** Drawn two columns wide by terminals: East Asian wide and fullwidth characters, and emoji shown as emoji. */
+const WIDE =
+  /[\u1100-\u115f\u2329\u232a\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf\ua960-\ua97f\uac00-\ud7a3\uf900-\ufaff\ufe10-\ufe19\ufe30-\ufe6f\uff00-\uff60\uffe0-\uffe6\u{20000}-\u{3fffd}]|\p{Emoji_Presentation}/u;
+/** Drawn over the character before: combining marks (variation selectors among them), zero-width spaces and joiners, skin tones, tags. */
+const ZERO = /[\p{Mn}\p{Me}\p{Cc}\u200b-\u200f\u2060\u{e0000}-\u{e007f}]|\p{Emoji_Modifier}/u;
+
+/**
+ * The columns a terminal gives `text`: a config named `中转站` takes six, not three, so the columns
+ * after it stay aligned. A joined emoji sequence (👨‍👩‍👧) is one emoji, a flag is one pair of regional
+ * indicators, and VS16 (U+FE0F) draws the character before it as an emoji (two columns).
+ */
+export function displayWidth(text: string): number {
+  if (PLAIN.test(text)) return text.length;
+  let width = 0;
+  let last = 0;
+  let joined = false;
+  let regional = false;
+  for (const ch of text) {
+    if (ch === '\u200d') {
+      joined = true;
+      continue;
+    }
+    if (joined) {
+      joined = false;
+      continue;
+    }
+    if (ch === '\ufe0f') {
+      if (last === 1) width += 1;
+      last = 2;
+      continue;
+    }
+    const cp = ch.codePointAt(0)!;
+    if (cp >= 0x1f1e6 && cp <= 0x1f1ff) {
+      regional = !regional;
+      last = regional ? 2 : 0;
+      width += last;
+      continue;
+    }
+    regional = false;
+    last = ZERO.test(ch) ? 0 : WIDE.test(ch) ? 2 : 1;
+    width += last;
+  }
+  return width;
+}
+
+/** `text` and spaces to `width` columns (as `padEnd`, counting columns rather than UTF-16 units). */
+export function padEndTo(text: string, width: number): string {
+  return text + ' '.repeat(Math.max(0, width - displayWidth(text)));
+}
+
+/** Spaces and `text` to `width` columns. */
+export function padStartTo(text: string, width: number): string {
+  return ' '.repeat(Math.max(0, width - displayWidth(text))) + text;
 }
 
 const two = (n: number) => (n < 10 ? `0${n}` : String(n));

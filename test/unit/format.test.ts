@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { costText, count, money } from '../../src/shared/format.ts';
-import { clock, stamp } from '../../src/cli/table.ts';
+import { clock, displayWidth, stamp, table } from '../../src/cli/table.ts';
 
 test('money keeps three significant digits, so rounding never moves a figure by more than 1%', () => {
   assert.equal(money(0.01521), '$0.0152');
@@ -54,4 +54,47 @@ test("the CLI's local date and time read as Swedish dates do (ISO order, 24 h), 
     assert.equal(stamp(ms), `${d.toLocaleDateString('sv')} ${d.toLocaleTimeString('sv')}`);
     assert.equal(clock(ms), d.toLocaleTimeString('sv'));
   }
+});
+
+test('a name takes the columns a terminal gives it: CJK and emoji two, marks and joiners none', () => {
+  for (const [text, width] of [
+    ['relay-b', 7],
+    ['', 0],
+    ['中转站', 6],
+    ['中转站-b', 8],
+    ['ｆｕｌｌ', 8],
+    ['한국', 4],
+    ['🚀', 2],
+    ['relay🚀', 7],
+    ['👨‍👩‍👧', 2],
+    ['👍🏽', 2],
+    ['🇨🇳', 2],
+    ['🇨🇳🇯🇵', 4],
+    ['❤️', 2],
+    ['❤', 1],
+    ['café', 4],
+    ['cafe\u0301', 4],
+    ['a\u200bb', 2],
+  ] as const)
+    assert.equal(displayWidth(text), width, JSON.stringify(text));
+});
+
+test('the columns after a Chinese or emoji name line up with the rows above and below', () => {
+  const lines = table(
+    ['config', 'model', 'cost'],
+    [
+      ['relay-b', 'claude-sonnet-4-5', '$0.01'],
+      ['中转站', 'claude-haiku-4-5', '$0.02'],
+      ['🚀 fast', 'gpt-5', '$0.03'],
+    ],
+    new Set([2]),
+  );
+  // Where each row's second column starts, in terminal columns.
+  const starts = lines.map((line) => displayWidth(line.slice(0, line.indexOf(/claude|gpt|model/.exec(line)![0]))));
+  assert.deepEqual(starts, [9, 9, 9, 9], lines.join('\n'));
+  assert.deepEqual(
+    lines.map((line) => displayWidth(line)),
+    [33, 33, 33, 33],
+    lines.join('\n'),
+  );
 });

@@ -4,6 +4,7 @@ import { isServiceName, SERVICE_WORDS, type ServiceName } from '../../shared/ser
 import { SERVICE_PROFILE } from '../../shared/service-profile.ts';
 import { EXIT, type CliContext } from '../context.ts';
 import { SessionsFit } from '../../shared/protocol.ts';
+import { displayWidth, padEndTo } from '../table.ts';
 
 /** A service argument, or the one-line error naming the two there are. */
 export function serviceArg(value: string): ServiceName {
@@ -48,9 +49,9 @@ export async function listCommand(ctx: CliContext, serviceName: string, json: bo
     if (!error) ctx.out(`${service}: no configs yet; add one to ${store.file}`);
     return error ? EXIT.failed : EXIT.ok;
   }
-  const width = Math.max(...configs.map((c) => c.name.length));
+  const width = Math.max(...configs.map((c) => displayWidth(c.name)));
   for (const c of configs)
-    ctx.out(`${c.active ? '*' : ' '} ${c.name.padEnd(width)}  ${c.base_url}  weight ${c.weight}  ${c.auth}${c.windows ? `  ${c.windows}` : ''}`);
+    ctx.out(`${c.active ? '*' : ' '} ${padEndTo(c.name, width)}  ${c.base_url}  weight ${c.weight}  ${c.auth}${c.windows ? `  ${c.windows}` : ''}`);
   return EXIT.ok;
 }
 

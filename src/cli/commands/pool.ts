@@ -6,7 +6,7 @@ import { isServiceName, SERVICE_WORDS, type ServiceName } from '../../shared/ser
 import { EXIT, type CliContext } from '../context.ts';
 import { PoolAct, PoolGet } from '../../shared/protocol.ts';
 import { closest } from '../args.ts';
-import { clock } from '../table.ts';
+import { clock, displayWidth, padEndTo } from '../table.ts';
 
 const ACTIONS = ['disable-today', 'enable', 'reset', 'pin', 'mode', 'order'] as const;
 const NEEDS_NAME = new Set(['disable-today', 'enable', 'pin']);
@@ -41,13 +41,13 @@ export function formatPool(s: PoolStatus): string {
   const lines = [
     `${s.service}: mode ${s.mode}${s.mode === 'pool' ? `, order ${s.order}` : ''}; ${s.failureThreshold} failures exclude for ${s.autoResetMinutes} min`,
   ];
-  const width = Math.max(4, ...s.members.map((m) => m.name.length));
+  const width = Math.max(4, ...s.members.map((m) => displayWidth(m.name)));
   for (const m of s.members) {
     const state = m.available ? (m.why ?? 'ok') : m.why;
     // The last error stays in view in every mode (active mode counts nothing, but a dead key shows here).
     const f = m.lastFailure;
     const last = f ? `  last error ${clock(f.at)}: ${f.reason}` : '';
-    lines.push(`  ${m.active ? '*' : ' '} ${m.name.padEnd(width)}  weight ${String(m.weight).padStart(4)}  failures ${m.failures}  ${state}${last}`);
+    lines.push(`  ${m.active ? '*' : ' '} ${padEndTo(m.name, width)}  weight ${String(m.weight).padStart(4)}  failures ${m.failures}  ${state}${last}`);
   }
   if (!s.members.length) lines.push('  (no configs)');
   return lines.join('\n');
