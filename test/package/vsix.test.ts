@@ -24,6 +24,7 @@ test('the .vsix holds the extension, the webview and the clp shim, and nothing e
     'dist/settings.js',
     'dist/sql-wasm.wasm',
     'dist/webview/app.js',
+    'dist/webview/uplot.js',
     'dist/webview/app.css',
     'dist/webview/codicon.ttf',
     'package.json',
