@@ -17,13 +17,19 @@ export interface ChartSeries {
  * uPlot itself, from `uplot.js` beside this bundle (under the same `?v=` build hash on :3300, so it is
  * cached as the bundle is): asked for once, when the first chart is about to draw.
  */
-let uplotLoad: Promise<typeof uPlot> | null = null;
-function loadUplot(): Promise<typeof uPlot> {
-  const url = new URL(`./uplot.js${new URL(import.meta.url).search}`, import.meta.url).href;
-  uplotLoad ??= (import(url) as Promise<{ default: typeof uPlot }>).then((m) => m.default);
+let UPlot: typeof uPlot | null = null;
+let uplotLoad: Promise<unknown> | null = null;
+/** Sets `UPlot`; a load that failed is tried again by the next chart to draw. */
+function loadUplot(): Promise<unknown> {
+  uplotLoad ??= (import(new URL(`./uplot.js${new URL(import.meta.url).search}`, import.meta.url).href) as Promise<{ default: typeof uPlot }>).then(
+    (m) => (UPlot = m.default),
+    (err: unknown) => {
+      uplotLoad = null;
+      throw err;
+    },
+  );
   return uplotLoad;
 }
-let UPlot: typeof uPlot | null = null;
 
 const dayLabel = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric' });
 
@@ -92,8 +98,7 @@ export class ClpChart extends LitElement {
     requestAnimationFrame(() =>
       setTimeout(() => {
         ready.then(
-          (loaded) => {
-            UPlot = loaded;
+          () => {
             this.buildPending = false;
             if (!this.isConnected) return;
             this.build();
@@ -101,7 +106,6 @@ export class ClpChart extends LitElement {
           },
           (err: unknown) => {
             this.buildPending = false;
-            uplotLoad = null;
             console.error('CLP: the chart library (uplot.js) did not load', err);
           },
         );
