@@ -77,7 +77,7 @@ test('the CLI and the extension reach the engine only through its front doors', 
   // The composition root, the owner client, the offline file operations and the few plain helpers
   // every adapter needs; never the engine's rooms (proxy, store, pool, web server) themselves.
   const doors =
-    /^src\/core\/(core|offline|paths|settings|log|net|process)\.ts$|^src\/core\/(owner|setup|statusline)\/|^src\/core\/pool\/schema\.ts$|^src\/core\/fs\/atomic\.ts$/;
+    /^src\/core\/(core|offline|paths|settings|settings-env|log|net|process)\.ts$|^src\/core\/(owner|setup|statusline)\/|^src\/core\/pool\/schema\.ts$|^src\/core\/fs\/atomic\.ts$/;
   for (const layer of ['src/cli', 'src/extension']) {
     for (const file of sources(join(root, layer))) {
       for (const target of localImports(file)) {

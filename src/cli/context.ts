@@ -6,7 +6,8 @@ import type { Settings } from '../core/settings.ts';
 export interface CliContext {
   env: NodeJS.ProcessEnv;
   paths: ClpPaths;
-  settings: Settings;
+  /** The settings in force, read and checked on the first call (a broken file throws its error there). */
+  settings(): Promise<Settings>;
   /** The running owner, reached only through the dashboard protocol once it proved itself. */
   owner: OwnerClient;
   out(text: string): void;

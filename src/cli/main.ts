@@ -1,4 +1,7 @@
+import { readFile } from 'node:fs/promises';
 import { OwnerClient } from '../core/owner/owner-client.ts';
+import type { Settings } from '../core/settings.ts';
+import { type OwnerAddress, ownerAddress } from '../core/settings-env.ts';
 import { clpPaths, resolveHome } from '../core/paths.ts';
 import { ClpError } from '../shared/errors.ts';
 import { COMMANDS, type HelpPorts, helpText, parseCli } from './args.ts';
@@ -70,8 +73,16 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
       out(helpText(about, about ? undefined : await helpPorts(paths.settings, env)));
       return EXIT.ok;
     }
-    const settings = await (await load.settings()).loadSettings(paths.settings, env);
-    const owner = new OwnerClient(settings.host, settings.ports.ui, paths.runDir);
+    // Loaded (and checked) when a command needs them; the owner's address alone does without.
+    let full: Promise<Settings> | null = null;
+    const settings = (): Promise<Settings> => (full ??= load.settings().then((m) => m.loadSettings(paths.settings, env)));
+    const text = await readFile(paths.settings, 'utf8').catch((e: NodeJS.ErrnoException) => (e.code === 'ENOENT' ? null : undefined));
+    let address: OwnerAddress | null = text === undefined ? null : ownerAddress(text, env);
+    if (!address) {
+      const checked = await settings();
+      address = { host: checked.host, port: checked.ports.ui };
+    }
+    const owner = new OwnerClient(address.host, address.port, paths.runDir);
     const ctx: CliContext = { env, paths, settings, owner, out, err };
     const [a = '', b = ''] = args.positionals;
     switch (args.command.name) {

@@ -3,9 +3,12 @@ import { basename } from 'node:path';
 import * as z from 'zod';
 import { ClpError } from '../shared/errors.ts';
 import { SERVICE_PROFILE } from '../shared/service-profile.ts';
-import { perService, PORT_NAMES, type PortName } from '../shared/services.ts';
+import { perService } from '../shared/services.ts';
 import { formatIssue, parseJsonText } from './config/issues.ts';
 import { withFileLock, writeFileAtomic } from './fs/atomic.ts';
+import { applyEnvOverrides, DEFAULT_HOST, DEFAULT_UI_PORT } from './settings-env.ts';
+
+export { applyEnvOverrides, portVariable } from './settings-env.ts';
 
 const port = z.number().int().min(0).max(65_535);
 const millis = z.number().int().min(1);
@@ -20,11 +23,11 @@ const servicePorts = perService((s) => port.prefault(SERVICE_PROFILE[s].defaultP
  * Anthropic streams send `ping` events every few seconds, so only a truly stalled upstream hits it.
  */
 export const settingsSchema = z.object({
-  host: z.string().min(1).prefault('127.0.0.1'),
+  host: z.string().min(1).prefault(DEFAULT_HOST),
   ports: z
     .object({
       ...servicePorts,
-      ui: port.prefault(3300),
+      ui: port.prefault(DEFAULT_UI_PORT),
     })
     .prefault({}),
   timeouts: z
@@ -111,32 +114,6 @@ export const settingsSchema = z.object({
 export type Settings = z.infer<typeof settingsSchema>;
 export type SettingsSchema = typeof settingsSchema;
 export type SettingsInput = z.input<typeof settingsSchema>;
-
-/** `CLP_CLAUDE_PORT`, `CLP_CODEX_PORT`, `CLP_GEMINI_PORT`, `CLP_UI_PORT`: the variable that sets each port. */
-export function portVariable(which: PortName): string {
-  return `CLP_${which.toUpperCase()}_PORT`;
-}
-const ENV_PORTS = Object.fromEntries(PORT_NAMES.map((which) => [portVariable(which), which])) as Record<string, PortName>;
-
-/** Applies each port's variable (`portVariable`), `CLP_HOST`, `CLP_TEAM_URL` and `CLP_TEAM_MEMBER` over the file's values. */
-export function applyEnvOverrides(input: SettingsInput, env: NodeJS.ProcessEnv): SettingsInput {
-  const out: SettingsInput = { ...input, ports: { ...(input.ports ?? {}) } };
-  for (const [name, key] of Object.entries(ENV_PORTS)) {
-    const raw = env[name]?.trim();
-    if (!raw) continue;
-    const value = Number(raw);
-    if (!/^\d+$/.test(raw) || value > 65_535) {
-      throw new ClpError('config_invalid', `${name}: expected a port number (0-65535), got "${raw}"`);
-    }
-    out.ports![key] = value;
-  }
-  const host = env.CLP_HOST?.trim();
-  if (host) out.host = host;
-  const teamUrl = env.CLP_TEAM_URL?.trim();
-  const member = env.CLP_TEAM_MEMBER?.trim();
-  if (teamUrl || member) out.team = { ...(input.team ?? {}), ...(teamUrl ? { url: teamUrl } : {}), ...(member ? { member } : {}) };
-  return out;
-}
 
 export function parseSettings(label: string, input: unknown): Settings {
   const result = settingsSchema.safeParse(input);

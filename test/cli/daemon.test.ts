@@ -373,3 +373,24 @@ test('bad usage prints one line and exits 2; --help prints usage and exits 0', a
   assert.equal(badEnv.stderr.trim(), 'clp: CLP_UI_PORT: expected a port number (0-65535), got "x"');
   await cleanup();
 });
+
+test('a settings field that cannot move the owner does not stop `clp logs`; `clp start` and `status` say what is wrong', async () => {
+  const { home, cleanup } = await tempHome();
+  const env = await isolatedEnv(home);
+  await writeFile(join(home, 'settings.json'), '{"timeouts":{"connectMs":"soon"}}');
+  const logs = await clp(['logs'], env);
+  assert.equal(logs.code, 1);
+  assert.match(logs.stderr, /^clp: CLP is not running: start it with `clp start`/);
+  for (const command of ['start', 'status']) {
+    const r = await clp([command], env);
+    assert.equal(r.code, 1, command);
+    assert.equal(r.stderr, 'clp: settings.json: timeouts.connectMs: expected a number, got a string\n', command);
+  }
+  // Where the owner is, the full check still decides (and its message is the one the user sees).
+  await writeFile(join(home, 'settings.json'), '{"ports":{"ui":"3300"}}');
+  const { CLP_UI_PORT: _, ...fileDecides } = env;
+  const bad = await clp(['logs'], fileDecides);
+  assert.equal(bad.code, 1);
+  assert.equal(bad.stderr, 'clp: settings.json: ports.ui: expected a number, got a string\n');
+  await cleanup();
+});

@@ -79,8 +79,9 @@ export async function runCommand(ctx: CliContext, positionals: string[], values:
     const probe = await ctx.owner.probe();
     ctx.err(`clp: CLP was not running: started it (pid ${probe.kind === 'owner' ? probe.status.owner?.pid : '?'})`);
   }
-  const key = ctx.settings.clientSecret ? (await readFile(ctx.paths.clientSecret, 'utf8')).trim() : 'clp';
-  const url = clientUrl(service, ctx.settings.host, ctx.settings.ports[service]);
+  const settings = await ctx.settings();
+  const key = settings.clientSecret ? (await readFile(ctx.paths.clientSecret, 'utf8')).trim() : 'clp';
+  const url = clientUrl(service, settings.host, settings.ports[service]);
   const launch = launchOf(client, url, key, config, ctx.env, args);
   return new Promise<number>((resolve, reject) => {
     const child = spawn(SERVICE_PROFILE[service].command, launch.args, { env: launch.env, stdio: 'inherit' });

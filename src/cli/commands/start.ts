@@ -23,6 +23,8 @@ function placeholderHints(ctx: CliContext, report: StatusReport | null): string[
 }
 
 export async function startCommand(ctx: CliContext, foreground: boolean): Promise<number> {
+  // A broken settings file is said at once, before anything starts.
+  const settings = await ctx.settings();
   const running = await ctx.owner.probe();
   if (running.kind === 'owner' && running.status.owner) {
     ctx.out(`CLP is already running (${running.status.owner.kind}, pid ${running.status.owner.pid})`);
@@ -42,7 +44,7 @@ export async function startCommand(ctx: CliContext, foreground: boolean): Promis
   const { pid } = await spawnDaemon(ctx.paths, ctx.env);
   const probe = await ctx.owner.probe(5000);
   const report = probe.kind === 'owner' ? probe.status : null;
-  if (!report) throw new ClpError('internal', `CLP (pid ${pid}) reported ready but does not answer on port ${ctx.settings.ports.ui}`);
+  if (!report) throw new ClpError('internal', `CLP (pid ${pid}) reported ready but does not answer on port ${settings.ports.ui}`);
   ctx.out(`CLP started (pid ${pid}); log: ${ctx.paths.log}`);
   ctx.out(formatStatus(report));
   for (const hint of placeholderHints(ctx, report)) ctx.out(hint);
@@ -55,6 +57,7 @@ export async function startCommand(ctx: CliContext, foreground: boolean): Promis
  * serves the last good version; a restart would serve only what was kept on disk), and says so.
  */
 export async function restartCommand(ctx: CliContext): Promise<number> {
+  await ctx.settings();
   const broken = await brokenConfigs(ctx);
   const running = await ctx.owner.probe();
   if (broken.length && running.kind === 'owner' && running.status.owner) {

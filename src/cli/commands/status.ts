@@ -8,7 +8,7 @@ export async function currentStatus(ctx: CliContext): Promise<StatusReport> {
   const live = await ctx.owner.probe();
   if (live.kind === 'owner') return live.status;
   if (live.kind === 'foreign') ctx.err(`clp: ${live.message}`);
-  return offlineStatus(ctx.paths, ctx.settings);
+  return offlineStatus(ctx.paths, await ctx.settings());
 }
 
 export async function statusCommand(ctx: CliContext, json: boolean): Promise<number> {
