@@ -232,9 +232,7 @@ export class SegmentLog {
     for (let i = this.segments.length - 1; i >= 0; i--) {
       const s = this.segments[i]!;
       if (s.recBytes === 0 || s.lastMs < sinceMs) continue;
-      const text = this.readRec(s.seq);
-      if (!text) continue;
-      yield* tailLines(text, Infinity, s.seq);
+      yield* linesBackwards(join(this.dir, name(s.seq, 'rec')), s.seq);
     }
   }
 
@@ -362,6 +360,53 @@ function readTail(path: string, bytes: number): { text: Buffer; start: number; s
     const first = text.indexOf(10);
     if (first < 0 || text.lastIndexOf(10) === first) return { text: readFileSync(path), start: 0, size };
     return { text: text.subarray(first + 1), start: start + first + 1, size };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** The first read of `linesBackwards`: a page of the newest lines (~100 of ~400 bytes) is one read. */
+const BACK_FIRST_BYTES = 64 * 1024;
+const BACK_MAX_BYTES = 4 * 1024 * 1024;
+
+/**
+ * A segment's lines from its end backwards, newest first, read in growing windows (64 KB, then 4x
+ * each time): a consumer that stops after the newest page (`clp logs`, the Requests page) reads the
+ * file's tail, not the whole 2 MB segment; one that reads on gets few large reads. A line cut by a
+ * window's start waits for the next window; a torn or unreadable line is skipped, as everywhere.
+ */
+export function* linesBackwards(path: string, seq?: number, firstBytes = BACK_FIRST_BYTES): Generator<LogLine> {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch {
+    return;
+  }
+  try {
+    let pos = fstatSync(fd).size;
+    let window = firstBytes;
+    // The start of the newest line not yet whole: the bytes before the first line end of the window read last.
+    let carry: Buffer | null = null;
+    while (pos > 0) {
+      const start = Math.max(0, pos - window);
+      const chunk = Buffer.allocUnsafe(pos - start);
+      const n = readSync(fd, chunk, 0, chunk.length, start);
+      if (n !== chunk.length) return; // the file shrank under the read (a retention pass): what was read stands
+      pos = start;
+      window = Math.min(window * 4, BACK_MAX_BYTES);
+      const text: Buffer = carry ? Buffer.concat([chunk, carry]) : chunk;
+      if (pos === 0) {
+        yield* tailLines(text, Infinity, seq);
+        return;
+      }
+      const first = text.indexOf(10);
+      if (first < 0) {
+        carry = text;
+        continue;
+      }
+      carry = text.subarray(0, first);
+      yield* tailLines(text.subarray(first + 1), Infinity, seq);
+    }
   } finally {
     closeSync(fd);
   }
