@@ -43,7 +43,10 @@ after(async () => {
 const ask = { model: 'claude-sonnet-5-5', max_tokens: 64, messages: [{ role: 'user' as const, content: 'hi' }] };
 
 test('a client that goes away aborts its upstream request at once', async () => {
-  claudeUp.behaviour = { kind: 'stall', afterFrames: 2 };
+  // Frames keep coming (every 250 ms, ~2 s in all), so neither the idle timeout (600 ms here) nor the
+  // stream's end can stand in for the abort: only the client going away stops it. (A stalled stream
+  // left 500 ms between "at once" and the idle timeout, which a loaded two-core run could stall past.)
+  claudeUp.behaviour = { kind: 'ok', frameDelayMs: 250 };
   claudeUp.abortedRequests = 0;
   try {
     const controller = new AbortController();
@@ -53,8 +56,9 @@ test('a client that goes away aborts its upstream request at once', async () => 
     await new Promise<void>((resolve) => stream.on('streamEvent', () => resolve()));
     const t0 = Date.now();
     controller.abort();
-    await claudeUp.waitForAbort();
-    assert.ok(Date.now() - t0 < 500, `upstream saw the abort after ${Date.now() - t0} ms`);
+    const never = new Promise<'never'>((resolve) => setTimeout(() => resolve('never'), 3000).unref());
+    assert.notEqual(await Promise.race([claudeUp.waitForAbort(), never]), 'never', 'upstream never saw the abort');
+    assert.ok(Date.now() - t0 < 1000, `upstream saw the abort after ${Date.now() - t0} ms (its stream had ~1.5 s to go)`);
     await stream.done().catch(() => undefined);
   } finally {
     claudeUp.behaviour = { kind: 'ok' };
