@@ -68,6 +68,7 @@ test('the overview shows both services; switching the active config sends the ne
 
 test('a request made through the proxy appears live in the list, and its detail renders the response', async () => {
   await page.locator('button.tab[data-page="requests"]').click();
+  await page.locator('.list table.requests, .list .empty').first().waitFor();
   const before = await page.locator('tr.record').count();
   await ask('watch me arrive');
   await eventually(async () => (await page.locator('tr.record').count()) === before + 1, 5000);
@@ -153,10 +154,13 @@ test('a failover request shows its decisions in words, at both widths and in bot
   relayA.behaviour = { kind: 'status', status: 500, body: { type: 'error', error: { type: 'api_error', message: 'down' } } };
   try {
     await page.locator('button.tab[data-page="requests"]').click();
-    const before = await page.locator('tr.record').count();
     await ask('fail over, please');
-    await eventually(async () => (await page.locator('tr.record').count()) === before + 1, 5000);
-    await page.locator('tr.record').first().click();
+    // The row is found by what it says, not by position: an earlier test's record can reach the
+    // page's live feed after this tab has read its list (it did once, in a CI run), and be newest.
+    const row = page.locator('tr.record', { has: page.locator('.warn-tag', { hasText: 'failover' }) });
+    await row.first().waitFor({ timeout: 5000 });
+    assert.equal(await row.count(), 1);
+    await row.first().click();
     const trace = page.locator('aside.detail ol.trace');
     await trace.waitFor();
     const lines = await trace.locator('li').allInnerTexts();
