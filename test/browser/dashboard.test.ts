@@ -71,7 +71,7 @@ test('a request made through the proxy appears live in the list, and its detail 
   await page.locator('.list table.requests, .list .empty').first().waitFor();
   const before = await page.locator('tr.record').count();
   await ask('watch me arrive');
-  await eventually(async () => (await page.locator('tr.record').count()) === before + 1, 5000);
+  assert.ok(await eventually(async () => (await page.locator('tr.record').count()) === before + 1, 5000), 'the new request did not appear in the list');
   await page.locator('tr.record').first().click();
   const detail = page.locator('aside.detail');
   await detail.locator('.block.text').waitFor();
@@ -80,6 +80,36 @@ test('a request made through the proxy appears live in the list, and its detail 
   await detail.locator('summary', { hasText: 'Request headers' }).click();
   assert.ok(!(await detail.innerText()).includes(KEY_B));
   await page.screenshot({ path: artifactPath('request-detail.png'), fullPage: true });
+});
+
+test('a request that ends while the Requests page reads its list shows in it all the same', async () => {
+  await page.locator('button.tab[data-page="overview"]').click();
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  let served!: () => void;
+  const read = new Promise<void>((resolve) => (served = resolve));
+  // The owner reads its log at once; the page gets the list only when it is released.
+  await page.route('**/api/rpc/logs/list', async (route) => {
+    const response = await route.fetch();
+    served();
+    await held;
+    await route.fulfill({ response });
+  });
+  try {
+    await page.locator('button.tab[data-page="requests"]').click();
+    await read;
+    const { response } = await client.messages
+      .create({ model: 'claude-sonnet-5-5', max_tokens: 16, messages: [{ role: 'user', content: 'late' }] })
+      .withResponse();
+    const id = response.headers.get('x-clp-request-id')!;
+    // Its record reaches the page's live feed while the list, read before it ended, is held.
+    await page.waitForFunction(`document.querySelector('clp-requests').records.some((r) => r.id === ${JSON.stringify(id)})`);
+    release();
+    await page.locator(`tr.record[data-id="${id}"]`).waitFor({ timeout: 5000 });
+  } finally {
+    release();
+    await page.unroute('**/api/rpc/logs/list');
+  }
 });
 
 test('a filter added on the page applies to the next proxied request', async () => {

@@ -156,9 +156,11 @@ export class ClpRequests extends Page {
     const last = this.rows.at(-1);
     const q: LogsListParams = { ...this.query(), limit: PAGE_ROWS, ...(older && last ? { before: { at: last.started_at, id: last.id } } : {}) };
     const key = this.loadedFor;
+    // Requests that end while the list is being read may be missing from it (the owner read its log
+    // first): the live records from here on are added to it once it arrives.
+    const mark = this.records[0];
     const page = await this.run(() => this.client.call(LogsList, q));
     if (!page || key !== this.loadedFor) return;
-    this.seenLive = this.records[0];
     if (!older && page.length > FIRST_ROWS) {
       this.shown = FIRST_ROWS;
       void this.updateComplete.then(() => requestAnimationFrame(() => (this.shown = Number.POSITIVE_INFINITY)));
@@ -166,6 +168,9 @@ export class ClpRequests extends Page {
     this.rows = older ? [...this.rows, ...page] : page;
     this.more = page.length === PAGE_ROWS;
     this.read = true;
+    if (older) return;
+    this.seenLive = mark;
+    this.addLive();
   }
 
   private setFilter(patch: Partial<Filters>): void {
