@@ -185,8 +185,7 @@ test('a failover request shows its decisions in words, at both widths and in bot
   try {
     await page.locator('button.tab[data-page="requests"]').click();
     await ask('fail over, please');
-    // The row is found by what it says, not by position: an earlier test's record can reach the
-    // page's live feed after this tab has read its list (it did once, in a CI run), and be newest.
+    // The row is found by what it says, not by a count taken while the tab (re)reads its list.
     const row = page.locator('tr.record', { has: page.locator('.warn-tag', { hasText: 'failover' }) });
     await row.first().waitFor({ timeout: 5000 });
     assert.equal(await row.count(), 1);
