@@ -148,7 +148,7 @@ test('filters.failOpen: a listed module that fails is skipped, the request goes 
   }
 });
 
-test("a module's budget counts its run, not its loading: one that takes 300 ms to load still serves under a 50 ms budget", async () => {
+test("a module's budget counts its run, not its loading: one that takes 300 ms to load still serves under a 150 ms budget", async () => {
   const home = await tempHome();
   const up = await FakeUpstream.start('anthropic', 'up');
   await writeConfig(home.home, 'claude', { relay: { base_url: up.baseUrl, auth_token: 'sk-relay-nnnnnnnnnnnnnnnnnnnn', active: true } });
@@ -157,7 +157,8 @@ test("a module's budget counts its run, not its loading: one that takes 300 ms t
     join(home.home, 'filters', 'slow-load.mjs'),
     "const until = Date.now() + 300; while (Date.now() < until) {}\nexport default (b) => ({ ...b, metadata: { user_id: 'loaded' } });",
   );
-  const core = await startCore(home.home, { filters: { codeBudgetMs: 50 } });
+  // Half the loading time: loading counted would fail it; a busy machine preempting the run does not.
+  const core = await startCore(home.home, { filters: { codeBudgetMs: 150 } });
   try {
     await new Anthropic({ baseURL: core.urls.claude, apiKey: 'x', maxRetries: 0 }).messages.create({
       model: 'claude-opus-5-5',
