@@ -1,5 +1,6 @@
 import { ClpError } from '../shared/errors.ts';
 import { PORT_NAMES, type PortName } from '../shared/services.ts';
+import { parseJsonText } from './config/issues.ts';
 
 // What the settings say without their schema (zod): the environment's overrides, and where the
 // owner's dashboard port is. `clp logs`, `usage` and `sessions` only need the latter, and building
@@ -58,11 +59,10 @@ export interface OwnerAddress {
 export function ownerAddress(text: string | null, env: NodeJS.ProcessEnv): OwnerAddress | null {
   let value: unknown = {};
   if (text !== null) {
-    try {
-      value = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
-    } catch {
-      return null;
-    }
+    // As the full load reads it (a byte order mark skipped, `__proto__` keys refused).
+    const parsed = parseJsonText('settings.json', text);
+    if (!parsed.ok) return null;
+    value = parsed.value;
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return null;
   const file = value as { host?: unknown; ports?: unknown };

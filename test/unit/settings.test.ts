@@ -62,6 +62,7 @@ test("the owner's address is null (load the settings in full) when the file or a
     '{"ports":{"ui":3300.5}}',
     '{"ports":{"ui":70000}}',
     '{"ports":{"ui":-1}}',
+    '{"__proto__":{"host":"127.0.0.9"}}',
   ]) {
     assert.equal(ownerAddress(text, {}), null, text);
   }
