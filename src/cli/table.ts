@@ -1,10 +1,15 @@
 /** Rows as aligned columns under a header; `right` columns (numbers) are right-aligned. Plain text. */
 export function table(head: readonly string[], rows: ReadonlyArray<readonly string[]>, right: ReadonlySet<number> = new Set()): string[] {
   const all = [head, ...rows];
-  const widths = head.map((_, i) => Math.max(...all.map((r) => displayWidth(r[i] ?? ''))));
-  return all.map((r) =>
+  // Each cell's width, counted once: the columns' widths and the padding both use it.
+  const cells = all.map((r) => r.map(displayWidth));
+  const widths = head.map((_, i) => Math.max(...cells.map((w) => w[i] ?? 0)));
+  return all.map((r, row) =>
     r
-      .map((c, i) => (right.has(i) ? padStartTo(c, widths[i]!) : i === r.length - 1 ? c : padEndTo(c, widths[i]!)))
+      .map((c, i) => {
+        const gap = ' '.repeat(Math.max(0, widths[i]! - cells[row]![i]!));
+        return right.has(i) ? gap + c : i === r.length - 1 ? c : c + gap;
+      })
       .join('  ')
       .trimEnd(),
   );
@@ -60,11 +65,6 @@ export function displayWidth(text: string): number {
 /** `text` and spaces to `width` columns (as `padEnd`, counting columns rather than UTF-16 units). */
 export function padEndTo(text: string, width: number): string {
   return text + ' '.repeat(Math.max(0, width - displayWidth(text)));
-}
-
-/** Spaces and `text` to `width` columns. */
-export function padStartTo(text: string, width: number): string {
-  return ' '.repeat(Math.max(0, width - displayWidth(text))) + text;
 }
 
 const two = (n: number) => (n < 10 ? `0${n}` : String(n));
