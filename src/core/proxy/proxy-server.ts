@@ -129,8 +129,9 @@ export function createProxyHandler(deps: ProxyServerDeps): ProxyHandler {
       keepBodies: deps.keepBodies?.() ?? true,
     };
     // A client that goes away cancels its upstream call at once (stopping generation and billing).
-    // `res` close, not `req` close: the latter fires as soon as the body has been read.
-    res.once('close', () => {
+    // `res` close, not `req` close: the latter fires as soon as the body has been read. (`on`, not
+    // `once`: it fires once anyway, and `once` wraps each listener in a closure of its own.)
+    res.on('close', () => {
       if (!res.writableEnded) ctx.cancel.cancel(new Error('the client went away'));
     });
     try {

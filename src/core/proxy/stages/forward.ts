@@ -216,21 +216,41 @@ function relay(ctx: RequestContext, deps: ForwardDeps, config: UpstreamConfig, u
   const body = upstream.body;
   return new Promise<boolean>((resolve) => {
     let settled = false;
+    // The drain listener is added only when a write is refused: most answers never fill the socket.
+    let draining = false;
+    const onDrain = () => {
+      draining = false;
+      body.resume();
+    };
+    let forget: (() => void) | null = null;
     const done = (ok: boolean) => {
       if (settled) return;
       settled = true;
-      res.off('drain', onDrain);
+      if (draining) res.off('drain', onDrain);
+      forget?.();
       resolve(ok);
     };
-    const onDrain = () => body.resume();
-    res.on('drain', onDrain);
+    // The client going away (the response closed before its end) cancels the request: the upstream
+    // call is aborted by that, and the relay stops here (at once, when it has gone already).
+    forget = ctx.cancel.onCancel(() => {
+      ctx.errorCode ??= 'client_aborted';
+      body.destroy();
+      done(false);
+    });
+    if (settled) return;
     body.read({
       data: (chunk) => {
         firstByte();
         ctx.bytesOut += chunk.length;
         const more = res.write(chunk);
         ctx.tap!.write(chunk);
-        if (!more) body.pause();
+        if (!more) {
+          body.pause();
+          if (!draining) {
+            draining = true;
+            res.once('drain', onDrain);
+          }
+        }
       },
       end: () => {
         res.end();
@@ -249,12 +269,5 @@ function relay(ctx: RequestContext, deps: ForwardDeps, config: UpstreamConfig, u
     // Headers leave with the first bytes, in one write. A stream whose first event has not come yet
     // gets its headers at once, so the client sees it open.
     if ((sse || ctx.stream) && ctx.ttfbMs === null && !res.writableEnded) res.flushHeaders();
-    res.on('close', () => {
-      if (!res.writableEnded) {
-        ctx.errorCode ??= 'client_aborted';
-        body.destroy();
-      }
-      done(res.writableEnded);
-    });
   });
 }

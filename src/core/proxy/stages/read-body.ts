@@ -32,8 +32,9 @@ export function readBody(maxBytes: number, budget: BodyBudget): Stage {
           ctx.heldBytes += chunk.length;
           chunks.push(chunk);
         });
-        ctx.req.once('end', () => resolve('ok'));
-        ctx.req.once('error', reject);
+        // `on`, not `once`: each fires at most once, and `once` wraps its listener in a closure.
+        ctx.req.on('end', () => resolve('ok'));
+        ctx.req.on('error', reject);
         ctx.cancel.onCancel(() => resolve('large'));
       });
       if (ctx.cancel.cancelled) {
