@@ -8,6 +8,7 @@ import { GO_EVENT, OPEN_REQUEST_EVENT, TOAST_EVENT } from './events.ts';
 import { LOST_EVENT } from './transport.ts';
 import type { RequestRecord } from '../src/shared/records.ts';
 import type { Client } from './client.ts';
+import { applyLive, type LiveNote } from './live-batch.ts';
 
 const PAGES = [
   ['overview', 'Overview', 'dashboard'],
@@ -28,6 +29,12 @@ type PageName = (typeof PAGES)[number][0];
 const EARLY_PAGES: ReadonlySet<PageName> = new Set(['requests', 'usage']);
 
 const KEEP_RECORDS = 1000;
+/**
+ * The live feed renders at most this often: a burst of subagents sends hundreds of notifications a
+ * second, and each render lays out the Requests page's whole table (and makes the Usage, Sessions
+ * and Pool pages read theirs again). The first notification after a quiet spell renders at once.
+ */
+const LIVE_MS = 250;
 /** How often the page checks that CLP still answers, and how long an answer may take. */
 const HEARTBEAT_MS = 1500;
 const HEARTBEAT_TIMEOUT_MS = 1500;
@@ -70,6 +77,10 @@ export class ClpApp extends LitElement {
   /** Requests that ended since the page loaded (what the Usage page re-reads on). */
   private ended = 0;
   private toastTimer: number | undefined;
+  /** Live notifications not rendered yet, and when the last render of them was. */
+  private live: LiveNote[] = [];
+  private liveTimer: number | undefined;
+  private lastLive = Number.NEGATIVE_INFINITY;
 
   constructor() {
     super();
@@ -152,18 +163,33 @@ export class ClpApp extends LitElement {
 
   private notified(method: string, payload: unknown): void {
     if (method === DidStartRequest.method) {
-      const start = payload as LiveStart;
-      this.inflight = new Map(this.inflight).set(start.id, start);
+      this.queueLive({ start: payload as LiveStart });
     } else if (method === DidEndRequest.method) {
-      const record = payload as RequestRecord;
-      this.ended++;
-      const inflight = new Map(this.inflight);
-      inflight.delete(record.id);
-      this.inflight = inflight;
-      this.records = [record, ...this.records.filter((r) => r.id !== record.id)].slice(0, KEEP_RECORDS);
-      void this.refreshState();
+      this.queueLive({ end: payload as RequestRecord });
     } else if (method === DidChangeState.method) {
       this.revision++;
+      void this.refreshState();
+    }
+  }
+
+  /** Live notifications wait here for the next render (at most one every LIVE_MS). */
+  private queueLive(note: LiveNote): void {
+    this.live.push(note);
+    if (this.liveTimer !== undefined) return;
+    // A timer, not an animation frame: frames stop in a hidden tab, and the queue would only grow.
+    this.liveTimer = window.setTimeout(() => this.flushLive(), Math.max(0, this.lastLive + LIVE_MS - performance.now()));
+  }
+
+  private flushLive(): void {
+    this.liveTimer = undefined;
+    this.lastLive = performance.now();
+    const notes = this.live;
+    this.live = [];
+    const next = applyLive({ inflight: this.inflight, records: this.records }, notes, KEEP_RECORDS);
+    this.inflight = next.inflight;
+    this.records = next.records;
+    if (next.ended) {
+      this.ended += next.ended;
       void this.refreshState();
     }
   }
@@ -189,6 +215,8 @@ export class ClpApp extends LitElement {
       // live records start from here. Reading the newest 500 records as well (~300 KB) held every
       // page's first paint back.
       this.state = await this.client.call(StatusGet, {});
+      // Notifications from before the re-read are dropped with the records they would update.
+      this.live = [];
       this.records = [];
       this.inflight = new Map();
       this.revision++;

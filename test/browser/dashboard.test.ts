@@ -103,7 +103,10 @@ test('a request that ends while the Requests page reads its list shows in it all
       .withResponse();
     const id = response.headers.get('x-clp-request-id')!;
     // Its record reaches the page's live feed while the list, read before it ended, is held.
-    await page.waitForFunction(`document.querySelector('clp-requests').records.some((r) => r.id === ${JSON.stringify(id)})`);
+    // (Polled from here: a string predicate that has to wait is evaluated in the page, which its CSP refuses.)
+    const reached = () =>
+      page.locator('clp-requests').evaluate((el, rid) => (el as unknown as { records: { id: string }[] }).records.some((r) => r.id === rid), id);
+    assert.ok(await eventually(reached, 5000), "the request's record never reached the page's live feed");
     release();
     await page.locator(`tr.record[data-id="${id}"]`).waitFor({ timeout: 5000 });
   } finally {
