@@ -11,6 +11,7 @@ import { build } from 'esbuild';
 import { Agent, request } from 'undici';
 import { freePorts, portEnv } from '../helpers/home.ts';
 import { historyRows } from './history.ts';
+import { burstRows } from './dashboard-burst.ts';
 import { manyStreams, STREAMS } from './many-streams.ts';
 import { fixedRate, median, rssMb } from './measure.ts';
 import { teamBenchRows } from './team.ts';
@@ -202,6 +203,14 @@ async function main(): Promise<void> {
     await writeFile(
       join(__dirname, 'results', `${stamp}-history${QUICK ? '-quick' : ''}.md`),
       `CLP benchmark, month of history alone, ${stamp} UTC\n\n${text}`,
+    );
+    return;
+  }
+  // `npm run bench -- --burst`: the dashboard's Requests page under a burst of requests, alone.
+  if (process.argv.includes('--burst')) {
+    const burst = await burstRows(QUICK, (s) => process.stderr.write(`${s}\n`));
+    process.stdout.write(
+      `${['| measure | - | - | CLP | - | target |', '| --- | --- | --- | --- | --- | --- |', ...burst.rows.map((r) => `| ${r.join(' | ')} |`), '', burst.note].join('\n')}\n`,
     );
     return;
   }
@@ -445,6 +454,9 @@ async function main(): Promise<void> {
   stopAll();
   const history = await historyRows(QUICK, log);
   rows.push(...history.rows);
+  log('the dashboard under a burst of requests');
+  const burst = await burstRows(QUICK, log);
+  rows.push(...burst.rows);
   const team = await teamBenchRows(QUICK, log);
   rows.push(...team.rows);
 
@@ -452,7 +464,7 @@ async function main(): Promise<void> {
   const table = [
     `CLP benchmark, ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC${QUICK ? ' (quick)' : ''}`,
     `machine: ${machine}`,
-    `CLP as users run it: pool of 3 configs, 3 filter rules and 6 detectors, request log on (headers and bodies kept for log.bodiesPerSecond, 20 a second with a burst of 100: the rate rounds, and the latency rounds at 50/s and 200/s, run past it, and most of their requests keep their records only). The proxy not being measured is paused. Latency: ${LAT_ROUNDS} round(s) of ${LAT_SECONDS} s per target, in rotating order, percentiles over all samples; rates: ${RATE_ROUNDS} of ${RATE_SECONDS} s after one uncounted, ratio = median of the rounds' ratios, load from ${GENERATOR}. The floor: node:http in, undici Agent.dispatch out with callbacks, bundled JavaScript as CLP is. CPU: user + sys of the proxy process over the requests it served in its round. ${history.note} ${team.note}`,
+    `CLP as users run it: pool of 3 configs, 3 filter rules and 6 detectors, request log on (headers and bodies kept for log.bodiesPerSecond, 20 a second with a burst of 100: the rate rounds, and the latency rounds at 50/s and 200/s, run past it, and most of their requests keep their records only). The proxy not being measured is paused. Latency: ${LAT_ROUNDS} round(s) of ${LAT_SECONDS} s per target, in rotating order, percentiles over all samples; rates: ${RATE_ROUNDS} of ${RATE_SECONDS} s after one uncounted, ratio = median of the rounds' ratios, load from ${GENERATOR}. The floor: node:http in, undici Agent.dispatch out with callbacks, bundled JavaScript as CLP is. CPU: user + sys of the proxy process over the requests it served in its round. ${history.note} ${burst.note} ${team.note}`,
     '',
     '| measure | direct | floor (added) | CLP (added) | CLP / floor | target |',
     '| --- | --- | --- | --- | --- | --- |',
