@@ -199,8 +199,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     statusReport({ settings, home: paths.home, stores, owner: running ? owner : null, bound, team: team?.status() ?? null, filterModules: codeFilters.view() });
 
   // The log keeps only what the filters let through, responses included.
-  // (A record kept without its bodies has no response text to redact: it goes as it is.)
-  events.on('request:end', (finished) => requestStore?.add(finished.bodies ? redactResponse(finished, filters.rules()) : finished));
+  events.on('request:end', (finished) => requestStore?.add(redactResponse(finished, filters.rules())));
   // Team mode: the record waits in the link's outbox; shipping happens off the request's path.
   events.on('request:end', (finished) => team?.add(finished.record));
   // Both trackers count what started from now on as their own; older requests come from the log.

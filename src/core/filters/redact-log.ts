@@ -7,6 +7,8 @@ import { applicableRules, applyToText, type FilterRule } from './apply.ts';
  * most the captured bytes; a request whose bodies the log does not keep is never scanned.
  */
 export function redactResponse(finished: RequestFinished, rules: readonly FilterRule[]): RequestFinished {
+  // Kept without its bodies: there is no response text to redact, and nothing to wrap.
+  if (!finished.bodies) return finished;
   const service = finished.record.service;
   const detail = finished.detail;
   return {
