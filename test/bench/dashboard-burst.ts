@@ -1,8 +1,7 @@
 // The dashboard under a burst (subagents in parallel): the Requests page open on 100 rows while
 // requests pass through CLP at a steady rate, and how much of the page's main thread that takes
-// (Chromium's own counters over the burst: task time, layouts). Each live notification used to
-// render the page; they now render at most four times a second.
-import { type ChildProcess, spawn } from 'node:child_process';
+// (Chromium's own counters over the burst: task time, layouts). `npm run bench -- --burst` runs it alone.
+import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -76,19 +75,7 @@ export async function burstRows(quick: boolean, log: (s: string) => void): Promi
     }
   } finally {
     await agent.close();
-    (up as ChildProcess).kill();
+    up.kill();
     await rm(home, { recursive: true, force: true });
   }
-}
-
-// Run alone: `node --import tsx test/bench/dashboard-burst.ts [--quick]`.
-if (require.main === module) {
-  burstRows(process.argv.includes('--quick'), (s) => process.stderr.write(`${s}\n`))
-    .then(({ rows }) => {
-      for (const r of rows) process.stdout.write(`| ${r.join(' | ')} |\n`);
-    })
-    .catch((err: unknown) => {
-      console.error(err);
-      process.exitCode = 1;
-    });
 }
