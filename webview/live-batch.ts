@@ -13,7 +13,7 @@ export interface LiveView {
 /**
  * A batch of notifications applied at once, in the order they came: the same view as applying them
  * one by one (each ended request leaves the in-flight set and goes on top of the records, at most
- * `keep` of them), made in one pass so that a burst renders the page once. Returns the new view
+ * `keep` of them), made at once so that a burst renders the page once. Returns the new view
  * (unchanged parts are the same objects) and how many requests ended.
  */
 export function applyLive(view: LiveView, notes: readonly LiveNote[], keep: number): LiveView & { ended: number } {
