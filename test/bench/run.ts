@@ -32,6 +32,13 @@ const RATE_SECONDS = QUICK ? 2 : 3;
 const canPin = existsSync('/usr/bin/taskset') && cpus().length >= 2;
 
 type Target = 'direct' | 'floor' | 'clp';
+/**
+ * CLP with its features taken away one by one, measured in the same rounds as the floor and CLP:
+ * where CLP's CPU goes, from `npm run bench` itself. `nolog`: as users run it, request log off.
+ * `bare`: the log off and no filter rules or detectors (the pool of three configs stays).
+ */
+type Stripped = 'nolog' | 'bare';
+type Proxy = Exclude<Target, 'direct'> | Stripped;
 const procs: ChildProcess[] = [];
 
 /** Starts a process (pinned to a core where possible) and waits for a line matching `ready`. */
@@ -55,8 +62,8 @@ function launch(cmd: string[], env: NodeJS.ProcessEnv, cpu: number, ready: RegEx
  * its idle-time work (V8 shrinking its heap, timers) never lands on the measured one's core: that
  * cost, several ms at a time, belongs to neither. `null` resumes both.
  */
-const proxies: Partial<Record<Target, ChildProcess>> = {};
-function alone(t: Target | null): void {
+const proxies: Partial<Record<Proxy, ChildProcess>> = {};
+function alone(t: Target | Stripped | null): void {
   for (const [name, proc] of Object.entries(proxies)) proc.kill(t === null || name === t ? 'SIGCONT' : 'SIGSTOP');
 }
 
@@ -138,57 +145,72 @@ function cpuMicros(pid: number): number {
 }
 
 /**
- * Rates of the three targets over interleaved rounds. The ratio is the median of each round's
- * CLP/floor ratio: the two run back to back, so a slow spell of this shared machine mostly hits both.
+ * Rates of the targets over interleaved rounds. A ratio is the median of each round's ratio to the
+ * floor: they run back to back, so a slow spell of this shared machine mostly hits both.
  */
 interface Rates {
-  median: Record<Target, number>;
+  median: Partial<Record<Target | Stripped, number>>;
   ratio: number;
   /** CPU per request served (user + sys of the proxy process over its round), in microseconds. */
-  cpu: Record<'floor' | 'clp', number>;
+  cpu: Partial<Record<Proxy, number>>;
   cpuRatio: number;
+  /** Each proxy's median ratio to the floor's CPU per request. */
+  cpuRatios: Partial<Record<Proxy, number>>;
 }
 
 async function rates(
-  urls: Record<Target, string>,
-  pids: Record<'floor' | 'clp', number>,
+  urls: Partial<Record<Target | Stripped, string>>,
+  pids: Partial<Record<Proxy, number>>,
   connections: number,
   payload: string,
   headers: Record<string, string> = {},
 ): Promise<Rates> {
-  const runs: Record<Target, number[]> = { direct: [], floor: [], clp: [] };
-  const cpu: Record<'floor' | 'clp', number[]> = { floor: [], clp: [] };
+  const targets = Object.keys(urls) as Array<Target | Stripped>;
+  const proxied = targets.filter((t): t is Proxy => t !== 'direct');
+  const runs: Partial<Record<Target | Stripped, number[]>> = {};
+  const cpu: Partial<Record<Proxy, number[]>> = {};
   const ratios: number[] = [];
-  const cpuRatios: number[] = [];
+  const cpuRatios: Partial<Record<Proxy, number[]>> = {};
   // While it saturates a proxy, the load generator (this process) shares the upstream's core, so the
   // proxy under test has core 0 to itself. For the latency runs (light load) it may run anywhere: on
   // the upstream's core it would stretch the direct run's own p99.
   pinSelf('1');
   // One round at full load first, not counted: the JIT optimises a path only once it runs hot, and a
   // user's CLP runs for hours.
-  for (const t of ['floor', 'clp'] as const) {
+  for (const t of proxied) {
     alone(t);
-    await throughput(urls[t], connections, payload, headers);
+    await throughput(urls[t]!, connections, payload, headers);
   }
   for (let r = 0; r < RATE_ROUNDS; r++) {
-    for (const t of ['direct', 'floor', 'clp'] as const) {
+    for (const t of targets) {
       alone(t);
-      const before = t === 'direct' ? 0 : cpuMicros(pids[t]);
-      const got = await throughput(urls[t], connections, payload, headers);
-      runs[t].push(got.rate);
-      if (t !== 'direct') cpu[t].push((cpuMicros(pids[t]) - before) / Math.max(1, got.total));
+      const before = t === 'direct' ? 0 : cpuMicros(pids[t]!);
+      const got = await throughput(urls[t]!, connections, payload, headers);
+      (runs[t] ??= []).push(got.rate);
+      if (t !== 'direct') (cpu[t] ??= []).push((cpuMicros(pids[t]!) - before) / Math.max(1, got.total));
     }
-    ratios.push(runs.clp.at(-1)! / runs.floor.at(-1)!);
-    cpuRatios.push(cpu.clp.at(-1)! / cpu.floor.at(-1)!);
+    ratios.push(runs.clp!.at(-1)! / runs.floor!.at(-1)!);
+    for (const t of proxied) (cpuRatios[t] ??= []).push(cpu[t]!.at(-1)! / cpu.floor!.at(-1)!);
   }
   alone(null);
   pinSelf(`0-${cpus().length - 1}`);
-  return {
-    median: { direct: median(runs.direct), floor: median(runs.floor), clp: median(runs.clp) },
-    ratio: median(ratios),
-    cpu: { floor: median(cpu.floor), clp: median(cpu.clp) },
-    cpuRatio: median(cpuRatios),
-  };
+  const of = <K extends string>(xs: Partial<Record<K, number[]>>) =>
+    Object.fromEntries(Object.entries(xs).map(([k, v]) => [k, median(v as number[])])) as Partial<Record<K, number>>;
+  const cpuMedians = of(cpuRatios);
+  return { median: of(runs), ratio: median(ratios), cpu: of(cpu), cpuRatio: cpuMedians.clp!, cpuRatios: cpuMedians };
+}
+
+/** The rows saying where CLP's CPU goes: each stripped-down CLP's CPU per request (or event) against the floor's. */
+function strippedRows(what: string, r: Rates, per = 1): Array<[string, string, string, string, string, string]> {
+  const label: Record<Stripped, string> = { nolog: 'CLP without its request log', bare: 'CLP without its request log, filter rules or detectors' };
+  return (['nolog', 'bare'] as const).map((t) => [
+    `${what}, ${label[t]}`,
+    '-',
+    (r.cpu.floor! / per).toFixed(2),
+    (r.cpu[t]! / per).toFixed(2),
+    r.cpuRatios[t]!.toFixed(2),
+    'where the CPU goes',
+  ]);
 }
 
 async function main(): Promise<void> {
@@ -242,32 +264,48 @@ async function main(): Promise<void> {
   const floor = await launch([process.execPath, floorJs, '0', upstream], env, 0, /^\d+$/);
 
   // CLP as users run it: a pool of three configs, filter rules and every detector, the request log on.
-  await writeFile(
-    join(home, 'claude.json'),
-    JSON.stringify({
-      a: { base_url: upstream, auth_token: 'sk-bench-a', weight: 10 },
-      b: { base_url: upstream, auth_token: 'sk-bench-b', weight: 5 },
-      c: { base_url: upstream, auth_token: 'sk-bench-c', weight: 1, active: true },
-    }),
-  );
-  await writeFile(
-    join(home, 'filter.json'),
-    JSON.stringify([
+  // The stripped-down CLPs (`Stripped`) run from homes of their own, the same but for what they lack.
+  const startClp = async (dir: string, features: { log: boolean; filters: boolean }) => {
+    await writeFile(
+      join(dir, 'claude.json'),
+      JSON.stringify({
+        a: { base_url: upstream, auth_token: 'sk-bench-a', weight: 10 },
+        b: { base_url: upstream, auth_token: 'sk-bench-b', weight: 5 },
+        c: { base_url: upstream, auth_token: 'sk-bench-c', weight: 1, active: true },
+      }),
+    );
+    const rules = [
       { source: 'hunter2', op: 'remove', match: 'literal' },
       { source: 'ACME-[0-9]{6}', op: 'remove' },
       { source: 'internal.example.com', target: 'host', op: 'replace', match: 'literal' },
-    ]),
-  );
-  await writeFile(join(home, 'settings.json'), JSON.stringify({ filters: { detectors: ['anthropic', 'openai', 'aws', 'github', 'private_key', 'jwt'] } }));
-  await mkdir(join(home, 'data'), { recursive: true });
-  await writeFile(join(home, 'data', 'lb_config.json'), JSON.stringify({ mode: 'weight-based' }));
-  const ports = portEnv(await freePorts());
-  const clp = await launch([process.execPath, join(ROOT, 'dist', 'cli.js'), 'start', '--foreground'], { ...env, ...ports }, 0, /Press Ctrl\+C/);
+    ];
+    await writeFile(join(dir, 'filter.json'), JSON.stringify(features.filters ? rules : []));
+    const detectors = features.filters ? ['anthropic', 'openai', 'aws', 'github', 'private_key', 'jwt'] : [];
+    await writeFile(join(dir, 'settings.json'), JSON.stringify({ filters: { detectors }, ...(features.log ? {} : { log: { enabled: false } }) }));
+    await mkdir(join(dir, 'data'), { recursive: true });
+    await writeFile(join(dir, 'data', 'lb_config.json'), JSON.stringify({ mode: 'weight-based' }));
+    const ports = portEnv(await freePorts());
+    const proc = await launch(
+      [process.execPath, join(ROOT, 'dist', 'cli.js'), 'start', '--foreground'],
+      { ...env, CLP_HOME: dir, ...ports },
+      0,
+      /Press Ctrl\+C/,
+    );
+    return { proc: proc.proc, url: `http://127.0.0.1:${ports.CLP_CLAUDE_PORT}` };
+  };
+  const clp = await startClp(home, { log: true, filters: true });
+  const strippedHomes = [await mkdtemp(join(tmpdir(), 'clp-bench-nolog-')), await mkdtemp(join(tmpdir(), 'clp-bench-bare-'))] as const;
+  const nolog = await startClp(strippedHomes[0], { log: false, filters: true });
+  const bare = await startClp(strippedHomes[1], { log: false, filters: false });
 
-  const urls: Record<Target, string> = { direct: upstream, floor: `http://127.0.0.1:${floor.line.trim()}`, clp: `http://127.0.0.1:${ports.CLP_CLAUDE_PORT}` };
-  const pids = { floor: floor.proc.pid!, clp: clp.proc.pid! };
+  const urls: Record<Target, string> = { direct: upstream, floor: `http://127.0.0.1:${floor.line.trim()}`, clp: clp.url };
+  const pids = { floor: floor.proc.pid!, clp: clp.proc.pid!, nolog: nolog.proc.pid!, bare: bare.proc.pid! };
   proxies.floor = floor.proc;
   proxies.clp = clp.proc;
+  proxies.nolog = nolog.proc;
+  proxies.bare = bare.proc;
+  // Rates are measured with the stripped-down CLPs in the same rounds.
+  const rateUrls = { ...urls, nolog: nolog.url, bare: bare.url };
   const targets: Target[] = ['direct', 'floor', 'clp'];
   const small = body(300);
   const rows: Array<[string, string, string, string, string, string]> = [];
@@ -277,16 +315,17 @@ async function main(): Promise<void> {
   for (const t of targets) await fixedRate(agent, urls[t], 200, 1, small);
 
   log('throughput at 50 connections');
-  const tp = await rates(urls, pids, 50, small);
+  const tp = await rates(rateUrls, pids, 50, small);
   rows.push([
     'small requests: throughput at 50 connections (req/s)',
-    tp.median.direct.toFixed(0),
-    tp.median.floor.toFixed(0),
-    tp.median.clp.toFixed(0),
+    tp.median.direct!.toFixed(0),
+    tp.median.floor!.toFixed(0),
+    tp.median.clp!.toFixed(0),
     tp.ratio.toFixed(2),
     '>= 0.80',
   ]);
-  rows.push(['small requests: CPU per request (us)', '-', tp.cpu.floor.toFixed(1), tp.cpu.clp.toFixed(1), tp.cpuRatio.toFixed(2), '<= 1.25']);
+  rows.push(['small requests: CPU per request (us)', '-', tp.cpu.floor!.toFixed(1), tp.cpu.clp!.toFixed(1), tp.cpuRatio.toFixed(2), '<= 1.25']);
+  rows.push(...strippedRows('small requests: CPU per request (us)', tp));
 
   const added = async (label: string, payload: string, rate: number, percentiles: Array<[string, number]>) => {
     log(label);
@@ -356,24 +395,25 @@ async function main(): Promise<void> {
   // also carries its six framing events (message_start, block start and stop, ping, delta, stop).
   for (const deltas of [50, 500]) {
     log(`streams of ${deltas} deltas per second at 20 connections`);
-    const sp = await rates(urls, pids, 20, body(200, true), { 'x-bench-deltas': String(deltas) });
+    const sp = await rates(rateUrls, pids, 20, body(200, true), { 'x-bench-deltas': String(deltas) });
     const events = deltas + 6;
     rows.push([
       `streams of ${deltas} deltas per second at 20 connections`,
-      sp.median.direct.toFixed(0),
-      sp.median.floor.toFixed(0),
-      sp.median.clp.toFixed(0),
+      sp.median.direct!.toFixed(0),
+      sp.median.floor!.toFixed(0),
+      sp.median.clp!.toFixed(0),
       sp.ratio.toFixed(2),
       '>= 0.80',
     ]);
     rows.push([
       `streams of ${deltas} deltas: CPU per streamed event (us)`,
       '-',
-      (sp.cpu.floor / events).toFixed(2),
-      (sp.cpu.clp / events).toFixed(2),
+      (sp.cpu.floor! / events).toFixed(2),
+      (sp.cpu.clp! / events).toFixed(2),
       sp.cpuRatio.toFixed(2),
       '<= 1.25',
     ]);
+    rows.push(...strippedRows(`streams of ${deltas} deltas: CPU per streamed event (us)`, sp, events));
   }
 
   log('peak memory under 50 concurrent streams');
@@ -464,7 +504,7 @@ async function main(): Promise<void> {
   const table = [
     `CLP benchmark, ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC${QUICK ? ' (quick)' : ''}`,
     `machine: ${machine}`,
-    `CLP as users run it: pool of 3 configs, 3 filter rules and 6 detectors, request log on (headers and bodies kept for log.bodiesPerSecond, 20 a second with a burst of 100: the rate rounds, and the latency rounds at 50/s and 200/s, run past it, and most of their requests keep their records only). The proxy not being measured is paused. Latency: ${LAT_ROUNDS} round(s) of ${LAT_SECONDS} s per target, in rotating order, percentiles over all samples; rates: ${RATE_ROUNDS} of ${RATE_SECONDS} s after one uncounted, ratio = median of the rounds' ratios, load from ${GENERATOR}. The floor: node:http in, undici Agent.dispatch out with callbacks, bundled JavaScript as CLP is. CPU: user + sys of the proxy process over the requests it served in its round. ${history.note} ${burst.note} ${team.note}`,
+    `CLP as users run it: pool of 3 configs, 3 filter rules and 6 detectors, request log on (headers and bodies kept for log.bodiesPerSecond, 20 a second with a burst of 100: the rate rounds, and the latency rounds at 50/s and 200/s, run past it, and most of their requests keep their records only). The proxy not being measured is paused. Latency: ${LAT_ROUNDS} round(s) of ${LAT_SECONDS} s per target, in rotating order, percentiles over all samples; rates: ${RATE_ROUNDS} of ${RATE_SECONDS} s after one uncounted, ratio = median of the rounds' ratios, load from ${GENERATOR}. The floor: node:http in, undici Agent.dispatch out with callbacks, bundled JavaScript as CLP is. CPU: user + sys of the proxy process over the requests it served in its round. Rows marked "where the CPU goes": two more CLPs in the same rate rounds, one with the request log off, one with the log off and no filter rules or detectors (both with the same pool of three). ${history.note} ${burst.note} ${team.note}`,
     '',
     '| measure | direct | floor (added) | CLP (added) | CLP / floor | target |',
     '| --- | --- | --- | --- | --- | --- |',
@@ -476,7 +516,7 @@ async function main(): Promise<void> {
   // A quick run is a smoke test of the bench: it never replaces the latest full table.
   if (!QUICK) await writeFile(join(dir, 'latest.md'), `${table}\n`);
   await writeFile(join(dir, `${new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-')}${QUICK ? '-quick' : ''}.md`), `${table}\n`);
-  await rm(home, { recursive: true, force: true });
+  for (const dir of [home, ...strippedHomes]) await rm(dir, { recursive: true, force: true });
 }
 
 // Ctrl+C mid-run: a paused proxy would otherwise be left behind, stopped.
