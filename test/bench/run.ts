@@ -58,9 +58,10 @@ function launch(cmd: string[], env: NodeJS.ProcessEnv, cpu: number, ready: RegEx
 }
 
 /**
- * Both proxies share core 0. While one target is measured, the other proxy is paused (SIGSTOP), so
- * its idle-time work (V8 shrinking its heap, timers) never lands on the measured one's core: that
- * cost, several ms at a time, belongs to neither. `null` resumes both.
+ * The proxies (the floor, CLP and the stripped-down CLPs) share core 0. While one target is measured,
+ * the others are paused (SIGSTOP), so their idle-time work (V8 shrinking its heap, timers) never lands
+ * on the measured one's core: that cost, several ms at a time, belongs to none of them. `null` resumes
+ * them all.
  */
 const proxies: Partial<Record<Proxy, ChildProcess>> = {};
 function alone(t: Target | Stripped | null): void {
