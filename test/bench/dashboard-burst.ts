@@ -1,13 +1,13 @@
 // The dashboard under a burst (subagents in parallel): the Requests page open on 100 rows while
 // requests pass through CLP at a steady rate, and how much of the page's main thread that takes
 // (Chromium's own counters over the burst: task time, layouts). `npm run bench -- --burst` runs it alone.
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent, request } from 'undici';
 import { launchChromium } from '../helpers/browser.ts';
 import { startOwner } from './history.ts';
+import { startUpstream } from './procs.ts';
 
 type Row = [string, string, string, string, string, string];
 
@@ -16,11 +16,10 @@ const SECONDS = 3;
 
 export async function burstRows(quick: boolean, log: (s: string) => void): Promise<{ rows: Row[]; note: string }> {
   const home = await mkdtemp(join(tmpdir(), 'clp-bench-burst-'));
-  const up = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'upstream.ts'), '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const up = await startUpstream(null);
   const agent = new Agent({ connections: 32 });
   try {
-    const port = await new Promise<string>((resolve) => up.stdout!.once('data', (c: Buffer) => resolve(String(c).trim())));
-    await writeFile(join(home, 'claude.json'), JSON.stringify({ up: { base_url: `http://127.0.0.1:${port}`, auth_token: 'sk-bench', active: true } }));
+    await writeFile(join(home, 'claude.json'), JSON.stringify({ up: { base_url: up.url, auth_token: 'sk-bench', active: true } }));
     const owner = await startOwner(home);
     const proxy = `http://127.0.0.1:${owner.env.CLP_CLAUDE_PORT}/v1/messages`;
     const body = JSON.stringify({ model: 'claude-sonnet-4-5', max_tokens: 16, messages: [{ role: 'user', content: 'hi' }] });
@@ -75,7 +74,7 @@ export async function burstRows(quick: boolean, log: (s: string) => void): Promi
     }
   } finally {
     await agent.close();
-    up.kill();
+    up.proc.kill();
     await rm(home, { recursive: true, force: true });
   }
 }

@@ -2,7 +2,7 @@
 // directory): how many records one database ingests from 50 members shipping at once, through CLP's
 // own link (outbox, rows, batched idempotent inserts), and what team mode adds to a proxied request's
 // latency (it must add nothing measurable: shipping is off the request path).
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -14,6 +14,7 @@ import type { RequestRecord } from '../../src/shared/records.ts';
 import { freePorts, portEnv } from '../helpers/home.ts';
 import { TestPostgres } from '../helpers/postgres.ts';
 import { fixedRate } from './measure.ts';
+import { launch, startUpstream } from './procs.ts';
 
 const ROOT = join(__dirname, '..', '..');
 const MEMBERS = 50;
@@ -79,39 +80,22 @@ async function ingest(db: TestPostgres, perMember: number, log: (s: string) => v
   return { rate: total / seconds, seconds, rows };
 }
 
-function start(cmd: string[], env: NodeJS.ProcessEnv, ready: RegExp): Promise<ChildProcess> {
-  const proc = spawn(cmd[0]!, cmd.slice(1), { env, stdio: ['ignore', 'pipe', 'inherit'] });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    proc.stdout!.on('data', (c: Buffer) => {
-      out += c;
-      if (ready.test(out)) resolve(proc);
-    });
-    proc.on('exit', (code) => reject(new Error(`${cmd.join(' ')} exited (${code}) before it was ready`)));
-  });
-}
-
 /** Two CLPs on one upstream, one in team mode: added latency at 200 req/s, in alternating rounds. */
 async function latency(db: TestPostgres, quick: boolean, log: (s: string) => void): Promise<{ off: number[]; on: number[]; shipped: number; served: number }> {
   const procs: ChildProcess[] = [];
   const homes: string[] = [];
   const agent = new Agent({ keepAliveTimeout: 30_000, connections: 64 });
   try {
-    const node = [process.execPath, '--import', 'tsx'];
-    const up = await new Promise<{ proc: ChildProcess; port: string }>((resolve, reject) => {
-      const proc = spawn(node[0]!, [...node.slice(1), join(__dirname, 'upstream.ts'), '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
-      procs.push(proc);
-      proc.stdout!.once('data', (c: Buffer) => resolve({ proc, port: String(c).trim() }));
-      proc.on('exit', () => reject(new Error('the bench upstream exited')));
-    });
+    const up = await startUpstream(null);
+    procs.push(up.proc);
     const urls: Record<'off' | 'on', string> = { off: '', on: '' };
     for (const mode of ['off', 'on'] as const) {
       const home = await mkdtemp(join(tmpdir(), `clp-bench-team-${mode}-`));
       homes.push(home);
-      await writeFile(join(home, 'claude.json'), JSON.stringify({ relay: { base_url: `http://127.0.0.1:${up.port}`, auth_token: 'sk-bench', active: true } }));
+      await writeFile(join(home, 'claude.json'), JSON.stringify({ relay: { base_url: up.url, auth_token: 'sk-bench', active: true } }));
       const ports = portEnv(await freePorts());
       const env = { ...process.env, CLP_HOME: home, ...ports, ...(mode === 'on' ? { CLP_TEAM_URL: db.url, CLP_TEAM_MEMBER: 'bench' } : {}) };
-      procs.push(await start([process.execPath, join(ROOT, 'dist', 'cli.js'), 'start', '--foreground'], env, /Press Ctrl\+C/));
+      procs.push((await launch([process.execPath, join(ROOT, 'dist', 'cli.js'), 'start', '--foreground'], env, null, /Press Ctrl\+C/)).proc);
       urls[mode] = `http://127.0.0.1:${ports.CLP_CLAUDE_PORT}`;
     }
     const payload = JSON.stringify({ model: 'claude-sonnet-4-5', max_tokens: 64, messages: [{ role: 'user', content: 'x'.repeat(200) }] });
