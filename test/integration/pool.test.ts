@@ -58,10 +58,14 @@ after(async () => {
   await home.cleanup();
 });
 
-async function lastRecord(): Promise<RequestRecord> {
+/** Call before a request: the returned function waits for that request's record (the client can
+ * see the whole response a moment before the proxy has written its record). */
+function nextRecord(): () => Promise<RequestRecord> {
   const n = live.length;
-  await eventually(() => live.length >= n, 500);
-  return live.at(-1)!;
+  return async () => {
+    assert.ok(await eventually(() => live.length > n), 'the request was recorded');
+    return live.at(-1)!;
+  };
 }
 
 test('pool, priority order: the highest weight serves', async () => {
@@ -82,9 +86,10 @@ for (const [name, behaviour] of failures) {
   test(`in-request failover on ${name}: the client gets b's answer`, async () => {
     a.behaviour = behaviour;
     const before = b.requests.length;
+    const record = nextRecord();
     assert.equal(text(await client.messages.create(ask)), 'Hello from b');
     assert.equal(b.requests.length, before + 1);
-    const rec = await lastRecord();
+    const rec = await record();
     assert.equal(rec.config, 'b');
     assert.equal(rec.status, 200);
     const trace = rec.trace!;
@@ -97,8 +102,9 @@ for (const [name, behaviour] of failures) {
 
 test('a request the first candidate served carries no trace', async () => {
   a.behaviour = { kind: 'ok' };
+  const record = nextRecord();
   await client.messages.create(ask);
-  const rec = await lastRecord();
+  const rec = await record();
   assert.equal(rec.config, 'a');
   assert.equal(rec.trace, null);
 });
@@ -108,9 +114,10 @@ test('429 cools the config until its retry-after: the next request skips it, and
   await client.messages.create(ask);
   a.behaviour = { kind: 'ok' };
   const before = a.requests.length;
+  const record = nextRecord();
   assert.equal(text(await client.messages.create(ask)), 'Hello from b');
   assert.equal(a.requests.length, before, 'a was not even tried');
-  const plan = (await lastRecord()).trace![0]!;
+  const plan = (await record()).trace![0]!;
   assert.equal(plan.kind, 'plan');
   if (plan.kind !== 'plan') return;
   assert.match(plan.skipped[0]!.why, /^cooling down (29|30) s \(HTTP 429, retry after 30 s\)$/);
@@ -159,9 +166,10 @@ test('a streaming request fails over before its first byte', async () => {
 test('a stream that already started ends with an in-stream error, and is not retried elsewhere', async () => {
   a.behaviour = { kind: 'drop', afterFrames: 4 };
   const before = b.requests.length;
+  const record = nextRecord();
   await assert.rejects(client.messages.stream(ask).finalMessage(), /upstream_failed|closed the connection/);
   assert.equal(b.requests.length, before);
-  assert.equal((await lastRecord()).error, 'upstream_failed');
+  assert.equal((await record()).error, 'upstream_failed');
 });
 
 test("all candidates down: one clear 503 in the client's dialect, saying why each was skipped", async () => {
@@ -198,8 +206,9 @@ test('one session stays on one upstream in weighted order', async () => {
   try {
     const served = new Set<string>();
     for (let i = 0; i < 12; i++) {
+      const record = nextRecord();
       await client.messages.create(ask, { headers: { 'x-claude-code-session-id': 'sticky-1' } });
-      served.add((await lastRecord()).config!);
+      served.add((await record()).config!);
     }
     assert.equal(served.size, 1, `one session, one upstream (got ${[...served]})`);
   } finally {
@@ -224,6 +233,7 @@ test('switching mid-conversation: thinking signed by the old upstream is strippe
         { role: 'user' as const, content: 'and now?' },
       ],
     };
+    const record = nextRecord();
     const second = await client.messages.create(turn2, session);
     assert.equal(text(second), 'Hello from b', 'the conversation goes on at the new upstream');
     const sent = JSON.parse(b.requests.at(-1)!.body);
@@ -232,7 +242,7 @@ test('switching mid-conversation: thinking signed by the old upstream is strippe
       ['text'],
     );
     assert.ok(!b.requests.at(-1)!.body.includes('sig-a'));
-    assert.match(JSON.stringify((await lastRecord()).trace), /session moved from \\"a\\" to \\"b\\"/);
+    assert.match(JSON.stringify((await record()).trace), /session moved from \\"a\\" to \\"b\\"/);
 
     // Without a session id CLP cannot know the upstream changed: the signature 400 triggers one retry without them.
     await core.activate('claude', 'c');
