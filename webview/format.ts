@@ -18,6 +18,11 @@ export function ms(n: number | null | undefined): string {
  */
 const clock = new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: 'numeric', second: 'numeric' });
 
+/** A long id (a session's UUID) as its head and tail: `5d6f1c1e…9a0b`; the whole id goes in a title. */
+export function shortId(id: string): string {
+  return id.length > 14 ? `${id.slice(0, 8)}…${id.slice(-4)}` : id;
+}
+
 export function time(epochMs: number): string {
   return clock.format(epochMs);
 }

@@ -179,12 +179,18 @@ test('money on the page is the CLI’s for the same records, and an unpriced mod
   const row = (model: string) => page.locator('table.usage-table[data-table="models"] tr', { hasText: model }).first();
   await row('my-custom-model').waitFor();
   const cli = await run(['usage', '--by', 'model']);
+  // The page puts what a cost leaves out on a line of its own under the amount; the CLI puts it in
+  // brackets after it.
+  const costOf = async (r: ReturnType<typeof row>) => {
+    const [amount, note] = (await r.locator('td.cost').innerText()).trim().split('\n');
+    return note ? `${amount} (${note.trim()})` : amount!;
+  };
   for (const model of ['claude-opus-4-1', 'my-custom-model']) {
-    const cell = (await row(model).locator('td.cost').innerText()).trim();
+    const cell = await costOf(row(model));
     const line = cli.split('\n').find((l) => l.includes(model));
     assert.ok(line?.includes(cell), `${model}: page "${cell}", CLI "${line}"`);
   }
-  assert.match(await row('my-custom-model').locator('td.cost').innerText(), /^unknown \(1 request without a price\)$/);
+  assert.equal(await costOf(row('my-custom-model')), 'unknown (1 request without a price)');
   assert.doesNotMatch(await row('claude-opus-4-1').locator('td.cost').innerText(), /^\$0\.0[0-9]$/, 'not rounded to cents');
   const [download] = await Promise.all([page.waitForEvent('download'), page.locator('button.csv[data-table="models"]').click()]);
   const csv = await readFile((await download.path())!, 'utf8');
@@ -194,7 +200,7 @@ test('money on the page is the CLI’s for the same records, and an unpriced mod
   );
   assert.match(csv, /\r\nclaude,my-custom-model,1,0,/);
   const total = page.locator('table.usage-table[data-table="models"] tr.total').first();
-  assert.match(await total.locator('td.cost').innerText(), /^at least \$[\d.]+ \(1 request without a price\)$/);
+  assert.match(await costOf(total), /^at least \$[\d.]+ \(1 request without a price\)$/);
 });
 
 test('the usage chart spans exactly the chosen window, its bars start at zero', async () => {
@@ -304,14 +310,26 @@ test('every page in both themes and both widths, and no script error on any of t
       for (const name of ['overview', 'configs', 'requests', 'sessions', 'usage', 'filters', 'routes', 'pool']) {
         await tab(name);
         await page.waitForTimeout(250);
+        await page.screenshot({ path: artifactPath(`page-${name}-${width}-${scheme}.png`), fullPage: true });
         const overflow = Number(await page.evaluate('document.documentElement.scrollWidth - window.innerWidth'));
         assert.ok(overflow <= 1, `${name} at ${width} px is ${overflow} px wider than the window`);
-        await page.screenshot({ path: artifactPath(`page-${name}-${width}-${scheme}.png`), fullPage: true });
+        // A table may scroll sideways inside its box, but not from the start: its last column
+        // (Cost, on the Requests page) is in view without scrolling.
+        const cut = String(
+          await page.evaluate(`[...document.querySelectorAll('table.grid thead th:last-child')]
+            .filter((th) => th.getBoundingClientRect().width > 0 && th.getBoundingClientRect().right > window.innerWidth + 1)
+            .map((th) => th.closest('table').className + ' ' + (th.closest('table').dataset.table ?? '') + ' "' + th.textContent.trim() + '" ends at ' + Math.round(th.getBoundingClientRect().right)).join(', ')`),
+        );
+        assert.equal(cut, '', `${name} at ${width} px: a table's last column is out of view: ${cut}`);
       }
     }
   }
   await page.setViewportSize({ width: 1400, height: 900 });
   await page.emulateMedia({ colorScheme: 'light' });
+  // Usage's session table shows an id as the Sessions page does, the whole id in its title.
+  await tab('usage');
+  const session = page.locator('table.usage-table[data-table="sessions"] code[title="browser-session-aaaa"]');
+  assert.equal(await session.innerText(), 'browser-…aaaa');
   assert.deepEqual(pageErrors, []);
 });
 

@@ -2,11 +2,11 @@ import { html, nothing } from 'lit';
 import type { DashboardState } from '../../src/shared/dashboard.ts';
 import { SessionsBind, SessionsGet, SessionsList } from '../../src/shared/protocol.ts';
 import type { RequestRecord } from '../../src/shared/records.ts';
-import type { SessionSummary } from '../../src/shared/sessions.ts';
+import { NO_SESSION, type SessionSummary } from '../../src/shared/sessions.ts';
 import { cacheHitShare } from '../../src/shared/usage.ts';
 import { Page } from '../base.ts';
 import { OPEN_REQUEST_EVENT, TOAST_EVENT } from '../events.ts';
-import { compact, costCell, count, ms, percent, requestCost, time } from '../format.ts';
+import { compact, costCell, count, ms, percent, requestCost, shortId, time } from '../format.ts';
 
 type Detail = SessionSummary & { recent: RequestRecord[] };
 
@@ -14,7 +14,6 @@ const cacheHit = (s: SessionSummary) => {
   const share = cacheHitShare(s);
   return share === null ? '–' : percent(share, 1);
 };
-const short = (id: string) => (id.length > 14 ? `${id.slice(0, 8)}…${id.slice(-4)}` : id);
 
 /** Every Claude Code and Codex session: what each used and cost, and a switch for just one of them. */
 export class ClpSessions extends Page {
@@ -80,7 +79,7 @@ export class ClpSessions extends Page {
                 (
                   s,
                 ) => html`<tr class="record ${this.detail?.id === s.id ? 'on' : ''}" data-id=${s.id} tabindex="0" @click=${() => void this.open(s.id)} @keydown=${(e: KeyboardEvent) => e.key === 'Enter' && void this.open(s.id)}>
-                  <td><code title=${s.id}>${short(s.id)}</code></td>
+                  <td><code title=${s.id}>${shortId(s.id)}</code></td>
                   <td title=${s.client ?? ''}>${s.service}</td>
                   <td class="muted" title=${s.project ?? ''}>${s.project ? baseName(s.project) : '–'}</td>
                   <td class="nowrap">${s.bound ? html`${s.bound.join(', ')} <span class="tag">bound</span>` : (s.last_config ?? '–')}${!s.bound && s.configs.length > 1 ? html` <span class="muted">(+${s.configs.length - 1})</span>` : nothing}</td>
@@ -104,11 +103,11 @@ export class ClpSessions extends Page {
 
   private renderDetail(d: Detail) {
     const configs = this.state.configs[d.service].map((c) => c.name);
-    const canBind = d.id !== '(no session)';
+    const canBind = d.id !== NO_SESSION;
     return html`<aside class="panel detail session-detail" aria-label="session detail">
       <div class="row detail-head">
         <button class="back" @click=${() => (this.detail = null)}><i class="codicon codicon-arrow-left"></i> Back to the list</button>
-        <h2>Session <code>${short(d.id)}</code> <span class="muted">${d.service}</span></h2><span class="grow"></span>
+        <h2>Session <code>${shortId(d.id)}</code> <span class="muted">${d.service}</span></h2><span class="grow"></span>
         <button class="close" title="close" aria-label="close" @click=${() => (this.detail = null)}><i class="codicon codicon-close"></i></button>
       </div>
       <dl class="kv">

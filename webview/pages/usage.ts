@@ -1,13 +1,14 @@
 import { coalesced } from '../coalesce.ts';
-import { html, nothing } from 'lit';
+import { html, nothing, type TemplateResult } from 'lit';
 import { TeamUsage, UsageGet } from '../../src/shared/protocol.ts';
 import { USAGE_GROUP_KEY, type UsageGroupBy, type UsageReport } from '../../src/shared/records.ts';
 import { SERVICES, type ServiceName } from '../../src/shared/services.ts';
+import { NO_SESSION } from '../../src/shared/sessions.ts';
 import type { TeamGroupBy, TeamStatus } from '../../src/shared/team.ts';
 import { USAGE_LABELS, type UsageTotals } from '../../src/shared/usage.ts';
 import { Page } from '../base.ts';
 import { TOAST_EVENT } from '../events.ts';
-import { type CostSum, compact, costText, count, percent } from '../format.ts';
+import { type CostSum, compact, costCell, costText, count, percent, shortId } from '../format.ts';
 import { inVsCode } from '../transport.ts';
 import { toCsv, windowDays } from '../usage-days.ts';
 
@@ -230,18 +231,20 @@ export class ClpUsage extends Page {
   /** One table; at most `limit` rows per service, the largest first (sessions can be many). */
   private table(title: string, report: Grouped, noun: string, limit = Infinity) {
     const key = USAGE_GROUP_KEY[noun as UsageGroupBy] ?? `${noun}s`;
+    // A session is its id, shortened as on the Sessions page; the whole id is in the title.
+    const shown = (name: string) => (noun === 'session' && name !== NO_SESSION ? html`<code title=${name}>${shortId(name)}</code>` : name);
     const rows = this.rows(report, limit);
     return html`<section class="panel">
       <div class="row"><h2>${title}</h2><span class="grow"></span><button class="csv" data-table=${key} @click=${() => void this.exportCsv(rows, noun)}><i class="codicon codicon-export"></i> Export CSV</button></div>
       <div class="table-scroll">
       <table class="grid usage-table" data-table=${key}>
-        <thead><tr><th>Service</th><th>${noun}</th>${COLUMNS.map(([, label]) => html`<th class="num">${label}</th>`)}<th class="num">error rate</th><th class="num">cost</th></tr></thead>
+        <thead><tr><th>Service</th><th>${noun}</th>${COLUMNS.map(([m, label]) => html`<th class="num c-${m}">${label}</th>`)}<th class="num">error rate</th><th class="num">cost</th></tr></thead>
         <tbody>
           ${SERVICES.map((s) => {
             const mine = rows.filter((r) => r[0] === s);
             const total = report[s]?.total;
             if (!mine.length || !total) return nothing;
-            return html`${mine.map(([, name, t]) => this.line(s, name || '(none)', t, false))}${this.line(s, `all ${s}`, total, true)}`;
+            return html`${mine.map(([, name, t]) => this.line(s, name ? shown(name) : '(none)', t, false))}${this.line(s, `all ${s}`, total, true)}`;
           })}
         </tbody>
       </table>
@@ -249,12 +252,12 @@ export class ClpUsage extends Page {
     </section>`;
   }
 
-  private line(service: string, name: string, t: UsageTotals, total: boolean) {
+  private line(service: string, name: string | TemplateResult, t: UsageTotals, total: boolean) {
     return html`<tr class=${total ? 'total' : ''}>
-      <td>${service}</td><td>${total ? html`<strong>${name}</strong>` : name}</td>
-      ${COLUMNS.map(([m]) => html`<td class="num ${m === 'errors' && t.errors ? 'bad' : ''}" title=${count(t[m])}>${m === 'requests' || m === 'errors' ? count(t[m]) : compact(t[m])}</td>`)}
+      <td>${service}</td><td class="name">${total ? html`<strong>${name}</strong>` : name}</td>
+      ${COLUMNS.map(([m]) => html`<td class="num c-${m} ${m === 'errors' && t.errors ? 'bad' : ''}" title=${count(t[m])}>${m === 'requests' || m === 'errors' ? count(t[m]) : compact(t[m])}</td>`)}
       <td class="num">${percent(t.errors, t.requests)}</td>
-      <td class="num cost">${costText(t)}</td>
+      <td class="num cost">${costCell(t)}</td>
     </tr>`;
   }
 
