@@ -392,6 +392,19 @@ export interface HelpPorts {
   ui: string;
 }
 
+/** A usage cut at its first option outside any bracket, the rest said as "[options]":
+ * `logs [show <id> [--raw]] [--limit N] …` becomes `logs [show <id> [--raw]] [options]`. */
+export function shortUsage(full: string): string {
+  let depth = 0;
+  for (let i = 0; i < full.length; i++) {
+    if (full[i] === '[') {
+      if (depth === 0 && full.startsWith('[--', i) && full[i - 1] === ' ') return `${full.slice(0, i)}[options]`;
+      depth++;
+    } else if (full[i] === ']') depth--;
+  }
+  return full;
+}
+
 export function helpText(command: CommandSpec | null, ports?: HelpPorts): string {
   if (command) {
     return [
@@ -416,7 +429,7 @@ export function helpText(command: CommandSpec | null, ports?: HelpPorts): string
   for (const c of COMMANDS) {
     // A long usage is shortened to its words; `clp help <command>` has every option.
     const full = c.usage.replace(/^clp /, '');
-    const usage = full.length > 60 ? full.replace(/ \[--.*$/, ' [options]') : full;
+    const usage = full.length > 60 ? shortUsage(full) : full;
     const left = `  ${usage.padEnd(col)}  `;
     if (usage.length > col) lines.push(`  ${usage}`, ...wrap(c.summary, HELP_WIDTH, ' '.repeat(col + 4), ' '.repeat(col + 4)));
     else lines.push(...wrap(c.summary, HELP_WIDTH, left, ' '.repeat(left.length)));
@@ -424,7 +437,7 @@ export function helpText(command: CommandSpec | null, ports?: HelpPorts): string
   lines.push(
     '',
     ...wrap(
-      'Files live in $CLP_HOME (default ~/.clp). Ports: CLP_CLAUDE_PORT, CLP_CODEX_PORT, CLP_UI_PORT (or "ports" in settings.json); bind address: CLP_HOST.',
+      'Files live in $CLP_HOME (default ~/.clp). Ports: CLP_CLAUDE_PORT, CLP_CODEX_PORT, CLP_GEMINI_PORT, CLP_UI_PORT (or "ports" in settings.json); bind address: CLP_HOST.',
       HELP_WIDTH,
       '',
       '',

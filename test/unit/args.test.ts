@@ -42,5 +42,14 @@ test('every command has help text naming its usage', () => {
     );
   }
   assert.match(helpText(null), /^ {2}start \[--foreground\] /m);
+  // A usage shortened to "[options]" keeps its brackets balanced (logs has an option inside its own).
+  for (const line of helpText(null)
+    .split('\n')
+    .filter((l) => /^ {2}[a-z]/.test(l))) {
+    const usage = line.trim().split(/ {2,}/)[0]!;
+    assert.equal(usage.split('[').length, usage.split(']').length, `"${usage}" has unbalanced brackets`);
+  }
+  assert.match(helpText(null), /^ {2}logs \[show <id> \[--raw\]\] \[options\]$/m);
+  assert.match(helpText(null), /CLP_GEMINI_PORT/);
   for (const c of COMMANDS) assert.ok(c.examples.length > 0 && c.examples.every((e) => e.includes(`clp ${c.name}`)), c.name);
 });
