@@ -302,8 +302,8 @@ test('sessions: each conversation listed with what it used; "keep this session o
   await page.locator('.toast', { hasText: 'follows the active config again' }).waitFor();
 });
 
-test('every page in both themes and both widths, and no script error on any of them', async () => {
-  for (const width of [1920, 1400, 800]) {
+test('every page in both themes at every width (down to a 600 px split), and no script error on any of them', async () => {
+  for (const width of [1920, 1400, 800, 600]) {
     for (const scheme of width === 1920 ? (['dark'] as const) : (['light', 'dark'] as const)) {
       await page.setViewportSize({ width, height: 900 });
       await page.emulateMedia({ colorScheme: scheme });

@@ -238,11 +238,11 @@ export class ClpRequests extends Page {
             ? html`<p class="muted">Loading…</p>`
             : this.rows.length || inflight.length
               ? html`<table class="grid requests">
-          <thead><tr><th>Time</th><th class="c-service">Service</th><th>Config</th><th>Model</th><th class="c-stream" title="streamed">Str</th><th>Status</th><th class="num c-ttfb">TTFB</th><th class="num">Duration</th><th class="num">Tokens</th><th class="num">Cost</th></tr></thead>
+          <thead><tr><th>Time</th><th class="c-service">Service</th><th>Config</th><th>Model</th><th class="c-stream" title="streamed">Str</th><th>Status</th><th class="num c-ttfb">TTFB</th><th class="num">Duration</th><th class="num c-tokens">Tokens</th><th class="num">Cost</th></tr></thead>
           <tbody>
             ${inflight.map(
               (s) =>
-                html`<tr class="inflight"><td>${time(s.started_at)}</td><td class="c-service">${s.service}</td><td>${s.config ?? '–'}</td><td>${s.model ?? '–'}</td><td class="c-stream">${s.stream ? html`<i class="codicon codicon-pulse" title="stream"></i>` : nothing}</td><td><i class="codicon codicon-loading codicon-modifier-spin"></i></td><td class="c-ttfb"></td><td></td><td></td><td></td></tr>`,
+                html`<tr class="inflight"><td>${time(s.started_at)}</td><td class="c-service">${s.service}</td><td>${s.config ?? '–'}</td><td>${s.model ?? '–'}</td><td class="c-stream">${s.stream ? html`<i class="codicon codicon-pulse" title="stream"></i>` : nothing}</td><td><i class="codicon codicon-loading codicon-modifier-spin"></i></td><td class="c-ttfb"></td><td></td><td class="c-tokens"></td><td></td></tr>`,
             )}
             ${(this.shown < this.rows.length ? this.rows.slice(0, this.shown) : this.rows).map((r) => this.row(r))}
           </tbody>
@@ -272,7 +272,7 @@ export class ClpRequests extends Page {
       <td class=${r.error ? 'bad' : 'ok'}>${r.status ?? '–'}${r.error ? html` <span class="muted">${r.error}</span>` : nothing}</td>
       <td class="num c-ttfb">${ms(r.ttfb_ms)}</td>
       <td class="num">${ms(r.duration_ms)}</td>
-      <td class="num">${tokens(r.usage)}</td>
+      <td class="num c-tokens">${tokens(r.usage)}</td>
       <td class="num" title=${r.cost_estimated ? 'estimated: priced by its model family' : ''}>${requestCost(r)}</td>
     </tr>`;
   }

@@ -73,20 +73,20 @@ export class ClpSessions extends Page {
           ${
             rows?.length
               ? html`<table class="grid sessions">
-            <thead><tr><th>Session</th><th>Service</th><th>Project</th><th>Config</th><th>Models</th><th class="num">Requests</th><th class="num">Tokens</th><th class="num">Cache hit</th><th class="num">Cost</th><th>Last request</th></tr></thead>
+            <thead><tr><th>Session</th><th class="c-service">Service</th><th>Project</th><th>Config</th><th>Models</th><th class="num">Requests</th><th class="num c-tokens">Tokens</th><th class="num c-cache">Cache hit</th><th class="num">Cost</th><th>Last request</th></tr></thead>
             <tbody>
               ${rows.map(
                 (
                   s,
                 ) => html`<tr class="record ${this.detail?.id === s.id ? 'on' : ''}" data-id=${s.id} tabindex="0" @click=${() => void this.open(s.id)} @keydown=${(e: KeyboardEvent) => e.key === 'Enter' && void this.open(s.id)}>
                   <td><code title=${s.id}>${shortId(s.id)}</code></td>
-                  <td title=${s.client ?? ''}>${s.service}</td>
+                  <td class="c-service" title=${s.client ?? ''}>${s.service}</td>
                   <td class="muted" title=${s.project ?? ''}>${s.project ? baseName(s.project) : '–'}</td>
                   <td class="nowrap">${s.bound ? html`${s.bound.join(', ')} <span class="tag">bound</span>` : (s.last_config ?? '–')}${!s.bound && s.configs.length > 1 ? html` <span class="muted">(+${s.configs.length - 1})</span>` : nothing}</td>
                   <td class="muted">${s.models.join(', ')}</td>
                   <td class="num">${count(s.requests)}${s.errors ? html` <span class="bad">(${s.errors} err)</span>` : nothing}</td>
-                  <td class="num" title=${count(s.total)}>${compact(s.total)}</td>
-                  <td class="num">${cacheHit(s)}</td>
+                  <td class="num c-tokens" title=${count(s.total)}>${compact(s.total)}</td>
+                  <td class="num c-cache">${cacheHit(s)}</td>
                   <td class="num">${costCell(s)}</td>
                   <td>${time(s.last_at)}</td>
                 </tr>`,

@@ -238,7 +238,7 @@ export class ClpUsage extends Page {
       <div class="row"><h2>${title}</h2><span class="grow"></span><button class="csv" data-table=${key} @click=${() => void this.exportCsv(rows, noun)}><i class="codicon codicon-export"></i> Export CSV</button></div>
       <div class="table-scroll">
       <table class="grid usage-table" data-table=${key}>
-        <thead><tr><th>Service</th><th>${noun}</th>${COLUMNS.map(([m, label]) => html`<th class="num c-${m}">${label}</th>`)}<th class="num">error rate</th><th class="num">cost</th></tr></thead>
+        <thead><tr><th class="c-service">Service</th><th>${noun}</th>${COLUMNS.map(([m, label]) => html`<th class="num c-${m}">${label}</th>`)}<th class="num c-rate">error rate</th><th class="num">cost</th></tr></thead>
         <tbody>
           ${SERVICES.map((s) => {
             const mine = rows.filter((r) => r[0] === s);
@@ -254,9 +254,9 @@ export class ClpUsage extends Page {
 
   private line(service: string, name: string | TemplateResult, t: UsageTotals, total: boolean) {
     return html`<tr class=${total ? 'total' : ''}>
-      <td>${service}</td><td class="name">${total ? html`<strong>${name}</strong>` : name}</td>
+      <td class="c-service">${service}</td><td class="name">${total ? html`<strong>${name}</strong>` : name}</td>
       ${COLUMNS.map(([m]) => html`<td class="num c-${m} ${m === 'errors' && t.errors ? 'bad' : ''}" title=${count(t[m])}>${m === 'requests' || m === 'errors' ? count(t[m]) : compact(t[m])}</td>`)}
-      <td class="num">${percent(t.errors, t.requests)}</td>
+      <td class="num c-rate">${percent(t.errors, t.requests)}</td>
       <td class="num cost">${costCell(t)}</td>
     </tr>`;
   }
