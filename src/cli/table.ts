@@ -15,11 +15,70 @@ export function table(head: readonly string[], rows: ReadonlyArray<readonly stri
   );
 }
 
+/** A cell, or a cell with a shorter form for a narrow terminal (`[full, short]`). */
+export type Cell = string | readonly [full: string, short: string];
+
+/**
+ * The table, no wider than `width` terminal columns if it can be: each step, in order, until it
+ * fits, either leaves out the column it names or (`~name`) shows that column's short forms.
+ * `width` undefined (output piped to a file or a program) keeps every column in full. What cannot
+ * fit after every step is printed anyway, never cut. Says which columns it left out, and draws
+ * other rows with the same choices.
+ */
+export function fitTable(
+  head: readonly string[],
+  rows: ReadonlyArray<readonly Cell[]>,
+  right: ReadonlySet<number>,
+  width: number | undefined,
+  steps: readonly string[],
+  indent = 0,
+): { lines: string[]; dropped: string[]; draw(rows: ReadonlyArray<readonly Cell[]>): string[] } {
+  let keep = head.map((_, i) => i);
+  const short = new Set<number>();
+  const dropped: string[] = [];
+  const text = (c: Cell | undefined, i: number) => (c === undefined ? '' : typeof c === 'string' ? c : short.has(i) ? c[1] : c[0]);
+  const draw = (these = rows) =>
+    table(
+      keep.map((i) => head[i]!),
+      these.map((r) => keep.map((i) => text(r[i], i))),
+      new Set(keep.flatMap((i, at) => (right.has(i) ? [at] : []))),
+    );
+  let lines = draw();
+  for (const step of steps) {
+    if (width === undefined || Math.max(...lines.map(displayWidth)) + indent <= width) break;
+    const shorten = step.startsWith('~');
+    const at = head.indexOf(shorten ? step.slice(1) : step);
+    if (at < 0 || !keep.includes(at) || (shorten && short.has(at))) continue;
+    if (shorten) short.add(at);
+    else {
+      keep = keep.filter((i) => i !== at);
+      dropped.push(step);
+    }
+    lines = draw();
+  }
+  // Other rows (another service's table) drawn with the same columns and forms.
+  return { lines, dropped, draw };
+}
+
+/** A line under a fitted table naming what it left out, or nothing when it left nothing out. */
+export function droppedNote(dropped: readonly string[], width: number | undefined): string[] {
+  if (!dropped.length) return [];
+  return [`(hidden at ${width} columns: ${dropped.join(', ')}; see --json)`];
+}
+
+/** How wide the terminal is, when the output goes to one (a pipe or a file gets every column). */
+export function terminalWidth(stream: { isTTY?: boolean; columns?: number }): number | undefined {
+  return stream.isTTY === true && typeof stream.columns === 'number' && stream.columns > 0 ? stream.columns : undefined;
+}
+
 /** Printable ASCII: a column a character, the common case, decided without looking further. */
 const PLAIN = /^[\x20-\x7e]*$/;
 /** Drawn two columns wide by terminals: East Asian wide and fullwidth characters, and emoji shown as emoji. */
 const WIDE =
   /[\u1100-\u115f\u2329\u232a\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf\ua960-\ua97f\uac00-\ud7a3\uf900-\ufaff\ufe10-\ufe19\ufe30-\ufe6f\uff00-\uff60\uffe0-\uffe6\u{20000}-\u{3fffd}]|\p{Emoji_Presentation}/u;
+/** The terminal's colour escapes. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the escape character is what is matched
+const SGR = /\u001b\[[0-9;]*m/g;
 /** Drawn over the character before: combining marks (variation selectors among them), zero-width spaces and joiners, skin tones, tags. */
 const ZERO = /[\p{Mn}\p{Me}\p{Cc}\u200b-\u200f\u2060\u{e0000}-\u{e007f}]|\p{Emoji_Modifier}/u;
 
@@ -30,6 +89,8 @@ const ZERO = /[\p{Mn}\p{Me}\p{Cc}\u200b-\u200f\u2060\u{e0000}-\u{e007f}]|\p{Emoj
  */
 export function displayWidth(text: string): number {
   if (PLAIN.test(text)) return text.length;
+  // A colour (an SGR escape, as `paint` writes) takes no column.
+  if (text.includes('\u001b')) text = text.replace(SGR, '');
   let width = 0;
   let last = 0;
   let joined = false;

@@ -1,11 +1,11 @@
 import { ClpError } from '../../shared/errors.ts';
-import { costText, count } from '../../shared/format.ts';
+import { costParts, costText, count } from '../../shared/format.ts';
 import { cacheHitShare } from '../../shared/usage.ts';
 import { SessionsBind, SessionsGet, SessionsList } from '../../shared/protocol.ts';
 import type { SessionSummary } from '../../shared/sessions.ts';
 import { isServiceName, SERVICE_WORDS } from '../../shared/services.ts';
 import { EXIT, type CliContext } from '../context.ts';
-import { stamp, table } from '../table.ts';
+import { type Cell, droppedNote, fitTable, stamp, terminalWidth } from '../table.ts';
 import { formatLogs } from './usage.ts';
 
 /** Cache reads over all input: how much of the prompt the cache served. */
@@ -14,22 +14,27 @@ const cacheHit = (s: SessionSummary) => {
   return share === null ? '-' : `${(share * 100).toFixed(0)}%`;
 };
 
-export function formatSessions(rows: SessionSummary[]): string {
+/** What the session list leaves out first in a narrow terminal: the session, its last request, config and cost stay. */
+const SESSIONS_DROP = ['errors', '~cost', 'cache hit', '~last request', '~models', 'service', 'tokens', 'models', 'requests'];
+
+export function formatSessions(rows: SessionSummary[], width?: number): string {
   if (!rows.length) return 'no sessions yet';
   const head = ['session', 'service', 'last request', 'config', 'models', 'requests', 'errors', 'tokens', 'cache hit', 'cost'];
-  const body = rows.map((s) => [
+  const body = rows.map((s): Cell[] => [
     s.id.length > 12 ? s.id.slice(0, 12) : s.id,
     s.service,
-    stamp(s.last_at),
+    // Short forms for a narrow terminal: no year and seconds; the first model; the amount without its note.
+    [stamp(s.last_at), stamp(s.last_at).slice(5, 16)],
     s.bound ? `${s.bound.join(',')} (bound)` : s.configs.length > 1 ? `${s.last_config ?? '-'} (+${s.configs.length - 1})` : (s.last_config ?? '-'),
-    s.models.join(', '),
+    s.models.length > 1 ? [s.models.join(', '), `${s.models[0]} (+${s.models.length - 1})`] : s.models.join(', '),
     count(s.requests),
     count(s.errors),
     count(s.total),
     cacheHit(s),
-    costText(s),
+    [costText(s), costParts(s).amount],
   ]);
-  return table(head, body, new Set([5, 6, 7, 8])).join('\n');
+  const { lines, dropped } = fitTable(head, body, new Set([5, 6, 7, 8]), width, SESSIONS_DROP);
+  return [...lines, ...droppedNote(dropped, width)].join('\n');
 }
 
 /** `clp sessions [--service S] [--json]`: every session CLP saw, the most recently active first. */
@@ -37,7 +42,7 @@ export async function sessionsCommand(ctx: CliContext, values: Map<string, strin
   const service = values.get('service');
   if (service !== undefined && !isServiceName(service)) throw new ClpError('bad_request', `--service: expected ${SERVICE_WORDS}, got "${service}"`);
   const rows = await ctx.owner.call(SessionsList, service ? { service } : {});
-  ctx.out(json ? JSON.stringify(rows, null, 2) : formatSessions(rows));
+  ctx.out(json ? JSON.stringify(rows, null, 2) : formatSessions(rows, terminalWidth(process.stdout)));
   return EXIT.ok;
 }
 
@@ -77,7 +82,7 @@ export async function sessionCommand(ctx: CliContext, positionals: string[], jso
       `  tokens: input ${count(s.input)}, cache write ${count(s.cached_create)}, cache read ${count(s.cached_read)}, output ${count(s.output)}, total ${count(s.total)}; cache hit ${cacheHit(s)}`,
       `  cost: ${costText(s)}`,
       '',
-      formatLogs(s.recent),
+      formatLogs(s.recent, false, terminalWidth(process.stdout)),
     ].join('\n'),
   );
   return EXIT.ok;

@@ -2,9 +2,9 @@ import { isFailover, type RequestDetail, type RequestRecord, USAGE_GROUP_KEY, ty
 import { ClpError } from '../../shared/errors.ts';
 import { SERVICES } from '../../shared/services.ts';
 import { USAGE_LABELS, type UsageTotals } from '../../shared/usage.ts';
-import { costText, count, requestCost } from '../../shared/format.ts';
+import { costParts, costText, count, requestCost } from '../../shared/format.ts';
 import { renderResponse } from '../../shared/response-view.ts';
-import { paint, stamp, table, useColour } from '../table.ts';
+import { type Cell, droppedNote, fitTable, paint, stamp, terminalWidth, useColour } from '../table.ts';
 import { EXIT, type CliContext } from '../context.ts';
 import { LogsGet, LogsList, TeamUsage, UsageGet } from '../../shared/protocol.ts';
 import { TEAM_GROUPS, type TeamGroupBy, type TeamUsageReport } from '../../shared/team.ts';
@@ -31,21 +31,43 @@ function limitOption(value: string | undefined): number {
   return n;
 }
 
-export function formatUsage(report: UsageReport): string {
-  const groupKey = USAGE_GROUP_KEY[report.by];
-  const head = [report.by, 'requests', 'errors', ...USAGE_LABELS.map(([, label]) => label), 'cost'];
+/** What a usage table leaves out first in a narrow terminal (`~cost`: the amount without its note): the total and the cost stay. */
+const USAGE_DROP = ['reasoning', '~cost', 'cache write', 'input', 'errors', 'cache read'];
+
+/** One table per service under its title, all with the same columns, fitted to `width` together, and one note of what was left out. */
+function usageTables(titled: Array<[title: string, rows: Cell[][]]>, head: string[], width: number | undefined): string {
   const right = new Set(head.map((_, i) => i).filter((i) => i > 0 && i < head.length - 1));
-  const lines: string[] = [];
+  const fitted = fitTable(
+    head,
+    titled.flatMap(([, rows]) => rows),
+    right,
+    width,
+    USAGE_DROP,
+    2,
+  );
+  const lines = titled.flatMap(([title, rows]) => [title, ...fitted.draw(rows).map((l) => `  ${l}`)]);
+  return [...lines, ...droppedNote(fitted.dropped, width)].join('\n');
+}
+
+const usageRow = (name: string, t: UsageTotals): Cell[] => [
+  name,
+  count(t.requests),
+  count(t.errors),
+  ...USAGE_LABELS.map(([k]) => count(t[k])),
+  [costText(t), costParts(t).amount],
+];
+
+export function formatUsage(report: UsageReport, width?: number): string {
+  const groupKey = USAGE_GROUP_KEY[report.by];
+  const titled: Array<[string, Cell[][]]> = [];
   for (const service of SERVICES) {
     const s = report.services[service];
     if (!s) continue;
-    const row = (name: string, t: UsageTotals) => [name, count(t.requests), count(t.errors), ...USAGE_LABELS.map(([k]) => count(t[k])), costText(t)];
-    const rows = Object.entries(s[groupKey] ?? {}).map(([name, t]) => row(name || '(none)', t));
-    rows.push(row('total', s.total));
-    lines.push(`${service}${report.since ? ` (since ${report.since})` : ''}, by ${report.by}`);
-    for (const l of table(head, rows, right)) lines.push(`  ${l}`);
+    const rows = Object.entries(s[groupKey] ?? {}).map(([name, t]) => usageRow(name || '(none)', t));
+    rows.push(usageRow('total', s.total));
+    titled.push([`${service}${report.since ? ` (since ${report.since})` : ''}, by ${report.by}`, rows]);
   }
-  return lines.join('\n');
+  return usageTables(titled, [report.by, 'requests', 'errors', ...USAGE_LABELS.map(([, label]) => label), 'cost'], width);
 }
 
 function teamByOption(value: string | undefined): TeamGroupBy {
@@ -56,20 +78,16 @@ function teamByOption(value: string | undefined): TeamGroupBy {
 }
 
 /** The team's totals as a table per service, like the local ones. */
-export function formatTeamUsage(report: TeamUsageReport): string {
-  const head = [report.by, 'requests', 'errors', ...USAGE_LABELS.map(([, label]) => label), 'cost'];
-  const right = new Set(head.map((_, i) => i).filter((i) => i > 0 && i < head.length - 1));
-  const lines: string[] = [];
+export function formatTeamUsage(report: TeamUsageReport, width?: number): string {
+  const titled: Array<[string, Cell[][]]> = [];
   for (const service of SERVICES) {
     const s = report.services[service];
     if (!s || (!s.total.requests && service !== 'claude')) continue;
-    const row = (name: string, t: UsageTotals) => [name, count(t.requests), count(t.errors), ...USAGE_LABELS.map(([k]) => count(t[k])), costText(t)];
-    const rows = Object.entries(s.groups).map(([name, t]) => row(name, t));
-    rows.push(row('total', s.total));
-    lines.push(`${service}, the team${report.since ? ` (since ${report.since})` : ''}, by ${report.by}`);
-    for (const l of table(head, rows, right)) lines.push(`  ${l}`);
+    const rows = Object.entries(s.groups).map(([name, t]) => usageRow(name, t));
+    rows.push(usageRow('total', s.total));
+    titled.push([`${service}, the team${report.since ? ` (since ${report.since})` : ''}, by ${report.by}`, rows]);
   }
-  return lines.join('\n');
+  return usageTables(titled, [report.by, 'requests', 'errors', ...USAGE_LABELS.map(([, label]) => label), 'cost'], width);
 }
 
 export async function usageCommand(ctx: CliContext, values: Map<string, string>, json: boolean, team = false): Promise<number> {
@@ -79,7 +97,7 @@ export async function usageCommand(ctx: CliContext, values: Map<string, string>,
       since: values.get('since'),
       by: teamByOption(values.get('by')),
     });
-    ctx.out(json ? JSON.stringify(report, null, 2) : formatTeamUsage(report));
+    ctx.out(json ? JSON.stringify(report, null, 2) : formatTeamUsage(report, terminalWidth(process.stdout)));
     return EXIT.ok;
   }
   const by = values.get('by');
@@ -89,7 +107,7 @@ export async function usageCommand(ctx: CliContext, values: Map<string, string>,
     since: values.get('since'),
     by: byOption(values.get('by')),
   });
-  ctx.out(json ? JSON.stringify(report, null, 2) : formatUsage(report));
+  ctx.out(json ? JSON.stringify(report, null, 2) : formatUsage(report, terminalWidth(process.stdout)));
   return EXIT.ok;
 }
 
@@ -99,8 +117,11 @@ function dur(ms: number | null): string {
   return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
 }
 
-/** The latest requests, newest first, as a table: marks say stream (~), reroute (->) and failover (!). */
-export function formatLogs(rows: RequestRecord[], colour = false): string {
+/** What the request list leaves out first in a narrow terminal: id, time, config, model, status and cost stay. */
+const LOGS_DROP = ['ttfb', 'service', '~time', 'tokens', 'marks', '~model', 'duration'];
+
+/** The latest requests, newest first, as a table: marks say stream, failover and filtered; a reroute shows as `asked -> sent`. */
+export function formatLogs(rows: RequestRecord[], colour = false, width?: number): string {
   if (!rows.length) return 'no requests yet';
   const head = ['id', 'time', 'service', 'config', 'model', 'status', 'ttfb', 'duration', 'tokens', 'cost', 'marks'];
   const body = rows.map((r) => {
@@ -110,12 +131,14 @@ export function formatLogs(rows: RequestRecord[], colour = false): string {
     const filtered = (r.trace ?? []).some((t) => t.kind === 'filters');
     const marks = [r.stream ? 'stream' : '', failover ? 'failover' : '', filtered ? 'filtered' : ''].filter(Boolean).join(',');
     const status = `${r.status ?? '-'}${r.error && r.error !== `http_${r.status}` ? ` ${r.error}` : ''}`;
+    const when = stamp(r.started_at);
     return [
       r.id.slice(0, 8),
-      stamp(r.started_at),
+      // Short forms for a narrow terminal: the time without year and seconds, the model that was sent.
+      [when, when.slice(5, 16)] as const,
       r.service,
       r.config ?? '-',
-      asked !== sent ? `${asked} -> ${sent}` : sent,
+      asked !== sent ? ([`${asked} -> ${sent}`, sent] as const) : sent,
       paint(colour, r.error ? 'red' : 'green', status),
       dur(r.ttfb_ms),
       dur(r.duration_ms),
@@ -124,7 +147,8 @@ export function formatLogs(rows: RequestRecord[], colour = false): string {
       marks,
     ];
   });
-  return table(head, body, new Set([6, 7, 8])).join('\n');
+  const { lines, dropped } = fitTable(head, body, new Set([6, 7, 8]), width, LOGS_DROP);
+  return [...lines, ...droppedNote(dropped, width)].join('\n');
 }
 
 export function formatDetail(d: RequestDetail, raw = false): string {
@@ -177,6 +201,6 @@ export async function logsCommand(ctx: CliContext, positionals: string[], values
     return EXIT.ok;
   }
   const rows: RequestRecord[] = await ctx.owner.call(LogsList, { limit: limitOption(values.get('limit')), service: serviceOption(values.get('service')) });
-  ctx.out(json ? JSON.stringify(rows, null, 2) : formatLogs(rows, useColour(process.stdout, ctx.env)));
+  ctx.out(json ? JSON.stringify(rows, null, 2) : formatLogs(rows, useColour(process.stdout, ctx.env), terminalWidth(process.stdout)));
   return EXIT.ok;
 }
