@@ -1,7 +1,7 @@
 import { importPrices, priceRows } from '../../core/offline.ts';
 import { ClpError } from '../../shared/errors.ts';
 import { EXIT, type CliContext } from '../context.ts';
-import { table } from '../table.ts';
+import { type Cell, droppedNote, fitTable, terminalWidth } from '../table.ts';
 
 const rate = (n: number | undefined) => (n === undefined ? '-' : `$${Number(n.toFixed(4))}`);
 const tokens = (n: number | null) => (n === null ? '-' : n >= 1_000_000 ? `${n / 1_000_000}M` : `${Math.round(n / 1000)}K`);
@@ -23,7 +23,7 @@ export async function pricesCommand(ctx: CliContext, positionals: string[], valu
     return EXIT.ok;
   }
   const head = ['model', 'input', 'output', 'write 5m', 'write 1h', 'read', 'window', 'from'];
-  const body = rows.map((r) => [
+  const body = rows.map((r): Cell[] => [
     r.model,
     rate(r.price.input),
     rate(r.price.output),
@@ -31,9 +31,11 @@ export async function pricesCommand(ctx: CliContext, positionals: string[], valu
     rate(r.price.cache_write_1h),
     rate(r.price.cache_read),
     tokens(r.window),
-    // The catalogue's sources are long: `--json` has them.
-    r.from.startsWith('catalogue') ? r.from.replace(/ \(.*\)$/, '') : r.from,
+    // The catalogue's sources are long: `--json` has them. In a narrow terminal, without its date.
+    ((from) => [from, from.replace(/, checked .*$/, '')] as const)(r.from.startsWith('catalogue') ? r.from.replace(/ \(.*\)$/, '') : r.from),
   ]);
-  ctx.out(`USD per million tokens; \`clp prices --json\` has each entry's source.\n${table(head, body, new Set([1, 2, 3, 4, 5, 6])).join('\n')}`);
+  const width = terminalWidth(process.stdout);
+  const { lines, dropped } = fitTable(head, body, new Set([1, 2, 3, 4, 5, 6]), width, ['~from', 'write 1h', 'window', 'from']);
+  ctx.out(`USD per million tokens; \`clp prices --json\` has each entry's source.\n${[...lines, ...droppedNote(dropped, width)].join('\n')}`);
   return EXIT.ok;
 }
