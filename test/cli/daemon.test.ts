@@ -129,6 +129,8 @@ test('clp start / status / list / active / second start / stop, as separate proc
     assert.match(showProd.stdout, /\nresponse:\nHello from up\n/, 'the response read as text, not as SSE');
     const raw = await clp(['logs', 'show', rows[1]!.id, '--raw'], env);
     assert.match(raw.stdout, /\nresponse, raw:\n\{"id":"msg_01FakeUpstream"/, '--raw prints the body as it came');
+    assert.match(showProd.stdout, /\nrequest body: m, 0 messages \(42 characters\)\n\(the whole body: clp logs show [0-9a-f]{8} --raw\)\n/);
+    assert.match(raw.stdout, /\nrequest body:\n\{"model":"m","max_tokens":1,"messages":\[\]\}\n/, '--raw prints the request body whole');
     const none = await clp(['logs', 'show', 'ffffffff'], env);
     assert.equal(none.stderr.trim(), 'clp: no request with id ffffffff: `clp logs` lists the latest, with their ids');
     assert.ok(!show.stdout.includes('sk-dev-secret') && !show.stdout.includes('sk-prod-secret'));

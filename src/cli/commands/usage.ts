@@ -3,6 +3,7 @@ import { ClpError } from '../../shared/errors.ts';
 import { SERVICES } from '../../shared/services.ts';
 import { USAGE_LABELS, type UsageTotals } from '../../shared/usage.ts';
 import { costParts, costText, count, requestCost } from '../../shared/format.ts';
+import { describeRequest } from '../../shared/request-view.ts';
 import { renderResponse } from '../../shared/response-view.ts';
 import { type Cell, droppedNote, fitTable, paint, stamp, terminalWidth, useColour } from '../table.ts';
 import { EXIT, type CliContext } from '../context.ts';
@@ -151,6 +152,28 @@ export function formatLogs(rows: RequestRecord[], colour = false, width?: number
   return [...lines, ...droppedNote(dropped, width)].join('\n');
 }
 
+/** How much of the last message `clp logs show` prints; `--raw` prints the whole body. */
+const LAST_MESSAGE_CHARS = 2000;
+
+/**
+ * The request body: with --raw (or one that cannot be read) as it was logged; otherwise its shape and
+ * the last message, since Claude Code sends the whole conversation every turn.
+ */
+function requestBody(d: RequestDetail, raw: boolean): string[] {
+  const view = raw ? null : describeRequest(d.request_body);
+  if (!view) return [`request body${d.request_body_truncated ? ' (truncated)' : ''}:`, d.request_body ?? '(not kept)'];
+  const lines = [`request body: ${view.summary} (${count(d.request_body!.length)} characters)`];
+  if (view.last) {
+    const { role, text } = view.last;
+    lines.push(
+      `last message (${role}):`,
+      text.length > LAST_MESSAGE_CHARS ? `${text.slice(0, LAST_MESSAGE_CHARS)}\n(${count(text.length - LAST_MESSAGE_CHARS)} more characters)` : text,
+    );
+  }
+  lines.push(`(the whole body: clp logs show ${d.id.slice(0, 8)} --raw)`);
+  return lines;
+}
+
 export function formatDetail(d: RequestDetail, raw = false): string {
   const u = d.usage;
   const lines = [
@@ -168,10 +191,10 @@ export function formatDetail(d: RequestDetail, raw = false): string {
     'request headers:',
     ...Object.entries(d.request_headers).map(([k, v]) => `  ${k}: ${v}`),
     '',
-    `request body${d.request_body_truncated ? ' (truncated)' : ''}:`,
-    d.request_body ?? '(not kept)',
+    ...requestBody(d, raw),
   ];
-  if (d.upstream_body) lines.push('', 'body sent upstream:', d.upstream_body);
+  if (d.upstream_body)
+    lines.push('', ...(raw ? ['body sent upstream:', d.upstream_body] : ['body sent upstream: rewritten (a route or model rewrite); --raw prints it']));
   lines.push('', 'response headers:', ...Object.entries(d.response_headers).map(([k, v]) => `  ${k}: ${v}`));
   lines.push('', `response${d.response_body_truncated ? ' (only its start was kept)' : ''}${raw ? ', raw' : ''}:`);
   if (raw || d.response_body === null) lines.push(d.response_body ?? '(not kept)');
