@@ -77,6 +77,9 @@ test('a request made through the proxy appears live in the list, and its detail 
   await detail.locator('.block.text').waitFor();
   assert.match(await detail.locator('.block.text').innerText(), /Hello from relay-b/);
   assert.match(await detail.innerText(), /relay-b/);
+  // What the turn asked, above the answer: the request's shape and its last message.
+  assert.equal((await detail.locator('details.asked summary').innerText()).trim(), 'Request claude-sonnet-5-5, 1 message (1 user)');
+  assert.equal(await detail.locator('pre.last-message').innerText(), 'watch me arrive');
   await detail.locator('summary', { hasText: 'Request headers' }).click();
   assert.ok(!(await detail.innerText()).includes(KEY_B));
   await page.screenshot({ path: artifactPath('request-detail.png'), fullPage: true });

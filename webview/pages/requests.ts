@@ -5,6 +5,7 @@ import { isFailover, logMatches, type RequestDetail, type RequestRecord, type St
 import { SERVICES, type ServiceName } from '../../src/shared/services.ts';
 import { USAGE_LABELS } from '../../src/shared/usage.ts';
 import { renderResponse, type Block } from '../../src/shared/response-view.ts';
+import { describeRequest } from '../../src/shared/request-view.ts';
 import { Page } from '../base.ts';
 import { count, ms, prettyJson, requestCost, time, tokens } from '../format.ts';
 import { hitsText, timeline, traceLine } from '../trace-text.ts';
@@ -309,6 +310,7 @@ export class ClpRequests extends Page {
           </details>`
           : nothing
       }
+      ${this.lastMessage(d)}
       <details open class="response">
         <summary>Response <button class="link" @click=${(e: Event) => (e.preventDefault(), (this.rawResponse = !this.rawResponse))}>${this.rawResponse ? 'readable' : 'raw'}</button></summary>
         ${d.response_body_truncated ? html`<p class="muted">Only the start of the response was kept.</p>` : nothing}
@@ -323,6 +325,21 @@ export class ClpRequests extends Page {
       <details><summary>Request headers (credentials removed)</summary>${headers(d.request_headers)}</details>
       <details><summary>Response headers</summary>${headers(d.response_headers)}</details>
     </aside>`;
+  }
+
+  /** What the turn asked: the request's shape and its last message (the whole body is below, folded). */
+  private lastMessage(d: RequestDetail) {
+    const view = describeRequest(d.request_body);
+    if (!view) return nothing;
+    const text = view.last?.text ?? '';
+    return html`<details open class="asked">
+      <summary>Request <span class="muted">${view.summary}</span></summary>
+      ${
+        view.last
+          ? html`<p class="muted">Last message (${view.last.role})</p><pre class="last-message">${text.length > 4000 ? `${text.slice(0, 4000)}\n… ${count(text.length - 4000)} more characters (the whole body is below)` : text}</pre>`
+          : nothing
+      }
+    </details>`;
   }
 
   private block(b: Block) {
