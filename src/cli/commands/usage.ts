@@ -36,7 +36,8 @@ function limitOption(value: string | undefined): number {
 const USAGE_DROP = ['reasoning', '~cost', 'cache write', 'input', 'errors', 'cache read'];
 
 /** One table per service under its title, all with the same columns, fitted to `width` together, and one note of what was left out. */
-function usageTables(titled: Array<[title: string, rows: Cell[][]]>, head: string[], width: number | undefined): string {
+function usageTables(titled: Array<[title: string, rows: Cell[][]]>, by: string, width: number | undefined): string {
+  const head = [by, 'requests', 'errors', ...USAGE_LABELS.map(([, label]) => label), 'cost'];
   const right = new Set(head.map((_, i) => i).filter((i) => i > 0 && i < head.length - 1));
   const fitted = fitTable(
     head,
@@ -68,7 +69,7 @@ export function formatUsage(report: UsageReport, width?: number): string {
     rows.push(usageRow('total', s.total));
     titled.push([`${service}${report.since ? ` (since ${report.since})` : ''}, by ${report.by}`, rows]);
   }
-  return usageTables(titled, [report.by, 'requests', 'errors', ...USAGE_LABELS.map(([, label]) => label), 'cost'], width);
+  return usageTables(titled, report.by, width);
 }
 
 function teamByOption(value: string | undefined): TeamGroupBy {
@@ -88,7 +89,7 @@ export function formatTeamUsage(report: TeamUsageReport, width?: number): string
     rows.push(usageRow('total', s.total));
     titled.push([`${service}, the team${report.since ? ` (since ${report.since})` : ''}, by ${report.by}`, rows]);
   }
-  return usageTables(titled, [report.by, 'requests', 'errors', ...USAGE_LABELS.map(([, label]) => label), 'cost'], width);
+  return usageTables(titled, report.by, width);
 }
 
 export async function usageCommand(ctx: CliContext, values: Map<string, string>, json: boolean, team = false): Promise<number> {
