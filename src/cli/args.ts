@@ -101,14 +101,14 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   {
     name: 'logs',
-    usage: `clp logs [show <id> [--raw]] [--limit N] [--service ${SERVICE_CHOICES}] [--json]`,
-    summary: 'the latest requests, or one request in detail (credentials never shown)',
+    usage: `clp logs [show <id> [--raw]] [--follow] [--limit N] [--service ${SERVICE_CHOICES}] [--json]`,
+    summary: 'the latest requests, or one request in detail (credentials never shown); --follow: each one as it ends',
     details:
-      'The list marks streams, reroutes (asked -> sent) and failovers. `show` renders the response as text, thinking and tool calls; --raw prints it as it came (the SSE).',
-    flags: ['json', 'raw'],
+      "The list marks streams, reroutes (asked -> sent) and failovers. --follow (-f) prints the latest ten (or --limit), oldest first, then each request as it ends until Ctrl+C; with --json, one record a line. `show` gives the request's shape and last message and renders the response as text, thinking and tool calls; --raw prints both bodies as they came (the SSE).",
+    flags: ['json', 'raw', 'follow'],
     values: ['limit', 'service'],
     positionals: [0, 2],
-    examples: ['clp logs', 'clp logs --limit 20 --service claude', 'clp logs show 3f2a9c'],
+    examples: ['clp logs', 'clp logs --follow', 'clp logs --limit 20 --service claude', 'clp logs show 3f2a9c'],
   },
   {
     name: 'ui',
@@ -313,7 +313,7 @@ export function parseCli(argv: readonly string[]): ParsedArgs {
     );
   }
   // Options are checked here, against the command's own, so the message names what it takes.
-  const known = new Set([...ALL_FLAGS.map((f) => `--${f}`), ...ALL_VALUES.map((v) => `--${v}`), '-h']);
+  const known = new Set([...ALL_FLAGS.map((f) => `--${f}`), ...ALL_VALUES.map((v) => `--${v}`), '-h', '-f']);
   for (const token of argv) {
     if (token === '--') break;
     if (token.startsWith('-') && token !== '-' && !known.has(token.split('=')[0]!)) throw unknownOption(token, command);
@@ -323,7 +323,9 @@ export function parseCli(argv: readonly string[]): ParsedArgs {
     parsed = parseArgs({
       args: [...argv],
       options: {
-        ...Object.fromEntries(ALL_FLAGS.map((f) => [f, { type: 'boolean' as const, ...(f === 'help' ? { short: 'h' } : {}) }])),
+        ...Object.fromEntries(
+          ALL_FLAGS.map((f) => [f, { type: 'boolean' as const, ...(f === 'help' ? { short: 'h' } : f === 'follow' ? { short: 'f' } : {}) }]),
+        ),
         ...Object.fromEntries(ALL_VALUES.map((v) => [v, { type: 'string' as const }])),
       },
       allowPositionals: true,

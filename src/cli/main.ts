@@ -103,7 +103,14 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
       case 'usage':
         return await (await load.usage()).usageCommand(ctx, args.values, args.flags.has('json'), args.flags.has('team'));
       case 'logs':
-        return await (await load.usage()).logsCommand(ctx, args.positionals, args.values, args.flags.has('json'), args.flags.has('raw'));
+        return await (await load.usage()).logsCommand(
+          ctx,
+          args.positionals,
+          args.values,
+          args.flags.has('json'),
+          args.flags.has('raw'),
+          args.flags.has('follow'),
+        );
       case 'add':
         return await (await load.edit()).addCommand(ctx, a, b, args);
       case 'edit':

@@ -7,7 +7,7 @@ import { describeRequest } from '../../shared/request-view.ts';
 import { renderResponse } from '../../shared/response-view.ts';
 import { type Cell, droppedNote, fitTable, paint, stamp, terminalWidth, useColour } from '../table.ts';
 import { EXIT, type CliContext } from '../context.ts';
-import { LogsGet, LogsList, TeamUsage, UsageGet } from '../../shared/protocol.ts';
+import { DidEndRequest, LogsGet, LogsList, TeamUsage, UsageGet } from '../../shared/protocol.ts';
 import { TEAM_GROUPS, type TeamGroupBy, type TeamUsageReport } from '../../shared/team.ts';
 import { isServiceName, SERVICE_WORDS, type ServiceName } from '../../shared/services.ts';
 
@@ -122,35 +122,127 @@ function dur(ms: number | null): string {
 /** What the request list leaves out first in a narrow terminal: id, time, config, model, status and cost stay. */
 const LOGS_DROP = ['ttfb', 'service', '~time', 'tokens', 'marks', '~model', 'duration'];
 
-/** The latest requests, newest first, as a table: marks say stream, failover and filtered; a reroute shows as `asked -> sent`. */
+const LOGS_HEAD = ['id', 'time', 'service', 'config', 'model', 'status', 'ttfb', 'duration', 'tokens', 'cost', 'marks'];
+const LOGS_RIGHT = new Set([6, 7, 8]);
+
+/** One request as a row of `clp logs`: marks say stream, failover and filtered; a reroute shows as `asked -> sent`. */
+function logRow(r: RequestRecord, colour: boolean): Cell[] {
+  const asked = r.model_requested ?? '-';
+  const sent = r.model_sent ?? asked;
+  const failover = isFailover(r);
+  const filtered = (r.trace ?? []).some((t) => t.kind === 'filters');
+  const marks = [r.stream ? 'stream' : '', failover ? 'failover' : '', filtered ? 'filtered' : ''].filter(Boolean).join(',');
+  const status = `${r.status ?? '-'}${r.error && r.error !== `http_${r.status}` ? ` ${r.error}` : ''}`;
+  const when = stamp(r.started_at);
+  return [
+    r.id.slice(0, 8),
+    // Short forms for a narrow terminal: the time without year and seconds, the model that was sent.
+    [when, when.slice(5, 16)],
+    r.service,
+    r.config ?? '-',
+    asked !== sent ? [`${asked} -> ${sent}`, sent] : sent,
+    paint(colour, r.error ? 'red' : 'green', status),
+    dur(r.ttfb_ms),
+    dur(r.duration_ms),
+    r.usage ? count(r.usage.total) : '-',
+    requestCost(r, '-'),
+    marks,
+  ];
+}
+
+/** The latest requests, newest first, as a table. */
 export function formatLogs(rows: RequestRecord[], colour = false, width?: number): string {
   if (!rows.length) return 'no requests yet';
-  const head = ['id', 'time', 'service', 'config', 'model', 'status', 'ttfb', 'duration', 'tokens', 'cost', 'marks'];
-  const body = rows.map((r) => {
-    const asked = r.model_requested ?? '-';
-    const sent = r.model_sent ?? asked;
-    const failover = isFailover(r);
-    const filtered = (r.trace ?? []).some((t) => t.kind === 'filters');
-    const marks = [r.stream ? 'stream' : '', failover ? 'failover' : '', filtered ? 'filtered' : ''].filter(Boolean).join(',');
-    const status = `${r.status ?? '-'}${r.error && r.error !== `http_${r.status}` ? ` ${r.error}` : ''}`;
-    const when = stamp(r.started_at);
-    return [
-      r.id.slice(0, 8),
-      // Short forms for a narrow terminal: the time without year and seconds, the model that was sent.
-      [when, when.slice(5, 16)] as const,
-      r.service,
-      r.config ?? '-',
-      asked !== sent ? ([`${asked} -> ${sent}`, sent] as const) : sent,
-      paint(colour, r.error ? 'red' : 'green', status),
-      dur(r.ttfb_ms),
-      dur(r.duration_ms),
-      r.usage ? count(r.usage.total) : '-',
-      requestCost(r, '-'),
-      marks,
-    ];
-  });
-  const { lines, dropped } = fitTable(head, body, new Set([6, 7, 8]), width, LOGS_DROP);
+  const { lines, dropped } = fitTable(
+    LOGS_HEAD,
+    rows.map((r) => logRow(r, colour)),
+    LOGS_RIGHT,
+    width,
+    LOGS_DROP,
+  );
   return [...lines, ...droppedNote(dropped, width)].join('\n');
+}
+
+/**
+ * A request as wide as most are, so that the columns `clp logs --follow` sets at its start hold the
+ * requests that come after it (one wider than this pushes only its own line).
+ */
+const TYPICAL: RequestRecord = {
+  id: '00000000',
+  started_at: 0,
+  service: 'claude',
+  config: 'relay-name',
+  model_requested: 'claude-sonnet-4-5',
+  model_sent: 'claude-sonnet-4-5',
+  model_answered: null,
+  method: 'POST',
+  path: '/v1/messages',
+  status: 200,
+  error: null,
+  duration_ms: 12_345,
+  ttfb_ms: 1234,
+  bytes_in: 0,
+  bytes_out: 0,
+  stream: true,
+  session_id: null,
+  usage: { input: 0, cached_create: 0, cached_read: 0, output: 0, reasoning: 0, total: 123_456, cache_5m: 0, cache_1h: 0 },
+  cost_usd: 0.1234,
+  trace: null,
+};
+
+/**
+ * `clp logs --follow`: the latest requests oldest first, then each one as it ends, until Ctrl+C
+ * (with --json, one record a line). After the owner was out of reach for a moment, the requests
+ * that ended meanwhile are listed and printed, each once.
+ */
+async function followLogs(ctx: CliContext, values: Map<string, string>, json: boolean, colour: boolean, width: number | undefined): Promise<number> {
+  const service = serviceOption(values.get('service'));
+  const first = values.has('limit') ? limitOption(values.get('limit')) : 10;
+  const seen = new Set<string>();
+  let columns: { basis: Cell[][]; fitted: ReturnType<typeof fitTable> } | null = null;
+  const waiting: RequestRecord[] = [];
+  const print = (rows: RequestRecord[]) => {
+    if (!columns) return void waiting.push(...rows);
+    const fresh = rows.filter((r) => !seen.has(r.id) && (!service || r.service === service));
+    for (const r of fresh) {
+      seen.add(r.id);
+      // Enough to tell a repeat from a new one; a day of heavy use is thousands.
+      if (seen.size > 10_000) seen.delete(seen.values().next().value!);
+    }
+    if (!fresh.length) return;
+    const { basis, fitted } = columns;
+    ctx.out(
+      json
+        ? fresh.map((r) => JSON.stringify(r)).join('\n')
+        : fitted
+            .draw([...basis, ...fresh.map((r) => logRow(r, colour))])
+            .slice(basis.length + 1)
+            .join('\n'),
+    );
+  };
+  // Each time the feed connects (the first time too), the log has what ended before it: the latest
+  // at first, what ended while the feed was down after that, each printed once.
+  const listed = async () => {
+    const rows = (await ctx.owner.call(LogsList, { limit: columns ? 50 : first, service })).reverse();
+    if (!columns) {
+      // The columns are set once, by the first rows and a typical request; later rows are drawn against them.
+      const basis = [logRow({ ...TYPICAL, started_at: Date.now() }, false), ...rows.map((r) => logRow(r, colour))];
+      columns = { basis, fitted: fitTable(LOGS_HEAD, basis, LOGS_RIGHT, width, LOGS_DROP) };
+      if (!json) ctx.out([columns.fitted.lines[0]!, ...droppedNote(columns.fitted.dropped, width)].join('\n'));
+    }
+    print([...rows, ...waiting.splice(0)]);
+  };
+  // CLP not running is said at once, as by `clp logs`; once following, a restart is waited out.
+  await ctx.owner.call(LogsList, { limit: 1, service });
+  await ctx.owner.follow(
+    (method, payload) => {
+      if (method === DidEndRequest.method) print([payload as RequestRecord]);
+    },
+    () => undefined,
+    new AbortController().signal,
+    () => void listed().catch((err: Error) => ctx.err(`clp: ${err.message}`)),
+  );
+  return EXIT.ok;
 }
 
 /** How much of the last message `clp logs show` prints; `--raw` prints the whole body. */
@@ -214,8 +306,16 @@ export function formatDetail(d: RequestDetail, raw = false): string {
   return lines.join('\n');
 }
 
-export async function logsCommand(ctx: CliContext, positionals: string[], values: Map<string, string>, json: boolean, raw = false): Promise<number> {
+export async function logsCommand(
+  ctx: CliContext,
+  positionals: string[],
+  values: Map<string, string>,
+  json: boolean,
+  raw = false,
+  follow = false,
+): Promise<number> {
   if (positionals.length) {
+    if (follow) throw new ClpError('bad_request', 'logs: --follow goes with the list (`clp logs --follow`), not with `show`');
     if (positionals[0] !== 'show' || positionals.length !== 2)
       throw new ClpError('bad_request', 'logs: expected `clp logs` or `clp logs show <id>` (ids are the first column of `clp logs`)');
     const detail: RequestDetail = await ctx.owner.call(LogsGet, { id: positionals[1]! }).catch((err: Error) => {
@@ -224,6 +324,7 @@ export async function logsCommand(ctx: CliContext, positionals: string[], values
     ctx.out(json ? JSON.stringify(detail, null, 2) : formatDetail(detail, raw));
     return EXIT.ok;
   }
+  if (follow) return followLogs(ctx, values, json, useColour(process.stdout, ctx.env), terminalWidth(process.stdout));
   const rows: RequestRecord[] = await ctx.owner.call(LogsList, { limit: limitOption(values.get('limit')), service: serviceOption(values.get('service')) });
   ctx.out(json ? JSON.stringify(rows, null, 2) : formatLogs(rows, useColour(process.stdout, ctx.env), terminalWidth(process.stdout)));
   return EXIT.ok;

@@ -123,9 +123,10 @@ export class OwnerClient {
 
   /**
    * Follows the live feed until `signal` aborts; reconnects after a drop and calls `onResync` then,
-   * because events may have been missed meanwhile.
+   * because events may have been missed meanwhile. `onOpen` is told each time the feed is connected,
+   * the first time too: what ended before that is not in the feed, but is in the log by then.
    */
-  async follow(onEvent: (method: string, payload: unknown) => void, onResync: () => void, signal: AbortSignal): Promise<void> {
+  async follow(onEvent: (method: string, payload: unknown) => void, onResync: () => void, signal: AbortSignal, onOpen?: () => void): Promise<void> {
     let first = true;
     while (!signal.aborted) {
       try {
@@ -135,6 +136,7 @@ export class OwnerClient {
           res.destroy();
           throw new Error(`HTTP ${res.statusCode}`);
         }
+        onOpen?.();
         if (!first) onResync();
         first = false;
         const decoder = new SseDecoder();
