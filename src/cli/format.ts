@@ -1,11 +1,24 @@
 import type { ServiceStatus, StatusReport } from '../shared/status.ts';
 import { SERVICES } from '../shared/services.ts';
 import type { TeamStatus } from '../shared/team.ts';
-import { count } from '../shared/format.ts';
+import type { ContextWarning, DashboardState, ServiceToday } from '../shared/dashboard.ts';
+import { compactNumber, costText, count } from '../shared/format.ts';
 import { clock } from './table.ts';
 
+/** Today's figures and context warnings, when the owner gave them (`clp status` on a running CLP). */
+export interface StatusExtras {
+  today: DashboardState['today'];
+  context_warnings?: ContextWarning[];
+}
+
+/** A service's day in a few words: `today 48 requests, 617.9k tokens, at least $1.62, 2 errors`. */
+export function todayText(t: ServiceToday): string {
+  if (!t.requests) return 'today: no requests yet';
+  return `today ${count(t.requests)} ${t.requests === 1 ? 'request' : 'requests'}, ${compactNumber(t.totals.total)} tokens, ${costText(t.totals)}${t.errors ? `, ${count(t.errors)} ${t.errors === 1 ? 'error' : 'errors'}` : ''}`;
+}
+
 /** The human form of a status report. Never holds a key: the report has none. */
-export function formatStatus(report: StatusReport): string {
+export function formatStatus(report: StatusReport, extras?: StatusExtras): string {
   const lines: string[] = [];
   if (report.owner) {
     lines.push(`CLP is running (${report.owner.kind}, pid ${report.owner.pid}, since ${report.owner.startedAt})`);
@@ -14,8 +27,13 @@ export function formatStatus(report: StatusReport): string {
   }
   for (const service of SERVICES) {
     const s = report.services[service];
-    lines.push(`  ${service.padEnd(6)} ${s.url.padEnd(28)} ${serviceLine(s, report.owner !== null)}`);
+    const today = extras?.today[service];
+    lines.push(`  ${service.padEnd(6)} ${s.url.padEnd(28)} ${serviceLine(s, report.owner !== null)}${today && s.active ? ` · ${todayText(today)}` : ''}`);
   }
+  for (const w of extras?.context_warnings ?? [])
+    lines.push(
+      `  ! session ${w.id.slice(0, 8)} (${w.service}) uses ${count(w.used)} tokens of context; ${w.model ?? 'its model'} on ${w.config} holds ${count(w.window)}: its next request will overflow (compact it, or \`clp session bind\` it to a larger config)`,
+    );
   lines.push(`  ${'ui'.padEnd(6)} ${report.ui.url}`);
   if (report.team && report.team.state !== 'off') lines.push(`  ${teamLine(report.team)}`);
   for (const m of report.filterModules ?? [])

@@ -3,6 +3,8 @@ import { test } from 'node:test';
 import { costText, count, money } from '../../src/shared/format.ts';
 import { clock, displayWidth, droppedNote, fitTable, paint, stamp, table, terminalWidth } from '../../src/cli/table.ts';
 import { formatSessions } from '../../src/cli/commands/sessions.ts';
+import { formatStatus, todayText } from '../../src/cli/format.ts';
+import type { StatusReport } from '../../src/shared/status.ts';
 import { formatLogs, formatUsage } from '../../src/cli/commands/usage.ts';
 import type { UsageReport } from '../../src/shared/records.ts';
 import type { SessionSummary } from '../../src/shared/sessions.ts';
@@ -211,4 +213,37 @@ test('`clp logs`, `clp usage` and `clp sessions` fit an 80-column terminal and k
   assert.match(sessions, /\n5d6f1c1e-8a2 +\d\d-\d\d \d\d:\d\d +中转站🚀 \(\+1\) +1,234 +at least \$12\.50\n/);
   assert.match(formatSessions([session], 110), /^session +last request +config +models +requests +tokens +cost$/m);
   assert.match(formatSessions([session], 110), / claude-sonnet-4-5 \(\+1\) /, 'the first model, and how many more');
+});
+
+test('clp status on a running CLP: each service with a config gets its day, and a session about to overflow its model is named', () => {
+  const service = (active: string | null) => ({
+    url: 'http://127.0.0.1:3210',
+    active,
+    config: { file: '/h/claude.json', configs: active ? 1 : 0, error: null },
+  });
+  const report = {
+    owner: { kind: 'daemon', pid: 42, startedAt: '2026-12-07T09:00:00.000Z' },
+    services: { claude: service('中转站'), codex: service(null), gemini: service(null) },
+    ui: { running: true, port: 3300, url: 'http://127.0.0.1:3300/' },
+    home: '/h',
+  } as unknown as StatusReport;
+  const day = (requests: number, errors: number, cost: number, unpriced = 0) => ({
+    requests,
+    errors,
+    cost_usd: cost,
+    totals: { ...emptyTotals(), requests, errors, total: 617_856, cost_usd: cost, unpriced },
+  });
+  const text = formatStatus(report, {
+    today: { claude: day(48, 2, 1.62, 1), codex: day(0, 0, 0), gemini: day(0, 0, 0) },
+    context_warnings: [{ service: 'claude', id: 'abcdef123456', config: '中转站', model: 'glm-4.6', used: 180_000, window: 128_000 }],
+  });
+  assert.match(
+    text,
+    /^ {2}claude +http:\/\/127\.0\.0\.1:3210 +active: 中转站 · today 48 requests, 617\.9k tokens, at least \$1\.62 \(1 request without a price\), 2 errors$/m,
+  );
+  assert.match(text, /^ {2}codex +\S+ +no config yet: add one to \/h\/claude\.json$/m);
+  assert.match(text, /^ {2}! session abcdef12 \(claude\) uses 180,000 tokens of context; glm-4\.6 on 中转站 holds 128,000: its next request will overflow/m);
+  assert.doesNotMatch(formatStatus(report), /today/, "without the owner's figures, no day");
+  assert.equal(todayText(day(0, 0, 0)), 'today: no requests yet');
+  assert.equal(todayText(day(1, 1, 0.5)), 'today 1 request, 617.9k tokens, $0.500, 1 error');
 });

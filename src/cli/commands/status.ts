@@ -1,4 +1,5 @@
 import { offlineStatus } from '../../core/offline.ts';
+import { StatusGet } from '../../shared/protocol.ts';
 import type { StatusReport } from '../../shared/status.ts';
 import { EXIT, type CliContext } from '../context.ts';
 import { formatStatus } from '../format.ts';
@@ -13,6 +14,8 @@ export async function currentStatus(ctx: CliContext): Promise<StatusReport> {
 
 export async function statusCommand(ctx: CliContext, json: boolean): Promise<number> {
   const report = await currentStatus(ctx);
-  ctx.out(json ? JSON.stringify(report, null, 2) : formatStatus(report));
+  // A running CLP also tells today's figures and the sessions about to overflow their model (one more round trip).
+  const extras = report.owner && !json ? await ctx.owner.call(StatusGet, {}).catch(() => undefined) : undefined;
+  ctx.out(json ? JSON.stringify(report, null, 2) : formatStatus(report, extras));
   return report.owner ? EXIT.ok : EXIT.notRunning;
 }
