@@ -97,7 +97,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       'clp usage --service codex --json',
     ],
     details:
-      "--since takes 12h, 7d (today and the six days before), a date like 2026-11-01, or all (the default). Totals by config, model and day outlive the request log's retention; by session and project they are summed from the log. A session's project is known once Claude Code's statusline (clp statusline) has run in it. --team reads the team database (team mode): by member, machine, config, model or day.",
+      "--since takes 12h, 7d (today and the six days before), today, a date like 2026-11-01, or all (the default). Totals by config, model and day outlive the request log's retention; by session and project they are summed from the log. A session's project is known once Claude Code's statusline (clp statusline) has run in it. --team reads the team database (team mode): by member, machine, config, model or day.",
   },
   {
     name: 'logs',
