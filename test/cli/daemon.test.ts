@@ -141,7 +141,11 @@ test('clp start / status / list / active / second start / stop, as separate proc
 
     // A running CLP's status also gives each service's day.
     const running = await clp(['status'], env);
-    assert.match(running.stdout, /^ {2}claude +http:\S+ +active: dev · today 2 requests, [\d.]+k tokens, unknown \(1 request without a price\), 1 error$/m, running.stdout);
+    assert.match(
+      running.stdout,
+      /^ {2}claude +http:\S+ +active: dev · today 2 requests, [\d.]+k tokens, unknown \(1 request without a price\), 1 error$/m,
+      running.stdout,
+    );
     assert.match(running.stdout, /^ {2}codex +http:\S+ +no config yet: /m, 'no day for a service without configs');
 
     const again = await clp(['start'], env);
