@@ -1,12 +1,13 @@
-import { access, mkdir, readFile } from 'node:fs/promises';
+import { access, mkdir } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import * as vscode from 'vscode';
 import { planClaudeExtensionEnv, planClaudeSettingsFile } from '../core/setup/claude.ts';
 import { codexProfiles, planCodexConfig } from '../core/setup/codex.ts';
-import { type GeminiFacts, planGeminiEnv, planGeminiSettings } from '../core/setup/gemini.ts';
+import { planGeminiEnv, planGeminiSettings } from '../core/setup/gemini.ts';
 import { applyStatusLine, keptStatusline, planStatusLine, statuslineCommand } from '../core/setup/statusline.ts';
 import { diagnose, type Finding } from '../core/setup/doctor.ts';
+import { doctorFiles, geminiDir as geminiFolder, readText } from '../core/setup/doctor-facts.ts';
 import { recordChange, undoLast, writeWithBackup } from '../core/setup/history.ts';
 import { type ForeignModel, windowAdvice } from '../core/setup/window-advice.ts';
 
@@ -52,7 +53,6 @@ export const exists = (p: string) =>
     () => true,
     () => false,
   );
-const readText = (file: string) => readFile(file, 'utf8').catch((err: NodeJS.ErrnoException) => (err.code === 'ENOENT' ? null : Promise.reject(err)));
 
 /** Shows the changes (and `notes` below them) and asks; nothing is written unless the user says so. */
 async function confirm(title: string, changes: string[], notes: string[] = []): Promise<boolean> {
@@ -137,7 +137,7 @@ export async function setUpCodex(ctx: SetupContext): Promise<boolean> {
 
 /** Gemini CLI's own folder (`GEMINI_CLI_HOME` moves it, as Gemini CLI does). */
 export function geminiDir(env: NodeJS.ProcessEnv = process.env): string {
-  return join(env.GEMINI_CLI_HOME || home(), '.gemini');
+  return geminiFolder(env, home());
 }
 
 /** The Gemini CLI plans: `~/.gemini/.env` (base URL and key) and `~/.gemini/settings.json` (its auth type). */
@@ -168,23 +168,6 @@ export async function setUpGeminiCli(ctx: SetupContext): Promise<boolean> {
   return true;
 }
 
-/** What the doctor reads for Gemini CLI; null when it is not used here (no `~/.gemini`). */
-async function geminiFacts(): Promise<GeminiFacts | null> {
-  const dir = geminiDir();
-  if (!(await exists(dir))) return null;
-  const projectEnvFiles: Array<[string, string]> = [];
-  for (const folder of vscode.workspace.workspaceFolders ?? []) {
-    for (const f of [join(folder.uri.fsPath, '.gemini', '.env'), join(folder.uri.fsPath, '.env')]) {
-      const text = await readText(f).catch(() => null);
-      if (text !== null) {
-        projectEnvFiles.push([f, text]);
-        break;
-      }
-    }
-  }
-  return { envFile: await readText(join(dir, '.env')).catch(() => null), settings: await readJson(join(dir, 'settings.json')), projectEnvFiles };
-}
-
 export async function undoSetup(ctx: SetupContext): Promise<void> {
   const change = await undoLast(ctx.historyFile, async (key, value) => {
     await vscode.workspace.getConfiguration().update(key, value, vscode.ConfigurationTarget.Global);
@@ -193,35 +176,25 @@ export async function undoSetup(ctx: SetupContext): Promise<void> {
   void vscode.window.showInformationMessage(`Undid: ${change.what}`);
 }
 
-async function readJson(file: string): Promise<Record<string, unknown> | null> {
-  const text = await readText(file).catch(() => null);
-  try {
-    return text ? (JSON.parse(text) as Record<string, unknown>) : null;
-  } catch {
-    return null;
-  }
-}
-
 export async function runDoctor(ctx: SetupContext): Promise<Finding[]> {
-  const files = [join(home(), '.claude', 'settings.json'), join(home(), '.claude', 'settings.local.json')];
-  for (const folder of vscode.workspace.workspaceFolders ?? []) {
-    files.push(join(folder.uri.fsPath, '.claude', 'settings.json'), join(folder.uri.fsPath, '.claude', 'settings.local.json'));
-  }
-  const claudeFiles: Array<[string, Record<string, unknown> | null]> = [];
-  for (const f of files) claudeFiles.push([f, await readJson(f)]);
+  const files = await doctorFiles(
+    process.env,
+    home(),
+    (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath),
+  );
   const installed = vscode.extensions.getExtension(CLAUDE_EXTENSION) !== undefined;
   const findings = diagnose({
     claudeUrl: ctx.claudeUrl,
     codexUrl: ctx.codexUrl,
     env: process.env,
-    claudeFiles,
+    claudeFiles: files.claudeFiles,
     extensionEnv: installed
       ? ((vscode.workspace.getConfiguration().get(claudeSettingKey()) as Array<{ name: string; value: string }> | undefined) ?? [])
       : null,
-    codexToml: await readText(join(home(), '.codex', 'config.toml')),
+    codexToml: files.codexToml,
     claudeToolSearch: ctx.claudeToolSearch,
     foreignModels: ctx.claudeForeignModels,
-    gemini: await geminiFacts().then((facts) => (facts ? { url: ctx.geminiUrl, facts } : null)),
+    gemini: files.gemini ? { url: ctx.geminiUrl, facts: files.gemini } : null,
   });
   ctx.output.appendLine('doctor:');
   for (const f of findings) ctx.output.appendLine(`  [${f.severity}] ${f.message}${f.fix ? `\n      fix: ${f.fix}` : ''}`);

@@ -6,6 +6,7 @@ import type { Logger } from '../core/log.ts';
 import { clpPaths, resolveHome } from '../core/paths.ts';
 import { hostForUrl } from '../core/net.ts';
 import { ensureClientSecret } from '../core/owner/client-secret.ts';
+import { claudeConfigFacts } from '../core/setup/doctor-facts.ts';
 import type { DashboardState } from '../shared/dashboard.ts';
 import type { PoolStatus } from '../shared/pool.ts';
 import {
@@ -178,10 +179,7 @@ export class ClpExtension {
       dataDir: paths.dataDir,
       output: this.output,
       codexConfigs: this.dashboard?.configs.codex.map((c) => c.name) ?? [],
-      claudeToolSearch: this.dashboard?.configs.claude.some((c) => c.tool_search) ?? false,
-      claudeForeignModels: (this.dashboard?.configs.claude ?? []).flatMap((c) =>
-        (c.model_windows ?? []).filter((m) => !/claude|anthropic/i.test(m.model)).map((m) => ({ config: c.name, ...m })),
-      ),
+      ...claudeConfigFacts(this.dashboard?.configs.claude ?? []),
     };
   }
 
