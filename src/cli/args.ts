@@ -199,6 +199,16 @@ export const COMMANDS: readonly CommandSpec[] = [
     examples: ['clp run --config relay-b -- claude', 'clp run --config relay-a -- codex exec "fix the tests"', 'clp run -- gemini -p "explain this repo"'],
   },
   {
+    name: 'doctor',
+    usage: 'clp doctor [--json]',
+    summary: 'whether CLP runs, and what would keep Claude Code, Codex or Gemini CLI here from going through it, with the fix',
+    flags: ['json'],
+    positionals: [0, 0],
+    details:
+      "It reads this terminal's environment (ANTHROPIC_BASE_URL, OPENAI_BASE_URL, GOOGLE_GEMINI_BASE_URL and the keys), ~/.claude/settings.json and this folder's .claude/settings*.json, ~/.codex/config.toml and Gemini CLI's files, and says what points a client elsewhere or would defeat CLP, each with its fix. Exit 1 when something is a problem. The Claude Code extension's own setting is checked by VS Code's \"CLP: Doctor\".",
+    examples: ['clp doctor', 'clp doctor --json'],
+  },
+  {
     name: 'filters',
     usage: 'clp filters [--json]',
     summary: 'the filters in force: rules (filter.json), detectors, and filter modules (filters/*.mjs) with their hits and last errors',

@@ -31,6 +31,7 @@ const load = {
   statusline: () => import('./commands/statusline.ts'),
   usage: () => import('./commands/usage.ts'),
   filters: () => import('./commands/filters.ts'),
+  doctor: () => import('./commands/doctor.ts'),
 };
 
 /** The addresses the overview shows: the ports in force (settings and environment), defaults if the settings do not load. */
@@ -129,6 +130,8 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
         return await (await load.run()).runCommand(ctx, args.positionals, args.values);
       case 'filters':
         return await (await load.filters()).filtersCommand(ctx, args.flags.has('json'));
+      case 'doctor':
+        return await (await load.doctor()).doctorCommand(ctx, args.flags.has('json'));
       case 'prices':
         return await (await load.prices()).pricesCommand(ctx, args.positionals, args.values, args.flags.has('json'));
       case 'statusline': {

@@ -33,10 +33,10 @@ export function envFor(home: string, ports: Ports): NodeJS.ProcessEnv {
 }
 
 /** Runs the built `clp` (dist/cli.js, as users get it) and collects its output and exit code. */
-export function clp(args: string[], env: NodeJS.ProcessEnv, timeoutMs = 30_000, input?: string): Promise<CliResult> {
+export function clp(args: string[], env: NodeJS.ProcessEnv, timeoutMs = 30_000, input?: string, cwd?: string): Promise<CliResult> {
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build\` first`);
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { env, stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLI, ...args], { env, cwd, stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
     if (input !== undefined) child.stdin!.end(input);
     let stdout = '';
     let stderr = '';

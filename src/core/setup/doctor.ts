@@ -1,5 +1,5 @@
 import { DISCOVERY, TOOL_SEARCH } from './claude.ts';
-import type { Finding } from './finding.ts';
+import { type Finding, pointAt, setUpCommand } from './finding.ts';
 
 export type { Finding };
 import { PROVIDER_ID, readTomlKeys } from './codex.ts';
@@ -22,6 +22,8 @@ export interface DoctorInput {
   foreignModels?: ForeignModel[];
   /** Gemini CLI's files, when it is used here (`~/.gemini` exists); null or absent: not checked. */
   gemini?: { url: string; facts: GeminiFacts } | null;
+  /** Asked from a terminal (`clp doctor`): the fixes say `clp run` and where VS Code's commands are. */
+  terminal?: boolean;
 }
 
 const envOf = (json: Record<string, unknown> | null): Record<string, string> => (json?.env as Record<string, string> | undefined) ?? {};
@@ -69,7 +71,7 @@ export function diagnose(input: DoctorInput): Finding[] {
     out.push({
       severity: 'warning',
       message: 'The Claude Code CLI is not pointed at CLP',
-      fix: 'Run "CLP: Set Up Claude Code" (it writes env.ANTHROPIC_BASE_URL in ~/.claude/settings.json).',
+      fix: `${pointAt('Claude Code', input.terminal)} (it writes env.ANTHROPIC_BASE_URL in ~/.claude/settings.json).`,
     });
   }
   if (input.extensionEnv) {
@@ -89,7 +91,7 @@ export function diagnose(input: DoctorInput): Finding[] {
   }
   out.push(...discoveryFindings(input));
   if (input.codexToml === null) {
-    out.push({ severity: 'warning', message: 'Codex has no ~/.codex/config.toml', fix: 'Run "CLP: Set Up Codex".' });
+    out.push({ severity: 'warning', message: 'Codex has no ~/.codex/config.toml', fix: `${pointAt('Codex', input.terminal)}.` });
   } else {
     const t = readTomlKeys(input.codexToml);
     const top = t.get('')!;
@@ -99,7 +101,7 @@ export function diagnose(input: DoctorInput): Finding[] {
       out.push({
         severity: 'warning',
         message: `Codex uses ${provider ? `provider "${provider}"` : 'its default provider'}${clp ? '' : ' and has no CLP provider'}`,
-        fix: 'Run "CLP: Set Up Codex".',
+        fix: `${pointAt('Codex', input.terminal)}.`,
       });
     }
     const profile = top.get('profile');
@@ -119,7 +121,7 @@ export function diagnose(input: DoctorInput): Finding[] {
       });
     }
   }
-  if (input.gemini) out.push(...geminiFindings(input.gemini.url, input.env, input.gemini.facts));
+  if (input.gemini) out.push(...geminiFindings(input.gemini.url, input.env, input.gemini.facts, input.terminal));
   if (!out.length)
     out.push({
       severity: 'ok',
@@ -156,7 +158,7 @@ function discoveryFindings(input: DoctorInput): Finding[] {
     out.push({
       severity: 'warning',
       message: `A config serves tool search but Claude Code has it off (it turns it off behind any base URL but Anthropic's): every MCP tool's schema is sent in every request`,
-      fix: `Run "CLP: Set Up Claude Code" (it sets ${TOOL_SEARCH}=true); CLP takes tool search out of requests to configs without tool_search: true.`,
+      fix: `${setUpCommand('Claude Code', input.terminal)} (it sets ${TOOL_SEARCH}=true); CLP takes tool search out of requests to configs without tool_search: true.`,
     });
   if (searching && input.claudeToolSearch === false)
     out.push({
@@ -180,7 +182,7 @@ function discoveryFindings(input: DoctorInput): Finding[] {
     out.push({
       severity: 'warning',
       message: `${DISCOVERY} is not set: Claude Code's /model does not list CLP's configs`,
-      fix: 'Run "CLP: Set Up Claude Code" (or set it to 1): picking "Opus … via <config>" in /model then keeps that session on that config.',
+      fix: `${setUpCommand('Claude Code', input.terminal)} (or set it to 1): picking "Opus … via <config>" in /model then keeps that session on that config.`,
     });
   return out;
 }

@@ -1,5 +1,5 @@
 import { claudeSettingsObject, PLACEHOLDER_TOKEN, type Plan } from './claude.ts';
-import type { Finding } from './finding.ts';
+import { type Finding, pointAt } from './finding.ts';
 
 /** The auth type Gemini CLI needs for a key (non-interactive runs stop without one). */
 export const GEMINI_AUTH = 'gemini-api-key';
@@ -80,9 +80,9 @@ export interface GeminiFacts {
 }
 
 /** Pure: what would keep Gemini CLI from going through CLP, with the fix. */
-export function geminiFindings(url: string, env: Record<string, string | undefined>, facts: GeminiFacts): Finding[] {
+export function geminiFindings(url: string, env: Record<string, string | undefined>, facts: GeminiFacts, terminal = false): Finding[] {
   const out: Finding[] = [];
-  const setUp = 'Run "CLP: Set Up Gemini CLI".';
+  const setUp = `${pointAt('Gemini CLI', terminal)}.`;
   const shell = env[BASE_URL_VAR];
   if (shell && shell !== url)
     out.push({
