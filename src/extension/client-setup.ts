@@ -1,14 +1,11 @@
-import { access, mkdir } from 'node:fs/promises';
+import { access } from 'node:fs/promises';
 import { homedir } from 'node:os';
-import { dirname, join } from 'node:path';
 import * as vscode from 'vscode';
-import { planClaudeExtensionEnv, planClaudeSettingsFile } from '../core/setup/claude.ts';
-import { codexProfiles, planCodexConfig } from '../core/setup/codex.ts';
-import { planGeminiEnv, planGeminiSettings } from '../core/setup/gemini.ts';
-import { applyStatusLine, keptStatusline, planStatusLine, statuslineCommand } from '../core/setup/statusline.ts';
+import { planClaudeExtensionEnv } from '../core/setup/claude.ts';
 import { diagnose, type Finding } from '../core/setup/doctor.ts';
-import { doctorFiles, geminiDir as geminiFolder, readText } from '../core/setup/doctor-facts.ts';
-import { recordChange, undoLast, writeWithBackup } from '../core/setup/history.ts';
+import { claudeSteps, codexSteps, geminiSteps, type SetupFacts, type SetupStep } from '../core/setup/steps.ts';
+import { doctorFiles, geminiDir as geminiFolder } from '../core/setup/doctor-facts.ts';
+import { recordChange, undoLast } from '../core/setup/history.ts';
 import { type ForeignModel, windowAdvice } from '../core/setup/window-advice.ts';
 
 export interface SetupContext {
@@ -71,6 +68,36 @@ async function confirmOptional(title: string, changes: string[]): Promise<boolea
   return changes.length > 0 && confirm(title, changes);
 }
 
+/** What the shared setup steps need, from the editor's context. */
+export function setupFacts(ctx: SetupContext): SetupFacts {
+  return {
+    userHome: home(),
+    env: process.env,
+    clpHome: ctx.home,
+    dataDir: ctx.dataDir,
+    historyFile: ctx.historyFile,
+    claudeUrl: ctx.claudeUrl,
+    codexUrl: ctx.codexUrl,
+    geminiUrl: ctx.geminiUrl,
+    clientSecret: ctx.clientSecret,
+    claudeToolSearch: ctx.claudeToolSearch,
+    codexConfigs: ctx.codexConfigs,
+    platform: process.platform,
+  };
+}
+
+/** Asks for each step (an extra only when it would change something) and applies those the user takes. */
+async function applySteps(ctx: SetupContext, steps: SetupStep[]): Promise<boolean> {
+  let applied = false;
+  for (const step of steps) {
+    if (!(await (step.optional ? confirmOptional(step.title, step.changes) : confirm(step.title, step.changes, step.notes)))) continue;
+    await step.apply(new Date());
+    ctx.output.appendLine(`setup: ${step.changes.join('; ')}`);
+    applied = true;
+  }
+  return applied;
+}
+
 export async function setUpClaudeCode(ctx: SetupContext): Promise<boolean> {
   const key = claudeSettingKey();
   const config = vscode.workspace.getConfiguration();
@@ -88,49 +115,13 @@ export async function setUpClaudeCode(ctx: SetupContext): Promise<boolean> {
     ctx.output.appendLine(`setup: ${key}: ${plan.changes.join('; ')}`);
     applied = true;
   }
-  const file = join(home(), '.claude', 'settings.json');
-  const filePlan = planClaudeSettingsFile(await readText(file), ctx.claudeUrl, file, ctx.clientSecret ?? undefined, ctx.claudeToolSearch);
-  if (await confirm(`Also point the Claude Code CLI in terminals at CLP (${file})? A backup is kept.`, filePlan.changes)) {
-    await mkdir(dirname(file), { recursive: true });
-    await writeWithBackup(ctx.historyFile, file, filePlan.next, file, new Date());
-    ctx.output.appendLine(`setup: ${file}: ${filePlan.changes.join('; ')}`);
-    applied = true;
-  }
-  // Claude Code's status line (the terminal CLI has one; the VS Code extension does not).
-  const linePlan = planStatusLine(await readText(file), file, statuslineCommand(ctx.home, process.platform), await keptStatusline(ctx.dataDir));
-  if (await confirmOptional(`Show CLP's line in Claude Code's status line (${file})? A backup is kept.`, linePlan.changes)) {
-    await applyStatusLine(linePlan, { home: ctx.home, dataDir: ctx.dataDir, settingsFile: file, historyFile: ctx.historyFile, now: new Date() });
-    ctx.output.appendLine(`setup: ${file}: ${linePlan.changes.join('; ')}`);
-    applied = true;
-  }
+  applied = (await applySteps(ctx, await claudeSteps(setupFacts(ctx)))) || applied;
   if (applied) void vscode.window.showInformationMessage('Claude Code now goes through CLP (new sessions). "CLP: Undo Last Setup Change" reverts it.');
   return applied;
 }
 
 export async function setUpCodex(ctx: SetupContext): Promise<boolean> {
-  const file = join(home(), '.codex', 'config.toml');
-  const plan = planCodexConfig(await readText(file), ctx.codexUrl, ctx.clientSecret, ctx.codexConfigs);
-  // A profile file per config: `codex --profile clp-<config>` stays on that config.
-  const profiles: Array<{ path: string; text: string }> = [];
-  for (const f of codexProfiles(ctx.codexConfigs).files) {
-    const path = join(dirname(file), `${f.profile}.config.toml`);
-    if ((await readText(path)) !== f.text) profiles.push({ path, text: f.text });
-  }
-  const changes = [
-    ...plan.changes,
-    ...profiles.map(
-      (p) =>
-        `add ${p.path} (codex --profile ${p.path
-          .split(/[\\/]/)
-          .pop()!
-          .replace(/\.config\.toml$/, '')})`,
-    ),
-  ];
-  if (!(await confirm(`Add a CLP provider to ${file} and select it? A backup is kept.`, changes))) return false;
-  await mkdir(dirname(file), { recursive: true });
-  if (plan.changes.length) await writeWithBackup(ctx.historyFile, file, plan.next, file, new Date());
-  for (const p of profiles) await writeWithBackup(ctx.historyFile, p.path, p.text, p.path, new Date());
-  ctx.output.appendLine(`setup: ${file}: ${plan.changes.join('; ')}`);
+  if (!(await applySteps(ctx, await codexSteps(setupFacts(ctx))))) return false;
   void vscode.window.showInformationMessage('Codex now goes through CLP (new sessions). "CLP: Undo Last Setup Change" reverts it.');
   return true;
 }
@@ -140,30 +131,8 @@ export function geminiDir(env: NodeJS.ProcessEnv = process.env): string {
   return geminiFolder(env, home());
 }
 
-/** The Gemini CLI plans: `~/.gemini/.env` (base URL and key) and `~/.gemini/settings.json` (its auth type). */
-export async function geminiPlans(ctx: SetupContext) {
-  const dir = geminiDir();
-  const envFile = join(dir, '.env');
-  const settingsFile = join(dir, 'settings.json');
-  return {
-    envFile,
-    settingsFile,
-    env: planGeminiEnv(await readText(envFile), ctx.geminiUrl, ctx.clientSecret ?? undefined),
-    settings: planGeminiSettings(await readText(settingsFile), settingsFile),
-  };
-}
-
 export async function setUpGeminiCli(ctx: SetupContext): Promise<boolean> {
-  const p = await geminiPlans(ctx);
-  const changes = [...p.env.changes.map((c) => `${p.envFile}: ${c}`), ...p.settings.changes.map((c) => `${p.settingsFile}: ${c}`)];
-  const notes = [
-    'A project .env file is read instead of ~/.gemini/.env in its folder: there, start it with "clp run -- gemini" (the doctor lists such files).',
-  ];
-  if (!(await confirm('Point Gemini CLI at CLP? Backups are kept.', changes, notes))) return false;
-  await mkdir(dirname(p.envFile), { recursive: true });
-  if (p.env.changes.length) await writeWithBackup(ctx.historyFile, p.envFile, p.env.next, p.envFile, new Date());
-  if (p.settings.changes.length) await writeWithBackup(ctx.historyFile, p.settingsFile, p.settings.next, p.settingsFile, new Date());
-  ctx.output.appendLine(`setup: ${changes.join('; ')}`);
+  if (!(await applySteps(ctx, await geminiSteps(setupFacts(ctx))))) return false;
   void vscode.window.showInformationMessage('Gemini CLI now goes through CLP (new sessions). "CLP: Undo Last Setup Change" reverts it.');
   return true;
 }

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { planClaudeExtensionEnv, planClaudeSettingsFile } from '../core/setup/claude.ts';
 import { codexProfiles, planCodexConfig } from '../core/setup/codex.ts';
-import { claudeSettingKey, exists, geminiDir, geminiPlans, runDoctor, setUpClaudeCode, setUpCodex, setUpGeminiCli, type SetupContext } from './client-setup.ts';
+import { geminiSteps } from '../core/setup/steps.ts';
+import { claudeSettingKey, exists, geminiDir, runDoctor, setUpClaudeCode, setUpCodex, setUpGeminiCli, setupFacts, type SetupContext } from './client-setup.ts';
 
 import { type Offer, type OfferFacts, offersFor } from './first-run-offers.ts';
 
@@ -67,8 +68,8 @@ export class FirstRun {
       codexDir: await exists(join(homedir(), '.codex')),
       codexAtClp: planCodexConfig(codexText, ctx.codexUrl, ctx.clientSecret, ctx.codexConfigs).changes.length === 0 && (await profilesInPlace(ctx)),
       geminiDir: await exists(geminiDir()),
-      geminiAtClp: await geminiPlans(ctx).then(
-        (p) => p.env.changes.length === 0 && p.settings.changes.length === 0,
+      geminiAtClp: await geminiSteps(setupFacts(ctx)).then(
+        (steps) => steps.every((step) => step.changes.length === 0),
         () => true,
       ),
       never: {
