@@ -199,6 +199,16 @@ export const COMMANDS: readonly CommandSpec[] = [
     examples: ['clp run --config relay-b -- claude', 'clp run --config relay-a -- codex exec "fix the tests"', 'clp run -- gemini -p "explain this repo"'],
   },
   {
+    name: 'setup',
+    usage: `clp setup <${SERVICE_CHOICES}|undo> [--yes]`,
+    summary: 'point a client at CLP for good: shows the changes to its own files, makes them once you say yes (backups kept); undo takes the last one back',
+    flags: ['yes'],
+    positionals: [1, 1],
+    details:
+      'claude: env.ANTHROPIC_BASE_URL, a placeholder token and model discovery in ~/.claude/settings.json, then CLP\'s status line there. codex: a CLP provider in ~/.codex/config.toml, selected, and a profile per config (codex --profile clp-<config>). gemini: GOOGLE_GEMINI_BASE_URL in ~/.gemini/.env and its auth type in ~/.gemini/settings.json. The same files VS Code\'s "CLP: Set Up …" writes; every other key stays. Without a terminal to ask in, nothing is written unless --yes is given. `clp run -- <client>` needs no setup at all.',
+    examples: ['clp setup claude', 'clp setup codex --yes', 'clp setup undo'],
+  },
+  {
     name: 'doctor',
     usage: 'clp doctor [--json]',
     summary: 'whether CLP runs, and what would keep Claude Code, Codex or Gemini CLI here from going through it, with the fix',

@@ -32,6 +32,7 @@ const load = {
   usage: () => import('./commands/usage.ts'),
   filters: () => import('./commands/filters.ts'),
   doctor: () => import('./commands/doctor.ts'),
+  setup: () => import('./commands/setup.ts'),
 };
 
 /** The addresses the overview shows: the ports in force (settings and environment), defaults if the settings do not load. */
@@ -130,6 +131,8 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
         return await (await load.run()).runCommand(ctx, args.positionals, args.values);
       case 'filters':
         return await (await load.filters()).filtersCommand(ctx, args.flags.has('json'));
+      case 'setup':
+        return await (await load.setup()).setupCommand(ctx, a, args.flags.has('yes'));
       case 'doctor':
         return await (await load.doctor()).doctorCommand(ctx, args.flags.has('json'));
       case 'prices':

@@ -30,7 +30,7 @@ test('clp doctor: whether CLP runs, and what in this terminal, the home folder a
       /^problem {2}\S+项目 one\/\.claude\/settings\.json overrides ANTHROPIC_BASE_URL with https:\/\/relay\.example$/m,
       'the project in the current folder is read',
     );
-    assert.match(sick.stdout, /fix: Start Codex with `clp run -- codex` \(nothing written\), or run "CLP: Set Up Codex" in VS Code\./, 'a terminal fix');
+    assert.match(sick.stdout, /fix: Run `clp setup codex` \(or start it with `clp run -- codex`, nothing written\)\./, 'a terminal fix');
 
     // Running, nothing in the way: every finding ok or a warning, exit 0; --json has the findings.
     assert.equal((await clp(['start'], env)).code, 0);

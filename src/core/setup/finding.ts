@@ -9,13 +9,17 @@ export interface Finding {
 
 export type SetUpClient = 'Claude Code' | 'Codex' | 'Gemini CLI';
 
-/** The fix that points a client at CLP: VS Code's setup command, or from a terminal also `clp run`. */
+/** The word `clp setup` and `clp run` take for each client. */
+const COMMAND: Record<SetUpClient, string> = { 'Claude Code': 'claude', Codex: 'codex', 'Gemini CLI': 'gemini' };
+
+/** The fix that points a client at CLP: VS Code's setup command, or from a terminal `clp setup` (or `clp run`). */
 export function pointAt(client: SetUpClient, terminal = false): string {
-  const cmd = { 'Claude Code': 'claude', Codex: 'codex', 'Gemini CLI': 'gemini' }[client];
-  return terminal ? `Start ${client} with \`clp run -- ${cmd}\` (nothing written), or run "CLP: Set Up ${client}" in VS Code` : `Run "CLP: Set Up ${client}"`;
+  const cmd = COMMAND[client];
+  return terminal ? `Run \`clp setup ${cmd}\` (or start it with \`clp run -- ${cmd}\`, nothing written)` : `Run "CLP: Set Up ${client}"`;
 }
 
-/** VS Code's setup command for a client, said as from where it is asked. */
+/** The setup for a client, said as from where it is asked: VS Code's command, or `clp setup`. */
 export function setUpCommand(client: SetUpClient, terminal = false): string {
-  return `Run "CLP: Set Up ${client}"${terminal ? ' in VS Code' : ''}`;
+  const cmd = COMMAND[client];
+  return terminal ? `Run \`clp setup ${cmd}\`` : `Run "CLP: Set Up ${client}"`;
 }
