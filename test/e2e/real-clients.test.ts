@@ -1,10 +1,8 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { planClaudeSettingsFile } from '../../src/core/setup/claude.ts';
-import { planCodexConfig } from '../../src/core/setup/codex.ts';
 import { startCore } from '../helpers/core.ts';
 import { FakeUpstream } from '../helpers/fake-upstream.ts';
 import { eventually, portEnv, tempHome, writeConfig } from '../helpers/home.ts';
@@ -32,7 +30,7 @@ after(async () => {
 
 function run(cmd: string, args: string[], env: NodeJS.ProcessEnv, cwd: string): Promise<{ code: number | null; out: string; err: string }> {
   return new Promise((resolve) => {
-    const child = spawn(join(BIN, cmd), args, { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(cmd.includes('/') ? cmd : join(BIN, cmd), args, { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     child.stdout.on('data', (c: Buffer) => (out += c));
@@ -45,19 +43,21 @@ function run(cmd: string, args: string[], env: NodeJS.ProcessEnv, cwd: string): 
   });
 }
 
-/** A user's machine: its own HOME with the clients set up by CLP's planners, and CLP running on it. */
+/** A user's machine: its own HOME with the clients set up by `clp setup … --yes`, and CLP running on it. */
 async function machine(clientSecret: boolean) {
   const home = await tempHome();
   await writeConfig(home.home, 'claude', { relay: { base_url: claudeUp.baseUrl, api_key: 'sk-ant-real-key-1111', active: true } });
   await writeConfig(home.home, 'codex', { relay: { base_url: codexUp.baseUrl, auth_token: 'sk-real-key-2222', active: true } });
+  // The setting as a user sets it, so that the running CLP and `clp setup` agree on it.
+  await writeFile(join(home.home, 'settings.json'), JSON.stringify({ clientSecret }));
   const core = await startCore(home.home, { clientSecret });
   const secret = clientSecret ? (await readFile(join(home.home, 'client-secret'), 'utf8')).trim() : undefined;
-  const claudeSettings = join(home.home, '.claude', 'settings.json');
-  await mkdir(join(home.home, '.claude'), { recursive: true });
-  await writeFile(claudeSettings, planClaudeSettingsFile(null, core.urls.claude, claudeSettings, secret).next);
+  const clpEnv = { PATH: process.env.PATH, HOME: home.home, CLP_HOME: home.home, ...portEnv(core.ports()) };
+  for (const client of ['claude', 'codex']) {
+    const setup = await run(process.execPath, [CLI, 'setup', client, '--yes'], clpEnv, home.home);
+    assert.equal(setup.code, 0, setup.err);
+  }
   const codexHome = join(home.home, '.codex');
-  await mkdir(codexHome, { recursive: true });
-  await writeFile(join(codexHome, 'config.toml'), planCodexConfig(null, core.urls.codex, secret ?? null).next);
   const env = { PATH: process.env.PATH, HOME: home.home, CODEX_HOME: codexHome, CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1', DISABLE_AUTOUPDATER: '1' };
   return { home, core, env, secret };
 }
