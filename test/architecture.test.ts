@@ -148,7 +148,7 @@ test('the chart library is a file of its own, out of the bundle the first paint 
 });
 
 /** Bundle sizes as recorded; a bundle may grow 10% past them before this fails (then record anew). */
-const BUDGET_BYTES = { extension: 78_000, 'cli-main': 322_000, cli: 2_500, engine: 1_292_000, settings: 143_000 };
+const BUDGET_BYTES = { extension: 78_000, 'cli-main': 361_000, cli: 2_500, engine: 1_292_000, settings: 143_000 };
 
 test('the extension and CLI bundles stay within 10% of their recorded size; only the extension reaches vscode', () => {
   for (const [name, budget] of Object.entries(BUDGET_BYTES)) {
