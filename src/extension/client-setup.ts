@@ -115,7 +115,10 @@ export async function setUpClaudeCode(ctx: SetupContext): Promise<boolean> {
     ctx.output.appendLine(`setup: ${key}: ${plan.changes.join('; ')}`);
     applied = true;
   }
-  applied = (await applySteps(ctx, await claudeSteps(setupFacts(ctx)))) || applied;
+  // After the extension's own question, the terminal CLI's file comes as an "also".
+  const [file, ...rest] = await claudeSteps(setupFacts(ctx));
+  const also = { ...file!, title: `Also ${file!.title.charAt(0).toLowerCase()}${file!.title.slice(1)}` };
+  applied = (await applySteps(ctx, [also, ...rest])) || applied;
   if (applied) void vscode.window.showInformationMessage('Claude Code now goes through CLP (new sessions). "CLP: Undo Last Setup Change" reverts it.');
   return applied;
 }
