@@ -18,6 +18,8 @@ export interface ClpPaths {
   lbConfig: string;
   /** The secret clients send as their key when `clientSecret` is on. */
   clientSecret: string;
+  /** The changes VS Code's and `clp setup`'s client setups made, for either to undo. */
+  setupHistory: string;
   config(service: ServiceName): string;
   /** The last version of a config file that loaded: served when CLP starts on a broken file. */
   lastGood(service: ServiceName): string;
@@ -40,6 +42,7 @@ export function clpPaths(home: string): ClpPaths {
     routes: join(home, 'routes.json'),
     log: join(home, 'run', 'clp.log'),
     clientSecret: join(home, 'client-secret'),
+    setupHistory: join(home, 'data', 'setup-history.json'),
     lbConfig: join(home, 'data', 'lb_config.json'),
     config: (service) => join(home, `${service}.json`),
     lastGood: (service) => join(home, 'data', 'last-good', `${service}.json`),

@@ -174,7 +174,7 @@ export class ClpExtension {
       codexUrl: clientUrl('codex', h, ports.codex),
       geminiUrl: clientUrl('gemini', h, ports.gemini),
       clientSecret: clientSecret ? await ensureClientSecret(paths.clientSecret) : null,
-      historyFile: join(paths.dataDir, 'setup-history.json'),
+      historyFile: paths.setupHistory,
       home: paths.home,
       dataDir: paths.dataDir,
       output: this.output,

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { recordChange } from '../../src/core/setup/history.ts';
 import { clp, isolatedEnv } from '../helpers/cli.ts';
 import { tempHome, writeConfig } from '../helpers/home.ts';
 
@@ -66,6 +67,21 @@ test('clp setup shows the changes, writes them only when told, keeps every other
     assert.equal(await readFile(settingsFile, 'utf8'), original);
     assert.equal(await exists(join(home, '.codex', 'config.toml')), false);
     assert.equal(await exists(join(home, '.gemini', '.env')), false);
+
+    // A change VS Code made to its own setting is left for VS Code to undo, and stays in the history.
+    await recordChange(join(home, 'data', 'setup-history.json'), {
+      at: new Date().toISOString(),
+      what: 'user setting claudeCode.environmentVariables',
+      target: { kind: 'setting', key: 'claudeCode.environmentVariables' },
+      before: null,
+    });
+    const vscodeOnly = await clp(['setup', 'undo'], env);
+    assert.equal(vscodeOnly.code, 1);
+    assert.equal(
+      vscodeOnly.stderr.trim(),
+      'clp: the last setup change is VS Code\'s user setting claudeCode.environmentVariables: undo it there ("CLP: Undo Last Setup Change")',
+    );
+    assert.equal(JSON.parse(await readFile(join(home, 'data', 'setup-history.json'), 'utf8')).length, 1);
 
     const bad = await clp(['setup', 'grok'], env);
     assert.equal(bad.code, 2);

@@ -1,5 +1,4 @@
 import { homedir } from 'node:os';
-import { join } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { hostForUrl } from '../../core/net.ts';
 import { loadStores } from '../../core/offline.ts';
@@ -23,7 +22,7 @@ async function setupFacts(ctx: CliContext): Promise<SetupFacts> {
     env: ctx.env,
     clpHome: ctx.paths.home,
     dataDir: ctx.paths.dataDir,
-    historyFile: join(ctx.paths.dataDir, 'setup-history.json'),
+    historyFile: ctx.paths.setupHistory,
     claudeUrl: clientUrl('claude', host, settings.ports.claude),
     codexUrl: clientUrl('codex', host, settings.ports.codex),
     geminiUrl: clientUrl('gemini', host, settings.ports.gemini),
@@ -45,11 +44,20 @@ export function stepText(step: SetupStep): string {
  * makes them without asking. `clp setup undo` takes the last one back.
  */
 export async function setupCommand(ctx: CliContext, what: string, yes: boolean): Promise<number> {
-  const historyFile = join(ctx.paths.dataDir, 'setup-history.json');
   if (what === 'undo') {
-    const change = await undoLast(historyFile, async (key) => {
-      throw new ClpError('bad_request', `the last setup change is VS Code's user setting ${key}: undo it there ("CLP: Undo Last Setup Change")`);
+    let setting: string | null = null;
+    const change = await undoLast(ctx.paths.setupHistory, async (key) => {
+      // Nothing is undone: the history keeps the change for VS Code's own undo.
+      setting = key;
+      throw new Error(key);
+    }).catch((err: Error) => {
+      if (setting === null) throw err;
+      return null;
     });
+    if (!change) {
+      ctx.err(`clp: the last setup change is VS Code's user setting ${setting}: undo it there ("CLP: Undo Last Setup Change")`);
+      return EXIT.failed;
+    }
     ctx.out(`undone: the change to ${change.what} made ${change.at}`);
     return EXIT.ok;
   }

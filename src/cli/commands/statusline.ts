@@ -42,7 +42,7 @@ export async function statuslineInstall(ctx: CliContext): Promise<number> {
     home: ctx.paths.home,
     dataDir: ctx.paths.dataDir,
     settingsFile: file,
-    historyFile: join(ctx.paths.dataDir, 'setup-history.json'),
+    historyFile: ctx.paths.setupHistory,
     now: new Date(),
   });
   ctx.out(
