@@ -101,14 +101,20 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   {
     name: 'logs',
-    usage: `clp logs [show <id> [--raw]] [--follow] [--limit N] [--service ${SERVICE_CHOICES}] [--json]`,
+    usage: `clp logs [show <id> [--raw]] [--follow] [--limit N] [--service ${SERVICE_CHOICES}] [--config NAME] [--model PART] [--status ok|error|4xx|5xx] [--grep TEXT] [--json]`,
     summary: 'the latest requests, or one request in detail (credentials never shown); --follow: each one as it ends',
     details:
-      "The list marks streams, reroutes (asked -> sent) and failovers. --follow (-f) prints the latest ten (or --limit), oldest first, then each request as it ends until Ctrl+C; with --json, one record a line. `show` gives the request's shape and last message and renders the response as text, thinking and tool calls; --raw prints both bodies as they came (the SSE).",
+      "The list marks streams, reroutes (asked -> sent) and failovers, and is filtered as the Requests page is: --config, --model (a part of the model asked for or sent), --status (ok, error, 4xx or 5xx) and --grep (a part of the config, model, status, error or path). --follow (-f) prints the latest ten (or --limit), oldest first, then each request as it ends until Ctrl+C; with --json, one record a line. `show` gives the request's shape and last message and renders the response as text, thinking and tool calls; --raw prints both bodies as they came (the SSE).",
     flags: ['json', 'raw', 'follow'],
-    values: ['limit', 'service'],
+    values: ['limit', 'service', 'config', 'model', 'status', 'grep'],
     positionals: [0, 2],
-    examples: ['clp logs', 'clp logs --follow', 'clp logs --limit 20 --service claude', 'clp logs show 3f2a9c'],
+    examples: [
+      'clp logs',
+      'clp logs --follow',
+      'clp logs --status error --config 中转站',
+      'clp logs --limit 20 --service claude --model opus',
+      'clp logs show 3f2a9c',
+    ],
   },
   {
     name: 'ui',
@@ -389,6 +395,8 @@ const VALUE_EXAMPLES: Record<string, string> = {
   weight: '--weight 10',
   model: '--model claude-sonnet-4-5',
   config: '--config relay-b',
+  status: '--status error',
+  grep: '--grep timeout',
 };
 
 /** Help text lines never run past this, so they read in a 100-column terminal without wrapping. */

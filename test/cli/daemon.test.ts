@@ -111,6 +111,18 @@ test('clp start / status / list / active / second start / stop, as separate proc
       rows.map((r) => r.config),
       ['dev', 'prod'],
     );
+    // Filtered as the Requests page is.
+    const only = async (...args: string[]) =>
+      (JSON.parse((await clp(['logs', '--json', ...args], env)).stdout) as Array<{ config: string }>).map((r) => r.config);
+    assert.deepEqual(await only('--status', 'error'), ['dev']);
+    assert.deepEqual(await only('--status', '4xx'), ['dev']);
+    assert.deepEqual(await only('--status', 'ok'), ['prod']);
+    assert.deepEqual(await only('--config', 'prod'), ['prod']);
+    assert.deepEqual(await only('--grep', 'http_404'), ['dev']);
+    assert.deepEqual(await only('--model', 'nonesuch'), []);
+    const badStatus = await clp(['logs', '--status', 'failed'], env);
+    assert.equal(badStatus.code, 2);
+    assert.match(badStatus.stderr, /^clp: --status: expected ok, error, 4xx or 5xx, got "failed"/);
     const logLines = await clp(['logs'], env);
     const [header, first, second] = logLines.stdout.split('\n');
     assert.match(header!, /^id +time +service +config +model +status +ttfb +duration +tokens +cost +marks$/);

@@ -1,4 +1,14 @@
-import { isFailover, type RequestDetail, type RequestRecord, USAGE_GROUP_KEY, type UsageGroupBy, type UsageReport } from '../../shared/records.ts';
+import {
+  isFailover,
+  type LogsQuery,
+  logMatches,
+  type RequestDetail,
+  type RequestRecord,
+  type StatusClass,
+  USAGE_GROUP_KEY,
+  type UsageGroupBy,
+  type UsageReport,
+} from '../../shared/records.ts';
 import { ClpError } from '../../shared/errors.ts';
 import { SERVICES } from '../../shared/services.ts';
 import { USAGE_LABELS, type UsageTotals } from '../../shared/usage.ts';
@@ -15,6 +25,21 @@ function serviceOption(value: string | undefined): ServiceName | undefined {
   if (value === undefined) return undefined;
   if (!isServiceName(value)) throw new ClpError('bad_request', `--service: expected ${SERVICE_WORDS}, got "${value}"`);
   return value;
+}
+
+const STATUS_CLASSES: readonly StatusClass[] = ['ok', 'error', '4xx', '5xx'];
+
+/** `clp logs`' filters, as the Requests page has them: service, config, a part of the model, a status class, any text. */
+function logsQuery(values: Map<string, string>): Omit<LogsQuery, 'limit'> {
+  const status = values.get('status');
+  if (status !== undefined && !(STATUS_CLASSES as readonly string[]).includes(status))
+    throw new ClpError('bad_request', `--status: expected ${STATUS_CLASSES.slice(0, -1).join(', ')} or ${STATUS_CLASSES.at(-1)}, got "${status}"`);
+  const q: Omit<LogsQuery, 'limit'> = { service: serviceOption(values.get('service')) };
+  if (values.has('config')) q.config = values.get('config');
+  if (values.has('model')) q.model = values.get('model');
+  if (status) q.status = status as StatusClass;
+  if (values.has('grep')) q.text = values.get('grep');
+  return q;
 }
 
 const BY = Object.keys(USAGE_GROUP_KEY) as UsageGroupBy[];
@@ -196,14 +221,14 @@ const TYPICAL: RequestRecord = {
  * that ended meanwhile are listed and printed, each once.
  */
 async function followLogs(ctx: CliContext, values: Map<string, string>, json: boolean, colour: boolean, width: number | undefined): Promise<number> {
-  const service = serviceOption(values.get('service'));
+  const query = logsQuery(values);
   const first = values.has('limit') ? limitOption(values.get('limit')) : 10;
   const seen = new Set<string>();
   let columns: { basis: Cell[][]; fitted: ReturnType<typeof fitTable> } | null = null;
   const waiting: RequestRecord[] = [];
   const print = (rows: RequestRecord[]) => {
     if (!columns) return void waiting.push(...rows);
-    const fresh = rows.filter((r) => !seen.has(r.id) && (!service || r.service === service));
+    const fresh = rows.filter((r) => !seen.has(r.id) && logMatches(r, query));
     for (const r of fresh) {
       seen.add(r.id);
       // Enough to tell a repeat from a new one; a day of heavy use is thousands.
@@ -223,7 +248,7 @@ async function followLogs(ctx: CliContext, values: Map<string, string>, json: bo
   // Each time the feed connects (the first time too), the log has what ended before it: the latest
   // at first, what ended while the feed was down after that, each printed once.
   const listed = async () => {
-    const rows = (await ctx.owner.call(LogsList, { limit: columns ? 50 : first, service })).reverse();
+    const rows = (await ctx.owner.call(LogsList, { ...query, limit: columns ? 50 : first })).reverse();
     if (!columns) {
       // The columns are set once, by the first rows and a typical request; later rows are drawn against them.
       const basis = [logRow({ ...TYPICAL, started_at: Date.now() }, false), ...rows.map((r) => logRow(r, colour))];
@@ -233,7 +258,7 @@ async function followLogs(ctx: CliContext, values: Map<string, string>, json: bo
     print([...rows, ...waiting.splice(0)]);
   };
   // CLP not running is said at once, as by `clp logs`; once following, a restart is waited out.
-  await ctx.owner.call(LogsList, { limit: 1, service });
+  await ctx.owner.call(LogsList, { ...query, limit: 1 });
   await ctx.owner.follow(
     (method, payload) => {
       if (method === DidEndRequest.method) print([payload as RequestRecord]);
@@ -325,7 +350,7 @@ export async function logsCommand(
     return EXIT.ok;
   }
   if (follow) return followLogs(ctx, values, json, useColour(process.stdout, ctx.env), terminalWidth(process.stdout));
-  const rows: RequestRecord[] = await ctx.owner.call(LogsList, { limit: limitOption(values.get('limit')), service: serviceOption(values.get('service')) });
+  const rows: RequestRecord[] = await ctx.owner.call(LogsList, { ...logsQuery(values), limit: limitOption(values.get('limit')) });
   ctx.out(json ? JSON.stringify(rows, null, 2) : formatLogs(rows, useColour(process.stdout, ctx.env), terminalWidth(process.stdout)));
   return EXIT.ok;
 }
