@@ -21,7 +21,7 @@ test('clp doctor: whether CLP runs, and what in this terminal, the home folder a
       JSON.stringify({ env: { ANTHROPIC_BASE_URL: claudeUrl, CLAUDE_CODE_ENABLE_GATEWAY_MODEL_DISCOVERY: '1' } }),
     );
     await writeFile(join(project, '.claude', 'settings.json'), JSON.stringify({ env: { ANTHROPIC_BASE_URL: 'https://relay.example' } }));
-    const sick = await clp(['doctor'], { ...env, ANTHROPIC_BASE_URL: 'https://api.anthropic.com' }, 30_000, undefined, project);
+    const sick = await clp(['doctor'], { ...env, ANTHROPIC_BASE_URL: 'https://api.anthropic.com', ENABLE_TOOL_SEARCH: 'true' }, 30_000, undefined, project);
     assert.equal(sick.code, 1, sick.stderr);
     assert.match(sick.stdout, /^problem {2}CLP is not running\n {10}fix: clp start/m);
     assert.match(sick.stdout, /^problem {2}The shell sets ANTHROPIC_BASE_URL=https:\/\/api\.anthropic\.com$/m);
@@ -30,6 +30,7 @@ test('clp doctor: whether CLP runs, and what in this terminal, the home folder a
       /^problem {2}\S+项目 one\/\.claude\/settings\.json overrides ANTHROPIC_BASE_URL with https:\/\/relay\.example$/m,
       'the project in the current folder is read',
     );
+    assert.doesNotMatch(sick.stdout, /ENABLE_TOOL_SEARCH is on but no config/, 'without a running CLP the configs are unknown, not "none"');
     assert.match(sick.stdout, /fix: Run `clp setup codex` \(or start it with `clp run -- codex`, nothing written\)\./, 'a terminal fix');
 
     // Running, nothing in the way: every finding ok or a warning, exit 0; --json has the findings.

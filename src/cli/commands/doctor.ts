@@ -37,7 +37,8 @@ export async function doctorCommand(ctx: CliContext, json: boolean): Promise<num
           fix: 'clp start (or open VS Code with the CLP extension)',
         };
   const files = await doctorFiles(ctx.env, homedir(), [process.cwd()]);
-  const facts = claudeConfigFacts(dash?.configs.claude ?? []);
+  // The configs' facts come from a running CLP; without one they are unknown, not "none".
+  const facts = dash ? claudeConfigFacts(dash.configs.claude) : null;
   const findings = [
     running,
     ...diagnose({
@@ -48,8 +49,8 @@ export async function doctorCommand(ctx: CliContext, json: boolean): Promise<num
       // The Claude Code extension's setting lives in VS Code: its "CLP: Doctor" checks that one.
       extensionEnv: null,
       codexToml: files.codexToml,
-      claudeToolSearch: facts.claudeToolSearch,
-      foreignModels: facts.claudeForeignModels,
+      claudeToolSearch: facts?.claudeToolSearch,
+      foreignModels: facts?.claudeForeignModels,
       gemini: files.gemini ? { url: url('gemini'), facts: files.gemini } : null,
       terminal: true,
     }),
