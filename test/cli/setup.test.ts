@@ -33,6 +33,7 @@ test('clp setup shows the changes, writes them only when told, keeps every other
 
     const done = await clp(['setup', 'claude', '--yes'], env);
     assert.equal(done.code, 0, done.stderr);
+    assert.match(done.stdout, /\nClaude Code now goes through CLP \(its new sessions\); `clp setup undo` takes the last change back, `clp doctor` checks/);
     const written = JSON.parse(await readFile(settingsFile, 'utf8'));
     assert.equal(written.model, 'opus', 'every other key stays');
     assert.equal(written.env.MY_VAR, '1');

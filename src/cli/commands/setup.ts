@@ -81,6 +81,8 @@ export async function setupCommand(ctx: CliContext, what: string, yes: boolean):
     }
   }
   for (const step of steps) await step.apply(new Date());
-  ctx.out(`${CLIENT[what]} now goes through CLP (its new sessions); \`clp setup undo\` takes the last change back.`);
+  ctx.out(
+    `${CLIENT[what]} now goes through CLP (its new sessions); \`clp setup undo\` takes the last change back, \`clp doctor\` checks that nothing else (a shell variable, a project's settings) points it elsewhere.`,
+  );
   return EXIT.ok;
 }
