@@ -22,7 +22,7 @@ test('clp logs --follow prints the latest oldest first, then each request as it 
   const home = await tempHome();
   const up = await FakeUpstream.start('anthropic', 'relay-a');
   await writeConfig(home.home, 'claude', { 'relay-中转': { base_url: up.baseUrl, auth_token: 'sk-follow-secret', active: true } });
-  const core = await startCore(home.home);
+  let core = await startCore(home.home);
   const env = envFor(home.home, core.ports());
   const client = new Anthropic({ baseURL: core.urls.claude, authToken: 'x', apiKey: null, maxRetries: 0 });
   const ask = () => client.messages.create({ model: 'claude-sonnet-4-5', max_tokens: 8, messages: [{ role: 'user', content: 'hi' }] });
@@ -73,6 +73,15 @@ test('clp logs --follow prints the latest oldest first, then each request as it 
       await ask();
       assert.ok(await eventually(() => rows(late.out.stdout).length === 3, 5000), late.out.stdout);
       assert.ok(!late.out.stdout.includes('sk-follow-secret'));
+      // CLP restarts: the follower waits it out, and what it left out at its start stays out.
+      const ports = core.ports();
+      await core.stop();
+      core = await startCore(home.home, { ports });
+      await new Promise((r) => setTimeout(r, 2500));
+      await ask();
+      assert.ok(await eventually(() => rows(late.out.stdout).length === 4, 10_000), late.out.stdout + late.out.stderr);
+      await new Promise((r) => setTimeout(r, 300));
+      assert.ok(!late.out.stdout.includes(ids[0]!.slice(0, 8)), `the request older than the first rows is not printed after the restart:\n${late.out.stdout}`);
     } finally {
       late.stop();
     }

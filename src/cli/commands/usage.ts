@@ -247,8 +247,12 @@ async function followLogs(ctx: CliContext, values: Map<string, string>, json: bo
   };
   // Each time the feed connects (the first time too), the log has what ended before it: the latest
   // at first, what ended while the feed was down after that, each printed once.
+  let floor = Date.now();
   const listed = async () => {
-    const rows = (await ctx.owner.call(LogsList, { ...query, limit: columns ? 50 : first })).reverse();
+    let rows = (await ctx.owner.call(LogsList, { ...query, limit: columns ? 50 : first })).reverse();
+    // After a reconnect, only what is newer than the first rows shown: the older ones were left out on purpose.
+    if (columns) rows = rows.filter((r) => r.started_at >= floor);
+    else floor = Math.min(floor, ...rows.map((r) => r.started_at));
     if (!columns) {
       // The columns are set once, by the first rows and a typical request; later rows are drawn against them.
       const basis = [logRow({ ...TYPICAL, started_at: Date.now() }, false), ...rows.map((r) => logRow(r, colour))];
