@@ -1,3 +1,5 @@
+import { type CostSum, costParts, costText } from '../shared/format.ts';
+
 /** Rows as aligned columns under a header; `right` columns (numbers) are right-aligned. Plain text. */
 export function table(head: readonly string[], rows: ReadonlyArray<readonly string[]>, right: ReadonlySet<number> = new Set()): string[] {
   const all = [head, ...rows];
@@ -137,6 +139,17 @@ const two = (n: number) => (n < 10 ? `0${n}` : String(n));
 export function stamp(ms: number): string {
   const d = new Date(ms);
   return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())} ${clock(ms)}`;
+}
+
+/** A time as a table cell: `2026-12-02 14:05:31`, short `12-02 14:05` (no year, no seconds) for a narrow terminal. */
+export function stampCell(ms: number): Cell {
+  const full = stamp(ms);
+  return [full, full.slice(5, 16)];
+}
+
+/** A cost as a table cell: with what it leaves out (`at least $1.62 (1 request without a price)`), short the amount alone. */
+export function costCell(t: CostSum): Cell {
+  return [costText(t), costParts(t).amount];
 }
 
 /** A local time of day: `14:05:31`. */

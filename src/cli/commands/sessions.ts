@@ -1,11 +1,11 @@
 import { ClpError } from '../../shared/errors.ts';
-import { costParts, costText, count } from '../../shared/format.ts';
+import { costText, count } from '../../shared/format.ts';
 import { cacheHitShare } from '../../shared/usage.ts';
 import { SessionsBind, SessionsGet, SessionsList } from '../../shared/protocol.ts';
 import type { SessionSummary } from '../../shared/sessions.ts';
 import { isServiceName, SERVICE_WORDS } from '../../shared/services.ts';
 import { EXIT, type CliContext } from '../context.ts';
-import { type Cell, droppedNote, fitTable, stamp, terminalWidth } from '../table.ts';
+import { type Cell, costCell, droppedNote, fitTable, stamp, stampCell, terminalWidth } from '../table.ts';
 import { formatLogs } from './usage.ts';
 
 /** Cache reads over all input: how much of the prompt the cache served. */
@@ -23,15 +23,15 @@ export function formatSessions(rows: SessionSummary[], width?: number): string {
   const body = rows.map((s): Cell[] => [
     s.id.length > 12 ? s.id.slice(0, 12) : s.id,
     s.service,
-    // Short forms for a narrow terminal: no year and seconds; the first model; the amount without its note.
-    [stamp(s.last_at), stamp(s.last_at).slice(5, 16)],
+    // Short forms for a narrow terminal: the time without year and seconds; the first model; the amount without its note.
+    stampCell(s.last_at),
     s.bound ? `${s.bound.join(',')} (bound)` : s.configs.length > 1 ? `${s.last_config ?? '-'} (+${s.configs.length - 1})` : (s.last_config ?? '-'),
     s.models.length > 1 ? [s.models.join(', '), `${s.models[0]} (+${s.models.length - 1})`] : s.models.join(', '),
     count(s.requests),
     count(s.errors),
     count(s.total),
     cacheHit(s),
-    [costText(s), costParts(s).amount],
+    costCell(s),
   ]);
   const { lines, dropped } = fitTable(head, body, new Set([5, 6, 7, 8]), width, SESSIONS_DROP);
   return [...lines, ...droppedNote(dropped, width)].join('\n');

@@ -12,10 +12,10 @@ import {
 import { ClpError } from '../../shared/errors.ts';
 import { SERVICES } from '../../shared/services.ts';
 import { USAGE_LABELS, type UsageTotals } from '../../shared/usage.ts';
-import { costParts, costText, count, requestCost } from '../../shared/format.ts';
+import { count, requestCost } from '../../shared/format.ts';
 import { describeRequest } from '../../shared/request-view.ts';
 import { renderResponse } from '../../shared/response-view.ts';
-import { type Cell, droppedNote, fitTable, paint, stamp, terminalWidth, useColour } from '../table.ts';
+import { type Cell, costCell, droppedNote, fitTable, paint, stamp, stampCell, terminalWidth, useColour } from '../table.ts';
 import { EXIT, type CliContext } from '../context.ts';
 import { DidEndRequest, LogsGet, LogsList, TeamUsage, UsageGet } from '../../shared/protocol.ts';
 import { TEAM_GROUPS, type TeamGroupBy, type TeamUsageReport } from '../../shared/team.ts';
@@ -76,13 +76,7 @@ function usageTables(titled: Array<[title: string, rows: Cell[][]]>, by: string,
   return [...lines, ...droppedNote(fitted.dropped, width)].join('\n');
 }
 
-const usageRow = (name: string, t: UsageTotals): Cell[] => [
-  name,
-  count(t.requests),
-  count(t.errors),
-  ...USAGE_LABELS.map(([k]) => count(t[k])),
-  [costText(t), costParts(t).amount],
-];
+const usageRow = (name: string, t: UsageTotals): Cell[] => [name, count(t.requests), count(t.errors), ...USAGE_LABELS.map(([k]) => count(t[k])), costCell(t)];
 
 export function formatUsage(report: UsageReport, width?: number): string {
   const groupKey = USAGE_GROUP_KEY[report.by];
@@ -158,11 +152,10 @@ function logRow(r: RequestRecord, colour: boolean): Cell[] {
   const filtered = (r.trace ?? []).some((t) => t.kind === 'filters');
   const marks = [r.stream ? 'stream' : '', failover ? 'failover' : '', filtered ? 'filtered' : ''].filter(Boolean).join(',');
   const status = `${r.status ?? '-'}${r.error && r.error !== `http_${r.status}` ? ` ${r.error}` : ''}`;
-  const when = stamp(r.started_at);
   return [
     r.id.slice(0, 8),
     // Short forms for a narrow terminal: the time without year and seconds, the model that was sent.
-    [when, when.slice(5, 16)],
+    stampCell(r.started_at),
     r.service,
     r.config ?? '-',
     asked !== sent ? [`${asked} -> ${sent}`, sent] : sent,
@@ -250,10 +243,11 @@ async function followLogs(ctx: CliContext, values: Map<string, string>, json: bo
   let floor = Date.now();
   const listed = async () => {
     let rows = (await ctx.owner.call(LogsList, { ...query, limit: columns ? 50 : first })).reverse();
-    // After a reconnect, only what is newer than the first rows shown: the older ones were left out on purpose.
-    if (columns) rows = rows.filter((r) => r.started_at >= floor);
-    else floor = Math.min(floor, ...rows.map((r) => r.started_at));
-    if (!columns) {
+    if (columns) {
+      // After a reconnect, only what is newer than the first rows shown: the older ones were left out on purpose.
+      rows = rows.filter((r) => r.started_at >= floor);
+    } else {
+      floor = Math.min(floor, ...rows.map((r) => r.started_at));
       // The columns are set once, by the first rows and a typical request; later rows are drawn against them.
       const basis = [logRow({ ...TYPICAL, started_at: Date.now() }, false), ...rows.map((r) => logRow(r, colour))];
       columns = { basis, fitted: fitTable(LOGS_HEAD, basis, LOGS_RIGHT, width, LOGS_DROP) };
