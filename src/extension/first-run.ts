@@ -3,19 +3,19 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { planClaudeExtensionEnv, planClaudeSettingsFile } from '../core/setup/claude.ts';
-import { codexProfiles, planCodexConfig } from '../core/setup/codex.ts';
-import { geminiSteps } from '../core/setup/steps.ts';
+import { codexSteps, geminiSteps, type SetupStep } from '../core/setup/steps.ts';
 import { claudeSettingKey, exists, geminiDir, runDoctor, setUpClaudeCode, setUpCodex, setUpGeminiCli, setupFacts, type SetupContext } from './client-setup.ts';
 
 import { type Offer, type OfferFacts, offersFor } from './first-run-offers.ts';
 
 export type { Offer, OfferFacts };
 
-/** Whether every Codex config has its profile file as the setup writes it. */
-async function profilesInPlace(ctx: SetupContext): Promise<boolean> {
-  for (const f of codexProfiles(ctx.codexConfigs).files) if ((await readText(join(homedir(), '.codex', `${f.profile}.config.toml`))) !== f.text) return false;
-  return true;
-}
+/** Whether a client's setup would change nothing (its files are as the setup writes them); `unreadable`: what a file that cannot be read counts as. */
+const inPlace = (steps: Promise<SetupStep[]>, unreadable: boolean) =>
+  steps.then(
+    (all) => all.every((step) => step.changes.length === 0),
+    () => unreadable,
+  );
 
 const NEVER_KEY = (o: Offer) => `clp.setupOffer.${o}`;
 const CLAUDE_EXTENSION = 'anthropic.claude-code';
@@ -59,19 +59,16 @@ export class FirstRun {
     const current = vscode.workspace.getConfiguration().inspect(key)?.globalValue;
     const claudeFile = join(homedir(), '.claude', 'settings.json');
     const claudeText = await readText(claudeFile);
-    const codexText = await readText(join(homedir(), '.codex', 'config.toml'));
     return {
       claudeExtension: vscode.extensions.getExtension(CLAUDE_EXTENSION) !== undefined,
       claudeExtensionAtClp: planClaudeExtensionEnv(current, ctx.claudeUrl, secret).changes.length === 0,
       claudeFile: claudeText !== null,
       claudeFileAtClp: claudeText !== null && planClaudeSettingsFile(claudeText, ctx.claudeUrl, claudeFile, secret).changes.length === 0,
       codexDir: await exists(join(homedir(), '.codex')),
-      codexAtClp: planCodexConfig(codexText, ctx.codexUrl, ctx.clientSecret, ctx.codexConfigs).changes.length === 0 && (await profilesInPlace(ctx)),
+      // Its provider in config.toml and a profile file per config.
+      codexAtClp: await inPlace(codexSteps(setupFacts(ctx)), false),
       geminiDir: await exists(geminiDir()),
-      geminiAtClp: await geminiSteps(setupFacts(ctx)).then(
-        (steps) => steps.every((step) => step.changes.length === 0),
-        () => true,
-      ),
+      geminiAtClp: await inPlace(geminiSteps(setupFacts(ctx)), true),
       never: {
         claude: this.state.get(NEVER_KEY('claude')) === true,
         codex: this.state.get(NEVER_KEY('codex')) === true,
