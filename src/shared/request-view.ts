@@ -100,3 +100,8 @@ export function describeRequest(body: string | null): RequestView | null {
   const last = turns.at(-1);
   return { summary: parts.filter(Boolean).join(', '), last: last ? { role: last[0], text: last[1]() } : null };
 }
+
+/** The start of a long text, at most `max` characters, and how many were left out (0: all of it). */
+export function excerpt(text: string, max: number): { head: string; more: number } {
+  return text.length > max ? { head: text.slice(0, max), more: text.length - max } : { head: text, more: 0 };
+}

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { describeRequest } from '../../src/shared/request-view.ts';
+import { describeRequest, excerpt } from '../../src/shared/request-view.ts';
 
 test('a Claude Code turn: its shape on one line, and the last message with tool results named, not dumped', () => {
   const body = JSON.stringify({
@@ -91,4 +91,9 @@ test('Chat Completions and Gemini requests read the same way; a body that is not
   assert.equal(describeRequest(null), null);
   assert.equal(describeRequest('[1,2]'), null);
   assert.equal(describeRequest('{"model":"m","messages":[]}')!.last, null);
+});
+
+test('an excerpt keeps the start of a long text and says how much it left out', () => {
+  assert.deepEqual(excerpt('中文 abc', 10), { head: '中文 abc', more: 0 });
+  assert.deepEqual(excerpt('x'.repeat(2500), 2000), { head: 'x'.repeat(2000), more: 500 });
 });

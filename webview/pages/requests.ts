@@ -4,8 +4,8 @@ import { LogsGet, LogsList, type LogsListParams } from '../../src/shared/protoco
 import { isFailover, logMatches, type RequestDetail, type RequestRecord, type StatusClass, type TraceEntry } from '../../src/shared/records.ts';
 import { SERVICES, type ServiceName } from '../../src/shared/services.ts';
 import { USAGE_LABELS } from '../../src/shared/usage.ts';
-import { renderResponse, type Block } from '../../src/shared/response-view.ts';
-import { describeRequest } from '../../src/shared/request-view.ts';
+import { renderResponse, type Block, type ResponseView } from '../../src/shared/response-view.ts';
+import { describeRequest, excerpt, type RequestView } from '../../src/shared/request-view.ts';
 import { Page } from '../base.ts';
 import { count, ms, prettyJson, requestCost, time, tokens } from '../format.ts';
 import { hitsText, timeline, traceLine } from '../trace-text.ts';
@@ -278,8 +278,17 @@ export class ClpRequests extends Page {
     </tr>`;
   }
 
+  /** A detail's readings, made once for it: the page renders again with every batch of live records. */
+  private readonly readings = new WeakMap<RequestDetail, { asked: RequestView | null; answer: ResponseView }>();
+
+  private readingsOf(d: RequestDetail) {
+    let r = this.readings.get(d);
+    if (!r) this.readings.set(d, (r = { asked: describeRequest(d.request_body), answer: renderResponse(d.response_body) }));
+    return r;
+  }
+
   private renderDetail(d: RequestDetail) {
-    const view = renderResponse(d.response_body);
+    const view = this.readingsOf(d).answer;
     const rerouted = d.model_sent && d.model_requested && d.model_sent !== d.model_requested;
     return html`<aside class="panel detail" aria-label="request detail">
       <div class="row detail-head">
@@ -329,14 +338,14 @@ export class ClpRequests extends Page {
 
   /** What the turn asked: the request's shape and its last message (the whole body is below, folded). */
   private lastMessage(d: RequestDetail) {
-    const view = describeRequest(d.request_body);
+    const view = this.readingsOf(d).asked;
     if (!view) return nothing;
-    const text = view.last?.text ?? '';
+    const { head, more } = excerpt(view.last?.text ?? '', 4000);
     return html`<details open class="asked">
       <summary>Request <span class="muted">${view.summary}</span></summary>
       ${
         view.last
-          ? html`<p class="muted">Last message (${view.last.role})</p><pre class="last-message">${text.length > 4000 ? `${text.slice(0, 4000)}\n… ${count(text.length - 4000)} more characters (the whole body is below)` : text}</pre>`
+          ? html`<p class="muted">Last message (${view.last.role})</p><pre class="last-message">${more ? `${head}\n… ${count(more)} more characters (the whole body is below)` : head}</pre>`
           : nothing
       }
     </details>`;

@@ -13,7 +13,7 @@ import { ClpError } from '../../shared/errors.ts';
 import { SERVICES } from '../../shared/services.ts';
 import { USAGE_LABELS, type UsageTotals } from '../../shared/usage.ts';
 import { count, requestCost } from '../../shared/format.ts';
-import { describeRequest } from '../../shared/request-view.ts';
+import { describeRequest, excerpt } from '../../shared/request-view.ts';
 import { renderResponse } from '../../shared/response-view.ts';
 import { type Cell, costCell, droppedNote, fitTable, paint, stamp, stampCell, terminalWidth, useColour } from '../table.ts';
 import { EXIT, type CliContext } from '../context.ts';
@@ -280,11 +280,8 @@ function requestBody(d: RequestDetail, raw: boolean): string[] {
   if (!view) return [`request body${d.request_body_truncated ? ' (truncated)' : ''}:`, d.request_body ?? '(not kept)'];
   const lines = [`request body: ${view.summary} (${count(d.request_body!.length)} characters)`];
   if (view.last) {
-    const { role, text } = view.last;
-    lines.push(
-      `last message (${role}):`,
-      text.length > LAST_MESSAGE_CHARS ? `${text.slice(0, LAST_MESSAGE_CHARS)}\n(${count(text.length - LAST_MESSAGE_CHARS)} more characters)` : text,
-    );
+    const { head, more } = excerpt(view.last.text, LAST_MESSAGE_CHARS);
+    lines.push(`last message (${view.last.role}):`, more ? `${head}\n(${count(more)} more characters)` : head);
   }
   lines.push(`(the whole body: clp logs show ${d.id.slice(0, 8)} --raw)`);
   return lines;
